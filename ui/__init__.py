@@ -1,0 +1,1 @@
+"""The only Streamlit glue: sign-in gate, cached service accessors and renderers."""

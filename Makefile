@@ -1,0 +1,58 @@
+# Two commands do all setup on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+
+.PHONY: run test lint typecheck unit e2e bench migrate demo chromium clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: venv, install, migrate, demo data when the database is empty, serve on :8501
+run: $(VENV)/.runtime
+	$(PY) -m ue_core.db.migrate
+	$(PY) -m ue_core.demo --if-empty
+	UE_AUTH_MODE=$${UE_AUTH_MODE:-demo} $(PY) -m streamlit run app.py --server.port 8501
+
+migrate: $(VENV)/.runtime
+	$(PY) -m ue_core.db.migrate
+
+demo: $(VENV)/.runtime
+	$(PY) -m ue_core.demo
+
+## Debian's chromium for the browser tests (Playwright cannot download browsers here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium; }
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+## make test: everything CI runs: lint, types, unit, app, database and browser tests
+test: $(VENV)/.dev chromium lint typecheck
+	$(PY) -m pytest
+
+unit: $(VENV)/.dev
+	$(PY) -m pytest tests/unit tests/db tests/app
+
+e2e: $(VENV)/.dev chromium
+	$(PY) -m pytest tests/e2e
+
+## make bench: builds a --scale large database under bench/out and prints the figures
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench/out

@@ -1,0 +1,21 @@
+"""Router: page set-up, the sign-in gate, and a menu built from the user's roles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth, navigation
+
+st.set_page_config(
+    page_title="User engagement workbench",
+    page_icon=":material/groups:",
+    layout="wide",
+)
+
+actor = auth.signed_in_actor()
+if actor is None:
+    page = st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")])
+else:
+    page = st.navigation(navigation.pages_for(actor))
+    auth.sidebar(actor)
+page.run()

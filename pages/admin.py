@@ -1,0 +1,125 @@
+"""Admin: people and their roles, framework versions and the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import ROLE_LABELS, Permission
+from ue_core.content import ContentError
+from ue_core.db.models import Role
+from ue_core.services import accounts, admin, frameworks
+from ue_core.timefmt import format_datetime
+from ui.auth import require_page
+from ui.context import db
+
+actor = require_page(Permission.ADMINISTER)
+
+st.title("Admin")
+people_tab, framework_tab, audit_tab = st.tabs(["People", "Framework", "Audit log"])
+
+with people_tab:
+    st.header("People and roles")
+    rows = admin.people(db(), actor)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name": [r.name for r in rows],
+                "Email": [r.email for r in rows],
+                "Roles": [r.roles for r in rows],
+                "Password sign-in": ["Yes" if r.has_password else "No" for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    st.subheader("Add a person")
+    role = (
+        st.selectbox("Role", options=list(Role), format_func=ROLE_LABELS.__getitem__)
+        or Role.MEMBER
+    )
+    team_id: int | None = None
+    organisation_id: int | None = None
+    if role in (Role.MEMBER, Role.LEAD):
+        teams = {t.team_id: t.label for t in admin.team_choices(db(), actor)}
+        team_id = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
+    elif role is Role.CHAMPION:
+        orgs = {o.organisation_id: o.name for o in admin.organisation_choices(db(), actor)}
+        organisation_id = st.selectbox(
+            "Organisation", options=list(orgs), format_func=orgs.__getitem__
+        )
+    with st.form("add_person", clear_on_submit=True):
+        name = st.text_input("Full name")
+        email = st.text_input("Email address")
+        password = st.text_input(
+            "Password (only for password sign-in)",
+            type="password",
+            help="Leave empty when people sign in with their organisation's account.",
+        )
+        add = st.form_submit_button("Add person", type="primary")
+    if add:
+        try:
+            accounts.create_user(
+                db(),
+                actor,
+                email=email,
+                display_name=name,
+                password=password or None,
+                role=role,
+                team_id=team_id,
+                organisation_id=organisation_id,
+            )
+        except accounts.AccountError as problem:
+            st.error(str(problem))
+        else:
+            st.toast(f"{name} added as {ROLE_LABELS[role].lower()}.")
+            st.rerun()
+
+with framework_tab:
+    st.header("Framework versions")
+    st.write(
+        "The framework lives in `data/framework.yaml`. Loading a changed file creates a new "
+        "version; assessments keep the version they were started with."
+    )
+    versions = frameworks.list_versions(db(), actor)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Version": [v.id for v in versions],
+                "Edition": [v.edition for v in versions],
+                "Practices": [v.practice_count for v in versions],
+                "Loaded": [v.loaded_at_iso for v in versions],
+                "In use for new assessments": ["Yes" if v.is_current else "No" for v in versions],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button("Load the framework file"):
+        try:
+            result = frameworks.sync_framework(db(), actor)
+        except ContentError as problem:
+            st.error("The framework file has problems, so nothing was loaded.")
+            st.code(str(problem), language=None)
+        else:
+            if result.created:
+                st.success(f"Loaded a new framework version ({result.version_id}).")
+            else:
+                st.info("The framework file has not changed since it was last loaded.")
+
+with audit_tab:
+    st.header("Audit log")
+    events = admin.recent_audit(db(), actor)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "When": [format_datetime(e.when) for e in events],
+                "Who": [e.who for e in events],
+                "Did": [e.action for e in events],
+                "To": [e.entity for e in events],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,42 @@
+"""Home: what this person can do here and what needs their attention."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.services import home
+from ue_core.timefmt import uk_today
+from ui.auth import require_page
+from ui.context import db
+from ui.navigation import SCREENS_BY_KEY, screens_for
+
+actor = require_page(None)
+available = {screen.key for screen in screens_for(actor)}
+
+st.title(f"Welcome, {actor.display_name}")
+st.write("; ".join(m.describe() for m in actor.memberships))
+
+st.header("Needs your attention")
+items = [i for i in home.attention_items(db(), actor, uk_today()) if i.screen in available]
+if not items:
+    st.write("Nothing needs your attention right now.")
+for item in items:
+    screen = SCREENS_BY_KEY[item.screen]
+    with st.container(border=True):
+        st.page_link(screen.path, label=item.title, icon=screen.icon)
+        st.write(item.detail)
+
+st.header("What you can do here")
+for screen in screens_for(actor):
+    if screen.key == "home":
+        continue
+    st.page_link(screen.path, label=screen.title, icon=screen.icon)
+    st.caption(screen.description)
+
+st.divider()
+st.caption(
+    "The maturity framework in this workbench is the USER hub's own. It is informed by the "
+    "Office for Statistics Regulation's user engagement guidance, the Code of Practice for "
+    "Statistics and the user engagement strategy for statistics, and is not an official OSR "
+    "or GSS scale."
+)

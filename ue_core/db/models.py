@@ -1,0 +1,522 @@
+"""SQLAlchemy 2 typed models: the workbench's tables.
+
+Alembic migrations in ``migrations/`` are the only way the schema is made; these classes are what
+the migrations are generated from and what services query. All timestamps are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every database (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Role(StrEnum):
+    """What a person may do, held per membership."""
+
+    MEMBER = "member"
+    LEAD = "lead"
+    CHAMPION = "champion"
+    CONSULTANT = "consultant"
+    ADMIN = "admin"
+
+
+# --- People and organisations -------------------------------------------------------------
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="organisation")
+
+
+class Team(Base):
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    statistics: Mapped[str] = mapped_column(Text, default="")
+    happy_to_talk: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    """A role held by a user: in a team (member, lead), an organisation (champion) or the hub."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "team_id", "organisation_id"),
+        CheckConstraint(
+            "(role IN ('member', 'lead') AND team_id IS NOT NULL)"
+            " OR (role = 'champion' AND organisation_id IS NOT NULL AND team_id IS NULL)"
+            " OR (role IN ('consultant', 'admin') AND team_id IS NULL AND organisation_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    team: Mapped[Team | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+# --- Framework ----------------------------------------------------------------------------
+
+
+class FrameworkVersion(Base):
+    """One loaded version of the framework file; assessments keep the version they used."""
+
+    __tablename__ = "framework_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_key: Mapped[str] = mapped_column(String(80))
+    edition: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column()
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    principles: Mapped[list[Principle]] = relationship(
+        back_populates="framework_version", order_by="Principle.position"
+    )
+
+
+class Principle(Base):
+    __tablename__ = "principle"
+    __table_args__ = (UniqueConstraint("framework_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+    framework_version: Mapped[FrameworkVersion] = relationship(back_populates="principles")
+    practices: Mapped[list[Practice]] = relationship(
+        back_populates="principle", order_by="Practice.position"
+    )
+
+
+class Practice(Base):
+    __tablename__ = "practice"
+    __table_args__ = (UniqueConstraint("framework_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id"))
+    principle_id: Mapped[int] = mapped_column(ForeignKey("principle.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+    principle: Mapped[Principle] = relationship(back_populates="practices")
+
+
+# --- Assessments --------------------------------------------------------------------------
+
+
+class Round(Base):
+    """An assessment period, such as the 2026 to 2027 round."""
+
+    __tablename__ = "assessment_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(80), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Assessment(Base):
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("team_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id"))
+    status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT.value)
+    carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    public_interest: Mapped[str | None] = mapped_column(String(20))
+    user_breadth: Mapped[str | None] = mapped_column(String(20))
+    change_frequency: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    team: Mapped[Team] = relationship()
+    round: Mapped[Round] = relationship()
+    framework_version: Mapped[FrameworkVersion] = relationship()
+
+
+class EvidenceStrength(StrEnum):
+    SELF_REPORTED = "self_reported"
+    DOCUMENTED = "documented"
+    EXTERNALLY_VERIFIED = "externally_verified"
+
+
+class Rating(Base):
+    """One person's rating of one practice in an assessment."""
+
+    __tablename__ = "rating"
+    __table_args__ = (UniqueConstraint("assessment_id", "practice_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    level: Mapped[int | None] = mapped_column(Integer)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_applicable_reason: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_date: Mapped[date | None] = mapped_column(Date)
+    evidence_strength: Mapped[str | None] = mapped_column(String(30))
+    carried_over: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AgreedRating(Base):
+    """The team's agreed answer for one practice, recorded by the team lead."""
+
+    __tablename__ = "agreed_rating"
+    __table_args__ = (UniqueConstraint("assessment_id", "practice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    level: Mapped[int | None] = mapped_column(Integer)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_date: Mapped[date | None] = mapped_column(Date)
+    evidence_strength: Mapped[str | None] = mapped_column(String(30))
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Target(Base):
+    """A team's target level for one principle in one assessment."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("assessment_id", "principle_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    principle_key: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int] = mapped_column(Integer)
+    suggested_level: Mapped[int] = mapped_column(Integer)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    reason_for_change: Mapped[str] = mapped_column(Text, default="")
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Action(Base):
+    """An item of a team's action plan."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED.value)
+    intended_level: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- Library and recommendations ----------------------------------------------------------
+
+
+class Resource(Base):
+    """A case study or training offer in the library (content from data/, editable by admins)."""
+
+    __tablename__ = "resource"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict[str, Any]] = mapped_column()
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RecommendationEvent(Base):
+    """A recommendation shown, opened, used or dismissed by a team."""
+
+    __tablename__ = "recommendation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Surveys and themes -------------------------------------------------------------------
+
+
+class Survey(Base):
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    source_filename: Mapped[str] = mapped_column(String(300), default="")
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    redaction_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    questions: Mapped[list[SurveyQuestion]] = relationship(
+        back_populates="survey", order_by="SurveyQuestion.position"
+    )
+
+
+class SurveyQuestion(Base):
+    __tablename__ = "survey_question"
+    __table_args__ = (UniqueConstraint("survey_id", "column_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    column_name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))  # free_text or closed
+    position: Mapped[int] = mapped_column(Integer)
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+
+
+class SurveyResponse(Base):
+    """One respondent's row; closed answers are kept as a mapping of column to answer."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("survey_id", "respondent_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    respondent_ref: Mapped[str] = mapped_column(String(120))
+    closed_answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyAnswer(Base):
+    """One free-text answer, already redacted; its embedding is computed once and kept."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding_backend: Mapped[str | None] = mapped_column(String(80))
+
+
+class ThemeSet(Base):
+    __tablename__ = "theme_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id"), index=True)
+    backend: Mapped[str] = mapped_column(String(80))
+    n_themes: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_set_id: Mapped[int] = mapped_column(ForeignKey("theme_set.id"), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    top_terms: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer)
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    renamed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThemeAssignment(Base):
+    __tablename__ = "theme_assignment"
+    __table_args__ = (UniqueConstraint("theme_set_id", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_set_id: Mapped[int] = mapped_column(ForeignKey("theme_set.id"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("survey_answer.id"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"), index=True)
+    confidence: Mapped[float | None] = mapped_column()
+    moved_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThemeAction(Base):
+    """'You said, we did': what the hub did about a theme."""
+
+    __tablename__ = "theme_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    published_on: Mapped[date | None] = mapped_column(Date)
+
+
+# --- Support requests and audit -----------------------------------------------------------
+
+
+class RequestStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class SupportRequest(Base):
+    __tablename__ = "support_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.NEW.value, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    suggested_practice_key: Mapped[str | None] = mapped_column(String(80))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    team: Mapped[Team] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what, when, with the values before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,138 @@
+"""Framework versions: loading the framework file into the database, and reading a version back.
+
+A changed file (a different content hash) makes a new version; assessments keep the version they
+were made against, and the full content of every version is stored, so old assessments still show
+the statements and level descriptors their raters saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ue_core import audit
+from ue_core.authz import Actor, Permission, require
+from ue_core.db.engine import Database
+from ue_core.db.models import FrameworkVersion, Practice, Principle
+from ue_core.framework import Framework, load_framework
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    id: int
+    edition: str
+    title: str
+    content_hash: str
+    loaded_at_iso: str
+    practice_count: int
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    version_id: int
+    created: bool
+
+
+def sync_in_session(session: Session, framework: Framework) -> SyncResult:
+    """Store ``framework`` as a version unless the same content is already stored."""
+    content_hash = framework.content_hash()
+    existing = session.scalar(
+        select(FrameworkVersion.id).where(FrameworkVersion.content_hash == content_hash)
+    )
+    if existing is not None:
+        return SyncResult(existing, created=False)
+    version = FrameworkVersion(
+        framework_key=framework.id,
+        edition=framework.edition,
+        title=framework.title,
+        content_hash=content_hash,
+        content=framework.model_dump(mode="json"),
+    )
+    session.add(version)
+    session.flush()
+    for p_pos, principle in enumerate(framework.principles):
+        row = Principle(
+            framework_version_id=version.id,
+            key=principle.key,
+            title=principle.title,
+            position=p_pos,
+        )
+        session.add(row)
+        session.flush()
+        for q_pos, practice in enumerate(principle.practices):
+            session.add(
+                Practice(
+                    framework_version_id=version.id,
+                    principle_id=row.id,
+                    key=practice.key,
+                    title=practice.title,
+                    position=q_pos,
+                )
+            )
+    session.flush()
+    return SyncResult(version.id, created=True)
+
+
+def sync_framework(
+    db: Database, actor: Actor | None, framework: Framework | None = None
+) -> SyncResult:
+    """Load the framework file (or ``framework``) as a new version if its content changed.
+
+    ``actor`` None means the command line or start-up; people need the admin permission.
+    """
+    if actor is not None:
+        require(actor, Permission.ADMINISTER)
+    framework = framework or load_framework()
+    with db.transaction() as session:
+        result = sync_in_session(session, framework)
+        if result.created:
+            audit.record(
+                session,
+                actor,
+                "load_framework",
+                "framework_version",
+                result.version_id,
+                after={"edition": framework.edition, "content_hash": framework.content_hash()},
+            )
+        return result
+
+
+def current_version_id(session: Session) -> int | None:
+    """The newest stored framework version: new assessments use it."""
+    return session.scalar(select(FrameworkVersion.id).order_by(FrameworkVersion.id.desc()).limit(1))
+
+
+def framework_for_version(session: Session, version_id: int) -> Framework:
+    version = session.get(FrameworkVersion, version_id)
+    if version is None:
+        raise LookupError(f"Framework version {version_id} does not exist")
+    return Framework.model_validate(version.content)
+
+
+def list_versions(db: Database, actor: Actor) -> list[VersionSummary]:
+    require(actor, Permission.ADMINISTER)
+    with db.read() as session:
+        current = current_version_id(session)
+        rows = session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.id.desc()))
+        summaries = []
+        for row in rows:
+            count = len(
+                session.scalars(
+                    select(Practice.id).where(Practice.framework_version_id == row.id)
+                ).all()
+            )
+            summaries.append(
+                VersionSummary(
+                    id=row.id,
+                    edition=row.edition,
+                    title=row.title,
+                    content_hash=row.content_hash,
+                    loaded_at_iso=row.loaded_at.isoformat(),
+                    practice_count=count,
+                    is_current=row.id == current,
+                )
+            )
+        return summaries

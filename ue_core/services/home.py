@@ -1,0 +1,126 @@
+"""The home page's content: what this person can do here and what needs their attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ue_core.authz import Actor, Permission
+from ue_core.db.engine import Database
+from ue_core.db.models import (
+    AgreedRating,
+    Assessment,
+    AssessmentStatus,
+    Practice,
+    Rating,
+    Role,
+    SupportRequest,
+    Team,
+)
+from ue_core.services.rounds import current_round
+from ue_core.services.support import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something to do, with the screen (navigation key) where it is done."""
+
+    title: str
+    detail: str
+    screen: str
+
+
+def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    with db.read() as session:
+        round_ = current_round(session, today)
+        for team_id in actor.team_ids():
+            team = session.get(Team, team_id)
+            if team is None or round_ is None:
+                continue
+            assessment = session.scalar(
+                select(Assessment).where(
+                    Assessment.team_id == team_id, Assessment.round_id == round_.id
+                )
+            )
+            if assessment is None:
+                items.append(
+                    AttentionItem(
+                        f"Start {team.name}'s {round_.label} self-assessment",
+                        "Your team has not started this round's self-assessment yet.",
+                        "assessment",
+                    )
+                )
+                continue
+            if assessment.status == AssessmentStatus.SUBMITTED.value:
+                items.append(
+                    AttentionItem(
+                        f"See {team.name}'s {round_.label} results",
+                        "The assessment is submitted. See your scores, gaps and action plan.",
+                        "results",
+                    )
+                )
+                continue
+            total = (
+                session.scalar(
+                    select(func.count(Practice.id)).where(
+                        Practice.framework_version_id == assessment.framework_version_id
+                    )
+                )
+                or 0
+            )
+            mine = (
+                session.scalar(
+                    select(func.count(Rating.id)).where(
+                        Rating.assessment_id == assessment.id,
+                        Rating.user_id == actor.user_id,
+                        (Rating.level.is_not(None)) | Rating.not_applicable.is_(True),
+                    )
+                )
+                or 0
+            )
+            items.append(
+                AttentionItem(
+                    f"Finish your ratings for {team.name}",
+                    f"You have rated {mine} of {total} practices in the {round_.label} draft.",
+                    "assessment",
+                )
+            )
+            if team_id in actor.team_ids(Role.LEAD):
+                agreed = (
+                    session.scalar(
+                        select(func.count(AgreedRating.id)).where(
+                            AgreedRating.assessment_id == assessment.id,
+                            (AgreedRating.level.is_not(None))
+                            | AgreedRating.not_applicable.is_(True),
+                        )
+                    )
+                    or 0
+                )
+                items.append(
+                    AttentionItem(
+                        f"Agree {team.name}'s ratings",
+                        f"{agreed} of {total} practices have an agreed level.",
+                        "agree",
+                    )
+                )
+        if actor.can(Permission.TRIAGE_REQUESTS):
+            waiting = (
+                session.scalar(
+                    select(func.count(SupportRequest.id)).where(
+                        SupportRequest.status == OPEN_STATUSES[0].value
+                    )
+                )
+                or 0
+            )
+            if waiting:
+                items.append(
+                    AttentionItem(
+                        f"Triage {waiting} new support request{'s' if waiting != 1 else ''}",
+                        "Teams are waiting for the hub to pick these up.",
+                        "triage",
+                    )
+                )
+    return items

@@ -1,0 +1,235 @@
+"""Support requests: teams ask the USER hub for help; hub consultants triage them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from ue_core import audit
+from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.db.engine import Database
+from ue_core.db.models import (
+    Membership,
+    Organisation,
+    RequestStatus,
+    Role,
+    SupportRequest,
+    Team,
+    User,
+)
+from ue_core.errors import ConflictError, InputError, NotFound
+
+MAX_SUBJECT = 150
+MIN_TEXT = 20
+MAX_TEXT = 5_000
+
+STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.NEW: "New",
+    RequestStatus.ASSIGNED: "Assigned",
+    RequestStatus.IN_PROGRESS: "In progress",
+    RequestStatus.RESOLVED: "Resolved",
+    RequestStatus.CLOSED: "Closed",
+}
+OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    team_id: int
+    team_name: str
+    organisation_name: str
+    requested_by: str | None
+    subject: str
+    text: str
+    status: RequestStatus
+    assignee_id: int | None
+    assignee_name: str | None
+    resolution: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class Consultant:
+    user_id: int
+    name: str
+
+
+def _views(session: Session, where: list[object]) -> list[RequestView]:
+    requester = aliased(User)
+    assignee = aliased(User)
+    stmt = (
+        select(
+            SupportRequest,
+            Team.name,
+            Organisation.name,
+            requester.display_name,
+            assignee.display_name,
+        )
+        .join(Team, SupportRequest.team_id == Team.id)
+        .join(Organisation, Team.organisation_id == Organisation.id)
+        .outerjoin(requester, SupportRequest.requested_by_id == requester.id)
+        .outerjoin(assignee, SupportRequest.assignee_id == assignee.id)
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    )
+    return [
+        RequestView(
+            id=r.id,
+            team_id=r.team_id,
+            team_name=team_name,
+            organisation_name=org_name,
+            requested_by=req_name,
+            subject=r.subject,
+            text=r.text,
+            status=RequestStatus(r.status),
+            assignee_id=r.assignee_id,
+            assignee_name=assignee_name,
+            resolution=r.resolution,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+        )
+        for r, team_name, org_name, req_name, assignee_name in session.execute(stmt)
+    ]
+
+
+def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text: str) -> int:
+    """A team member asks the hub for help. Returns the new request's id."""
+    require(actor, Permission.REQUEST_SUPPORT)
+    require_team(actor, team_id)
+    subject, text = subject.strip(), text.strip()
+    if not subject:
+        raise InputError("Enter a short summary of what you need help with.")
+    if len(subject) > MAX_SUBJECT:
+        raise InputError(f"The summary must be {MAX_SUBJECT} characters or fewer.")
+    if len(text) < MIN_TEXT:
+        raise InputError(
+            f"Describe what you need in at least {MIN_TEXT} characters, so the hub can help."
+        )
+    if len(text) > MAX_TEXT:
+        raise InputError(f"The description must be {MAX_TEXT} characters or fewer.")
+    with db.transaction() as session:
+        request = SupportRequest(
+            team_id=team_id, requested_by_id=actor.user_id, subject=subject, text=text
+        )
+        session.add(request)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "submit_request",
+            "support_request",
+            request.id,
+            after={"subject": subject},
+        )
+        return request.id
+
+
+def team_requests(db: Database, actor: Actor, team_id: int) -> list[RequestView]:
+    require(actor, Permission.REQUEST_SUPPORT)
+    require_team(actor, team_id)
+    with db.read() as session:
+        return _views(session, [SupportRequest.team_id == team_id])
+
+
+def triage_queue(
+    db: Database, actor: Actor, statuses: tuple[RequestStatus, ...] = OPEN_STATUSES
+) -> list[RequestView]:
+    """Requests for the hub, newest first, filtered by status."""
+    require(actor, Permission.TRIAGE_REQUESTS)
+    with db.read() as session:
+        return _views(session, [SupportRequest.status.in_([s.value for s in statuses])])
+
+
+def count_by_status(db: Database, actor: Actor) -> dict[RequestStatus, int]:
+    require(actor, Permission.TRIAGE_REQUESTS)
+    with db.read() as session:
+        rows = session.execute(
+            select(SupportRequest.status, func.count()).group_by(SupportRequest.status)
+        ).all()
+    counts = dict.fromkeys(RequestStatus, 0)
+    for status, count in rows:
+        counts[RequestStatus(status)] = count
+    return counts
+
+
+def consultants(db: Database, actor: Actor) -> list[Consultant]:
+    require(actor, Permission.TRIAGE_REQUESTS)
+    with db.read() as session:
+        rows = session.execute(
+            select(User.id, User.display_name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == Role.CONSULTANT.value, User.is_active.is_(True))
+            .order_by(User.display_name)
+        ).all()
+    return [Consultant(user_id, name) for user_id, name in rows]
+
+
+def update_request(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    *,
+    expected_version: int,
+    status: RequestStatus,
+    assignee_id: int | None,
+    resolution: str,
+) -> None:
+    """Change a request's status, assignee or resolution.
+
+    Raises ConflictError, with the other person's values, if someone changed it since
+    ``expected_version`` was read.
+    """
+    require(actor, Permission.TRIAGE_REQUESTS)
+    resolution = resolution.strip()
+    if status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) and not resolution:
+        raise InputError("Say how the request was resolved before marking it resolved or closed.")
+    if status is RequestStatus.ASSIGNED and assignee_id is None:
+        raise InputError("Choose who the request is assigned to.")
+    with db.transaction() as session:
+        request = session.get(SupportRequest, request_id)
+        if request is None:
+            raise NotFound("That request no longer exists.")
+        if assignee_id is not None and assignee_id not in {
+            c.user_id for c in consultants(db, actor)
+        }:
+            raise AccessDenied("Requests can only be assigned to hub consultants.")
+        if request.version != expected_version:
+            assignee = session.get(User, request.assignee_id) if request.assignee_id else None
+            raise ConflictError(
+                "Someone else changed this request while you were looking at it. "
+                "Their version is shown below; check it and make your change again.",
+                current={
+                    "status": STATUS_LABELS[RequestStatus(request.status)],
+                    "assignee": assignee.display_name if assignee else "Nobody",
+                    "resolution": request.resolution,
+                },
+            )
+        before = {
+            "status": request.status,
+            "assignee_id": request.assignee_id,
+            "resolution": request.resolution,
+        }
+        request.status = status.value
+        request.assignee_id = assignee_id
+        request.resolution = resolution
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "update_request",
+            "support_request",
+            request.id,
+            before=before,
+            after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
+        )

@@ -1,0 +1,141 @@
+"""The sign-in gate: three modes (oidc, local, demo) chosen by UE_AUTH_MODE.
+
+Only the signed-in email is kept in session state; the Actor (and so the roles) is looked up
+again from the database on every run, so a removed role stops working at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Actor, Permission, require
+from ue_core.config import AuthMode, ConfigError
+from ue_core.services import accounts
+from ui.context import db, settings
+
+EMAIL_KEY = "signed_in_email"
+
+
+def _config_error_stop(error: ConfigError) -> None:
+    st.title("The workbench cannot start")
+    st.error(str(error))
+    st.stop()
+
+
+def signed_in_actor() -> Actor | None:
+    """The person using this browser session, or None if nobody has signed in."""
+    try:
+        config = settings()
+    except ConfigError as error:
+        _config_error_stop(error)
+        raise
+    if config.auth_mode is AuthMode.OIDC:
+        if not st.user.is_logged_in:
+            return None
+        email = str(st.user.get("email") or "")
+        actor = accounts.actor_for_email(db(), email) if email else None
+        if actor is None:
+            st.error(
+                f"You signed in as {email or 'an unknown account'}, but the workbench has no "
+                "account for you. Ask your organisation's champion or the USER hub to add you."
+            )
+            st.button("Sign out", on_click=st.logout)
+            st.stop()
+        return actor
+    signed_in_email = st.session_state.get(EMAIL_KEY)
+    if not signed_in_email:
+        return None
+    actor = accounts.actor_for_email(db(), str(signed_in_email))
+    if actor is None:
+        st.session_state.pop(EMAIL_KEY, None)
+    return actor
+
+
+def sign_out() -> None:
+    if settings().auth_mode is AuthMode.OIDC:
+        st.logout()
+    st.session_state.clear()
+
+
+def sign_in_page() -> None:
+    """The page shown to anyone not signed in."""
+    config = settings()
+    st.title("Sign in to the user engagement workbench")
+    st.write(
+        "The USER hub's workbench helps statistics teams understand and improve how they "
+        "engage with the people who use their statistics."
+    )
+    if config.auth_mode is AuthMode.OIDC:
+        st.write("Sign in with your organisation's account.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+    elif config.auth_mode is AuthMode.LOCAL:
+        _local_form()
+    else:
+        _persona_picker()
+
+
+def _local_form() -> None:
+    with st.form("sign_in"):
+        email = st.text_input("Email address", autocomplete="email")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        actor = accounts.authenticate(db(), email, password)
+        if actor is None:
+            st.error("The email address or password is not right. Check them and try again.")
+        else:
+            st.session_state[EMAIL_KEY] = actor.email
+            st.rerun()
+
+
+def _persona_picker() -> None:
+    try:
+        choices = accounts.demo_personas(db(), settings())
+    except AccessDenied as denied:
+        st.error(str(denied))
+        return
+    st.info(
+        "This is a demonstration with made-up organisations, teams and people. "
+        "Choose who you want to be."
+    )
+    if not choices:
+        st.warning("No demo people found. Run `make run` to load the demo data.")
+        return
+    for choice in choices:
+        with st.container(border=True):
+            st.subheader(choice.persona.display_name, anchor=False)
+            st.write(choice.persona.description)
+            st.caption("; ".join(m.describe() for m in choice.actor.memberships))
+            if st.button(
+                f"Continue as {choice.persona.display_name}",
+                key=f"persona_{choice.persona.email}",
+            ):
+                st.session_state[EMAIL_KEY] = choice.actor.email
+                st.rerun()
+
+
+def sidebar(actor: Actor) -> None:
+    with st.sidebar:
+        st.write(f"Signed in as **{actor.display_name}**")
+        for membership in actor.memberships:
+            st.caption(membership.describe())
+        st.button("Sign out", on_click=sign_out)
+
+
+def require_page(permission: Permission | None) -> Actor:
+    """Every page calls this first: the page's own access check, whatever the menu shows."""
+    actor = signed_in_actor()
+    try:
+        actor = require(actor, permission) if permission else require_signed_in(actor)
+    except AccessDenied as denied:
+        st.error(str(denied))
+        st.stop()
+        raise
+    return actor
+
+
+def require_signed_in(actor: Actor | None) -> Actor:
+    if actor is None:
+        raise AccessDenied("Sign in to use the workbench.")
+    return actor

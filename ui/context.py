@@ -1,0 +1,22 @@
+"""Shared, cached resources. They are shared by all users: nothing here depends on who asks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.config import Settings, load_settings
+from ue_core.db.engine import Database
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def database(url: str) -> Database:
+    return Database(url)
+
+
+def db() -> Database:
+    return database(settings().database_url)
