@@ -66,6 +66,9 @@ class ContentError(Exception):
         lines = [heading, *(f"  - {problem}" for problem in self.problems)]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, list[Problem]]]:
+        return (type(self), (self.source, self.problems))
+
 
 def load_model(path: Path, model: type[M]) -> M:
     """Read the YAML file at ``path`` and validate it as ``model``.

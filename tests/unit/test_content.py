@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Annotated
 
@@ -161,3 +162,12 @@ def test_single_problem_heading_is_singular() -> None:
     error = ContentError("x.yaml", [Problem("a", 1, "bad")])
 
     assert str(error).splitlines()[0] == "x.yaml: 1 problem"
+
+
+def test_content_error_survives_pickling() -> None:
+    error = ContentError("x.yaml", [Problem("a.b", 2, "bad")])
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert copy.problems == error.problems
+    assert str(copy) == str(error)

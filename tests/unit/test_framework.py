@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,15 @@ def test_practice_listings_agree_and_keep_framework_order(framework: Framework) 
 def test_content_hash_is_stable(framework: Framework, shipped_text: str) -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", framework.content_hash())
     assert parse_framework(shipped_text).content_hash() == framework.content_hash()
+
+
+def test_stored_json_rebuilds_the_same_framework(framework: Framework) -> None:
+    stored = json.loads(json.dumps(framework.model_dump(mode="json")))
+
+    rebuilt = Framework.model_validate(stored)
+
+    assert rebuilt == framework
+    assert rebuilt.content_hash() == framework.content_hash()
 
 
 def test_reformatting_does_not_change_the_content_hash(
