@@ -70,11 +70,11 @@ HUB_PROVIDER: Final = "USER hub"
 
 # The framework's principles (keys must match data/framework.yaml).
 PRINCIPLES: Final[Mapping[str, str]] = {
-    "involving": "Proactively involving users",
-    "proportionate": "Flexible and proportionate",
-    "open": "Open and transparent",
-    "together": "Working together and joining up",
-    "capability": "Capability and culture",
+    "proactively-involving-users": "Proactively involving users",
+    "flexible-and-proportionate": "Flexible and proportionate",
+    "open-and-transparent": "Open and transparent",
+    "working-together": "Working together and joining up",
+    "capability-and-culture": "Capability and culture",
 }
 
 # Engagement methods: our own taxonomy, extended from the method tags suggested for the GSS case
