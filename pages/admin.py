@@ -36,8 +36,7 @@ with people_tab:
 
     st.subheader("Add a person")
     role = (
-        st.selectbox("Role", options=list(Role), format_func=ROLE_LABELS.__getitem__)
-        or Role.MEMBER
+        st.selectbox("Role", options=list(Role), format_func=ROLE_LABELS.__getitem__) or Role.MEMBER
     )
     team_id: int | None = None
     organisation_id: int | None = None

@@ -9,6 +9,7 @@ from ue_core.db.models import RequestStatus
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import support
 from ue_core.timefmt import format_datetime
+from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.text import plain
@@ -44,6 +45,8 @@ for request in requests:
             f"Sent {format_datetime(request.created_at)}."
         )
         st.markdown(plain(request.text))
+        version_name = f"support_request_{request.id}"
+        seen = concurrency.seen_version(version_name, request.version)
         with st.form(f"triage_{request.id}"):
             chosen_status = st.selectbox(
                 "Status",
@@ -74,12 +77,13 @@ for request in requests:
                     db(),
                     actor,
                     request.id,
-                    expected_version=request.version,
+                    expected_version=seen,
                     status=chosen_status or request.status,
                     assignee_id=assignee,
                     resolution=resolution,
                 )
             except ConflictError as conflict:
+                concurrency.acknowledge(version_name, request.version)
                 st.error(str(conflict))
                 st.table(
                     {
@@ -90,5 +94,6 @@ for request in requests:
             except (InputError, AccessDenied, NotFound) as problem:
                 st.error(str(problem))
             else:
+                concurrency.saved(version_name)
                 st.toast(f"Request {request.id} saved.")
                 st.rerun()

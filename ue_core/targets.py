@@ -11,17 +11,16 @@ How a suggestion is made:
 2. High public interest adds one level; low public interest takes one away.
 3. A wide range of users adds one level.
 4. Some principles then change:
-   - ``involving`` (proactively involving users): one level higher when the statistics change
-     often, because users need a say before each change.
-   - ``open`` (open and transparent): one level higher when the statistics change often, because
-     users need notice of changes and the reasons for them.
-   - ``proportionate`` (flexible and proportionate): at least level 3, because every team has to
-     judge how much effort its engagement needs, whatever the profile.
-   - ``together`` (working together and joining up): at least level 3 when the user base is
-     narrow, because specialist users are often best reached through partner organisations and
-     networks.
-   - ``capability`` (building capability): at least level 3 when the statistics change often or
-     now and then, because the team needs engagement skills on hand for each change.
+   - Proactively involving users: one level higher when the statistics change often, because
+     users need a say before each change.
+   - Open and transparent: one level higher when the statistics change often, because users
+     need notice of changes and the reasons for them.
+   - Flexible and proportionate: at least level 3, because every team has to judge how much
+     effort its engagement needs, whatever the profile.
+   - Working together and joining up: at least level 3, because users a team cannot reach
+     alone, specialist ones especially, are often best reached through partners and networks.
+   - Capability and culture: at least level 3 when the statistics change often or now and
+     then, because the team needs engagement skills on hand for each change.
    Any other principle keeps the general target.
 5. The result is kept between level 2 (Emerging) and level 5 (Mastering).
 
@@ -49,11 +48,11 @@ MIN_TARGET: Final[int] = 2
 MAX_TARGET: Final[int] = 5
 
 KNOWN_PRINCIPLE_KEYS: Final[tuple[str, ...]] = (
-    "involving",
-    "proportionate",
-    "open",
-    "together",
-    "capability",
+    "proactively-involving-users",
+    "flexible-and-proportionate",
+    "open-and-transparent",
+    "working-together",
+    "capability-and-culture",
 )
 
 _INTEREST_TEXT: Final[dict[str, str]] = {
@@ -133,28 +132,29 @@ def _principle_rule(
 ) -> tuple[int, str | None]:
     """Apply the principle's own rule to ``level``; return the new level and the reason."""
     frequent = profile.change_frequency == "frequent"
-    if principle_key == "involving" and frequent:
+    if principle_key == "proactively-involving-users" and frequent:
         return level + 1, (
             "The statistics change often and users need a say before each change, "
             "so one level higher for this principle"
         )
-    if principle_key == "open" and frequent:
+    if principle_key == "open-and-transparent" and frequent:
         return level + 1, (
             "The statistics change often and users need notice of changes and the reasons "
             "for them, so one level higher for this principle"
         )
-    if principle_key == "proportionate" and level < BASELINE_TARGET:
+    if principle_key == "flexible-and-proportionate" and level < BASELINE_TARGET:
         return BASELINE_TARGET, (
             "Every team has to judge how much effort its engagement needs, "
             "so this principle is kept at Learning (3) or above"
         )
-    if principle_key == "together" and profile.user_breadth == "narrow" and level < BASELINE_TARGET:
+    if principle_key == "working-together" and level < BASELINE_TARGET:
         return BASELINE_TARGET, (
-            "Specialist users are often best reached through partner organisations and "
-            "networks, so this principle is kept at Learning (3) or above"
+            "Users you cannot reach alone, specialist ones especially, are often best reached "
+            "through partner organisations and networks, so this principle is kept at "
+            "Learning (3) or above"
         )
     if (
-        principle_key == "capability"
+        principle_key == "capability-and-culture"
         and profile.change_frequency != "stable"
         and level < BASELINE_TARGET
     ):

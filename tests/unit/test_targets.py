@@ -35,13 +35,13 @@ def test_baseline_profile_gives_learning_everywhere() -> None:
     targets = suggest_targets(profile, [*KNOWN_PRINCIPLE_KEYS, "something-else"])
     assert list(targets) == [*KNOWN_PRINCIPLE_KEYS, "something-else"]
     assert {key: t.level for key, t in targets.items()} == dict.fromkeys(targets, 3)
-    assert targets["open"].level_name == "Learning"
+    assert targets["open-and-transparent"].level_name == "Learning"
 
 
 def test_high_profile_wide_statistics_aim_high() -> None:
     profile = StatisticsProfile("high", "wide", "stable")
     assert general_target(profile) == 5
-    assert suggest_target("open", profile).level == 5
+    assert suggest_target("open-and-transparent", profile).level == 5
 
 
 def test_high_interest_adds_one_and_wide_breadth_adds_one() -> None:
@@ -53,36 +53,47 @@ def test_high_interest_adds_one_and_wide_breadth_adds_one() -> None:
 def test_specialist_low_profile_statistics_get_proportionate_targets() -> None:
     profile = StatisticsProfile("low", "narrow", "stable")
     targets = suggest_targets(profile, KNOWN_PRINCIPLE_KEYS)
-    assert targets["involving"].level == 2
-    assert targets["open"].level == 2
-    assert targets["capability"].level == 2
+    assert targets["proactively-involving-users"].level == 2
+    assert targets["open-and-transparent"].level == 2
+    assert targets["capability-and-culture"].level == 2
     # Deciding proportionately and joining up with partners matter at any profile.
-    assert targets["proportionate"].level == 3
-    assert targets["together"].level == 3
+    assert targets["flexible-and-proportionate"].level == 3
+    assert targets["working-together"].level == 3
 
 
 def test_frequent_change_raises_open_and_involving_only() -> None:
     stable = StatisticsProfile("medium", "mixed", "stable")
     frequent = StatisticsProfile("medium", "mixed", "frequent")
-    assert suggest_target("open", frequent).level == suggest_target("open", stable).level + 1
-    assert suggest_target("involving", frequent).level == 4
-    assert suggest_target("together", frequent).level == 3
+    assert (
+        suggest_target("open-and-transparent", frequent).level
+        == suggest_target("open-and-transparent", stable).level + 1
+    )
+    assert suggest_target("proactively-involving-users", frequent).level == 4
+    assert suggest_target("working-together", frequent).level == 3
     assert suggest_target("unknown", frequent).level == 3
 
 
 def test_capability_floor_when_statistics_change() -> None:
-    assert suggest_target("capability", StatisticsProfile("low", "mixed", "stable")).level == 2
-    assert suggest_target("capability", StatisticsProfile("low", "mixed", "occasional")).level == 3
+    assert (
+        suggest_target("capability-and-culture", StatisticsProfile("low", "mixed", "stable")).level
+        == 2
+    )
+    assert (
+        suggest_target(
+            "capability-and-culture", StatisticsProfile("low", "mixed", "occasional")
+        ).level
+        == 3
+    )
 
 
 def test_cap_at_mastering_is_explained() -> None:
-    target = suggest_target("open", StatisticsProfile("high", "wide", "frequent"))
+    target = suggest_target("open-and-transparent", StatisticsProfile("high", "wide", "frequent"))
     assert target.level == 5
     assert "no higher than Mastering (5)" in target.rationale
 
 
 def test_rationale_names_the_profile_facts() -> None:
-    target = suggest_target("open", StatisticsProfile("high", "narrow", "frequent"))
+    target = suggest_target("open-and-transparent", StatisticsProfile("high", "narrow", "frequent"))
     assert target.rationale.startswith("Suggested target: Mastering (5). ")
     assert "Public interest in these statistics is high" in target.rationale
     assert "The user base is narrow and specialist" in target.rationale

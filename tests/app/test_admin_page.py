@@ -1,0 +1,35 @@
+"""Admin: people, framework versions and the audit log."""
+
+from __future__ import annotations
+
+from tests.app.conftest import app_as
+from tests.factories import World
+from ue_core.db.models import Role
+from ue_core.services import accounts
+
+
+def test_admin_adds_a_consultant(world: World) -> None:
+    at = app_as(world, "admin", "pages/admin.py").run()
+    at.selectbox[0].set_value(Role.CONSULTANT).run()
+    at.text_input[0].input("Priya Shah")
+    at.text_input[1].input("Priya.Shah@test.example")
+    at.button(key="FormSubmitter:add_person-Add person").click().run()
+    assert not at.error
+    actor = accounts.actor_for_email(world.db, "priya.shah@test.example")
+    assert actor is not None and actor.roles == {Role.CONSULTANT}
+
+
+def test_duplicate_email_is_refused_with_a_message(world: World) -> None:
+    at = app_as(world, "admin", "pages/admin.py").run()
+    at.text_input[0].input("Someone")
+    at.text_input[1].input("member@test.example")
+    at.button(key="FormSubmitter:add_person-Add person").click().run()
+    assert "already exists" in at.error[0].value
+
+
+def test_loading_an_unchanged_framework_says_so(world: World) -> None:
+    at = app_as(world, "admin", "pages/admin.py").run()
+    load = next(b for b in at.button if b.label == "Load the framework file")
+    load.click().run()
+    assert "has not changed" in at.info[0].value
+    assert at.dataframe[1].value["Practices"].iloc[0] >= 24

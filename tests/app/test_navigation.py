@@ -1,0 +1,97 @@
+"""Each role sees its own pages; pages refuse people without access; demo sign-in rules."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import REPO, app_as
+from tests.factories import World
+from ue_core.db.models import Role
+from ue_core.demo.personas import PERSONAS
+from ue_core.services import accounts
+
+EXPECTED_LINKS = {
+    "member": {"Ask the hub for help"},
+    "lead": {"Ask the hub for help"},
+    "champion": set(),
+    "consultant": {"Support requests"},
+    "admin": {"Admin"},
+}
+
+
+def page_links(at: AppTest) -> set[str]:
+    return {el.proto.label for el in at.main if type(el).__name__ == "PageLink"}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED_LINKS))
+def test_each_role_sees_its_own_pages(world: World, who: str) -> None:
+    at = app_as(world, who).run()
+    assert not at.exception
+    assert at.title[0].value == f"Welcome, {world.actor(who).display_name}"
+    assert page_links(at) == EXPECTED_LINKS[who]
+
+
+def test_team_member_cannot_switch_to_a_consultant_page(world: World) -> None:
+    at = app_as(world, "member").run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(REPO / "pages/triage.py"))
+
+
+def test_consultant_page_refuses_a_team_member_on_its_own(world: World) -> None:
+    at = app_as(world, "member", "pages/triage.py").run()
+    assert [e.value for e in at.error] == [
+        "You do not have access to this. Ask your admin if you need it."
+    ]
+    assert not at.title  # nothing of the page was drawn
+
+
+def test_admin_page_refuses_a_consultant(world: World) -> None:
+    at = app_as(world, "consultant", "pages/admin.py").run()
+    assert "do not have access" in at.error[0].value
+
+
+def test_signed_out_visitor_gets_the_sign_in_page(world: World) -> None:
+    at = app_as(world, None).run()
+    assert at.title[0].value == "Sign in to the user engagement workbench"
+    assert [t.label for t in at.text_input] == ["Email address", "Password"]
+
+
+def test_local_sign_in_checks_the_password(world: World) -> None:
+    at = app_as(world, None).run()
+    at.text_input[0].input("member@test.example")
+    at.text_input[1].input("wrong password here")
+    at.button[0].click().run()
+    assert "not right" in at.error[0].value
+    at.text_input[1].input("correct horse battery staple")
+    at.button[0].click().run()
+    assert at.title[0].value == "Welcome, Member"
+
+
+def test_demo_sign_in_is_refused_in_production(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UE_AUTH_MODE", "demo")
+    monkeypatch.setenv("UE_ENV", "production")
+    at = app_as(world, None).run()
+    assert at.title[0].value == "The workbench cannot start"
+    assert "switched off in production" in at.error[0].value
+    assert not at.button
+
+
+def test_demo_persona_picker_signs_in(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    persona = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
+    accounts.create_user(
+        world.db,
+        None,
+        email=persona.email,
+        display_name=persona.display_name,
+        password=None,
+        role=persona.role,
+    )
+    monkeypatch.setenv("UE_AUTH_MODE", "demo")
+    at = app_as(world, None).run()
+    assert "made-up organisations" in at.info[0].value
+    at.button(key=f"persona_{persona.email}").click().run()
+    assert at.title[0].value == f"Welcome, {persona.display_name}"
+    assert page_links(at) == EXPECTED_LINKS["consultant"]

@@ -1,0 +1,91 @@
+"""Ask the hub for help (teams) and the triage queue (hub consultants)."""
+
+from __future__ import annotations
+
+from tests.app.conftest import app_as
+from tests.factories import World
+from ue_core.db.models import RequestStatus
+from ue_core.services import support
+
+
+def test_team_with_no_requests_sees_an_empty_state(world: World) -> None:
+    at = app_as(world, "member", "pages/request_support.py").run()
+    assert "has not asked the hub for help yet" in at.markdown[-1].value
+
+
+def test_member_sends_a_request_and_sees_it_listed(world: World) -> None:
+    at = app_as(world, "member", "pages/request_support.py").run()
+    at.text_input[0].input("Setting up a user group")
+    at.text_area[0].input("We want a user group for our housing statistics; where do we start?")
+    at.button[0].click().run()
+    assert at.success[0].value.startswith("Request ")
+    table = at.dataframe[0].value
+    assert list(table["Summary"]) == ["Setting up a user group"]
+    assert list(table["Status"]) == ["New"]
+
+
+def test_too_short_a_request_is_explained_and_not_saved(world: World) -> None:
+    at = app_as(world, "member", "pages/request_support.py").run()
+    at.text_input[0].input("Help")
+    at.text_area[0].input("Please")
+    at.button[0].click().run()
+    assert "at least 20 characters" in at.error[0].value
+    assert support.team_requests(world.db, world.actor("member"), world.team_id) == []
+
+
+def test_consultant_assigns_a_request(world: World) -> None:
+    request_id = support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Survey advice",
+        "We are redesigning our user survey and want a second opinion.",
+    )
+    at = app_as(world, "consultant", "pages/triage.py").run()
+    assert at.expander[0].label.startswith("Survey advice (Test team, New)")
+    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
+    at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
+    at.button[0].click().run()
+    assert not at.error
+    [view] = support.triage_queue(world.db, world.actor("consultant"))
+    assert view.status is RequestStatus.ASSIGNED
+    assert view.assignee_name == "Consultant"
+
+
+def test_triage_conflict_shows_the_other_persons_change(world: World) -> None:
+    request_id = support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Survey advice",
+        "We are redesigning our user survey and want a second opinion.",
+    )
+    at = app_as(world, "consultant", "pages/triage.py").run()
+    # Another consultant saves first.
+    support.update_request(
+        world.db,
+        world.actor("consultant"),
+        request_id,
+        expected_version=1,
+        status=RequestStatus.IN_PROGRESS,
+        assignee_id=world.actor("consultant").user_id,
+        resolution="",
+    )
+    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
+    at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
+    at.button[0].click().run()
+    assert "Someone else changed this request" in at.error[0].value
+    [view] = support.triage_queue(world.db, world.actor("consultant"))
+    assert view.status is RequestStatus.IN_PROGRESS  # nothing overwritten
+
+
+def test_team_member_from_another_team_cannot_see_requests(world: World) -> None:
+    support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Survey advice",
+        "We are redesigning our user survey and want a second opinion.",
+    )
+    at = app_as(world, "outsider", "pages/request_support.py").run()
+    assert "has not asked the hub for help yet" in at.markdown[-1].value
