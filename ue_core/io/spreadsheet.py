@@ -14,9 +14,9 @@ and its basics checklist, as mapped by aftables
   sheets, wrapped text in tables, sensible column widths, document properties filled in,
   and the first sheet active with A1 selected.
 
-Missing values (None, NaN, NaT, pd.NA) are written as a shorthand marker, "[x]" unless the
-table says otherwise, and a note explaining each marker in use is added automatically
-("[x] means not available."), as the GSS guidance on symbols in tables asks
+Missing values (None, NaN, NaT, pd.NA) and blank text are written as a shorthand marker,
+"[x]" unless the table says otherwise, and a note explaining each marker in use is added
+automatically ("[x] means not available."), as the GSS guidance on symbols in tables asks
 (https://gss.civilservice.gov.uk/policy-store/symbols-in-tables-definitions-and-help/).
 
 Text is always stored as text, never as a formula. In XLSX a text cell that starts like a
@@ -62,8 +62,9 @@ _FORBIDDEN_SHEET_CHARS = frozenset("[]:*?/\\")
 _NOTE_ID = re.compile(r"^\[note (\d+)\]$")
 _SHORTHAND_MARKER = re.compile(r"^\[[a-z]{1,3}\]$")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:-([A-Z]{2}))?$")
-# Characters that XML 1.0 (and so both file formats) cannot hold. Tab, LF and CR are allowed.
-_ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters, which XML 1.0 (and so both file formats) cannot hold or discourages,
+# and the two non-characters. Tab, line feed and carriage return are kept.
+_ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _MIN_WIDTH = 8.0
 _MAX_WIDTH = 60.0
 _WIDTH_SAMPLE_ROWS = 1000
@@ -225,9 +226,19 @@ def _is_missing(value: Any) -> bool:
     return bool(pd.isna(value))
 
 
+def _is_blank(value: Any) -> bool:
+    """True for values written as the missing marker: missing values and blank text."""
+    if isinstance(value, str):
+        return not _clean_text(value).strip()
+    return _is_missing(value)
+
+
 def _cell_value(value: Any, missing_marker: str) -> CellValue:
-    """Turn one dataframe value into a spreadsheet cell value (never ``None``)."""
-    if _is_missing(value):
+    """Turn one dataframe value into a spreadsheet cell value (never ``None``).
+
+    Missing values and blank text become ``missing_marker``, so no table cell is empty.
+    """
+    if _is_blank(value):
         return missing_marker
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -309,7 +320,7 @@ def resolved_notes(workbook: Workbook) -> tuple[list[tuple[str, str]], dict[str,
 
 
 def _frame_has_missing(df: pd.DataFrame) -> bool:
-    return bool(df.isna().to_numpy().any()) if df.size else False
+    return any(_is_blank(value) for row in df.itertuples(index=False, name=None) for value in row)
 
 
 def _text_width(value: CellValue) -> float:
