@@ -5,6 +5,7 @@ Spreadsheet files are made here with openpyxl and odfpy rather than committed as
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from odf.opendocument import OpenDocumentSpreadsheet
@@ -30,18 +31,18 @@ ROWS = [
 ]
 
 
-def csv_bytes(rows, delimiter=",", encoding="utf-8"):
+def csv_bytes(rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
     text = "\r\n".join(delimiter.join(_quote(cell, delimiter) for cell in row) for row in rows)
     return (text + "\r\n").encode(encoding)
 
 
-def _quote(cell, delimiter):
+def _quote(cell: str, delimiter: str) -> str:
     if any(char in cell for char in (delimiter, '"', "\n")):
         return '"' + cell.replace('"', '""') + '"'
     return cell
 
 
-def xlsx_bytes(rows, extra_sheet=False):
+def xlsx_bytes(rows: list[list[Any]], extra_sheet: bool = False) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Responses"
@@ -54,7 +55,7 @@ def xlsx_bytes(rows, extra_sheet=False):
     return buffer.getvalue()
 
 
-def ods_bytes(rows):
+def ods_bytes(rows: list[list[Any]]) -> bytes:
     document = OpenDocumentSpreadsheet()
     table = Table(name="Responses")
     for row in rows:
@@ -115,7 +116,11 @@ def test_a_single_column_file_is_read():
 
 
 def test_xlsx_is_read_with_numbers_shown_as_a_person_sees_them():
-    rows = [["ID", "Score", "Comment"], [101, 4.0, "Good charts"], [102, 3.5, "Slow downloads"]]
+    rows: list[list[Any]] = [
+        ["ID", "Score", "Comment"],
+        [101, 4.0, "Good charts"],
+        [102, 3.5, "Slow downloads"],
+    ]
     raw = read_table(xlsx_bytes(rows, extra_sheet=True), "survey.xlsx")
     assert raw.source_format == "xlsx"
     assert raw.sheet_name == "Responses"
@@ -124,7 +129,12 @@ def test_xlsx_is_read_with_numbers_shown_as_a_person_sees_them():
 
 
 def test_ods_is_read():
-    rows = [["ID", "Score", "Comment"], [7, 2.5, "Hard to find"], ["", "", ""], [8, 1, "Fine"]]
+    rows: list[list[Any]] = [
+        ["ID", "Score", "Comment"],
+        [7, 2.5, "Hard to find"],
+        ["", "", ""],
+        [8, 1, "Fine"],
+    ]
     raw = read_table(ods_bytes(rows), "survey.ods")
     assert raw.source_format == "ods"
     assert raw.columns == ("ID", "Score", "Comment")
