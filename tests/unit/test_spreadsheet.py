@@ -355,7 +355,8 @@ def test_any_text_round_trips_or_becomes_the_marker(values):
     st.lists(
         st.one_of(
             st.integers(min_value=-(2**50), max_value=2**50),
-            st.floats(allow_nan=False, allow_infinity=False, width=64),
+            # Excel holds numbers up to about 1e308 with 15 to 17 significant figures.
+            st.floats(min_value=-1e300, max_value=1e300, width=64),
         ),
         min_size=1,
         max_size=5,
@@ -388,3 +389,14 @@ def test_blank_text_is_marked_and_explained():
     assert per_sheet == {"S": ["[note 1]"]}
     back = pd.read_excel(io.BytesIO(to_xlsx(workbook)), sheet_name="S", header=3)
     assert back["Answer"].tolist() == ["Yes", "[x]", "[x]"]
+
+
+def test_header_rows_are_tagged_for_printing():
+    ods = to_ods(_workbook())
+    with zipfile.ZipFile(io.BytesIO(ods)) as archive:
+        content = archive.read("content.xml").decode()
+    assert content.count("<table:table-header-rows>") == 3
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(_workbook())))
+    assert book["Scores"].print_title_rows == "$4:$4"
+    assert book["Notes"].print_title_rows == "$3:$3"
+    assert book[COVER_SHEET_NAME].print_title_rows is None

@@ -499,6 +499,9 @@ def to_xlsx(workbook: Workbook) -> bytes:
                 name="TableStyleLight1", showRowStripes=False, showColumnStripes=False
             )
             sheet.add_table(xl_table)
+        if layout.header_row >= 0:
+            # Repeat the header row on every printed page.
+            sheet.print_title_rows = f"{layout.header_row + 1}:{layout.header_row + 1}"
         view = sheet.sheet_view
         view.tabSelected = index == 0
         view.selection[0].activeCell = "A1"
@@ -536,7 +539,7 @@ def to_ods(workbook: Workbook) -> bytes:
         TextProperties,
     )
     from odf.table import Table as OdsTable
-    from odf.table import TableCell, TableColumn, TableRow
+    from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import P
 
     layouts = _layouts(workbook)
@@ -653,11 +656,17 @@ def to_ods(workbook: Workbook) -> bytes:
         sheet = OdsTable(name=layout.name)
         for width in layout.column_widths:
             sheet.addElement(TableColumn(stylename=column_style(width)))
-        for row in layout.rows:
+        for row_index, row in enumerate(layout.rows):
             ods_row = TableRow()
             for cell in row:
                 ods_row.addElement(make_cell(cell))
-            sheet.addElement(ods_row)
+            if row_index == layout.header_row:
+                # Tag the table's header row; it also repeats on every printed page.
+                header_rows = TableHeaderRows()
+                header_rows.addElement(ods_row)
+                sheet.addElement(header_rows)
+            else:
+                sheet.addElement(ods_row)
         doc.spreadsheet.addElement(sheet)
 
     doc.meta.addElement(dc.Title(text=workbook.title))
