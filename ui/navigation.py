@@ -17,7 +17,6 @@ class Screen:
     title: str
     icon: str
     permission: Permission | None
-    section: str
     description: str
 
 
@@ -28,7 +27,6 @@ SCREENS: tuple[Screen, ...] = (
         "Home",
         ":material/home:",
         None,
-        "Workbench",
         "What needs your attention and where to start.",
     ),
     Screen(
@@ -37,7 +35,6 @@ SCREENS: tuple[Screen, ...] = (
         "Ask the hub for help",
         ":material/support_agent:",
         Permission.REQUEST_SUPPORT,
-        "Your team",
         "Ask the USER hub for advice or support, and follow up your team's requests.",
     ),
     Screen(
@@ -46,7 +43,6 @@ SCREENS: tuple[Screen, ...] = (
         "Support requests",
         ":material/inbox:",
         Permission.TRIAGE_REQUESTS,
-        "USER hub",
         "Pick up, assign and resolve teams' requests for help.",
     ),
     Screen(
@@ -55,7 +51,6 @@ SCREENS: tuple[Screen, ...] = (
         "Admin",
         ":material/settings:",
         Permission.ADMINISTER,
-        "Admin",
         "Manage people and their roles, and load new framework versions.",
     ),
 )
@@ -67,16 +62,19 @@ def screens_for(actor: Actor) -> list[Screen]:
     return [s for s in SCREENS if s.permission is None or actor.can(s.permission)]
 
 
-def pages_for(actor: Actor) -> dict[str, list[StreamlitPage]]:
-    """st.navigation input: the actor's screens grouped by section, Home first."""
-    sections: dict[str, list[StreamlitPage]] = {}
-    for screen in screens_for(actor):
-        page = st.Page(
+def pages_for(actor: Actor) -> list[StreamlitPage]:
+    """st.navigation input: the actor's screens in registry order, Home first.
+
+    A flat list on purpose: Streamlit draws sectioned menus as <div>s inside a <ul>, which
+    fails axe's WCAG 'list' and 'listitem' rules. Registry order keeps related screens together.
+    """
+    return [
+        st.Page(
             screen.path,
             title=screen.title,
             icon=screen.icon,
             url_path=screen.key,
             default=screen.key == "home",
         )
-        sections.setdefault(screen.section, []).append(page)
-    return sections
+        for screen in screens_for(actor)
+    ]

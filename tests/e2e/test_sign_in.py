@@ -24,9 +24,8 @@ pytestmark = pytest.mark.e2e
 def expected_menu(persona: Persona) -> list[str]:
     """The titles the sidebar should list, in order, taken from the page registry.
 
-    The menu groups screens by section in the order each section first appears (as
-    ``ui.navigation.pages_for`` builds it for ``st.navigation``). Streamlit shows no menu when
-    a person has only one page.
+    The menu lists screens in registry order (as ``ui.navigation.pages_for`` builds it for
+    ``st.navigation``). Streamlit shows no menu when a person has only one page.
     """
     actor = Actor(
         user_id=0,
@@ -34,10 +33,7 @@ def expected_menu(persona: Persona) -> list[str]:
         display_name=persona.display_name,
         memberships=(MembershipView(role=persona.role),),
     )
-    sections: dict[str, list[str]] = {}
-    for screen in screens_for(actor):
-        sections.setdefault(screen.section, []).append(screen.title)
-    titles = [title for section in sections.values() for title in section]
+    titles = [screen.title for screen in screens_for(actor)]
     return titles if len(titles) > 1 else []
 
 
