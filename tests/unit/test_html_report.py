@@ -106,7 +106,7 @@ def test_tables_have_captions_and_scoped_headers():
 
 def test_figure_has_caption_description_and_table_alternative():
     html = _sample_report().render()
-    assert '<figcaption id="figure-1">Teams by level</figcaption>' in html
+    assert "<figure>\n<figcaption>Teams by level</figcaption>" in html
     assert "<p>Most teams scored three or higher.</p>" in html
     assert "<caption>Data for the chart: Teams by level</caption>" in html
 
@@ -158,6 +158,10 @@ def test_table_rejects_unknown_row_header_and_blank_caption():
         report.table(df, "Caption", row_header_column="missing")
     with pytest.raises(ValueError):
         report.table(df, "   ")
+    with pytest.raises(ValueError):
+        report.figure("", df, "Caption")
+    with pytest.raises(ValueError):
+        report.figure("Description", df, " ")
 
 
 def test_empty_lists_add_nothing():

@@ -400,3 +400,12 @@ def test_header_rows_are_tagged_for_printing():
     assert book["Scores"].print_title_rows == "$4:$4"
     assert book["Notes"].print_title_rows == "$3:$3"
     assert book[COVER_SHEET_NAME].print_title_rows is None
+
+
+def test_single_note_line_reads_naturally():
+    table = Table("One", "One", pd.DataFrame({"a": [1]}), "One.", ["[note 1]"])
+    data = to_xlsx(_workbook(notes=[("[note 1]", "Only note.")], tables=[table]))
+    raw = _sheets(data, "openpyxl")["One"]
+    assert raw.iloc[2, 0] == (
+        "Note that applies to this table: [note 1]. Note text is on the Notes worksheet."
+    )

@@ -201,7 +201,7 @@ def validate_workbook(workbook: Workbook) -> None:
                     f"Shorthand {marker.marker!r} must be letters in square brackets, like '[x]'"
                 )
             _check_text(marker.meaning, f"Meaning of {marker.marker}")
-        columns = [str(label) for label in table.dataframe.columns]
+        columns = [_clean_text(str(label)) for label in table.dataframe.columns]
         if not columns:
             raise SpreadsheetError(f"Sheet {table.sheet_name!r} has a table with no columns")
         if any(not label.strip() for label in columns):
@@ -395,8 +395,8 @@ def _notes_line(note_ids: list[str]) -> str:
         listed = note_ids[0]
     else:
         listed = ", ".join(note_ids[:-1]) + " and " + note_ids[-1]
-    noun = "Note" if len(note_ids) == 1 else "Notes"
-    return f"{noun} that apply to this table: {listed}. Note text is on the Notes worksheet."
+    lead = "Note that applies" if len(note_ids) == 1 else "Notes that apply"
+    return f"{lead} to this table: {listed}. Note text is on the Notes worksheet."
 
 
 def _layouts(workbook: Workbook) -> list[_SheetLayout]:
