@@ -1,0 +1,784 @@
+"""Team self-assessment: start or continue, rate, agree, check and submit.
+
+Each team member rates every practice independently (``Rating``). The team lead sees everyone's
+ratings side by side and records the team's agreed answer (``AgreedRating``), then submits. A
+submitted assessment is frozen. A later round starts from a copy of the last submitted agreed
+answers: each person can keep them (marked as carried over) or change them.
+
+Every save checks the row's version, so two people (or two browser tabs) never overwrite each
+other silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ue_core import audit
+from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.consensus import Agreement, compare_ratings
+from ue_core.db.engine import Database
+from ue_core.db.models import (
+    AgreedRating,
+    Assessment,
+    AssessmentStatus,
+    EvidenceStrength,
+    Organisation,
+    Practice,
+    Principle,
+    Rating,
+    Role,
+    Round,
+    Team,
+    User,
+)
+from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.framework import Framework
+from ue_core.services.frameworks import current_version_id, framework_for_version
+from ue_core.services.rounds import current_round
+
+MAX_EVIDENCE = 5_000
+MAX_NOTE = 2_000
+
+STRENGTH_LABELS: dict[EvidenceStrength, str] = {
+    EvidenceStrength.SELF_REPORTED: "Self-reported",
+    EvidenceStrength.DOCUMENTED: "Documented",
+    EvidenceStrength.EXTERNALLY_VERIFIED: "Externally verified",
+}
+
+
+class Progress(StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A level (or not applicable) with its evidence: one person's rating or the agreed answer."""
+
+    level: int | None = None
+    not_applicable: bool = False
+    reason: str = ""  # why not applicable (ratings) or the lead's note (agreed answers)
+    evidence: str = ""
+    evidence_date: date | None = None
+    evidence_strength: EvidenceStrength | None = None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.level is not None or (self.not_applicable and bool(self.reason.strip()))
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    answer: Answer
+    version: int
+    carried_over: bool = False
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PracticeItem:
+    """A practice as raters see it, in framework order."""
+
+    id: int
+    key: str
+    title: str
+    principle_key: str
+    principle_title: str
+    statement: str
+    help: str
+    levels: dict[int, str]
+    code_2_1: tuple[str, ...]
+    code_3_0: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    team_id: int
+    team_name: str
+    organisation_name: str
+    round_id: int
+    round_label: str
+    round_ends_on: date
+    status: AssessmentStatus
+    framework_version_id: int
+    carried_over_from_id: int | None
+    carried_over_from_label: str | None
+    version: int
+    submitted_at: datetime | None
+    submitted_by: str | None
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status is AssessmentStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class PrincipleProgress:
+    key: str
+    title: str
+    answered: int
+    total: int
+
+    @property
+    def status(self) -> Progress:
+        if self.answered == 0:
+            return Progress.NOT_STARTED
+        return Progress.COMPLETED if self.answered == self.total else Progress.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Rater:
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class PracticeComparison:
+    """Everyone's ratings of one practice, for the lead's consensus view."""
+
+    practice: PracticeItem
+    ratings: dict[int, SavedAnswer]  # by user id
+    agreement: Agreement
+    agreed: SavedAnswer | None
+
+
+@dataclass(frozen=True)
+class SubmissionProblem:
+    practice_id: int
+    practice_title: str
+    message: str
+
+
+@dataclass
+class AssessmentState:
+    """Everything the assessment screens need for one person, read in one transaction."""
+
+    summary: AssessmentSummary
+    framework: Framework
+    practices: list[PracticeItem]
+    mine: dict[int, SavedAnswer]
+    carried: dict[int, Answer]
+    agreed: dict[int, SavedAnswer]
+    raters: list[Rater] = field(default_factory=list)
+
+    def principle_progress(self, answers: dict[int, SavedAnswer]) -> list[PrincipleProgress]:
+        result: dict[str, PrincipleProgress] = {}
+        for item in self.practices:
+            done = item.id in answers and answers[item.id].answer.is_answered
+            prev = result.get(item.principle_key)
+            result[item.principle_key] = PrincipleProgress(
+                key=item.principle_key,
+                title=item.principle_title,
+                answered=(prev.answered if prev else 0) + int(done),
+                total=(prev.total if prev else 0) + 1,
+            )
+        return list(result.values())
+
+    def my_progress(self) -> list[PrincipleProgress]:
+        return self.principle_progress(self.mine)
+
+    def agreed_progress(self) -> list[PrincipleProgress]:
+        return self.principle_progress(self.agreed)
+
+    def practice(self, practice_id: int) -> PracticeItem:
+        for item in self.practices:
+            if item.id == practice_id:
+                return item
+        raise NotFound("That practice is not part of this assessment.")
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def _answer_from_rating(row: Rating) -> SavedAnswer:
+    return SavedAnswer(
+        Answer(
+            level=row.level,
+            not_applicable=row.not_applicable,
+            reason=row.not_applicable_reason,
+            evidence=row.evidence,
+            evidence_date=row.evidence_date,
+            evidence_strength=EvidenceStrength(row.evidence_strength)
+            if row.evidence_strength
+            else None,
+        ),
+        version=row.version,
+        carried_over=row.carried_over,
+        updated_at=row.updated_at,
+    )
+
+
+def _answer_from_agreed(row: AgreedRating) -> SavedAnswer:
+    return SavedAnswer(
+        Answer(
+            level=row.level,
+            not_applicable=row.not_applicable,
+            reason=row.note,
+            evidence=row.evidence,
+            evidence_date=row.evidence_date,
+            evidence_strength=EvidenceStrength(row.evidence_strength)
+            if row.evidence_strength
+            else None,
+        ),
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+def _summary(session: Session, assessment: Assessment) -> AssessmentSummary:
+    team = session.get(Team, assessment.team_id)
+    round_ = session.get(Round, assessment.round_id)
+    assert team is not None and round_ is not None
+    organisation = session.get(Organisation, team.organisation_id)
+    previous_label = None
+    if assessment.carried_over_from_id is not None:
+        previous = session.get(Assessment, assessment.carried_over_from_id)
+        previous_round = session.get(Round, previous.round_id) if previous else None
+        previous_label = previous_round.label if previous_round else None
+    submitter = (
+        session.get(User, assessment.submitted_by_id) if assessment.submitted_by_id else None
+    )
+    return AssessmentSummary(
+        id=assessment.id,
+        team_id=team.id,
+        team_name=team.name,
+        organisation_name=organisation.name if organisation else "",
+        round_id=round_.id,
+        round_label=round_.label,
+        round_ends_on=round_.ends_on,
+        status=AssessmentStatus(assessment.status),
+        framework_version_id=assessment.framework_version_id,
+        carried_over_from_id=assessment.carried_over_from_id,
+        carried_over_from_label=previous_label,
+        version=assessment.version,
+        submitted_at=assessment.submitted_at,
+        submitted_by=submitter.display_name if submitter else None,
+    )
+
+
+def _practices(session: Session, framework: Framework, version_id: int) -> list[PracticeItem]:
+    rows = session.execute(
+        select(Practice.id, Practice.key)
+        .join(Principle, Practice.principle_id == Principle.id)
+        .where(Practice.framework_version_id == version_id)
+        .order_by(Principle.position, Practice.position)
+    ).all()
+    items = []
+    for practice_id, key in rows:
+        practice = framework.practice(key)
+        principle = framework.principle_of(key)
+        items.append(
+            PracticeItem(
+                id=practice_id,
+                key=key,
+                title=practice.title,
+                principle_key=principle.key,
+                principle_title=principle.title,
+                statement=practice.statement,
+                help=practice.help,
+                levels=dict(practice.levels),
+                code_2_1=tuple(practice.references.code_2_1),
+                code_3_0=tuple(practice.references.code_3_0),
+                sources=tuple(practice.references.sources),
+            )
+        )
+    return items
+
+
+def _load_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("That assessment does not exist.")
+    can_see = assessment.team_id in actor.team_ids()
+    if not can_see:
+        team = session.get(Team, assessment.team_id)
+        org_id = team.organisation_id if team else None
+        can_see = org_id in actor.champion_organisation_ids() or actor.is_hub_staff()
+    if not can_see:
+        raise AccessDenied("You can only see and change your own team's work.")
+    return assessment
+
+
+def _carried_answers(session: Session, assessment: Assessment) -> dict[int, Answer]:
+    """The previous round's agreed answers, keyed by this assessment's practice ids.
+
+    Practices are matched by key (and by the framework's ``previously`` crosswalk), so a new
+    framework version still carries over what it can.
+    """
+    if assessment.carried_over_from_id is None:
+        return {}
+    previous = session.get(Assessment, assessment.carried_over_from_id)
+    if previous is None:
+        return {}
+    old = session.execute(
+        select(Practice.key, AgreedRating)
+        .join(AgreedRating, AgreedRating.practice_id == Practice.id)
+        .where(AgreedRating.assessment_id == previous.id)
+    ).all()
+    old_by_key = {key: _answer_from_agreed(row).answer for key, row in old}
+    framework = framework_for_version(session, assessment.framework_version_id)
+    current = session.execute(
+        select(Practice.id, Practice.key).where(
+            Practice.framework_version_id == assessment.framework_version_id
+        )
+    ).all()
+    carried: dict[int, Answer] = {}
+    for practice_id, key in current:
+        for candidate in (key, *framework.practice(key).previously):
+            if candidate in old_by_key:
+                carried[practice_id] = old_by_key[candidate]
+                break
+    return carried
+
+
+def _team_raters(session: Session, team_id: int) -> list[Rater]:
+    from ue_core.db.models import Membership
+
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.team_id == team_id,
+            Membership.role.in_([Role.MEMBER.value, Role.LEAD.value]),
+            User.is_active.is_(True),
+        )
+        .distinct()
+        .order_by(User.display_name)
+    ).all()
+    return [Rater(user_id, name) for user_id, name in rows]
+
+
+def load_state(db: Database, actor: Actor, assessment_id: int) -> AssessmentState:
+    """The assessment as ``actor`` sees it: their own ratings, carried-over and agreed answers."""
+    with db.read() as session:
+        assessment = _load_assessment(session, actor, assessment_id)
+        framework = framework_for_version(session, assessment.framework_version_id)
+        mine = {
+            row.practice_id: _answer_from_rating(row)
+            for row in session.scalars(
+                select(Rating).where(
+                    Rating.assessment_id == assessment.id, Rating.user_id == actor.user_id
+                )
+            )
+        }
+        agreed = {
+            row.practice_id: _answer_from_agreed(row)
+            for row in session.scalars(
+                select(AgreedRating).where(AgreedRating.assessment_id == assessment.id)
+            )
+        }
+        return AssessmentState(
+            summary=_summary(session, assessment),
+            framework=framework,
+            practices=_practices(session, framework, assessment.framework_version_id),
+            mine=mine,
+            carried=_carried_answers(session, assessment),
+            agreed=agreed,
+            raters=_team_raters(session, assessment.team_id),
+        )
+
+
+def current_assessment_id(db: Database, actor: Actor, team_id: int, today: date) -> int | None:
+    """The team's assessment for the current round, if one has been started."""
+    require(actor, Permission.VIEW_TEAM_RESULTS)
+    require_team(actor, team_id)
+    with db.read() as session:
+        round_ = current_round(session, today)
+        if round_ is None:
+            return None
+        return session.scalar(
+            select(Assessment.id).where(
+                Assessment.team_id == team_id, Assessment.round_id == round_.id
+            )
+        )
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    round_id: int
+    label: str
+    assessment_id: int | None
+    status: AssessmentStatus | None
+
+
+def team_rounds(db: Database, actor: Actor, team_id: int) -> list[RoundInfo]:
+    """Every round up to now, newest first, with the team's assessment in each (if any)."""
+    with db.read() as session:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise NotFound("That team does not exist.")
+        allowed = (
+            team_id in actor.team_ids()
+            or team.organisation_id in actor.champion_organisation_ids()
+            or actor.is_hub_staff()
+        )
+        if not allowed:
+            raise AccessDenied("You can only see your own team's assessments.")
+        rows = session.execute(
+            select(Round.id, Round.label, Assessment.id, Assessment.status)
+            .outerjoin(
+                Assessment, (Assessment.round_id == Round.id) & (Assessment.team_id == team_id)
+            )
+            .order_by(Round.starts_on.desc())
+        ).all()
+    return [
+        RoundInfo(rid, label, aid, AssessmentStatus(status) if status else None)
+        for rid, label, aid, status in rows
+    ]
+
+
+# --- Starting -------------------------------------------------------------------------------
+
+
+def start_assessment(db: Database, actor: Actor, team_id: int, today: date) -> int:
+    """Start the team's assessment for the current round (or return the one already started).
+
+    It uses the newest framework version and carries over the last submitted agreed answers.
+    """
+    require(actor, Permission.ASSESS)
+    require_team(actor, team_id)
+    with db.transaction() as session:
+        round_ = current_round(session, today)
+        if round_ is None:
+            raise InputError("No assessment round is open. Ask the USER hub to open one.")
+        existing = session.scalar(
+            select(Assessment.id).where(
+                Assessment.team_id == team_id, Assessment.round_id == round_.id
+            )
+        )
+        if existing is not None:
+            return existing
+        version_id = current_version_id(session)
+        if version_id is None:
+            raise InputError("The framework has not been loaded yet. Ask an admin to load it.")
+        previous = session.scalar(
+            select(Assessment)
+            .join(Round, Assessment.round_id == Round.id)
+            .where(
+                Assessment.team_id == team_id,
+                Assessment.status == AssessmentStatus.SUBMITTED.value,
+                Round.starts_on < round_.starts_on,
+            )
+            .order_by(Round.starts_on.desc())
+            .limit(1)
+        )
+        assessment = Assessment(
+            team_id=team_id,
+            round_id=round_.id,
+            framework_version_id=version_id,
+            carried_over_from_id=previous.id if previous else None,
+            public_interest=previous.public_interest if previous else None,
+            user_breadth=previous.user_breadth if previous else None,
+            change_frequency=previous.change_frequency if previous else None,
+        )
+        session.add(assessment)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "start_assessment",
+            "assessment",
+            assessment.id,
+            after={"round": round_.label, "carried_over_from": assessment.carried_over_from_id},
+        )
+        return assessment.id
+
+
+# --- Saving ---------------------------------------------------------------------------------
+
+
+def _check_answer(answer: Answer, today: date, note_label: str) -> None:
+    if answer.level is not None and not 1 <= answer.level <= 5:
+        raise InputError("Choose a level from 1 (Beginning) to 5 (Mastering).")
+    if answer.level is not None and answer.not_applicable:
+        raise InputError("Choose a level or 'not applicable', not both.")
+    if len(answer.evidence) > MAX_EVIDENCE:
+        raise InputError(f"Evidence must be {MAX_EVIDENCE} characters or fewer.")
+    if len(answer.reason) > MAX_NOTE:
+        raise InputError(f"The {note_label} must be {MAX_NOTE} characters or fewer.")
+    if answer.evidence_date is not None and answer.evidence_date > today:
+        raise InputError("The evidence date must be today or in the past.")
+
+
+def _editable(session: Session, actor: Actor, assessment_id: int) -> Assessment:
+    assessment = _load_assessment(session, actor, assessment_id)
+    require_team(actor, assessment.team_id)
+    if assessment.status == AssessmentStatus.SUBMITTED.value:
+        raise InputError("This assessment has been submitted, so it can no longer be changed.")
+    return assessment
+
+
+def _practice_in(session: Session, assessment: Assessment, practice_id: int) -> Practice:
+    practice = session.get(Practice, practice_id)
+    if practice is None or practice.framework_version_id != assessment.framework_version_id:
+        raise NotFound("That practice is not part of this assessment.")
+    return practice
+
+
+def _conflict_values(answer: Answer) -> dict[str, object]:
+    return {
+        "level": answer.level,
+        "not_applicable": answer.not_applicable,
+        "reason": answer.reason,
+        "evidence": answer.evidence,
+        "evidence_date": answer.evidence_date.isoformat() if answer.evidence_date else None,
+        "evidence_strength": answer.evidence_strength.value if answer.evidence_strength else None,
+    }
+
+
+def save_rating(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    practice_id: int,
+    answer: Answer,
+    *,
+    expected_version: int | None,
+    today: date,
+    carried_over: bool = False,
+) -> SavedAnswer:
+    """Save the acting person's own rating of one practice.
+
+    ``expected_version`` is the version the person was looking at (None if they had no saved
+    rating yet). If the saved rating has moved on since, nothing is saved and ConflictError
+    carries the saved values.
+    """
+    require(actor, Permission.ASSESS)
+    _check_answer(answer, today, "reason")
+    with db.transaction() as session:
+        assessment = _editable(session, actor, assessment_id)
+        _practice_in(session, assessment, practice_id)
+        row = session.scalar(
+            select(Rating).where(
+                Rating.assessment_id == assessment_id,
+                Rating.practice_id == practice_id,
+                Rating.user_id == actor.user_id,
+            )
+        )
+        if row is not None and row.version != expected_version:
+            raise ConflictError(
+                "This rating was changed in another window or by another session after you "
+                "opened it. The saved version is shown; check it and make your change again.",
+                current=_conflict_values(_answer_from_rating(row).answer),
+            )
+        if row is None:
+            if expected_version is not None:
+                raise ConflictError("This rating was removed after you opened it.")
+            row = Rating(
+                assessment_id=assessment_id, practice_id=practice_id, user_id=actor.user_id
+            )
+            session.add(row)
+        row.level = answer.level
+        row.not_applicable = answer.not_applicable
+        row.not_applicable_reason = answer.reason.strip()
+        row.evidence = answer.evidence.strip()
+        row.evidence_date = answer.evidence_date
+        row.evidence_strength = answer.evidence_strength.value if answer.evidence_strength else None
+        row.carried_over = carried_over
+        session.flush()
+        return _answer_from_rating(row)
+
+
+def keep_carried_over(db: Database, actor: Actor, assessment_id: int, today: date) -> int:
+    """Copy last round's agreed answers into the person's unrated practices. Returns how many."""
+    require(actor, Permission.ASSESS)
+    with db.transaction() as session:
+        assessment = _editable(session, actor, assessment_id)
+        carried = _carried_answers(session, assessment)
+        rated = set(
+            session.scalars(
+                select(Rating.practice_id).where(
+                    Rating.assessment_id == assessment_id, Rating.user_id == actor.user_id
+                )
+            )
+        )
+        added = 0
+        for practice_id, answer in carried.items():
+            if practice_id in rated or not answer.is_answered:
+                continue
+            session.add(
+                Rating(
+                    assessment_id=assessment_id,
+                    practice_id=practice_id,
+                    user_id=actor.user_id,
+                    level=answer.level,
+                    not_applicable=answer.not_applicable,
+                    not_applicable_reason=answer.reason,
+                    evidence=answer.evidence,
+                    evidence_date=answer.evidence_date,
+                    evidence_strength=answer.evidence_strength.value
+                    if answer.evidence_strength
+                    else None,
+                    carried_over=True,
+                )
+            )
+            added += 1
+        audit.record(
+            session, actor, "keep_carried_over", "assessment", assessment_id, after={"count": added}
+        )
+        return added
+
+
+# --- Agreeing (team lead) -------------------------------------------------------------------
+
+
+def compare_team_ratings(
+    db: Database, actor: Actor, assessment_id: int
+) -> list[PracticeComparison]:
+    """Everyone's ratings side by side, per practice, with disagreements flagged (lead only).
+
+    Once an assessment is submitted the whole team can see the individual ratings kept with it.
+    """
+    with db.read() as session:
+        assessment = _load_assessment(session, actor, assessment_id)
+        is_lead = assessment.team_id in actor.team_ids(Role.LEAD)
+        if not is_lead and assessment.status != AssessmentStatus.SUBMITTED.value:
+            raise AccessDenied("Only the team lead sees everyone's ratings before submission.")
+        framework = framework_for_version(session, assessment.framework_version_id)
+        practices = _practices(session, framework, assessment.framework_version_id)
+        ratings: dict[int, dict[int, SavedAnswer]] = {}
+        for row in session.scalars(select(Rating).where(Rating.assessment_id == assessment_id)):
+            ratings.setdefault(row.practice_id, {})[row.user_id] = _answer_from_rating(row)
+        agreed = {
+            row.practice_id: _answer_from_agreed(row)
+            for row in session.scalars(
+                select(AgreedRating).where(AgreedRating.assessment_id == assessment_id)
+            )
+        }
+    result = []
+    for item in practices:
+        by_user = ratings.get(item.id, {})
+        levels = {
+            str(uid): saved.answer.level
+            for uid, saved in by_user.items()
+            if saved.answer.is_answered
+        }
+        result.append(
+            PracticeComparison(
+                practice=item,
+                ratings=by_user,
+                agreement=compare_ratings(levels),
+                agreed=agreed.get(item.id),
+            )
+        )
+    return result
+
+
+def save_agreed(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    practice_id: int,
+    answer: Answer,
+    *,
+    expected_version: int | None,
+    today: date,
+) -> SavedAnswer:
+    """The lead records the team's agreed answer, with a short note. Version-checked."""
+    require(actor, Permission.AGREE)
+    _check_answer(answer, today, "note")
+    with db.transaction() as session:
+        assessment = _editable(session, actor, assessment_id)
+        require_team(actor, assessment.team_id, Role.LEAD)
+        _practice_in(session, assessment, practice_id)
+        row = session.scalar(
+            select(AgreedRating).where(
+                AgreedRating.assessment_id == assessment_id,
+                AgreedRating.practice_id == practice_id,
+            )
+        )
+        if row is not None and row.version != expected_version:
+            who = session.get(User, row.agreed_by_id) if row.agreed_by_id else None
+            raise ConflictError(
+                f"{who.display_name if who else 'Someone else'} recorded an agreed answer for "
+                "this practice after you opened it. Theirs is shown; check it and save again.",
+                current=_conflict_values(_answer_from_agreed(row).answer),
+            )
+        if row is None:
+            if expected_version is not None:
+                raise ConflictError("This agreed answer was removed after you opened it.")
+            row = AgreedRating(assessment_id=assessment_id, practice_id=practice_id)
+            session.add(row)
+        before = _conflict_values(_answer_from_agreed(row).answer) if row.id else None
+        row.level = answer.level
+        row.not_applicable = answer.not_applicable
+        row.note = answer.reason.strip()
+        row.evidence = answer.evidence.strip()
+        row.evidence_date = answer.evidence_date
+        row.evidence_strength = answer.evidence_strength.value if answer.evidence_strength else None
+        row.agreed_by_id = actor.user_id
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "agree_rating",
+            "agreed_rating",
+            row.id,
+            before=before,
+            after=_conflict_values(_answer_from_agreed(row).answer),
+        )
+        return _answer_from_agreed(row)
+
+
+# --- Checking and submitting ----------------------------------------------------------------
+
+
+def submission_problems(state: AssessmentState) -> list[SubmissionProblem]:
+    """What stops the agreed answers being submitted, practice by practice, in order."""
+    problems = []
+    for item in state.practices:
+        saved = state.agreed.get(item.id)
+        if saved is None or (saved.answer.level is None and not saved.answer.not_applicable):
+            problems.append(
+                SubmissionProblem(item.id, item.title, f"Agree a level for '{item.title}'")
+            )
+        elif saved.answer.not_applicable and not saved.answer.reason.strip():
+            problems.append(
+                SubmissionProblem(item.id, item.title, f"Say why '{item.title}' is not applicable")
+            )
+    return problems
+
+
+def submit(db: Database, actor: Actor, assessment_id: int, *, expected_version: int) -> None:
+    """The lead submits the agreed answers. The assessment is then frozen."""
+    require(actor, Permission.AGREE)
+    state = load_state(db, actor, assessment_id)
+    problems = submission_problems(state)
+    if problems:
+        raise InputError(
+            f"{len(problems)} practice{'s' if len(problems) != 1 else ''} still "
+            f"need{'s' if len(problems) == 1 else ''} an agreed answer before you can submit."
+        )
+    with db.transaction() as session:
+        assessment = _editable(session, actor, assessment_id)
+        require_team(actor, assessment.team_id, Role.LEAD)
+        if assessment.version != expected_version:
+            raise ConflictError(
+                "The assessment changed after you opened this page. Check it again, then submit."
+            )
+        assessment.status = AssessmentStatus.SUBMITTED.value
+        assessment.submitted_at = datetime.now(UTC)
+        assessment.submitted_by_id = actor.user_id
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "submit_assessment",
+            "assessment",
+            assessment.id,
+            before={"status": AssessmentStatus.DRAFT.value},
+            after={"status": AssessmentStatus.SUBMITTED.value},
+        )
+
+
+def practice_ids_in_order(practices: Sequence[PracticeItem]) -> list[int]:
+    return [p.id for p in practices]
