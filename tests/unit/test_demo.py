@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from ue_core import survey_import
 from ue_core.db.engine import Database
 from ue_core.db.migrate import upgrade
 from ue_core.db.models import (
@@ -33,14 +34,14 @@ from ue_core.db.models import (
     Team,
     User,
 )
-from ue_core.demo import DemoError, build_survey_frame, generate, survey_text
+from ue_core.demo import DemoError, build_survey_frame, content, generate, survey_text
 from ue_core.demo.__main__ import main
-from ue_core.demo.content import ORGANISATION_KINDS
 from ue_core.demo.generator import CURRENT_ROUND, ROUNDS
 from ue_core.demo.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
 from ue_core.demo.survey import (
     ACTIVITIES,
     BARRIERS,
+    CLOSED_QUESTIONS,
     DO_NOT_ENGAGE,
     ENGAGEMENT_FREQUENCY,
     FREE_TEXT_QUESTIONS,
@@ -48,6 +49,7 @@ from ue_core.demo.survey import (
     RESPONDENT_COLUMN,
     write_survey,
 )
+from ue_core.framework import load_framework
 
 SEED = 2021
 
@@ -133,7 +135,7 @@ def test_generating_twice_or_an_unknown_scale_is_refused(demo: Database) -> None
 
 
 def test_no_timestamp_comes_from_the_clock(demo: Database) -> None:
-    latest = datetime(2027, 1, 1, tzinfo=UTC)
+    latest = datetime(2026, 11, 15, tzinfo=UTC)
     earliest = datetime(2024, 1, 1, tzinfo=UTC)
     for table, rows in _dump(demo).items():
         for row in rows:
@@ -150,7 +152,7 @@ def test_organisations_and_teams(demo: Database) -> None:
         orgs = session.scalars(select(Organisation).order_by(Organisation.id)).all()
         assert len(orgs) == 30
         assert orgs[0].name == DEMO_ORGANISATION
-        assert {org.kind for org in orgs} == set(ORGANISATION_KINDS)
+        assert {org.kind for org in orgs} == set(content.ORGANISATION_KINDS)
         for org in orgs:
             teams = session.scalars(select(Team).where(Team.organisation_id == org.id)).all()
             assert 4 <= len(teams) <= 15, org.name
@@ -376,6 +378,13 @@ def test_survey_frame_is_deterministic_and_in_proportion() -> None:
     assert set(non_engagers) <= set(survey_text.NON_ENGAGER_ACTIVITIES)
 
 
+def test_every_practice_has_its_own_evidence_and_actions() -> None:
+    for practice in load_framework().practices():
+        strong, weak = content.evidence_pools(practice.key, practice.practice_area)
+        assert len(strong) >= 3 and len(weak) <= 1, practice.key
+        assert len(content.ACTIONS_BY_PRACTICE[practice.key]) >= 2, practice.key
+
+
 def test_answer_pools_are_large_and_distinct() -> None:
     for pool in (survey_text.BARRIERS, survey_text.SUPPORT_WANTED, survey_text.ACTIVITIES):
         assert len(pool) >= 60
@@ -392,6 +401,14 @@ def test_write_survey_file(tmp_path: Path, suffix: str, capsys: pytest.CaptureFi
     expected = build_survey_frame(SEED, 180)
     assert list(back.columns) == list(expected.columns)
     assert back[BARRIERS].fillna("").tolist() == expected[BARRIERS].fillna("").tolist()
+    # The survey import screen reads the file and guesses every column's role correctly.
+    raw = survey_import.read_table(path.read_bytes(), path.name)
+    mapping = survey_import.preview(raw).suggested_mapping
+    assert mapping.respondent_id == RESPONDENT_COLUMN
+    assert list(mapping.free_text) == list(FREE_TEXT_QUESTIONS)
+    assert list(mapping.closed) == list(CLOSED_QUESTIONS)
+    prepared = survey_import.prepare(raw, mapping)
+    assert prepared.redaction_counts["email"] > 0
 
 
 def test_write_survey_refuses_unknown_extension(tmp_path: Path) -> None:

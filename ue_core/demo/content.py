@@ -474,7 +474,127 @@ NOT_APPLICABLE_REASONS: Final[tuple[str, ...]] = (
     "This series is being discontinued next year, so no development work is planned.",
 )
 
-#: Actions by practice area: what a team plans to do to move up a level.
+#: Actions by practice key: what a team plans to do to move up a level.
+ACTIONS_BY_PRACTICE: Final[dict[str, tuple[str, ...]]] = {
+    "know-your-users": _lines("""
+        Build a user list from the query log, download data and the mailing list.
+        Draw a stakeholder map with the policy team and review it every six months.
+    """),
+    "anticipate-needs": _lines("""
+        Add a question on future needs to the annual user survey.
+        Meet policy colleagues each quarter to hear about data needs coming up.
+    """),
+    "seek-views": _lines("""
+        Run a short user survey after the next release and publish a summary of the results.
+        Interview five users about how they use the tables.
+    """),
+    "widen-reach": _lines("""
+        Present the statistics at a voluntary sector network meeting.
+        Search for citations of the statistics to find users we have not heard from.
+    """),
+    "raise-awareness": _lines("""
+        Set up a newsletter for the statistics and invite everyone on the query log to join.
+        Agree a social media plan for releases with the press office.
+    """),
+    "tailor-outputs": _lines("""
+        Write a plain-English summary for each release and test it with two non-expert users.
+        Publish the local area figures as an interactive map alongside the tables.
+    """),
+    "involve-in-development": _lines("""
+        Invite the user group to comment on the draft methods change before it is final.
+        Co-design the new tables with three local authority users.
+    """),
+    "proportionate-effort": _lines("""
+        Agree how much engagement each output needs, based on its use and public interest.
+        Write down why the technical tables get a lighter-touch approach.
+    """),
+    "publish-users-and-uses": _lines("""
+        Publish a short page on who uses the statistics and what for.
+        Collect three case studies of how the figures are used.
+    """),
+    "monitor-use": _lines("""
+        Set up a misuse log and agree how the team responds.
+        Set up citation alerts and review them at the monthly team meeting.
+    """),
+    "review-satisfaction": _lines("""
+        Add a satisfaction question to the feedback form and review the results twice a year.
+        Discuss satisfaction with the user group and record the main concerns.
+    """),
+    "balance-needs": _lines("""
+        Write down how we weigh competing requests and publish it with the development plan.
+        Explain in the next release why the timetable is staying annual.
+    """),
+    "plan-improvements": _lines("""
+        Publish a development plan that links each improvement to user feedback.
+        Review the backlog of user suggestions every quarter.
+    """),
+    "review-portfolio": _lines("""
+        Review the portfolio with users and decide which tables to stop.
+        Consult users before reducing the frequency of the little-used series.
+    """),
+    "contact-routes": _lines("""
+        Put a named contact and the team mailbox on every release and table.
+        Add a contact box and a feedback link to the dashboard.
+    """),
+    "open-agenda": _lines("""
+        Hold an open session at the next user group where members set the agenda.
+        Add an open question to the survey asking what else users want to tell us.
+    """),
+    "publish-engagement-plans": _lines("""
+        Publish the year's engagement calendar on the statistics landing page.
+        List forthcoming consultations and events on the release page.
+    """),
+    "announce-changes": _lines("""
+        Give users three months' notice of the next methods change in the release calendar.
+        Email the mailing list about planned revisions before each release.
+    """),
+    "close-feedback-loop": _lines("""
+        Publish a 'you said, we did' page and update it after each round of feedback.
+        Publish the response to the consultation, with what we did about each suggestion.
+    """),
+    "explain-quality": _lines("""
+        Rewrite the quality section in plain English and test it with three users.
+        Explain which comparisons the local figures can and cannot support.
+    """),
+    "accessible-to-all": _lines("""
+        Check the bulletin and tables against the accessibility guidance and fix the issues found.
+        Move the release from PDF to HTML with accessible spreadsheets.
+    """),
+    "join-up-internally": _lines("""
+        Hold a joint user event with the policy and comms teams.
+        Share the stakeholder list with policy colleagues so users are contacted once.
+    """),
+    "work-with-other-producers": _lines("""
+        Join the cross-government working group for the topic.
+        Coordinate the next user survey with other producers so users are asked once.
+    """),
+    "user-groups": _lines("""
+        Restart the user group, online, with published minutes.
+        Send a team member to the topic forum and report back at team meetings.
+    """),
+    "review-engagement": _lines("""
+        Review how well this year's engagement worked and change the plan.
+        Add a short evaluation form to every user event.
+    """),
+    "engagement-plan": _lines("""
+        Write an engagement plan for the year and agree it with the head of profession.
+        Add engagement milestones to the production timetable.
+    """),
+    "leadership-and-time": _lines("""
+        Put engagement in every team member's objectives.
+        Ask the deputy director to sponsor the engagement plan.
+    """),
+    "skills-and-support": _lines("""
+        Book two team members on user engagement training and share what they learn.
+        Ask the organisation's user engagement champion for a session on running workshops.
+    """),
+    "user-research-methods": _lines("""
+        Run a usability test of the dashboard with five users.
+        Work with a user researcher to build personas for the main users.
+    """),
+}
+
+#: Actions by practice area, for practices not listed above.
 ACTIONS_BY_AREA: Final[dict[str, tuple[str, ...]]] = {
     "promote": _lines("""
         Write a plain-English summary for each release and test it with two non-expert users.

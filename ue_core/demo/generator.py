@@ -111,7 +111,7 @@ TEAMS_CREATED_AT: Final = datetime(2024, 3, 12, 10, 0, tzinfo=UTC)
 USERS_CREATED_AT: Final = datetime(2024, 3, 18, 9, 0, tzinfo=UTC)
 SURVEY_IMPORTED_AT: Final = datetime(2024, 5, 14, 10, 15, tzinfo=UTC)
 REQUESTS_START: Final = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
-REQUESTS_DAYS: Final = 420
+REQUESTS_DAYS: Final = 400
 
 SURVEY_TITLE: Final = "Current landscape of user engagement survey (demo data)"
 SURVEY_FILENAME: Final = "user-engagement-survey-demo.csv"
@@ -761,9 +761,11 @@ class _Generator:
         people = [plan.lead_name, *plan.member_names]
         rows = []
         for practice in chosen:
-            descriptions = content.ACTIONS_BY_AREA.get(practice.area) or content.ACTIONS_BY_AREA[
-                "planned"
-            ]
+            descriptions = (
+                content.ACTIONS_BY_PRACTICE.get(practice.key)
+                or content.ACTIONS_BY_AREA.get(practice.area)
+                or content.ACTIONS_BY_AREA["planned"]
+            )
             rows.append(
                 {
                     "id": self.ids.take(Action),

@@ -47,9 +47,9 @@ CLOSED_QUESTIONS: Final[dict[str, tuple[tuple[str, float], ...]]] = {
         ("Other", 0.08),
     ),
     ENGAGEMENT_FREQUENCY: (
-        ("Regularly, as part of a plan", 0.22),
-        ("Ad hoc, when a need comes up", 0.48),
-        ("Only when we change our statistics", 0.16),
+        ("Regularly, as planned", 0.22),
+        ("Ad hoc", 0.48),
+        ("Only when our statistics change", 0.16),
         (DO_NOT_ENGAGE, 0.14),
     ),
     KNOW_USERS: (("Yes", 0.74), ("No", 0.09), ("Not sure", 0.17)),
