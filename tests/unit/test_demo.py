@@ -232,6 +232,16 @@ def test_rounds_and_the_persona_team_history(demo: Database) -> None:
         ]
         assert all(at is not None and by is not None for _, _, at, by in history)
         assert CURRENT_ROUND not in [label for label, _, _, _ in history]
+        # Later assessments carry over from the same team's previous submitted one.
+        pairs = session.execute(
+            select(Assessment.team_id, Assessment.carried_over_from_id)
+            .where(Assessment.carried_over_from_id.is_not(None))
+        ).all()
+        assert len(pairs) > _count(demo, Team)
+        for team, previous_id in pairs:
+            previous = session.get(Assessment, previous_id)
+            assert previous is not None
+            assert previous.team_id == team and previous.status == "submitted"
 
 
 def test_current_round_is_split_in_thirds(demo: Database) -> None:

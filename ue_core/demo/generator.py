@@ -512,6 +512,7 @@ class _Generator:
             joined = 0
         else:
             joined = 0 if rng.random() < 0.82 else (1 if rng.random() < 0.6 else 2)
+        previous_id: int | None = None
         for round_index, round_id in enumerate(self.round_ids):
             if round_index < joined:
                 continue
@@ -532,9 +533,14 @@ class _Generator:
                 ))
                 for p in self.practices
             }
-            yield from self._assessment(
-                plan, round_index, round_id, status, profile, suggested, levels, not_applicable
-            )
+            # Like the app, a new assessment carries over from the team's last submitted one.
+            for model, new_rows in self._assessment(
+                plan, round_index, round_id, status, profile, suggested, levels, not_applicable,
+                previous_id,
+            ):
+                if model is Assessment and status is AssessmentStatus.SUBMITTED:
+                    previous_id = new_rows[0]["id"]
+                yield model, new_rows
 
     def _assessment(
         self,
@@ -546,6 +552,7 @@ class _Generator:
         suggested: dict[str, SuggestedTarget],
         levels: dict[str, int],
         not_applicable: set[str],
+        previous_id: int | None,
     ) -> Iterator[tuple[type[Base], list[dict[str, Any]]]]:
         rng = self.rng
         _, starts, ends = ROUNDS[round_index]
@@ -566,7 +573,7 @@ class _Generator:
                 "round_id": round_id,
                 "framework_version_id": self.framework_version_id,
                 "status": status.value,
-                "carried_over_from_id": None,
+                "carried_over_from_id": previous_id,
                 "public_interest": profile.public_interest,
                 "user_breadth": profile.user_breadth,
                 "change_frequency": profile.change_frequency,
