@@ -424,3 +424,19 @@ def test_write_survey_file(tmp_path: Path, suffix: str, capsys: pytest.CaptureFi
 def test_write_survey_refuses_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"use \.csv, \.xlsx or \.ods"):
         write_survey(build_survey_frame(SEED, 5), tmp_path / "survey.txt")
+
+
+@pytest.mark.postgres
+def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
+    """The demo writes its own ids; PostgreSQL's sequences must move past them."""
+    if any_db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite is covered by the other tests")
+    summary = generate(any_db, seed=SEED)
+    with any_db.transaction() as session:
+        org = Organisation(name="Office for Later Additions", kind="Arm's-length body")
+        session.add(org)
+        session.flush()
+        assert org.id == summary.organisations + 1
+        session.add(Team(organisation_id=org.id, name="New statistics team"))
+        session.add(User(email=f"new.person@{DEMO_EMAIL_DOMAIN}", display_name="New Person"))
+        session.flush()

@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from ue_core.config import load_settings
 from ue_core.db.engine import Database
 from ue_core.db.migrate import upgrade
@@ -75,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         db.dispose()
     elapsed = time.perf_counter() - started
-    print(f"Demo data ({args.scale} scale, seed {args.seed}) added to {url}:")
+    shown = make_url(url).render_as_string(hide_password=True)
+    print(f"Demo data ({args.scale} scale, seed {args.seed}) added to {shown}:")
     for line in summary.lines():
         print(f"  {line}")
     print(f"Took {elapsed:.1f} seconds.")
