@@ -366,6 +366,15 @@ def test_support_requests(demo: Database) -> None:
                 assert request.assignee_id in consultants
             assert request.updated_at >= request.created_at
         assert any(r.assignee_id for r in requests)
+        # One request is from the personas' team and assigned to the consultant persona.
+        sam, ruth = (
+            session.scalar(select(User.id).where(User.email == persona.email))
+            for persona in (
+                next(p for p in PERSONAS if p.display_name == "Sam Patel"),
+                next(p for p in PERSONAS if p.role.value == "consultant"),
+            )
+        )
+        assert any(r.requested_by_id == sam and r.assignee_id == ruth for r in requests)
 
 
 def test_survey_frame_is_deterministic_and_in_proportion() -> None:

@@ -874,10 +874,22 @@ class _Generator:
             (RequestStatus.IN_PROGRESS.value, 0.2),
             (RequestStatus.RESOLVED.value, 0.25),
         )
-        for _ in range(self.scale.support_requests):
-            plan = rng.choice(self.teams)
+        persona_team = next(plan for plan in self.teams if plan.is_persona_team)
+        for number in range(self.scale.support_requests):
             subject, body = rng.choice(content.SUPPORT_REQUESTS)
-            status = _weighted(rng, statuses)
+            requester: int | None
+            assignee: int | None
+            if number == 0:
+                # The personas' team asks first, and the consultant persona has it, so both
+                # sides of a request can be tried in the demo.
+                plan, status = persona_team, RequestStatus.ASSIGNED.value
+                requester, assignee = plan.member_ids[0], self.consultant_ids[0]
+            else:
+                plan, status = rng.choice(self.teams), _weighted(rng, statuses)
+                requester = rng.choice([plan.lead_id, *plan.member_ids])
+                assignee = (
+                    None if status == RequestStatus.NEW.value else rng.choice(self.consultant_ids)
+                )
             created_at = REQUESTS_START + timedelta(
                 days=rng.randint(0, REQUESTS_DAYS), hours=rng.randint(0, 8),
                 minutes=rng.randrange(0, 60, 5),
@@ -886,19 +898,18 @@ class _Generator:
                 created_at if status == RequestStatus.NEW.value
                 else created_at + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
             )
+            resolved = status == RequestStatus.RESOLVED.value
             rows.append(
                 {
                     "id": self.ids.take(SupportRequest),
                     "team_id": plan.id,
-                    "requested_by_id": rng.choice([plan.lead_id, *plan.member_ids]),
+                    "requested_by_id": requester,
                     "subject": subject,
                     "text": body,
                     "status": status,
-                    "assignee_id": None if status == RequestStatus.NEW.value
-                    else rng.choice(self.consultant_ids),
+                    "assignee_id": assignee,
                     "suggested_practice_key": None,
-                    "resolution": rng.choice(content.RESOLUTIONS)
-                    if status == RequestStatus.RESOLVED.value else "",
+                    "resolution": rng.choice(content.RESOLUTIONS) if resolved else "",
                     "created_at": created_at,
                     "updated_at": updated_at,
                     "version": 1,

@@ -32,7 +32,7 @@ BARRIERS: Final[tuple[str, ...]] = _answers(
     not enough time
     Honestly the biggest barrier is that nobody in the team has done it before and we don't know where to start.
     We don't really know who our users are beyond the obvious policy colleagues.
-    Resource. Every time we plan some engagement it gets dropped when the production run slips.
+    Resource. Every time we plan some engagement it gets dropped when the production run slips
     Users don't respond. We've emailed our mailing list twice and had almost nothing back.
     Finding the time between publications, and getting sign off from comms to contact people outside government.
     We are not allowed to use social media as a team, all posts have to go through the press office which takes weeks.
@@ -48,7 +48,7 @@ BARRIERS: Final[tuple[str, ...]] = _answers(
     Competing priorities. Ministers' requests always come first.
     StatsUserNet needs people to log in so hardly any of our users see our posts there.
     Capacity. We lost two posts in the last spending round.
-    Lack of senior buy-in. Engagement is seen as nice to have.
+    Lack of senior buy-in. Engagment is seen as nice to have.
     I think there's a culture of assuming that if users have a problem they will tell us.
     Time and money
     Difficult to know who to contact in other departments, and who already talks to which stakeholders.
@@ -58,11 +58,11 @@ BARRIERS: Final[tuple[str, ...]] = _answers(
     Users find it hard to give feedback on technical methods changes; the conversations end up being about something else.
     Workload during the production cycle. Our quiet period is only about six weeks long.
     language barriers when working with some community groups, and we have no translation budget
-    Getting responses. Even when we offer a prize draw the numbers are tiny.
+    Getting responses. Even when we offered a prize draw the numbers were tiny
     Nobody owns it. It sits between the statistics team, the policy team and comms and falls through the gaps.
     Lack of confidence, I worry about promising users things we can't deliver.
     We don't have any way to track who downloads our tables, so we can't follow up.
-    Limited skills in facilitation and survey design
+    Limited skills in facilitation and survey desgin
     We are a very small arm's-length body with one statistician (me).
     Not sure it's our job - the policy team are the ones who talk to stakeholders.
     Lack of a contact list. Our old mailing list was deleted when we moved to the new system.
@@ -89,6 +89,8 @@ BARRIERS: Final[tuple[str, ...]] = _answers(
     Hard to get the right people in the room. Senior users send juniors who can't speak for their organisation.
     Low engagement from users in response to our requests for feedback. We don't know if this means they're happy or just not interested.
     Time, resource and response rates (in that order)
+    Its hard to get buy in from the policy side, they see it as our job and we see it as theirs.
+    Mainly that we have no idea who downloads the data. Could be 5 people could be 5000.
     We did have a user group but it stopped meeting during the pandemic and never restarted.
     Keeping users interested between annual publications.
     Our users are spread over lots of sectors so it's hard to pick one channel that reaches them all.
@@ -130,12 +132,12 @@ SUPPORT_WANTED: Final[tuple[str, ...]] = _answers(
     Regular drop-in sessions where we can ask questions.
     Practical how-to guides, step by step.
     A shared mailing list of users interested in particular topics that departments could use.
-    Help with the social media side - what we can and can't do and how to get approval.
+    help with the social media side - what we can and cant do and how to get approval
     Training on interviewing users.
     Just knowing who our champion is would be a start!
     Peer review of our engagement activities, a bit like a critical friend.
     Funding for events would be nice but I know that's unlikely.
-    Guidance on measuring whether engagement is making a difference.
+    Guidance on measuring whether engagement is making a diffrence.
     Help setting up a user group from scratch: terms of reference, who to invite, how often to meet.
     more case studies please, particularly from smaller organisations
     E-learning that we can do at our own pace.
@@ -162,6 +164,8 @@ SUPPORT_WANTED: Final[tuple[str, ...]] = _answers(
     Training on presenting statistics to non-expert audiences.
     A checklist of things to do before, during and after a release.
     Nothing specific at the moment.
+    Somthing practical on running focus groups online would be really helpful.
+    Honestly just reassurance that a small amount of engagement is better than none. We always feel we're not doing enough.
     A directory of user engagement champions and what they can help with.
     Workshops with policy and comms colleagues together, so everyone hears the same message.
     Coaching for team leaders on building engagement into business plans.
@@ -190,7 +194,7 @@ ACTIVITIES: Final[tuple[str, ...]] = _answers(
     Pre-release briefings for the main government users (under the pre-release rules).
     Email updates to a distribution list when we publish.
     Usability testing of our dashboard with a small group of users.
-    Quarterly steering group with other producers of similar statistics.
+    Quarterly steering group with other producers of similiar statistics.
     Not much apart from responding to queries and FOI requests.
     We have a user engagement plan that covers a survey, a user group and an annual event.
     Consultations on proposed changes, published with a summary of responses.
@@ -217,7 +221,7 @@ ACTIVITIES: Final[tuple[str, ...]] = _answers(
     Short polls in our newsletter.
     Meetings with the regulator and our main users during the statistics' assessment.
     Direct engagement with trade bodies who represent the businesses we collect data from.
-    We talk to our data suppliers more than our users, to be honest.
+    we talk to our data suppliers more than our users to be honest
     A yearly meeting of the users' advisory group, with minutes published.
     Reviewing comments left on our blog and social media posts.
     Case studies showing how people use our statistics, collected through interviews.
@@ -236,6 +240,8 @@ ACTIVITIES: Final[tuple[str, ...]] = _answers(
     Monthly drop-in session for users to ask questions about the data.
     We took part in the cross-government survey on user needs for our topic.
     Email and phone mostly
+    we send a feedback questionaire with the annual release, and meet the main policy users when there's a change
+    A joint workshop with the devolved administrations each spring, plus whatever comes through the mailbox.
     Quarterly newsletter, annual user event and a feedback inbox that the whole team monitors.
     """
 )
