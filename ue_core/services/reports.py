@@ -1,0 +1,676 @@
+"""Downloads of a team's assessment: an HTML report, a spreadsheet (ODS and XLSX) and CSV files.
+
+Everything is read from the database and scored with ``ue_core.scoring`` when asked for, so a
+download always matches what the screens show. Each function checks access first: the team's
+members and lead, the organisation's champion and USER hub staff may download a team's results.
+
+The spreadsheet follows the Analysis Function checklist through ``ue_core.io.spreadsheet``: a
+cover sheet, a notes sheet and one table per sheet. The HTML report is one accessible,
+printable page (``ue_core.io.html_report``). CSV files are formula-safe
+(``ue_core.io.safe_csv``).
+
+Individual ratings are kept with the submitted assessment: they are included once the
+assessment is submitted, and before that only in the team lead's downloads (as on screen).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import select
+
+from ue_core.authz import Actor
+from ue_core.db.engine import Database
+from ue_core.db.models import Membership, Rating, Role, User
+from ue_core.io.html_report import HtmlReport
+from ue_core.io.safe_csv import to_csv_bytes
+from ue_core.io.spreadsheet import Table, Workbook, to_ods, to_xlsx
+from ue_core.scoring import (
+    LEVEL_NAMES,
+    AssessmentScores,
+    PrincipleScore,
+    format_score,
+    is_stale,
+    project_scores,
+    round_score,
+    score_assessment,
+    summary_sentences,
+)
+from ue_core.services.actions import (
+    STATUS_LABELS,
+    ActionView,
+    AssessmentRef,
+    PracticeAnswer,
+    action_views,
+    assessment_ref,
+    planned_levels,
+    practice_answers,
+    sort_actions,
+    targets_for,
+    visible_assessment,
+)
+from ue_core.timefmt import format_date, format_datetime
+
+AUTHOR = "USER hub user engagement workbench"
+PUBLISHER = "USER hub (User Support and Engagement Resource)"
+
+STRENGTH_LABELS = {
+    "self_reported": "Self-reported",
+    "documented": "Documented",
+    "externally_verified": "Externally verified",
+}
+
+NOTE_SCORES = (
+    "[note 1]",
+    "Scores are worked out from the team's agreed levels (1 Beginning to 5 Mastering). A "
+    "principle's score is the average level of its rated practices, and the overall score is "
+    "the average of the principle scores, each principle counting the same. Scores are shown to "
+    "one decimal place, halves rounded up; the level is the whole-number part of the score as "
+    "shown. The gap is the target minus the score: a positive gap means the team is short of "
+    "its target.",
+)
+NOTE_STALE = (
+    "[note 2]",
+    "Evidence dated more than 12 months before the date this file was made is marked as out of "
+    "date. It still counts towards the score, but the team should check it is still true. A "
+    "rated practice with no evidence date is marked as undated.",
+)
+NOTE_NOT_APPLICABLE = (
+    "[note 3]",
+    "A practice the team marked as not applicable has no level and is left out of the scores. "
+    "The team's reason is in the Note column.",
+)
+NOTE_INDIVIDUAL = (
+    "[note 4]",
+    "Each team member rates every practice on their own before the team lead records the "
+    "agreed level. These individual ratings are kept with the submitted assessment.",
+)
+NOTE_ACTIONS = (
+    "[note 5]",
+    "An action is overdue when its due date has passed and it is not done. The projected score "
+    "is the score the team would reach if every action in the plan reached its intended level; "
+    "a plan never lowers a practice's level.",
+)
+
+
+@dataclass(frozen=True)
+class IndividualRating:
+    principle_title: str
+    practice_title: str
+    person: str
+    level: int | None
+    not_applicable: bool
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the downloads hold, read in one transaction and scored as of ``today``."""
+
+    assessment: AssessmentRef
+    practices: list[PracticeAnswer]
+    targets: dict[str, int]
+    scores: AssessmentScores
+    projected: AssessmentScores
+    actions: list[ActionView]
+    individual: list[IndividualRating] | None  # None when this person may not see them yet
+    leads: list[str]
+    today: date
+
+    @property
+    def principle_titles(self) -> dict[str, str]:
+        return {p.principle_key: p.principle_title for p in self.practices}
+
+    @property
+    def title(self) -> str:
+        ref = self.assessment
+        return f"User engagement self-assessment: {ref.team_name}, {ref.round_label}"
+
+
+def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> ReportData:
+    """Read and score one assessment for download (access-checked)."""
+    with db.read() as session:
+        assessment = visible_assessment(session, actor, assessment_id)
+        ref = assessment_ref(session, assessment)
+        practices = practice_answers(session, assessment)
+        targets = targets_for(session, assessment.id)
+        actions = sort_actions(action_views(session, assessment.id), today)
+        may_see_individual = ref.is_submitted or assessment.team_id in actor.team_ids(Role.LEAD)
+        individual: list[IndividualRating] | None = None
+        if may_see_individual:
+            by_id = {p.id: p for p in practices}
+            order = {p.id: index for index, p in enumerate(practices)}
+            rows = session.execute(
+                select(Rating, User.display_name)
+                .join(User, Rating.user_id == User.id)
+                .where(Rating.assessment_id == assessment.id)
+            ).all()
+            rows = sorted(rows, key=lambda r: (order.get(r[0].practice_id, 0), r[1]))
+            individual = [
+                IndividualRating(
+                    principle_title=by_id[rating.practice_id].principle_title,
+                    practice_title=by_id[rating.practice_id].title,
+                    person=name,
+                    level=None if rating.not_applicable else rating.level,
+                    not_applicable=rating.not_applicable,
+                )
+                for rating, name in rows
+                if rating.practice_id in by_id
+            ]
+        leads = list(
+            session.scalars(
+                select(User.display_name)
+                .join(Membership, Membership.user_id == User.id)
+                .where(
+                    Membership.team_id == assessment.team_id,
+                    Membership.role == Role.LEAD.value,
+                    User.is_active.is_(True),
+                )
+                .order_by(User.display_name)
+            )
+        )
+    ratings = [p.rating() for p in practices]
+    return ReportData(
+        assessment=ref,
+        practices=practices,
+        targets=targets,
+        scores=score_assessment(ratings, today, targets),
+        projected=project_scores(ratings, planned_levels(actions), as_of=today, targets=targets),
+        actions=actions,
+        individual=individual,
+        leads=leads,
+        today=today,
+    )
+
+
+# --- Tables shared by every format ---------------------------------------------------------
+
+
+def _score(value: float | None) -> float | None:
+    return None if value is None else float(round_score(value))
+
+
+def _gap(principle: PrincipleScore) -> float | None:
+    shown = principle.display_gap
+    return None if shown is None else float(Decimal(shown))
+
+
+def scores_frame(data: ReportData) -> pd.DataFrame:
+    """One row per principle, then the overall score: score, level, target and gap."""
+    titles = data.principle_titles
+    rows = [
+        {
+            "Principle": titles.get(p.principle_key, p.principle_key),
+            "Score": _score(p.score),
+            "Level": p.level,
+            "Level name": p.level_name,
+            "Target level": p.target,
+            "Gap to target": _gap(p),
+            "Practices rated": p.rated_count,
+            "Practices": p.practice_count,
+        }
+        for p in data.scores.principles
+    ]
+    rows.append(
+        {
+            "Principle": "Overall",
+            "Score": _score(data.scores.overall_score),
+            "Level": data.scores.overall_level,
+            "Level name": data.scores.overall_level_name,
+            "Target level": None,
+            "Gap to target": None,
+            "Practices rated": sum(p.rated_count for p in data.scores.principles),
+            "Practices": sum(p.practice_count for p in data.scores.principles),
+        }
+    )
+    return pd.DataFrame(rows).astype({"Level": "Int64", "Target level": "Int64"})
+
+
+def projection_frame(data: ReportData) -> pd.DataFrame:
+    """Current, projected and target score per principle."""
+    titles = data.principle_titles
+    rows = []
+    for current in data.scores.principles:
+        projected = data.projected.principle(current.principle_key)
+        rows.append(
+            {
+                "Principle": titles.get(current.principle_key, current.principle_key),
+                "Current score": _score(current.score),
+                "Projected score": _score(projected.score),
+                "Target level": current.target,
+            }
+        )
+    return pd.DataFrame(rows).astype({"Target level": "Int64"})
+
+
+def _evidence_check(practice: PracticeAnswer, today: date) -> str | None:
+    if practice.level is None:
+        return None
+    if practice.evidence_date is None:
+        return "Undated"
+    return "Out of date" if is_stale(practice.evidence_date, today) else "Current"
+
+
+def practices_frame(data: ReportData) -> pd.DataFrame:
+    """One row per practice: the agreed level and its evidence."""
+    rows = [
+        {
+            "Principle": p.principle_title,
+            "Practice": p.title,
+            "Agreed level": p.level,
+            "Level name": LEVEL_NAMES[p.level] if p.level is not None else None,
+            "Not applicable": "Yes" if p.not_applicable else "No",
+            "Evidence": p.evidence,
+            "Evidence date": p.evidence_date,
+            "Evidence strength": STRENGTH_LABELS.get(p.evidence_strength or ""),
+            "Evidence check": _evidence_check(p, data.today),
+            "Note": p.note,
+        }
+        for p in data.practices
+    ]
+    return pd.DataFrame(rows).astype({"Agreed level": "Int64"})
+
+
+def individual_frame(ratings: list[IndividualRating]) -> pd.DataFrame:
+    rows = [
+        {
+            "Principle": r.principle_title,
+            "Practice": r.practice_title,
+            "Person": r.person,
+            "Level": r.level,
+            "Not applicable": "Yes" if r.not_applicable else "No",
+        }
+        for r in ratings
+    ]
+    columns = ["Principle", "Practice", "Person", "Level", "Not applicable"]
+    return pd.DataFrame(rows, columns=columns).astype({"Level": "Int64"})
+
+
+def actions_frame(actions: list[ActionView], today: date) -> pd.DataFrame:
+    """The action plan, overdue actions first."""
+    rows = [
+        {
+            "Overdue": "Overdue" if a.is_overdue(today) else "No",
+            "Principle": a.principle_title,
+            "Practice": a.practice_title,
+            "Action": a.description,
+            "Owner": a.owner,
+            "Due date": a.due_on,
+            "Status": a.status_label,
+            "Intended level": a.intended_level,
+        }
+        for a in actions
+    ]
+    columns = [
+        "Overdue",
+        "Principle",
+        "Practice",
+        "Action",
+        "Owner",
+        "Due date",
+        "Status",
+        "Intended level",
+    ]
+    return pd.DataFrame(rows, columns=columns).astype({"Intended level": "Int64"})
+
+
+# --- Spreadsheet ---------------------------------------------------------------------------
+
+
+def _submitted_text(ref: AssessmentRef) -> str:
+    if not ref.is_submitted:
+        return "Not submitted yet: this is a draft and its answers may still change."
+    who = ref.submitted_by or "a former team member"
+    return f"Submitted by {who} on {format_datetime(ref.submitted_at)} (UK time)."
+
+
+def _contact_text(data: ReportData) -> str:
+    leads = ", ".join(data.leads)
+    team = f"For questions about these ratings, contact the team lead ({leads}). " if leads else ""
+    return (
+        f"{team}For help with user engagement, use 'Ask the hub for help' in the workbench to "
+        "contact the USER hub."
+    )
+
+
+def assessment_workbook(db: Database, actor: Actor, assessment_id: int, today: date) -> Workbook:
+    """The assessment as an accessible workbook: cover, notes, scores, practices, individual
+    ratings (when they may be shown) and actions (when there are any)."""
+    data = report_data(db, actor, assessment_id, today)
+    ref = data.assessment
+    tables = [
+        Table(
+            sheet_name="Scores",
+            title=f"Principle scores and targets, {ref.team_name}, {ref.round_label}",
+            dataframe=scores_frame(data),
+            description=(
+                "Each principle's score, level, target level and gap to target, then the "
+                "overall score."
+            ),
+            notes=[NOTE_SCORES[0]],
+        ),
+        Table(
+            sheet_name="Practices",
+            title=f"Agreed levels and evidence by practice, {ref.team_name}, {ref.round_label}",
+            dataframe=practices_frame(data),
+            description="The team's agreed level for each practice, with its evidence.",
+            notes=[NOTE_STALE[0], NOTE_NOT_APPLICABLE[0]],
+        ),
+    ]
+    contents = [
+        "Notes: the notes that apply to the tables.",
+        "Scores: principle scores, levels, targets and gaps.",
+        "Practices: the agreed level and evidence for each practice.",
+    ]
+    notes = [NOTE_SCORES, NOTE_STALE, NOTE_NOT_APPLICABLE]
+    if data.individual:
+        notes.append(NOTE_INDIVIDUAL)
+        tables.append(
+            Table(
+                sheet_name="Individual_ratings",
+                title=f"Individual ratings by team member, {ref.team_name}, {ref.round_label}",
+                dataframe=individual_frame(data.individual),
+                description="Each team member's own level for each practice they rated.",
+                notes=[NOTE_INDIVIDUAL[0]],
+            )
+        )
+        contents.append("Individual_ratings: each team member's own ratings.")
+    elif data.individual is None:
+        contents.append(
+            "Individual ratings are not included: they are shown once the assessment is submitted."
+        )
+    if data.actions:
+        notes.append(NOTE_ACTIONS)
+        tables.append(
+            Table(
+                sheet_name="Actions",
+                title=f"Action plan, {ref.team_name}, {ref.round_label}",
+                dataframe=actions_frame(data.actions, today),
+                description="The team's actions, overdue actions first.",
+                notes=[NOTE_ACTIONS[0]],
+            )
+        )
+        tables.append(
+            Table(
+                sheet_name="Projection",
+                title=f"Current and projected principle scores, {ref.team_name}",
+                dataframe=projection_frame(data),
+                description=(
+                    "Each principle's current score, the score it would reach if every action "
+                    "reached its intended level, and its target level."
+                ),
+                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0]],
+            )
+        )
+        contents.append("Actions: the team's action plan, overdue actions first.")
+        contents.append("Projection: current and projected principle scores and targets.")
+    else:
+        contents.append("The team has no actions in its action plan yet.")
+    cover = [
+        (
+            "About this workbook",
+            f"The {ref.team_name} team's user engagement self-assessment for the "
+            f"{ref.round_label} round, made on {format_date(today)}.",
+        ),
+        ("Team", ref.team_name),
+        ("Organisation", ref.organisation_name or "Not recorded"),
+        ("Round", ref.round_label),
+        ("Status", ref.status_label),
+        ("Submitted", _submitted_text(ref)),
+        ("What this workbook contains", " ".join(contents)),
+        (
+            "About the framework",
+            f"{ref.framework_title}, edition {ref.framework_edition}. "
+            + (
+                ref.framework_about
+                or "This is the USER hub workbench's own framework, not an official scale."
+            ),
+        ),
+        ("Contact", _contact_text(data)),
+    ]
+    return Workbook(
+        title=data.title,
+        cover=cover,
+        notes=notes,
+        tables=tables,
+        author=AUTHOR,
+        organisation=PUBLISHER,
+        subject=f"User engagement maturity self-assessment, {ref.team_name}",
+        keywords=("user engagement", "self-assessment", "official statistics"),
+    )
+
+
+def assessment_ods(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    return to_ods(assessment_workbook(db, actor, assessment_id, today))
+
+
+def assessment_xlsx(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    return to_xlsx(assessment_workbook(db, actor, assessment_id, today))
+
+
+def assessment_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    """The practices table as formula-safe CSV."""
+    return to_csv_bytes(practices_frame(report_data(db, actor, assessment_id, today)))
+
+
+def action_plan_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    """The action plan as formula-safe CSV, overdue actions first."""
+    data = report_data(db, actor, assessment_id, today)
+    return to_csv_bytes(actions_frame(data.actions, today))
+
+
+def action_plan_workbook(db: Database, actor: Actor, assessment_id: int, today: date) -> Workbook:
+    """The action plan and the projected scores as an accessible workbook."""
+    data = report_data(db, actor, assessment_id, today)
+    ref = data.assessment
+    actions = actions_frame(data.actions, today)
+    if actions.empty:
+        actions = pd.DataFrame({"Action plan": ["The team has no actions in its action plan yet."]})
+    return Workbook(
+        title=f"Action plan: {ref.team_name}, {ref.round_label}",
+        cover=[
+            (
+                "About this workbook",
+                f"The {ref.team_name} team's user engagement action plan for the "
+                f"{ref.round_label} round, made on {format_date(today)}.",
+            ),
+            ("Organisation", ref.organisation_name or "Not recorded"),
+            ("Status of the assessment", ref.status_label),
+            (
+                "What this workbook contains",
+                "Notes: the notes that apply to the tables. Actions: the team's actions, "
+                "overdue actions first. Projection: current and projected principle scores "
+                "and targets.",
+            ),
+            ("Contact", _contact_text(data)),
+        ],
+        notes=[NOTE_SCORES, NOTE_ACTIONS],
+        tables=[
+            Table(
+                sheet_name="Actions",
+                title=f"Action plan, {ref.team_name}, {ref.round_label}",
+                dataframe=actions,
+                description="The team's actions, overdue actions first.",
+                notes=[NOTE_ACTIONS[0]],
+            ),
+            Table(
+                sheet_name="Projection",
+                title=f"Current and projected principle scores, {ref.team_name}",
+                dataframe=projection_frame(data),
+                description=(
+                    "Each principle's current score, the score it would reach if every action "
+                    "reached its intended level, and its target level."
+                ),
+                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0]],
+            ),
+        ],
+        author=AUTHOR,
+        organisation=PUBLISHER,
+        keywords=("user engagement", "action plan", "official statistics"),
+    )
+
+
+def action_plan_ods(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    return to_ods(action_plan_workbook(db, actor, assessment_id, today))
+
+
+# --- HTML report ---------------------------------------------------------------------------
+
+
+def scores_description(data: ReportData) -> str:
+    """A text description of the principle scores chart."""
+    titles = data.principle_titles
+    scored = [p for p in data.scores.principles if p.score is not None]
+    if not scored:
+        return "No principle has a score yet, so the chart has no bars."
+    high = max(scored, key=lambda p: p.score or 0.0)
+    low = min(scored, key=lambda p: p.score or 0.0)
+    short = [p for p in scored if p.meets_target is False]
+    with_target = [p for p in scored if p.target is not None]
+    parts = [
+        f"A bar chart of the score for each of the {len(data.scores.principles)} principles, "
+        "on a scale of 1 to 5, with each principle's target level marked.",
+        f"The highest score is {titles.get(high.principle_key, high.principle_key)} "
+        f"({high.display_score}) and the lowest is "
+        f"{titles.get(low.principle_key, low.principle_key)} ({low.display_score}).",
+    ]
+    if with_target:
+        parts.append(
+            f"{len(short)} of the {len(with_target)} principles with a target are below it."
+        )
+    else:
+        parts.append("No targets have been set.")
+    return " ".join(parts)
+
+
+def projection_description(data: ReportData) -> str:
+    titles = data.principle_titles
+    rises = []
+    for current in data.scores.principles:
+        projected = data.projected.principle(current.principle_key)
+        if current.score is not None and projected.score is not None:
+            change = round_score(projected.score) - round_score(current.score)
+            if change > 0:
+                name = titles.get(current.principle_key, current.principle_key)
+                rises.append(
+                    f"{name} from {format_score(current.score)} to {format_score(projected.score)}"
+                )
+    lead = (
+        "A bar chart comparing each principle's current score with the score it would reach "
+        "if every action reached its intended level, with the target level marked."
+    )
+    if not rises:
+        return f"{lead} The actions do not raise any principle's score."
+    return f"{lead} The plan would raise " + "; ".join(rises) + "."
+
+
+def assessment_report_html(db: Database, actor: Actor, assessment_id: int, today: date) -> str:
+    """An accessible, printable HTML report of the assessment."""
+    data = report_data(db, actor, assessment_id, today)
+    ref = data.assessment
+    report = HtmlReport(data.title, decimals=1)
+
+    report.heading("About this report")
+    report.definition_list(
+        [
+            ("Team", ref.team_name),
+            ("Organisation", ref.organisation_name or "Not recorded"),
+            ("Round", ref.round_label),
+            ("Status", ref.status_label),
+            ("Submitted", _submitted_text(ref)),
+            ("Report made on", format_date(today)),
+        ]
+    )
+    report.paragraph(
+        f"This report uses the {ref.framework_title} (edition {ref.framework_edition}). "
+        + ref.framework_about
+    )
+
+    report.heading("Summary")
+    report.bullet_list(summary_sentences(data.scores, None, data.principle_titles))
+
+    report.heading("Scores by principle")
+    report.figure(
+        scores_description(data),
+        scores_frame(data),
+        f"Principle scores and targets, {ref.team_name}, {ref.round_label}",
+    )
+    report.heading("How scores work", 3)
+    for _note_id, text in (NOTE_SCORES, NOTE_STALE, NOTE_NOT_APPLICABLE):
+        report.paragraph(text)
+
+    report.heading("Practices")
+    frame = practices_frame(data)
+    for principle_title in dict.fromkeys(p.principle_title for p in data.practices):
+        report.heading(principle_title, 3)
+        part = frame[frame["Principle"] == principle_title].drop(columns=["Principle"])
+        report.table(
+            part.reset_index(drop=True),
+            f"Agreed levels and evidence: {principle_title}",
+            row_header_column="Practice",
+        )
+
+    report.heading("Action plan")
+    if data.actions:
+        overdue = [a for a in data.actions if a.is_overdue(today)]
+        report.paragraph(
+            f"The plan has {len(data.actions)} action{'s' if len(data.actions) != 1 else ''}"
+            + (f", of which {len(overdue)} overdue." if overdue else ", none overdue.")
+            + " "
+            + NOTE_ACTIONS[1]
+        )
+        report.table(actions_frame(data.actions, today), "Actions, overdue actions first")
+        report.figure(
+            projection_description(data),
+            projection_frame(data),
+            "Current and projected principle scores",
+        )
+    else:
+        report.paragraph("The team has no actions in its action plan yet.")
+
+    if data.individual:
+        report.heading("Individual ratings")
+        report.paragraph(NOTE_INDIVIDUAL[1])
+        report.table(individual_frame(data.individual), "Individual ratings by team member")
+
+    report.heading("Contact")
+    report.paragraph(_contact_text(data))
+    return report.render()
+
+
+# --- File names ----------------------------------------------------------------------------
+
+
+def export_name(db: Database, actor: Actor, assessment_id: int) -> str:
+    """A file name stem such as ``housing-statistics-2025-to-2026`` (access-checked)."""
+    with db.read() as session:
+        ref = assessment_ref(session, visible_assessment(session, actor, assessment_id))
+    return slug(f"{ref.team_name} {ref.round_label}")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "assessment"
+
+
+__all__ = [
+    "STATUS_LABELS",
+    "ReportData",
+    "action_plan_csv",
+    "action_plan_ods",
+    "action_plan_workbook",
+    "actions_frame",
+    "assessment_csv",
+    "assessment_ods",
+    "assessment_report_html",
+    "assessment_workbook",
+    "assessment_xlsx",
+    "export_name",
+    "individual_frame",
+    "practices_frame",
+    "projection_frame",
+    "report_data",
+    "scores_frame",
+]
