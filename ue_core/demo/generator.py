@@ -45,7 +45,13 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
-from ue_core.demo.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
+from ue_core.demo.personas import (
+    DEMO_EMAIL_DOMAIN,
+    DEMO_ORGANISATION,
+    DEMO_TEAM,
+    PERSONAS,
+    Persona,
+)
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -343,6 +349,10 @@ class _Generator:
         self.teams: list[_TeamPlan] = []
         self.consultant_ids: list[int] = []
         self.persona_ids: dict[str, int] = {}
+        self.framework_version_id = 0
+        self.practices: list[_PracticeInfo] = []
+        self.principle_keys: list[str] = []
+        self.round_ids: list[int] = []
 
     # People and structure ------------------------------------------------------------------
 
@@ -417,7 +427,9 @@ class _Generator:
         self.summary.users = len(self.people.rows)
         self.summary.memberships = len(self.memberships)
 
-    def _staff_team(self, plan: _TeamPlan, member_personas: list[Any], lead_email: str) -> None:
+    def _staff_team(
+        self, plan: _TeamPlan, member_personas: list[Persona], lead_email: str
+    ) -> None:
         member_count = self.rng.randint(2, 4)
         if plan.is_persona_team:
             plan.lead_id = self.persona_ids[lead_email]
@@ -461,7 +473,6 @@ class _Generator:
         self.principle_keys = list(dict.fromkeys(p.principle_key for p in self.practices))
 
     def ensure_rounds(self) -> None:
-        self.round_ids: list[int] = []
         created = []
         for label, starts, ends in ROUNDS:
             existing = self.session.scalar(select(Round.id).where(Round.label == label))
