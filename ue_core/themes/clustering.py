@@ -27,6 +27,13 @@ SUGGEST_SAMPLE: Final = 2_000
 REPRESENTATIVES: Final = 5
 
 
+def _restarts(n_rows: int) -> int:
+    """How many k-means starts to try: fewer for big surveys, so re-clustering stays fast."""
+    if n_rows < 5_000:
+        return 3
+    return 2 if n_rows < 15_000 else 1
+
+
 def _kmeans_labels(
     matrix: FloatMatrix, n_clusters: int, seed: int, *, quick: bool = False
 ) -> tuple[IntArray, FloatMatrix]:
@@ -46,7 +53,7 @@ def _kmeans_labels(
         model = KMeans(
             n_clusters=n_clusters,
             random_state=seed,
-            n_init=1 if quick else 3,
+            n_init=1 if quick else _restarts(len(matrix)),
             max_iter=150,
         )
     labels = np.asarray(model.fit_predict(matrix), dtype=np.int64)
@@ -71,14 +78,13 @@ def suggest_n_themes(
 
     matrix = normalise_rows(embeddings)
     matrix = matrix[np.any(matrix != 0, axis=1)]
-    distinct = len(np.unique(matrix, axis=0)) if len(matrix) else 0
-    if distinct <= 2:
-        return max(distinct, 1)
     if len(matrix) > sample_size:
         rng = np.random.default_rng(seed)
         chosen = np.sort(rng.choice(len(matrix), size=sample_size, replace=False))
         matrix = matrix[chosen]
-        distinct = len(np.unique(matrix, axis=0))
+    distinct = len(np.unique(matrix, axis=0)) if len(matrix) else 0
+    if distinct <= 2:
+        return max(distinct, 1)
     lowest = min_themes if min_themes is not None else (3 if len(matrix) >= 60 else 2)
     highest = min(max_themes, distinct - 1)
     if highest < lowest:
@@ -229,5 +235,5 @@ def discover_themes(
     :func:`suggest_n_themes`). ``backend`` forces an embedding backend; by default the best one
     installed is used and recorded in ``ThemeSet.backend``.
     """
-    embeddings, used = embed_texts(texts, backend=backend, seed=seed)
+    embeddings, used = embed_texts(texts, backend=backend)
     return cluster_embeddings(texts, embeddings, n_themes, seed, backend=used)

@@ -222,7 +222,7 @@ def choose_backend(preferred: str | None = None) -> str:
 # TF-IDF and latent semantic analysis
 
 
-def _lsa_embed(texts: Sequence[str], fit_texts: Sequence[str], seed: int) -> FloatMatrix:
+def _lsa_embed(texts: Sequence[str], fit_texts: Sequence[str]) -> FloatMatrix:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -251,7 +251,8 @@ def _lsa_embed(texts: Sequence[str], fit_texts: Sequence[str], seed: int) -> Flo
     if dimensions < 2:
         dense = np.asarray(transformed.toarray(), dtype=np.float32)
     else:
-        svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", random_state=seed)
+        # A fixed seed, so refitting on the same answers always gives the same space.
+        svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", random_state=0)
         svd.fit(fitted)
         dense = np.asarray(svd.transform(transformed), dtype=np.float32)
     return dense
@@ -274,7 +275,6 @@ def embed_texts(
     backend: str | None = None,
     fit_texts: Sequence[str] | None = None,
     batch_size: int = BATCH_SIZE,
-    seed: int = 0,
 ) -> tuple[FloatMatrix, str]:
     """Embed texts and say which backend did it.
 
@@ -289,7 +289,7 @@ def embed_texts(
     name = choose_backend(backend)
     if name == TFIDF_LSA:
         fit = texts if fit_texts is None else fit_texts
-        vectors = _lsa_embed(texts, fit, seed)
+        vectors = _lsa_embed(texts, fit)
         vectors[[not is_usable(text) for text in texts]] = 0.0
         return normalise_rows(vectors), name
     model = _load_model(name)
