@@ -293,7 +293,7 @@ def actions_frame(actions: list[ActionView], today: date) -> pd.DataFrame:
     """The action plan, overdue actions first."""
     rows = [
         {
-            "Overdue": "Overdue" if a.is_overdue(today) else "No",
+            "Overdue": "Yes" if a.is_overdue(today) else "No",
             "Principle": a.principle_title,
             "Practice": a.practice_title,
             "Action": a.description,
