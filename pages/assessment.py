@@ -1,0 +1,348 @@
+"""Self-assessment: start or continue the team's assessment and rate each practice.
+
+Every change is saved at once (widget callbacks), against the version of the rating the person
+was looking at, so two windows or sessions never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.services import assessments
+from ue_core.services.assessments import Answer, AssessmentState, PracticeItem
+from ue_core.timefmt import format_date, format_datetime, uk_today
+from ui.auth import require_page
+from ui.context import db
+from ui.navigation import SCREENS_BY_KEY
+from ui.rating_form import (
+    DATE_FORMAT,
+    LEVEL_OPTIONS,
+    NOT_APPLICABLE,
+    STRENGTH_OPTIONS,
+    choose_team,
+    conflict_rows,
+    describe_answer,
+    first_unfinished,
+    level_label,
+    option_for,
+    references_markdown,
+)
+
+PRINCIPLE_KEY = "rate_principle"
+
+actor = require_page(Permission.ASSESS)
+st.title("Self-assessment")
+
+team_id = choose_team(actor)
+if team_id is None:
+    st.info("You are not in a team yet, so there is nothing to assess. Ask your admin to add you.")
+    st.stop()
+today = uk_today()
+assessment_id = assessments.current_assessment_id(db(), actor, team_id, today)
+
+
+def _link(key: str, label: str) -> None:
+    screen = SCREENS_BY_KEY.get(key)
+    if screen is not None and screen.permission is not None and actor.can(screen.permission):
+        st.page_link(screen.path, label=label, icon=screen.icon)
+
+
+if assessment_id is None:
+    preview = assessments.start_preview(db(), actor, team_id, today)
+    if preview is None:
+        st.info(
+            "No assessment round is open. The USER hub opens a round each year; "
+            "ask them when the next one starts."
+        )
+        st.stop()
+    st.write(f"Your team has not started its {preview.round_label} self-assessment yet.")
+    st.write(
+        "Each member of the team rates every practice on their own. Your team lead then "
+        "compares everyone's ratings, agrees the team's answers and submits them."
+    )
+    if preview.carried_over_from_label:
+        st.write(
+            f"The assessment starts from the answers your team agreed in "
+            f"{preview.carried_over_from_label}. Each person can keep those answers or change them."
+        )
+    if st.button(f"Start the {preview.round_label} self-assessment", type="primary"):
+        try:
+            assessments.start_assessment(db(), actor, team_id, today)
+        except (InputError, AccessDenied) as problem:
+            st.error(str(problem))
+        else:
+            st.rerun()
+    st.stop()
+
+state = assessments.load_state(db(), actor, assessment_id)
+summary = state.summary
+st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
+
+if summary.is_submitted:
+    st.success(
+        f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
+        f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
+    )
+    _link("results", "See your team's results")
+    st.header("Your ratings")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Principle": [p.principle_title for p in state.practices],
+                "Practice": [p.title for p in state.practices],
+                "Your rating": [
+                    describe_answer(state.mine[p.id].answer if p.id in state.mine else None)
+                    for p in state.practices
+                ],
+                "Agreed answer": [
+                    describe_answer(state.agreed[p.id].answer if p.id in state.agreed else None)
+                    for p in state.practices
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+    st.stop()
+
+
+# --- Saving: widget callbacks ---------------------------------------------------------------
+
+
+def _keys(practice_id: int) -> dict[str, str]:
+    return {
+        name: f"{name}_{practice_id}"
+        for name in ("level", "reason", "evidence", "date", "strength", "drawn", "status")
+    }
+
+
+def _answer_from_widgets(practice_id: int) -> Answer:
+    keys = _keys(practice_id)
+    option = st.session_state.get(keys["level"])
+    not_applicable = option == NOT_APPLICABLE
+    return Answer(
+        level=None if option is None or not_applicable else int(option),
+        not_applicable=not_applicable,
+        reason=str(st.session_state.get(keys["reason"]) or "") if not_applicable else "",
+        evidence=str(st.session_state.get(keys["evidence"]) or ""),
+        evidence_date=st.session_state.get(keys["date"]),
+        evidence_strength=st.session_state.get(keys["strength"]),
+    )
+
+
+def _save(practice_id: int) -> None:
+    keys = _keys(practice_id)
+    drawn = int(st.session_state.get(keys["drawn"], 0))
+    answer = _answer_from_widgets(practice_id)
+    try:
+        saved = assessments.save_rating(
+            db(),
+            actor,
+            summary.id,
+            practice_id,
+            answer,
+            expected_version=drawn or None,
+            today=uk_today(),
+        )
+    except ConflictError as conflict:
+        # The next drawing shows the saved version (its version differs from the drawn one).
+        st.session_state[keys["status"]] = ("conflict", str(conflict), conflict.current, answer)
+    except (InputError, AccessDenied, NotFound) as problem:
+        st.session_state[keys["status"]] = ("error", str(problem), {}, answer)
+    else:
+        st.session_state[keys["drawn"]] = saved.version
+        moment = format_datetime(saved.updated_at or datetime.now(UTC))
+        st.session_state[keys["status"]] = ("saved", f"Saved {moment}.", {}, answer)
+
+
+def _keep_carried_over() -> None:
+    try:
+        added = assessments.keep_carried_over(db(), actor, summary.id, uk_today())
+    except (InputError, AccessDenied) as problem:
+        st.session_state["keep_status"] = str(problem)
+    else:
+        noun = "answer" if added == 1 else "answers"
+        st.session_state["keep_status"] = f"Kept {added} of last round's {noun}."
+
+
+# --- Drawing --------------------------------------------------------------------------------
+
+
+def _initialise_widgets(item: PracticeItem) -> None:
+    """Put the saved answer in the widgets when first drawn, or when the saved version moved on."""
+    keys = _keys(item.id)
+    saved = state.mine.get(item.id)
+    version = saved.version if saved else 0
+    answer = saved.answer if saved else None
+    values: dict[str, object] = {
+        "level": option_for(answer),
+        "reason": answer.reason if answer else "",
+        "evidence": answer.evidence if answer else "",
+        "date": answer.evidence_date if answer else None,
+        "strength": answer.evidence_strength if answer else None,
+    }
+    refresh = st.session_state.get(keys["drawn"]) != version
+    for name, value in values.items():
+        if refresh or keys[name] not in st.session_state:
+            st.session_state[keys[name]] = value
+    st.session_state[keys["drawn"]] = version
+
+
+def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
+    keys = _keys(item.id)
+    _initialise_widgets(item)
+    saved = state.mine.get(item.id)
+    with st.container(border=True, key=f"practice-{item.key}"):
+        st.subheader(f"{number}. {item.title}", anchor=item.key)
+        st.write(item.statement)
+        st.markdown(f"**What to look for.** {item.help}")
+        with st.expander("Code of Practice references and sources"):
+            st.markdown(references_markdown(item, state.framework))
+        carried = state.carried.get(item.id)
+        if saved is not None and saved.carried_over:
+            st.info(
+                f"Carried over from {summary.carried_over_from_label}. "
+                "Change anything to make it your own answer for this round."
+            )
+        elif carried is not None and carried.is_answered:
+            st.caption(
+                f"Your team agreed {describe_answer(carried)} in {summary.carried_over_from_label}."
+            )
+        st.radio(
+            f"Your rating for '{item.title}'",
+            options=LEVEL_OPTIONS,
+            format_func=lambda option: level_label(item, option),
+            key=keys["level"],
+            on_change=_save,
+            args=(item.id,),
+        )
+        if st.session_state.get(keys["level"]) == NOT_APPLICABLE:
+            st.text_input(
+                "Why does this practice not apply to your statistics?",
+                key=keys["reason"],
+                max_chars=assessments.MAX_NOTE,
+                on_change=_save,
+                args=(item.id,),
+            )
+        st.text_area(
+            "Evidence",
+            key=keys["evidence"],
+            max_chars=assessments.MAX_EVIDENCE,
+            help="What shows this level: documents, pages, meeting notes or feedback, with links.",
+            on_change=_save,
+            args=(item.id,),
+        )
+        left, right = st.columns(2)
+        with left:
+            st.date_input(
+                "Date of the evidence",
+                key=keys["date"],
+                max_value=today,
+                format=DATE_FORMAT,
+                help="When the evidence was produced. Evidence over 12 months old is flagged.",
+                on_change=_save,
+                args=(item.id,),
+            )
+        with right:
+            st.selectbox(
+                "How strong is the evidence?",
+                options=STRENGTH_OPTIONS,
+                format_func=assessments.STRENGTH_LABELS.__getitem__,
+                key=keys["strength"],
+                placeholder="Choose the strength of the evidence",
+                on_change=_save,
+                args=(item.id,),
+            )
+        _status(item)
+
+
+def _status(item: PracticeItem) -> None:
+    status = st.session_state.get(_keys(item.id)["status"])
+    if not status:
+        return
+    kind, message, current, mine = status
+    if kind == "saved":
+        st.caption(message)
+    elif kind == "conflict":
+        st.error(message)
+        if current:
+            st.table(pd.DataFrame(conflict_rows(current, mine)))
+    else:
+        st.error(message)
+
+
+progress = state.my_progress()
+st.header("Your progress")
+rated = sum(p.answered for p in progress)
+total = sum(p.total for p in progress)
+st.write(f"You have rated {rated} of {total} practices.")
+st.markdown(
+    "| Principle | Status | Practices rated |\n| --- | --- | --- |\n"
+    + "\n".join(f"| {p.title} | {p.status.value} | {p.answered} of {p.total} |" for p in progress)
+)
+
+unused = [
+    pid for pid, answer in state.carried.items() if answer.is_answered and pid not in state.mine
+]
+if unused:
+    noun = "practice has" if len(unused) == 1 else "practices have"
+    st.info(
+        f"{len(unused)} {noun} an answer your team agreed in {summary.carried_over_from_label} "
+        "that you have not rated yet. You can keep those answers and then change any of them."
+    )
+    st.button(
+        "Keep last round's answers for practices I haven't rated", on_click=_keep_carried_over
+    )
+if "keep_status" in st.session_state:
+    st.success(st.session_state.pop("keep_status"))
+
+st.header("Rate the practices")
+st.write(
+    "Choose a level for each practice, or say it does not apply. Every change is saved as you "
+    "go, so you can stop and come back at any time."
+)
+principle_keys = [p.key for p in progress]
+titles = {p.key: f"{p.title} ({p.status.value.lower()})" for p in progress}
+if st.session_state.get(PRINCIPLE_KEY) not in principle_keys:
+    st.session_state[PRINCIPLE_KEY] = first_unfinished(progress) or principle_keys[0]
+principle = st.selectbox(
+    "Principle", options=principle_keys, format_func=titles.__getitem__, key=PRINCIPLE_KEY
+)
+position = principle_keys.index(principle) if principle in principle_keys else 0
+numbers = {item.id: n for n, item in enumerate(state.practices, start=1)}
+for item in state.practices:
+    if item.principle_key == principle:
+        _practice(item, numbers[item.id], state)
+
+
+def _go_to(index: int) -> None:
+    st.session_state[PRINCIPLE_KEY] = principle_keys[index]
+
+
+left, right = st.columns(2)
+with left:
+    if position > 0:
+        st.button(
+            f"Previous: {titles[principle_keys[position - 1]]}",
+            on_click=_go_to,
+            args=(position - 1,),
+        )
+with right:
+    if position < len(principle_keys) - 1:
+        st.button(
+            f"Next: {titles[principle_keys[position + 1]]}",
+            on_click=_go_to,
+            args=(position + 1,),
+        )
+
+st.header("When everyone has rated")
+st.write(
+    "Your team lead compares everyone's ratings, agrees the team's answer for each practice and "
+    f"submits the assessment before {format_date(summary.round_ends_on)}."
+)
+_link("agree", "Agree the team's ratings")
+_link("check", "Check the agreed answers and submit")

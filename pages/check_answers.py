@@ -1,0 +1,152 @@
+"""Check and submit: every agreed answer with its evidence; the team lead submits."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.db.models import Role
+from ue_core.errors import ConflictError, InputError
+from ue_core.services import assessments
+from ue_core.services.assessments import PracticeItem, SavedAnswer
+from ue_core.timefmt import format_datetime, uk_today
+from ui.auth import require_page
+from ui.context import db
+from ui.navigation import SCREENS_BY_KEY
+from ui.rating_form import choose_team, describe_answer, describe_evidence
+from ui.text import plain
+
+OUTCOME_KEY = "check_submit_outcome"
+
+actor = require_page(Permission.ASSESS)
+st.title("Check and submit")
+
+
+def _link(key: str, label: str, practice_key: str | None = None) -> None:
+    screen = SCREENS_BY_KEY.get(key)
+    if screen is not None and screen.permission is not None and actor.can(screen.permission):
+        st.page_link(
+            screen.path,
+            label=label,
+            icon=screen.icon if practice_key is None else None,
+            query_params={"practice": practice_key} if practice_key else None,
+        )
+
+
+team_id = choose_team(actor)
+if team_id is None:
+    st.info("You are not in a team yet, so there is nothing to check. Ask your admin to add you.")
+    st.stop()
+assessment_id = assessments.current_assessment_id(db(), actor, team_id, uk_today())
+if assessment_id is None:
+    st.info(
+        "Your team has not started this round's self-assessment yet. Start it on the "
+        "self-assessment page; the team's agreed answers appear here for checking."
+    )
+    _link("assessment", "Start the self-assessment")
+    st.stop()
+
+state = assessments.load_state(db(), actor, assessment_id)
+summary = state.summary
+is_lead = summary.team_id in actor.team_ids(Role.LEAD)
+problems = assessments.submission_problems(state)
+
+
+def _submit(expected_version: int) -> None:
+    try:
+        assessments.submit(db(), actor, summary.id, expected_version=expected_version)
+    except InputError as problem:
+        st.session_state[OUTCOME_KEY] = ("problems", str(problem))
+    except (ConflictError, AccessDenied) as problem:
+        st.session_state[OUTCOME_KEY] = ("error", str(problem))
+    else:
+        st.session_state[OUTCOME_KEY] = ("submitted", "")
+
+
+outcome = st.session_state.pop(OUTCOME_KEY, None)
+if outcome and outcome[0] == "problems" and problems:
+    with st.container(border=True, key="error-summary"):
+        st.error(
+            f"There is a problem: {outcome[1]} Each practice below needs fixing on the "
+            "agree ratings page."
+        )
+        for problem in problems:
+            practice = state.practice(problem.practice_id)
+            if is_lead:
+                _link("agree", problem.message, practice.key)
+            else:
+                st.markdown(f"- [{plain(problem.message)}](#{practice.key})")
+elif outcome and outcome[0] == "error":
+    st.error(outcome[1])
+
+st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
+
+if summary.is_submitted:
+    st.success(
+        f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
+        f"{format_datetime(summary.submitted_at)}. It is now read-only: these answers can no "
+        "longer be changed."
+    )
+    _link("results", "See your team's results")
+else:
+    agreed = sum(p.answered for p in state.agreed_progress())
+    st.write(
+        f"{agreed} of {len(state.practices)} practices have an agreed answer. "
+        + (
+            "Check each answer and its evidence, then submit at the end of the page."
+            if is_lead
+            else "Only your team lead can change agreed answers and submit the assessment."
+        )
+    )
+    if problems:
+        noun = "practice still needs" if len(problems) == 1 else "practices still need"
+        st.write(f"{len(problems)} {noun} an agreed answer before the assessment can be submitted.")
+
+
+def _answer_lines(saved: SavedAnswer | None) -> str:
+    answer = saved.answer if saved else None
+    lines = [f"- Agreed answer: {describe_answer(answer)}"]
+    if answer is not None and answer.reason:
+        label = "Why not applicable" if answer.not_applicable else "Note"
+        lines.append(f"- {label}: {plain(answer.reason)}")
+    if answer is not None:
+        lines.append(f"- Evidence: {plain(answer.evidence) if answer.evidence else 'None given'}")
+        details = describe_evidence(answer)
+        if details:
+            lines.append(f"- Evidence strength and date: {details}")
+    return "\n".join(lines)
+
+
+def _practice(item: PracticeItem, number: int) -> None:
+    with st.container(border=True, key=f"check-{item.key}"):
+        st.subheader(f"{number}. {item.title}", anchor=item.key)
+        st.markdown(_answer_lines(state.agreed.get(item.id)))
+        if is_lead and not summary.is_submitted:
+            _link("agree", f"Change '{item.title}'", item.key)
+
+
+current_principle = ""
+for number, item in enumerate(state.practices, start=1):
+    if item.principle_key != current_principle:
+        current_principle = item.principle_key
+        st.header(item.principle_title)
+    _practice(item, number)
+
+if summary.is_submitted:
+    st.stop()
+st.header("Submit the assessment")
+if not is_lead:
+    st.write("Your team lead submits the assessment once every practice has an agreed answer.")
+    st.stop()
+st.write(
+    "When you submit, these become your team's answers for "
+    f"{summary.round_label}. The assessment is then read-only and the individual ratings are "
+    "kept with it."
+)
+st.button(
+    "Submit the assessment",
+    type="primary",
+    key="submit_assessment",
+    on_click=_submit,
+    args=(summary.version,),
+)

@@ -1,0 +1,155 @@
+"""Shared pieces of the self-assessment screens: team choice, level options, answer wording."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import streamlit as st
+
+from ue_core.authz import Actor
+from ue_core.db.models import EvidenceStrength, Role
+from ue_core.framework import Framework
+from ue_core.scoring import LEVEL_NAMES
+from ue_core.services.assessments import (
+    STRENGTH_LABELS,
+    Answer,
+    PracticeItem,
+    PrincipleProgress,
+    Progress,
+)
+from ue_core.timefmt import format_date
+from ui.text import plain
+
+#: The radio option that stands for "not applicable" next to levels 1 to 5.
+NOT_APPLICABLE = 0
+LEVEL_OPTIONS: tuple[int, ...] = (1, 2, 3, 4, 5, NOT_APPLICABLE)
+STRENGTH_OPTIONS: tuple[EvidenceStrength, ...] = tuple(STRENGTH_LABELS)
+#: Session key holding the team chosen on any assessment screen, shared by all three.
+TEAM_KEY = "assessment_team_id"
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def level_label(item: PracticeItem, option: int) -> str:
+    """'3 Learning: <descriptor>' for a level, or 'Not applicable'."""
+    if option == NOT_APPLICABLE:
+        return "Not applicable to our statistics"
+    return f"{option} {LEVEL_NAMES[option]}: {item.levels[option]}"
+
+
+def option_for(answer: Answer | None) -> int | None:
+    """The radio option that shows ``answer`` (None when there is no level and no 'N/A')."""
+    if answer is None:
+        return None
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    return answer.level
+
+
+def describe_answer(answer: Answer | None) -> str:
+    """A short plain-text summary: '4 Developing', 'Not applicable' or 'Not answered yet'."""
+    if answer is None or (answer.level is None and not answer.not_applicable):
+        return "Not answered yet"
+    if answer.not_applicable:
+        return "Not applicable"
+    assert answer.level is not None
+    return f"{answer.level} {LEVEL_NAMES[answer.level]}"
+
+
+def describe_evidence(answer: Answer | None) -> str:
+    """'Documented, dated 3 March 2026' (the parts that are known), or ''."""
+    if answer is None:
+        return ""
+    parts = []
+    if answer.evidence_strength is not None:
+        parts.append(STRENGTH_LABELS[answer.evidence_strength])
+    if answer.evidence_date is not None:
+        parts.append(f"dated {format_date(answer.evidence_date)}")
+    return ", ".join(parts)
+
+
+def progress_sentence(progress: Sequence[PrincipleProgress], verb: str = "rated") -> str:
+    answered = sum(p.answered for p in progress)
+    total = sum(p.total for p in progress)
+    noun = "practice" if total == 1 else "practices"
+    return f"{answered} of {total} {noun} {verb}."
+
+
+def first_unfinished(progress: Sequence[PrincipleProgress]) -> str | None:
+    """The first principle not yet completed (where to resume), or None when all are done."""
+    for principle in progress:
+        if principle.status is not Progress.COMPLETED:
+            return principle.key
+    return None
+
+
+def references_markdown(item: PracticeItem, framework: Framework) -> str:
+    """The practice's Code of Practice references and source links, as Markdown."""
+    titles = {str(source.url): source.title for source in framework.sources}
+    lines = []
+    if item.code_2_1:
+        lines.append(f"- Code of Practice for Statistics edition 2.1: {', '.join(item.code_2_1)}")
+    if item.code_3_0:
+        lines.append(f"- Code of Practice for Statistics edition 3.0: {', '.join(item.code_3_0)}")
+    for url in item.sources:
+        title = titles.get(url, url)
+        lines.append(f"- [{plain(title)}]({url})")
+    return "\n".join(lines)
+
+
+def team_choices(actor: Actor, *roles: Role) -> dict[int, str]:
+    """The person's teams (as member or lead, or only ``roles``), by id, with their names."""
+    wanted = set(roles) or {Role.MEMBER, Role.LEAD}
+    return {
+        m.team_id: f"{m.team_name} ({m.organisation_name})"
+        for m in actor.memberships
+        if m.team_id is not None and m.role in wanted
+    }
+
+
+def choose_team(actor: Actor, *roles: Role) -> int | None:
+    """The team to work on: the only one, or the one picked in a selector (remembered)."""
+    teams = team_choices(actor, *roles)
+    if not teams:
+        return None
+    options = list(teams)
+    if len(options) == 1:
+        return options[0]
+    remembered = st.session_state.get(TEAM_KEY)
+    if st.session_state.get("team_choice") not in options:
+        st.session_state["team_choice"] = remembered if remembered in options else options[0]
+    chosen = st.selectbox("Team", options=options, key="team_choice", format_func=teams.__getitem__)
+    st.session_state[TEAM_KEY] = chosen
+    return int(chosen) if chosen is not None else options[0]
+
+
+def conflict_rows(current: dict[str, object], mine: Answer) -> dict[str, list[str]]:
+    """The saved values next to the ones the person tried to save, for st.table."""
+    level = current.get("level")
+    theirs = Answer(
+        level=int(level) if isinstance(level, int) else None,
+        not_applicable=bool(current.get("not_applicable")),
+        reason=str(current.get("reason") or ""),
+        evidence=str(current.get("evidence") or ""),
+        evidence_date=date.fromisoformat(str(current["evidence_date"]))
+        if current.get("evidence_date")
+        else None,
+        evidence_strength=EvidenceStrength(str(current["evidence_strength"]))
+        if current.get("evidence_strength")
+        else None,
+    )
+
+    def values(answer: Answer) -> list[str]:
+        return [
+            describe_answer(answer),
+            answer.reason or "None",
+            answer.evidence or "None",
+            format_date(answer.evidence_date) or "None",
+            STRENGTH_LABELS[answer.evidence_strength] if answer.evidence_strength else "None",
+        ]
+
+    return {
+        "Field": ["Level", "Reason or note", "Evidence", "Evidence date", "Evidence strength"],
+        "Saved version": values(theirs),
+        "Your change (not saved)": values(mine),
+    }
