@@ -62,12 +62,28 @@ SCREENS: tuple[Screen, ...] = (
         "Ask the USER hub for advice or support, and follow up your team's requests.",
     ),
     Screen(
+        "organisation",
+        "pages/organisation.py",
+        "Your organisation",
+        ":material/corporate_fare:",
+        Permission.VIEW_ORGANISATION,
+        "Your organisation's teams: coverage, scores and trends against the rest of the system.",
+    ),
+    Screen(
         "triage",
         "pages/triage.py",
         "Support requests",
         ":material/inbox:",
         Permission.TRIAGE_REQUESTS,
         "Pick up, assign and resolve teams' requests for help.",
+    ),
+    Screen(
+        "system",
+        "pages/system_overview.py",
+        "System overview",
+        ":material/monitoring:",
+        Permission.VIEW_SYSTEM,
+        "Coverage, scores and support requests across the statistical system.",
     ),
     Screen(
         "admin",

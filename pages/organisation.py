@@ -1,0 +1,240 @@
+"""Your organisation: the champion's view of their teams' coverage, scores and trends."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.disclosure import SUPPRESSED_NOTE, Aggregate
+from ue_core.errors import NotFound
+from ue_core.scoring import format_score
+from ue_core.services import oversight
+from ue_core.timefmt import uk_today
+from ui.auth import require_page
+from ui.charts import AF_DUO, chart
+from ui.context import db
+from ui.text import plain
+
+OWN = "Your organisation"
+REST = "Rest of the system"
+SERIES = [OWN, REST]
+SHAPES = ["circle", "diamond"]
+SCORE_AXIS = "Mean score (1 is Beginning, 5 is Mastering)"
+
+actor = require_page(Permission.VIEW_ORGANISATION)
+st.title("Your organisation")
+
+organisations = oversight.champion_organisations(db(), actor)
+if not organisations:
+    st.info(
+        "You are not the champion of an organisation yet. Ask an admin to add you as your "
+        "organisation's champion."
+    )
+    st.stop()
+
+names = {o.id: o.name for o in organisations}
+chosen = organisations[0].id
+if len(organisations) > 1:
+    chosen = st.selectbox("Organisation", options=list(names), format_func=names.__getitem__)
+
+try:
+    dash = oversight.organisation_dashboard(db(), actor, chosen, uk_today())
+except (AccessDenied, NotFound) as problem:
+    st.error(str(problem))
+    st.stop()
+
+
+def shown(value: Aggregate) -> str:
+    return value.display(format_score)
+
+
+st.markdown(
+    plain(dash.organisation_name)
+    + f": {len(dash.teams)} team{'s' if len(dash.teams) != 1 else ''} in the workbench. "
+    "As champion you see each of your teams. Other organisations are only shown together, "
+    "as the rest of the system."
+)
+if not dash.teams:
+    st.info(
+        "Your organisation has no teams in the workbench yet. Ask an admin to add them, then "
+        "invite each team to start its self-assessment."
+    )
+    st.stop()
+
+# --- Coverage ---------------------------------------------------------------------------------
+round_text = f"the {dash.round_label} round" if dash.round_label else "this round"
+st.header(f"Coverage in {round_text}")
+counts = dash.coverage_counts()
+for column, status in zip(st.columns(len(counts)), oversight.Coverage, strict=True):
+    column.metric(status.value, counts[status])
+teams_table = pd.DataFrame(
+    {
+        "Team": [t.name for t in dash.teams],
+        "This round": [t.coverage.value for t in dash.teams],
+        "Last submitted round": [t.last_submitted_round or "None yet" for t in dash.teams],
+        "Latest overall score": [t.display_overall for t in dash.teams],
+        "Latest level": [t.overall_level_name for t in dash.teams],
+    }
+)
+st.dataframe(teams_table, hide_index=True, width="stretch")
+if counts[oversight.Coverage.NOT_STARTED]:
+    st.write(
+        "Teams that have not started can begin from their home page; their last submitted "
+        "answers are carried over."
+    )
+
+# --- Principle scores -------------------------------------------------------------------------
+st.header("Principle scores")
+if not dash.has_scores:
+    st.info(
+        "None of your teams has submitted an assessment yet, so there are no scores to show. "
+        "Scores appear here once a team lead submits their team's assessment."
+    )
+else:
+    rows = [
+        {"Principle": c.principle.title, "Group": group, "Score": value.value}
+        for c in dash.principles
+        for group, value in ((OWN, c.organisation), (REST, c.rest_of_system))
+        if value.value is not None
+    ]
+    order = [c.principle.title for c in dash.principles]
+    table = pd.DataFrame(
+        {
+            "Principle": order,
+            f"{OWN} (teams)": [
+                f"{shown(c.organisation)} ({c.organisation.team_count})" for c in dash.principles
+            ],
+            f"{REST} (teams)": [
+                f"{shown(c.rest_of_system)} ({c.rest_of_system.team_count})"
+                for c in dash.principles
+            ],
+        }
+    )
+    frame = pd.DataFrame(rows, columns=["Principle", "Group", "Score"])
+    frame["Label"] = [format_score(v) for v in frame["Score"]]
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "Score:Q",
+            scale=alt.Scale(domain=[1, 5]),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title=SCORE_AXIS,
+        ),
+        y=alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("Group:N", sort=SERIES),
+    )
+    points = base.mark_point(filled=True, size=160, opacity=1).encode(
+        color=alt.Color("Group:N", scale=alt.Scale(domain=SERIES, range=list(AF_DUO)), title=None),
+        shape=alt.Shape("Group:N", scale=alt.Scale(domain=SERIES, range=SHAPES), title=None),
+        tooltip=["Principle", "Group", "Label"],
+    )
+    labels = base.mark_text(align="left", dx=10, color="#0B0C0C").encode(text="Label:N")
+    chart(
+        "Mean principle scores: your organisation and the rest of the system",
+        "Each principle's mean score over teams' latest submitted assessments. Your "
+        "organisation is shown with circles and the rest of the system with diamonds; each "
+        "point is labelled with its score. Figures about fewer than 5 teams are left out.",
+        (points + labels).properties(height=alt.Step(22)),
+        table,
+        key="principles",
+    )
+    if any(c.organisation.suppressed or c.rest_of_system.suppressed for c in dash.principles):
+        st.caption(SUPPRESSED_NOTE)
+
+    # --- Trend --------------------------------------------------------------------------------
+    st.header("Overall score over time")
+    trend_rows = [
+        {"Round": p.round_label, "Group": group, "Score": value.value}
+        for p in dash.trend
+        for group, value in ((OWN, p.organisation), (REST, p.rest_of_system))
+        if value.value is not None
+    ]
+    trend_frame = pd.DataFrame(trend_rows, columns=["Round", "Group", "Score"])
+    trend_frame["Label"] = [format_score(v) for v in trend_frame["Score"]]
+    rounds = [p.round_label for p in dash.trend]
+    trend_base = alt.Chart(trend_frame).encode(
+        x=alt.X("Round:N", sort=rounds, title="Assessment round", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "Score:Q",
+            scale=alt.Scale(domain=[1, 5]),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title="Mean overall score",
+        ),
+    )
+    colour = alt.Color("Group:N", scale=alt.Scale(domain=SERIES, range=list(AF_DUO)), title=None)
+    lines = trend_base.mark_line(strokeWidth=3).encode(
+        color=colour,
+        strokeDash=alt.StrokeDash(
+            "Group:N", scale=alt.Scale(domain=SERIES, range=[[1, 0], [6, 4]]), title=None
+        ),
+    )
+    markers = trend_base.mark_point(filled=True, size=120, opacity=1).encode(
+        color=colour,
+        shape=alt.Shape("Group:N", scale=alt.Scale(domain=SERIES, range=SHAPES), title=None),
+        tooltip=["Round", "Group", "Label"],
+    )
+    trend_labels = trend_base.mark_text(dy=-14, color="#0B0C0C").encode(
+        text="Label:N", detail="Group:N"
+    )
+    trend_table = pd.DataFrame(
+        {
+            "Round": rounds,
+            f"{OWN} (teams)": [
+                f"{shown(p.organisation)} ({p.organisation.team_count})" for p in dash.trend
+            ],
+            f"{REST} (teams)": [
+                f"{shown(p.rest_of_system)} ({p.rest_of_system.team_count})" for p in dash.trend
+            ],
+        }
+    )
+    chart(
+        "Mean overall score by round",
+        "The mean overall score (1 is Beginning, 5 is Mastering) of the teams that submitted "
+        "in each round. Your organisation is the solid line with circles; the rest of the "
+        "system is the dashed line with diamonds. Rounds with fewer than 5 teams submitting "
+        "are left out of the chart.",
+        (lines + markers + trend_labels).properties(height=320),
+        trend_table,
+        key="trend",
+    )
+    if any(p.organisation.suppressed or p.rest_of_system.suppressed for p in dash.trend):
+        st.caption(SUPPRESSED_NOTE)
+
+    # --- Targets ------------------------------------------------------------------------------
+    st.header("Teams furthest below their targets")
+    if not dash.targets_set:
+        st.write(
+            "None of your teams has set targets yet. Teams set a target for each principle "
+            "on their results page."
+        )
+    elif not dash.shortfalls:
+        st.write("Every team has reached its targets in its latest submitted assessment.")
+    else:
+        st.write(
+            "From each team's latest submitted assessment: the principle where the team is "
+            "furthest short of its target, and how many principles are short in all."
+        )
+        st.table(
+            pd.DataFrame(
+                {
+                    "Team": [s.team_name for s in dash.shortfalls],
+                    "Round": [s.round_label for s in dash.shortfalls],
+                    "Furthest short on": ["; ".join(s.principles) for s in dash.shortfalls],
+                    "Score": [s.score for s in dash.shortfalls],
+                    "Target": [str(s.target) for s in dash.shortfalls],
+                    "Gap": [str(s.gap) for s in dash.shortfalls],
+                    "Principles short of target": [s.principles_short for s in dash.shortfalls],
+                }
+            ).style.hide(axis="index")
+        )
+
+# --- Support requests -------------------------------------------------------------------------
+st.header("Support requests")
+st.metric("Open requests from your teams", dash.open_requests)
+if dash.open_requests:
+    st.write("The USER hub is handling these. Teams can follow them up on their support page.")
+else:
+    st.write(
+        "None of your teams has an open request. Teams can ask the USER hub for help at any time."
+    )
