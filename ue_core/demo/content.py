@@ -47,7 +47,7 @@ ORGANISATIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("Office of Invented Rail and Road", NON_MINISTERIAL, ("transport",)),
     ("Fictional Charity Register", NON_MINISTERIAL, ("business", "culture")),
     ("Made-up Government of the Northern Isles", DEVOLVED, ("population", "health", "education", "economy")),
-    ("Imaginary Welsh-style Assembly Government", DEVOLVED, ("housing", "health", "transport")),
+    ("Imaginary Valleys Assembly Government", DEVOLVED, ("housing", "health", "transport")),
     ("Pretend Executive of the Western Province", DEVOLVED, ("labour", "agriculture", "justice")),
     ("Fictional Highland Administration", DEVOLVED, ("environment", "population", "tourism")),
     ("Notional Agency for Public Health Data", ARMS_LENGTH, ("health",)),
