@@ -64,3 +64,170 @@ def chart(
     st.altair_chart(af_theme_config(figure), width="stretch", key=key)
     with st.expander(f"Table: {title.lower()}" if title else "Table"):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --- Results charts: scores against targets, practice heatmap, change, trends -------------------
+
+#: Five tints of AF blue for levels 1 to 5 (lightest is level 1). The three darkest are the AF
+#: sequential palette; the two lighter tints extend it so every level has its own shade.
+AF_LEVEL_BLUES = ("#D6E7F7", "#A4CCEF", "#6BACE6", "#2073BC", "#12436D")
+#: Text drawn on each level's shade: dark on the light tints, white on the dark ones (both pass
+#: WCAG AA contrast against their shade).
+AF_LEVEL_TEXT = (AF_TEXT, AF_TEXT, AF_TEXT, "#FFFFFF", "#FFFFFF")
+NO_LEVEL_FILL = "#F3F2F1"
+TARGET_COLOUR = "#F46A25"
+
+
+def scores_against_targets(data: pd.DataFrame) -> alt.TopLevelMixin:
+    """Horizontal bars of principle scores with an orange tick at each target.
+
+    ``data`` has columns Principle, Score (float or missing), Target (int or missing) and Label
+    (the text written at the end of each bar, such as "2.1 (target 4)"), in display order.
+    """
+    order = list(data["Principle"])
+    y = alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    x_scale = alt.Scale(domain=[0, 5.6])
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=AF_CATEGORICAL[0], height=22).encode(
+        x=alt.X("Score:Q", scale=x_scale, title="Score (1 Beginning to 5 Mastering)"),
+        y=y,
+        tooltip=["Principle", "Score", "Target"],
+    )
+    ticks = (
+        base.transform_filter("isValid(datum.Target)")
+        .mark_tick(color=TARGET_COLOUR, thickness=4, size=34)
+        .encode(x=alt.X("Target:Q", scale=x_scale), y=y)
+    )
+    labels = base.mark_text(align="left", dx=6, color=AF_TEXT, fontSize=13).encode(
+        x=alt.X("Score:Q", scale=x_scale), y=y, text="Label:N"
+    )
+    return alt.layer(bars, ticks, labels).properties(height=alt.Step(44))
+
+
+def level_heatmap(
+    data: pd.DataFrame, principles: list[str], columns: list[str]
+) -> alt.TopLevelMixin:
+    """Practices (rows, grouped by principle) by round (columns), shaded by level 1 to 5.
+
+    ``data`` has columns Principle, Practice, Round, Level (int or missing), Label (the text in
+    the cell: the level number, or "N/A" / "Not rated") and Order (the practice's position).
+    Every cell has its level written in it, so colour is never the only signal.
+    """
+    levels = [1, 2, 3, 4, 5]
+    x = alt.X("Round:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("Practice:N", sort=alt.EncodingSortField("Order"), title=None)
+    y = y.axis(labelLimit=360)
+    cells = (
+        alt.Chart()
+        .mark_rect(stroke="#FFFFFF", strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.condition(
+                "isValid(datum.Level)",
+                alt.Color(
+                    "Level:O",
+                    scale=alt.Scale(domain=levels, range=list(AF_LEVEL_BLUES)),
+                    legend=alt.Legend(title="Level", labelExpr="datum.label"),
+                ),
+                alt.value(NO_LEVEL_FILL),
+            ),
+            tooltip=["Principle", "Practice", "Round", "Label"],
+        )
+    )
+    text = (
+        alt.Chart()
+        .mark_text(fontSize=13)
+        .encode(
+            x=x,
+            y=y,
+            text="Label:N",
+            color=alt.condition(
+                "isValid(datum.Level) && datum.Level >= 4",
+                alt.value(AF_LEVEL_TEXT[4]),
+                alt.value(AF_TEXT),
+            ),
+        )
+    )
+    figure: alt.TopLevelMixin = (
+        alt.layer(cells, text, data=data)
+        .properties(width=110 * max(1, len(columns)), height=alt.Step(26))
+        .facet(
+            row=alt.Row(
+                "Principle:N",
+                sort=principles,
+                title=None,
+                header=alt.Header(
+                    labelAngle=0,
+                    labelOrient="top",
+                    labelAnchor="start",
+                    labelFontSize=14,
+                    labelFontWeight="bold",
+                    labelColor=AF_TEXT,
+                ),
+            ),
+            spacing=8,
+        )
+        .resolve_scale(y="independent")
+    )
+    return figure
+
+
+def change_bars(data: pd.DataFrame) -> alt.TopLevelMixin:
+    """Change in each principle's score since the last round, with the change written by it.
+
+    ``data`` has columns Principle, Change (float) and Label (such as "+0.3" or "-0.2").
+    """
+    order = list(data["Principle"])
+    y = alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    largest = max([0.5, *[abs(float(v)) for v in data["Change"].dropna()]])
+    x = alt.X(
+        "Change:Q",
+        scale=alt.Scale(domain=[-largest - 0.4, largest + 0.4]),
+        title="Change in score since the last round",
+    )
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=AF_CATEGORICAL[0], height=22).encode(
+        x=x, y=y, tooltip=["Principle", "Label"]
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=AF_TEXT).encode(x="zero:Q")
+    rises = (
+        base.transform_filter("datum.Change >= 0")
+        .mark_text(fontSize=13, color=AF_TEXT, align="left", dx=6)
+        .encode(x=x, y=y, text="Label:N")
+    )
+    falls = (
+        base.transform_filter("datum.Change < 0")
+        .mark_text(fontSize=13, color=AF_TEXT, align="right", dx=-6)
+        .encode(x=x, y=y, text="Label:N")
+    )
+    return alt.layer(bars, zero, rises, falls).properties(height=alt.Step(40))
+
+
+def score_trends(data: pd.DataFrame, panels: list[str], rounds: list[str]) -> alt.TopLevelMixin:
+    """Small multiples: one line per panel (a principle, or overall) across rounds.
+
+    ``data`` has columns Panel, Round, Score (float or missing) and Label (the score as shown).
+    One series per panel, so no colour has to be told apart; each point has its score written.
+    """
+    x = alt.X("Round:N", sort=rounds, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("Score:Q", scale=alt.Scale(domain=[1, 5.4]), title="Score")
+    base = alt.Chart().encode(x=x, y=y)
+    line = base.mark_line(color=AF_CATEGORICAL[0], strokeWidth=3)
+    points = base.mark_point(color=AF_CATEGORICAL[0], filled=True, size=80, shape="circle")
+    labels = base.mark_text(dy=-14, fontSize=13, color=AF_TEXT).encode(text="Label:N")
+    return (
+        alt.layer(line, points, labels, data=data)
+        .properties(width=200, height=170)
+        .facet(
+            facet=alt.Facet(
+                "Panel:N",
+                sort=panels,
+                title=None,
+                header=alt.Header(
+                    labelFontSize=14, labelFontWeight="bold", labelColor=AF_TEXT, labelLimit=220
+                ),
+            ),
+            columns=3,
+        )
+    )
