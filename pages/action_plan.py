@@ -1,0 +1,435 @@
+"""Action plan: what the team will do to improve, who owns it, by when, and what it would reach."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.db.models import ActionStatus
+from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.scoring import LEVEL_NAMES, format_score
+from ue_core.services import actions
+from ue_core.services.actions import ActionDraft, ActionPlan, ActionView
+from ue_core.timefmt import format_date, uk_today
+from ui import charts, concurrency
+from ui.auth import require_page
+from ui.context import db
+from ui.downloads import render_action_plan_downloads
+from ui.navigation import SCREENS_BY_KEY, screens_for
+from ui.text import plain
+
+actor = require_page(Permission.VIEW_TEAM_RESULTS)
+today = uk_today()
+LEVELS: list[int | None] = [None, 1, 2, 3, 4, 5]
+STATUSES = list(ActionStatus)
+
+
+def level_label(level: int | None) -> str:
+    return "No level" if level is None else f"{level} {LEVEL_NAMES[level]}"
+
+
+def intended_label(level: int | None) -> str:
+    return "Not set" if level is None else level_label(level)
+
+
+def score_text(score: float | None) -> str:
+    return "No score" if score is None else format_score(score)
+
+
+def practice_label(plan: ActionPlan, practice_id: int) -> str:
+    practice = plan.practice(practice_id)
+    if practice.not_applicable:
+        now = "not applicable"
+    elif practice.level is None:
+        now = "no agreed level"
+    else:
+        now = f"now {level_label(practice.level)}"
+    return f"{practice.principle_title}: {practice.title} ({now})"
+
+
+def link_to(key: str, label: str) -> None:
+    if key in {s.key for s in screens_for(actor)}:
+        screen = SCREENS_BY_KEY[key]
+        st.page_link(screen.path, label=label, icon=screen.icon)
+
+
+def show_conflict(conflict: ConflictError) -> None:
+    st.error(str(conflict))
+    if conflict.current:
+        st.table(
+            {
+                "Field": [name.capitalize() for name in conflict.current],
+                "Their value": [
+                    "Not set" if value is None else str(value)
+                    for value in conflict.current.values()
+                ],
+            }
+        )
+
+
+st.title("Action plan")
+st.write(actions.WHAT_AN_ACTION_PLAN_IS)
+
+teams = {
+    m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
+}
+if not teams:
+    st.info("You are not in a team yet, so there is no action plan to show. Ask your admin.")
+    st.stop()
+if len(teams) > 1:
+    chosen_team = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
+    assert chosen_team is not None
+    team_id = int(chosen_team)
+else:
+    team_id = next(iter(teams))
+
+try:
+    choices, default_id = actions.plan_choices(db(), actor, team_id, today)
+except (AccessDenied, NotFound) as problem:
+    st.error(str(problem))
+    st.stop()
+
+if not choices:
+    st.info("Your team has not started a self-assessment yet, so it has no action plan.")
+    st.write(
+        "Actions are linked to the practices you rate in your self-assessment. Start it "
+        "first, then come back here to plan what you will improve."
+    )
+    link_to("assessment", "Go to your team's self-assessment")
+    st.stop()
+
+ids = [c.assessment_id for c in choices]
+labels = {c.assessment_id: c.label for c in choices}
+chosen_id = st.selectbox(
+    "Round",
+    options=ids,
+    index=ids.index(default_id) if default_id in ids else 0,
+    format_func=labels.__getitem__,
+    help="Your team's current round is shown first, or else its latest submitted round.",
+)
+assessment_id = int(chosen_id if chosen_id is not None else ids[0])
+
+try:
+    plan = actions.action_plan(db(), actor, assessment_id, today)
+except (AccessDenied, NotFound) as problem:
+    st.error(str(problem))
+    st.stop()
+
+ref = plan.assessment
+st.caption(f"{ref.team_name}, {ref.round_label}, {ref.status_label.lower()}.")
+if not ref.is_submitted:
+    st.info(
+        "This assessment is still a draft. The scores below use the answers your team lead "
+        "has agreed so far. You can plan actions now and keep planning after submission."
+    )
+can_change = actor.can(Permission.ASSESS)
+
+# --- The actions ----------------------------------------------------------------------------
+
+st.header("Your actions")
+if not plan.actions:
+    st.write("Your team has no actions yet.")
+    st.markdown(
+        "To add your first action, use **Add an action** below:\n"
+        "1. Choose the practice the action will improve. Start with principles where you are "
+        "furthest from your target.\n"
+        "2. Say what you will do and who owns it.\n"
+        "3. Give a due date and the level you want the practice to reach."
+    )
+else:
+    overdue = plan.overdue
+    if overdue:
+        st.warning(
+            f"Overdue: {len(overdue)} action{'s are' if len(overdue) != 1 else ' is'} past "
+            "the due date and not done. They are listed first."
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Overdue": ["Overdue" if a.is_overdue(today) else "" for a in plan.actions],
+                "Action": [a.description for a in plan.actions],
+                "Practice": [a.practice_title for a in plan.actions],
+                "Owner": [a.owner for a in plan.actions],
+                "Due date": [format_date(a.due_on) or "Not set" for a in plan.actions],
+                "Status": [a.status_label for a in plan.actions],
+                "Intended level": [intended_label(a.intended_level) for a in plan.actions],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def edit_action(action: ActionView) -> None:
+    name = f"action_{action.id}"
+    seen = concurrency.seen_version(name, action.version)
+    practice_ids = [p.id for p in plan.practices]
+    with st.form(f"edit_action_{action.id}"):
+        practice_id = st.selectbox(
+            "Practice",
+            options=practice_ids,
+            index=practice_ids.index(action.practice_id),
+            format_func=lambda pid: practice_label(plan, pid),
+            key=f"edit_practice_{action.id}",
+        )
+        description = st.text_area(
+            "What will you do?",
+            value=action.description,
+            max_chars=actions.MAX_DESCRIPTION,
+            key=f"edit_description_{action.id}",
+        )
+        owner = st.text_input(
+            "Owner",
+            value=action.owner,
+            max_chars=actions.MAX_OWNER,
+            key=f"edit_owner_{action.id}",
+        )
+        due_on = st.date_input(
+            "Due date",
+            value=action.due_on,
+            format="DD/MM/YYYY",
+            key=f"edit_due_{action.id}",
+        )
+        status = st.selectbox(
+            "Status",
+            options=STATUSES,
+            index=STATUSES.index(action.status),
+            format_func=actions.STATUS_LABELS.__getitem__,
+            key=f"edit_status_{action.id}",
+        )
+        intended = st.selectbox(
+            "Level you want the practice to reach",
+            options=LEVELS,
+            index=LEVELS.index(action.intended_level),
+            format_func=intended_label,
+            key=f"edit_intended_{action.id}",
+        )
+        save = st.form_submit_button("Save changes")
+    with st.form(f"delete_action_{action.id}"):
+        confirm = st.checkbox("Yes, delete this action", key=f"confirm_delete_{action.id}")
+        delete = st.form_submit_button("Delete action")
+    if not (save or delete):
+        return
+    try:
+        if delete:
+            if not confirm:
+                st.error("Tick 'Yes, delete this action' to delete it.")
+                return
+            actions.delete_action(db(), actor, action.id, expected_version=seen)
+            message = "Action deleted."
+        else:
+            draft = ActionDraft(
+                practice_id=int(practice_id if practice_id is not None else action.practice_id),
+                description=description,
+                owner=owner,
+                due_on=due_on if isinstance(due_on, date) else None,
+                status=status or action.status,
+                intended_level=intended,
+            )
+            if draft == action.draft():
+                st.info("Nothing has changed, so there was nothing to save.")
+                return
+            if draft == replace(action.draft(), status=draft.status):
+                actions.change_status(db(), actor, action.id, draft.status, expected_version=seen)
+                message = f"Status changed to {actions.STATUS_LABELS[draft.status].lower()}."
+            else:
+                actions.update_action(db(), actor, action.id, draft, expected_version=seen)
+                message = "Action saved."
+    except ConflictError as conflict:
+        concurrency.acknowledge(name, action.version)
+        show_conflict(conflict)
+    except (InputError, AccessDenied, NotFound) as problem:
+        st.error(str(problem))
+    else:
+        concurrency.saved(name)
+        st.toast(message)
+        st.rerun()
+
+
+if plan.actions and can_change:
+    st.subheader("Change an action")
+    st.write("Open an action to change it, mark its progress or delete it.")
+    for action in plan.actions:
+        tag = "Overdue: " if action.is_overdue(today) else ""
+        due = format_date(action.due_on) or "no due date"
+        with st.expander(f"{tag}{plain(action.description)} ({action.status_label}, due {due})"):
+            edit_action(action)
+
+# --- Adding ---------------------------------------------------------------------------------
+
+if can_change:
+    st.header("Add an action")
+    practice_ids = [p.id for p in plan.practices]
+    with st.form(f"add_action_{assessment_id}", clear_on_submit=True):
+        new_practice = st.selectbox(
+            "Practice",
+            options=practice_ids,
+            index=None,
+            placeholder="Choose the practice this action will improve",
+            format_func=lambda pid: practice_label(plan, pid),
+            key=f"add_practice_{assessment_id}",
+        )
+        new_description = st.text_area(
+            "What will you do?",
+            max_chars=actions.MAX_DESCRIPTION,
+            help="For example, 'Set up a user panel and meet it every quarter'.",
+            key=f"add_description_{assessment_id}",
+        )
+        new_owner = st.text_input(
+            "Owner",
+            value=actor.display_name,
+            max_chars=actions.MAX_OWNER,
+            help="The person who will make sure it happens.",
+            key=f"add_owner_{assessment_id}",
+        )
+        new_due = st.date_input(
+            "Due date",
+            value=today + timedelta(days=90),
+            format="DD/MM/YYYY",
+            key=f"add_due_{assessment_id}",
+        )
+        new_status = st.selectbox(
+            "Status",
+            options=STATUSES,
+            format_func=actions.STATUS_LABELS.__getitem__,
+            key=f"add_status_{assessment_id}",
+        )
+        new_intended = st.selectbox(
+            "Level you want the practice to reach",
+            options=LEVELS,
+            index=0,
+            format_func=intended_label,
+            help="Used to project your scores if the plan works.",
+            key=f"add_intended_{assessment_id}",
+        )
+        add = st.form_submit_button("Add action", type="primary")
+    if add:
+        if new_practice is None:
+            st.error("Choose the practice this action will improve.")
+        else:
+            try:
+                actions.add_action(
+                    db(),
+                    actor,
+                    assessment_id,
+                    ActionDraft(
+                        practice_id=int(new_practice),
+                        description=new_description,
+                        owner=new_owner,
+                        due_on=new_due if isinstance(new_due, date) else None,
+                        status=new_status or ActionStatus.PLANNED,
+                        intended_level=new_intended,
+                    ),
+                )
+            except (InputError, AccessDenied, NotFound) as problem:
+                st.error(str(problem))
+            else:
+                st.toast("Action added.")
+                st.rerun()
+
+# --- Projected scores -----------------------------------------------------------------------
+
+st.header("Projected scores")
+titles = plan.principle_titles
+rows = []
+raised: list[str] = []
+for current in plan.current.principles:
+    projected = plan.projected.principle(current.principle_key)
+    if (
+        current.score is not None
+        and projected.score is not None
+        and score_text(projected.score) != score_text(current.score)
+    ):
+        raised.append(titles[current.principle_key])
+    rows.append(
+        {
+            "Principle": titles[current.principle_key],
+            "Current score": None if current.score is None else float(score_text(current.score)),
+            "Projected score": None
+            if projected.score is None
+            else float(score_text(projected.score)),
+            "Target": current.target,
+        }
+    )
+table = pd.DataFrame(rows)
+table["Target"] = table["Target"].astype("Int64")
+if table["Current score"].isna().all():
+    st.write(
+        "There are no scores yet: your team lead needs to agree the team's answers first. "
+        "You can still plan actions."
+    )
+else:
+    long = table.melt(
+        id_vars=["Principle", "Target"],
+        value_vars=["Current score", "Projected score"],
+        var_name="Scores",
+        value_name="Score",
+    ).dropna(subset=["Score"])
+    long["Scores"] = long["Scores"].map(
+        {"Current score": "Now", "Projected score": "If the plan works"}
+    )
+    long["Label"] = long.apply(
+        lambda r: (
+            f"{r['Scores'].lower()} {r['Score']:.1f}"
+            + ("" if pd.isna(r["Target"]) or r["Scores"] == "Now" else f" (target {r['Target']})")
+        ),
+        axis=1,
+    )
+    order = list(table["Principle"])
+    scale = alt.Scale(domain=[0, 5.8])
+    y = alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    series = ["Now", "If the plan works"]
+    base = alt.Chart(long)
+    bars = base.mark_bar(height=16).encode(
+        x=alt.X("Score:Q", scale=scale, title="Score (1 Beginning to 5 Mastering)"),
+        y=y,
+        yOffset=alt.YOffset("Scores:N", sort=series),
+        color=alt.Color("Scores:N", scale=charts.categorical_scale(series), title=None),
+        tooltip=["Principle", "Scores", "Score", "Target"],
+    )
+    labels = base.mark_text(align="left", dx=4, color=charts.AF_TEXT, fontSize=12).encode(
+        x="Score:Q", y=y, yOffset=alt.YOffset("Scores:N", sort=series), text="Label:N"
+    )
+    targets = (
+        alt.Chart(table.dropna(subset=["Target"]))
+        .mark_tick(color=charts.AF_TEXT, thickness=3, size=40)
+        .encode(x=alt.X("Target:Q", scale=scale), y=y)
+    )
+    description = (
+        "For each principle, the top bar is the score now and the bottom bar the score if every "
+        "action reaches its intended level; both are written at the end of the bars. The black "
+        "mark is the target. "
+        + (
+            f"The plan would raise {len(raised)} of {len(rows)} principles: "
+            + ", ".join(raised)
+            + "."
+            if raised
+            else "The plan does not raise any principle's score yet: give your actions an "
+            "intended level above the practice's current level."
+        )
+    )
+    charts.chart(
+        "Scores now and if the plan works",
+        description,
+        alt.layer(bars, labels, targets).properties(height=alt.Step(18)),
+        table,
+        key="projection_chart",
+    )
+    st.caption(
+        "A plan never lowers a level. Practices with no agreed level, or marked as not "
+        "applicable, are left out of the projection."
+    )
+
+# --- Downloads ------------------------------------------------------------------------------
+
+st.header("Download the action plan")
+st.write(
+    "The spreadsheet (ODS) has a cover sheet, notes, the actions and the projected scores. "
+    "The CSV file has the actions only."
+)
+render_action_plan_downloads(actor, assessment_id)

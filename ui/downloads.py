@@ -1,0 +1,122 @@
+"""Download buttons for a team's assessment and its action plan.
+
+The files are made only when someone presses a button (Streamlit runs the callable then), so
+drawing a page stays quick. Access is checked before the buttons are drawn, and again by the
+report service when a file is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Actor
+from ue_core.db.engine import Database
+from ue_core.errors import NotFound
+from ue_core.services import reports
+from ue_core.timefmt import uk_today
+from ui.context import db
+
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HTML_MIME = "text/html"
+CSV_MIME = "text/csv"
+
+Maker = Callable[[Database, Actor, int, date], bytes | str]
+
+
+def _file_stem(actor: Actor, assessment_id: int) -> str | None:
+    try:
+        return reports.export_name(db(), actor, assessment_id)
+    except (AccessDenied, NotFound) as problem:
+        st.error(str(problem))
+        return None
+
+
+def _button(
+    label: str, maker: Maker, actor: Actor, assessment_id: int, file_name: str, mime: str
+) -> None:
+    st.download_button(
+        label,
+        data=partial(maker, db(), actor, assessment_id, uk_today()),
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",
+        key=f"download_{file_name}",
+    )
+
+
+def render_assessment_downloads(
+    actor: Actor, assessment_id: int, *, heading: str = "Download your results"
+) -> None:
+    """The results download section: HTML report, ODS and XLSX spreadsheets, practices CSV."""
+    st.header(heading)
+    stem = _file_stem(actor, assessment_id)
+    if stem is None:
+        return
+    st.markdown(
+        "- **Report (HTML)**: a page you can read, print or save as PDF, with every chart "
+        "described in words and its figures in tables.\n"
+        "- **Spreadsheet (ODS or XLSX)**: a cover sheet, notes, and one table per sheet: "
+        "scores, practices and evidence, individual ratings and actions. ODS is the open "
+        "format government uses by default; XLSX is for Excel.\n"
+        "- **Practices (CSV)**: the agreed level and evidence of each practice, as plain data."
+    )
+    _button(
+        "Download report (HTML)",
+        reports.assessment_report_html,
+        actor,
+        assessment_id,
+        f"{stem}-report.html",
+        HTML_MIME,
+    )
+    _button(
+        "Download spreadsheet (ODS)",
+        reports.assessment_ods,
+        actor,
+        assessment_id,
+        f"{stem}.ods",
+        ODS_MIME,
+    )
+    _button(
+        "Download spreadsheet (XLSX)",
+        reports.assessment_xlsx,
+        actor,
+        assessment_id,
+        f"{stem}.xlsx",
+        XLSX_MIME,
+    )
+    _button(
+        "Download practices (CSV)",
+        reports.assessment_csv,
+        actor,
+        assessment_id,
+        f"{stem}-practices.csv",
+        CSV_MIME,
+    )
+
+
+def render_action_plan_downloads(actor: Actor, assessment_id: int) -> None:
+    """The action plan as CSV and as an ODS spreadsheet (with the projected scores)."""
+    stem = _file_stem(actor, assessment_id)
+    if stem is None:
+        return
+    _button(
+        "Download action plan (ODS)",
+        reports.action_plan_ods,
+        actor,
+        assessment_id,
+        f"{stem}-action-plan.ods",
+        ODS_MIME,
+    )
+    _button(
+        "Download action plan (CSV)",
+        reports.action_plan_csv,
+        actor,
+        assessment_id,
+        f"{stem}-action-plan.csv",
+        CSV_MIME,
+    )
