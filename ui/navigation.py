@@ -78,14 +78,6 @@ SCREENS: tuple[Screen, ...] = (
         "Plan what your team will do to improve, track it, and see the scores it would reach.",
     ),
     Screen(
-        "action_plan",
-        "pages/action_plan.py",
-        "Action plan",
-        ":material/task_alt:",
-        Permission.VIEW_TEAM_RESULTS,
-        "Plan what your team will do to improve, track it, and see the scores it would reach.",
-    ),
-    Screen(
         "request_support",
         "pages/request_support.py",
         "Ask the hub for help",
