@@ -264,7 +264,10 @@ def _sniff_delimiter(text: str) -> str:
     best = ","
     best_score: tuple[float, int] = (0.0, 1)
     for delimiter in _DELIMITERS:
-        rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        except csv.Error:
+            continue
         if len(rows) > 1 and len(sample_lines) == 50:
             rows = rows[:-1]  # the last sampled line may be cut through a quoted cell
         if not rows:
@@ -280,10 +283,19 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in reader:
+            rows.append(row)
     except csv.Error as error:
-        raise ImportProblem(f"{_UNREADABLE}: {error}") from error
+        row_number = len(rows) + 1
+        raise ImportProblem(
+            f"{_UNREADABLE}: row {row_number} is broken ({error}). "
+            "Check for a quotation mark that is opened but never closed",
+            row=row_number,
+        ) from error
+    return rows
 
 
 def _read_zip_spreadsheet(data: bytes, max_rows: int) -> tuple[list[list[str]], str, TableFormat]:

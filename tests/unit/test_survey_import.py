@@ -212,6 +212,13 @@ def test_unreadable_files_are_reported(data, name, message):
         read_table(data, name)
 
 
+def test_a_broken_csv_row_is_named():
+    data = b'ID,Comment\nR1,fine\nR2,"' + b"x" * 200_000 + b"\n"
+    with pytest.raises(ImportProblem, match="row 3 is broken") as caught:
+        read_table(data, "s.csv")
+    assert caught.value.row == 3
+
+
 def test_a_zip_that_is_not_a_spreadsheet_is_reported():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
