@@ -26,6 +26,7 @@ from ue_core.timefmt import format_date, format_datetime, uk_today
 from ui import charts, concurrency
 from ui.auth import require_page
 from ui.context import db
+from ui.downloads import render_assessment_downloads
 from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.text import plain
 
@@ -546,3 +547,7 @@ else:
                     st.session_state.pop(seen_key, None)
                     st.toast(f"Target for {target.title} saved.")
                     st.rerun()
+
+# --- Downloads -----------------------------------------------------------------------------
+
+render_assessment_downloads(actor, assessment_id)  # under the header "Download your results"
