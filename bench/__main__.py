@@ -1,0 +1,124 @@
+"""``python -m bench``: build (or reuse) the large demo database and measure page latency.
+
+    python -m bench                      # everything: the dataset, then page latency
+    python -m bench --only dataset       # only build or check the database
+    python -m bench --only pages --repeats 3 --page home
+    python -m bench --database-url sqlite:////tmp/other.db
+
+Prints the tables and merges the figures into bench/results.json (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import dataset, pages
+from bench.report import RESULTS_PATH, Column, merge_results, print_table, say
+
+SECTIONS = ("dataset", "pages")
+
+DATASET_COLUMNS = (Column("figure", "Figure"), Column("value", "Value", "right"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmark the workbench against a large demo database.",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run only this part (repeat for more); default: all parts",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=pages.DEFAULT_REPEATS,
+        help=f"runs of each page (default: {pages.DEFAULT_REPEATS})",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="benchmark this existing database instead of the cached bench/out/large.db",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the cached database again from scratch"
+    )
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="measure only this screen key from ui/navigation.py (repeat for more)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS_PATH,
+        help="the results file to merge into (default: bench/results.json)",
+    )
+    return parser
+
+
+def _dataset_rows(info: dataset.DatasetInfo) -> list[dict[str, object]]:
+    build = (
+        "unknown (given database)"
+        if info.build_seconds is None
+        else (f"{info.build_seconds:,.1f} s (target under {dataset.BUILD_TARGET_SECONDS} s)")
+    )
+    rows: list[dict[str, object]] = [
+        {"figure": "Database", "value": dataset.describe_url(info.database_url)},
+        {"figure": "Build time", "value": build},
+        {"figure": "Built by this run", "value": info.built_here},
+    ]
+    rows.extend(
+        {"figure": name.replace("_", " ").capitalize(), "value": f"{count:,}"}
+        for name, count in info.counts.items()
+    )
+    rows.append({"figure": "Meets the large-scale minimums", "value": info.meets_minimums})
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    chosen = set(args.only or SECTIONS)
+    try:
+        info = dataset.ensure_dataset(args.database_url, rebuild=args.rebuild)
+    except dataset.DatasetError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+    if "dataset" in chosen:
+        print("\nBenchmark dataset\n")
+        print_table(_dataset_rows(info), DATASET_COLUMNS)
+        merge_results("dataset", info.section(), args.results)
+
+    if "pages" in chosen:
+        try:
+            latency = pages.run(info.database_url, repeats=args.repeats, only=args.page)
+        except pages.PageBenchError as error:
+            print(error, file=sys.stderr)
+            return 1
+        section = latency.section()
+        print(
+            f"\nPage latency: median of {args.repeats} AppTest runs, "
+            f"against an empty page at {section['empty_page_median_ms']:,.1f} ms\n"
+        )
+        print_table(pages.rows_for_table(section), pages.TABLE_COLUMNS)
+        if args.page:
+            say("Only some pages were measured: bench/results.json was not changed.")
+        else:
+            merge_results("page_latency", section, args.results)
+        if section["errors"]:
+            say(f"{section['errors']} page and role pairs raised an error (see the table).")
+
+    say(f"Results: {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,377 @@
+"""Page latency: how long each page takes to run, as each demo role, against the large database.
+
+Every screen in ``ui.navigation.SCREENS`` is measured for every demo role allowed to see it,
+so a page added to the registry is benchmarked without changing this file. A page is run the
+way a person meets it: Streamlit's AppTest runs the router ``app.py`` with the persona signed
+in and the page selected (``switch_page``), so each figure includes the sign-in check and the
+menu, as a real click does.
+
+Caches (``st.cache_resource`` and ``st.cache_data``) are cleared before each page and role but
+not between its repeats, so the first run is a cold first visit and the later runs are warm
+reruns, like a person clicking around. The figure reported is the median of all runs.
+
+The same measurement of an empty Streamlit page (``st.write("")``) in the same process gives
+the baseline: the ratio page/empty says how much slower a page is than Streamlit's own
+overhead on this machine, which makes figures from different machines comparable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+import streamlit.logger
+from streamlit.testing.v1 import AppTest
+
+from bench.report import Column, median, percentile, ratio, say
+from ue_core.authz import ROLE_LABELS, Actor
+from ue_core.db.engine import Database
+from ue_core.db.models import Role
+from ue_core.demo.personas import PERSONAS, Persona
+from ue_core.services import accounts
+from ui.auth import EMAIL_KEY
+from ui.navigation import SCREENS, Screen
+
+REPO = Path(__file__).resolve().parents[1]
+ROUTER = REPO / "app.py"
+EMPTY_PAGE = 'import streamlit as st\n\nst.write("")\n'
+DEFAULT_REPEATS = 5
+TIMEOUT_SECONDS = 120
+_ERROR_LOGGER = "streamlit.error_util"
+
+TABLE_COLUMNS = (
+    Column("title", "Page"),
+    Column("role_label", "Role"),
+    Column("median_ms", "Median ms", "right", ",.0f"),
+    Column("p90_ms", "P90 ms", "right", ",.0f"),
+    Column("first_run_ms", "First run ms", "right", ",.0f"),
+    Column("ratio_to_empty", "x empty", "right", ",.1f"),
+    Column("status", "Status"),
+)
+
+
+class PageBenchError(Exception):
+    """The page benchmark cannot run; the message says why."""
+
+
+@dataclass
+class Measurement:
+    """Wall times of ``AppTest.run()`` for one page (or the empty page) and what went wrong."""
+
+    runs_ms: list[float] = field(default_factory=list)
+    error: str | None = None
+    timed_out: bool = False
+    shown_errors: list[str] = field(default_factory=list)
+
+    @property
+    def median_ms(self) -> float | None:
+        return median(self.runs_ms) if self.runs_ms else None
+
+    @property
+    def p90_ms(self) -> float | None:
+        return percentile(self.runs_ms, 90) if self.runs_ms else None
+
+    @property
+    def first_run_ms(self) -> float | None:
+        return self.runs_ms[0] if self.runs_ms else None
+
+    @property
+    def status(self) -> str:
+        if self.timed_out:
+            return f"error: timed out after {TIMEOUT_SECONDS} s"
+        if self.error:
+            return f"error: {_shorten(self.error)}"
+        if self.shown_errors:
+            return f"ok, shows: {_shorten(self.shown_errors[0])}"
+        return "ok"
+
+    def merge(self, other: Measurement) -> Measurement:
+        return Measurement(
+            runs_ms=[*self.runs_ms, *other.runs_ms],
+            error=self.error or other.error,
+            timed_out=self.timed_out or other.timed_out,
+            shown_errors=[*self.shown_errors, *other.shown_errors],
+        )
+
+
+@dataclass(frozen=True)
+class PageResult:
+    screen: Screen
+    role: Role
+    persona: Persona
+    measurement: Measurement
+
+    def row(self, empty_median_ms: float) -> dict[str, Any]:
+        m = self.measurement
+        page_median = m.median_ms
+        return {
+            "page": self.screen.key,
+            "title": self.screen.title,
+            "path": self.screen.path,
+            "role": self.role.value,
+            "role_label": ROLE_LABELS[self.role],
+            "persona": self.persona.email,
+            "median_ms": _round(page_median),
+            "p90_ms": _round(m.p90_ms),
+            "first_run_ms": _round(m.first_run_ms),
+            "runs": len(m.runs_ms),
+            "runs_ms": [round(v, 1) for v in m.runs_ms],
+            "ratio_to_empty": None
+            if page_median is None
+            else _round(ratio(page_median, empty_median_ms), 2),
+            "status": "error" if (m.error or m.timed_out) else "ok",
+            "error": m.status.removeprefix("error: ") if (m.error or m.timed_out) else None,
+            "shown_errors": m.shown_errors,
+        }
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class _ExceptionCapture(logging.Handler):
+    """Keeps the exceptions Streamlit logs for uncaught page errors (it redacts them on screen)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            self.messages.append(f"{type(error).__name__}: {error}")
+        else:
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def quiet_streamlit() -> Iterator[_ExceptionCapture]:
+    """Silence Streamlit's warnings and collect page exceptions instead of printing them."""
+    streamlit.logger.set_log_level("error")
+    logger = streamlit.logger.get_logger(_ERROR_LOGGER)
+    saved = list(logger.handlers)
+    capture = _ExceptionCapture()
+    for handler in saved:
+        logger.removeHandler(handler)
+    logger.addHandler(capture)
+    try:
+        yield capture
+    finally:
+        logger.removeHandler(capture)
+        for handler in saved:
+            logger.addHandler(handler)
+
+
+@contextmanager
+def app_environment(database_url: str) -> Iterator[None]:
+    """The app's settings for the benchmark: the given database and demo sign-in."""
+    wanted = {"UE_DATABASE_URL": database_url, "UE_AUTH_MODE": "demo", "UE_ENV": "development"}
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _hushed() -> Iterator[None]:
+    """Streamlit warns about cache and session calls made outside a script run: hush it."""
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def clear_caches() -> None:
+    with _hushed():
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def measure(make: Callable[[], AppTest], repeats: int, capture: _ExceptionCapture) -> Measurement:
+    """Clear the caches, then time ``repeats`` runs of one AppTest (kept between runs)."""
+    clear_caches()
+    result = Measurement()
+    try:
+        with _hushed():
+            at = make()
+    except Exception as error:
+        result.error = f"{type(error).__name__}: {error}"
+        return result
+    for _ in range(repeats):
+        capture.messages.clear()
+        started = time.perf_counter()
+        try:
+            at.run()
+        except RuntimeError as error:
+            if "timed out" in str(error):
+                result.timed_out = True
+            else:
+                result.error = f"{type(error).__name__}: {error}"
+            break
+        except Exception as error:
+            result.error = f"{type(error).__name__}: {error}"
+            break
+        result.runs_ms.append((time.perf_counter() - started) * 1000)
+        if at.exception and result.error is None:
+            result.error = capture.messages[-1] if capture.messages else at.exception[0].message
+        result.shown_errors = [str(e.value) for e in at.error]
+    return result
+
+
+def empty_page() -> AppTest:
+    return AppTest.from_string(EMPTY_PAGE, default_timeout=TIMEOUT_SECONDS)
+
+
+def page_as(screen: Screen, email: str) -> AppTest:
+    """The router with ``email`` signed in and ``screen`` selected, not yet run."""
+    at = AppTest.from_file(str(ROUTER), default_timeout=TIMEOUT_SECONDS)
+    at.session_state[EMAIL_KEY] = email
+    at.switch_page(str(REPO / screen.path))
+    return at
+
+
+def role_personas(database_url: str) -> list[tuple[Persona, Actor]]:
+    """One demo persona per role (the first in PERSONAS), with their Actor from the database."""
+    db = Database(database_url)
+    found: list[tuple[Persona, Actor]] = []
+    seen: set[Role] = set()
+    try:
+        for persona in PERSONAS:
+            if persona.role in seen:
+                continue
+            seen.add(persona.role)
+            actor = accounts.actor_for_email(db, persona.email)
+            if actor is None:
+                raise PageBenchError(
+                    f"The database has no demo person {persona.email}: "
+                    "benchmark a database made by python -m ue_core.demo."
+                )
+            found.append((persona, actor))
+    finally:
+        db.dispose()
+    return found
+
+
+def plan(
+    personas: Sequence[tuple[Persona, Actor]],
+    screens: Sequence[Screen] = SCREENS,
+    only: Sequence[str] = (),
+) -> list[tuple[Screen, Persona]]:
+    """Every (screen, persona) pair where the persona's role may see the screen."""
+    pairs = []
+    for screen in screens:
+        if only and screen.key not in only:
+            continue
+        for persona, actor in personas:
+            if screen.permission is None or actor.can(screen.permission):
+                pairs.append((screen, persona))
+    return pairs
+
+
+@dataclass(frozen=True)
+class LatencyResults:
+    empty: Measurement
+    pages: list[PageResult]
+    repeats: int
+
+    @property
+    def empty_median_ms(self) -> float:
+        value = self.empty.median_ms
+        if value is None:
+            raise PageBenchError(f"The empty page did not run: {self.empty.status}")
+        return value
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [page.row(self.empty_median_ms) for page in self.pages]
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        return rows_for_table(self.section())
+
+    def section(self) -> dict[str, Any]:
+        return {
+            "method": (
+                "Median wall time of AppTest.run() on app.py with the page selected and a demo "
+                "persona signed in; caches cleared before each page and role, not between "
+                "repeats. The empty page is measured the same way before and after the pages."
+            ),
+            "repeats": self.repeats,
+            "timeout_seconds": TIMEOUT_SECONDS,
+            "empty_page_median_ms": round(self.empty_median_ms, 1),
+            "empty_page_p90_ms": _round(self.empty.p90_ms),
+            "empty_page_runs_ms": [round(v, 1) for v in self.empty.runs_ms],
+            "pages": self.rows(),
+            "errors": sum(1 for p in self.pages if p.measurement.error or p.measurement.timed_out),
+        }
+
+
+def run(
+    database_url: str, repeats: int = DEFAULT_REPEATS, only: Sequence[str] = ()
+) -> LatencyResults:
+    """Measure the empty page, every allowed (page, role), then the empty page again."""
+    if repeats < 1:
+        raise PageBenchError("--repeats must be at least 1")
+    with app_environment(database_url), quiet_streamlit() as capture:
+        personas = role_personas(database_url)
+        pairs = plan(personas, SCREENS, only)
+        if only and not pairs:
+            known = ", ".join(screen.key for screen in SCREENS)
+            raise PageBenchError(f"No page matches {', '.join(only)}. Pages: {known}")
+        # One untimed run first, so the empty page's figures do not include start-up imports.
+        measure(empty_page, 1, capture)
+        say(f"Measuring the empty page ({repeats} runs)")
+        empty = measure(empty_page, repeats, capture)
+        results: list[PageResult] = []
+        for number, (screen, persona) in enumerate(pairs, start=1):
+            say(f"[{number}/{len(pairs)}] {screen.key} as {persona.role.value} ({repeats} runs)")
+            measured = measure(partial(page_as, screen, persona.email), repeats, capture)
+            say(f"    {measured.status}; median {_ms(measured.median_ms)}")
+            results.append(PageResult(screen, persona.role, persona, measured))
+        say(f"Measuring the empty page again ({repeats} runs)")
+        empty = empty.merge(measure(empty_page, repeats, capture))
+        clear_caches()
+    return LatencyResults(empty=empty, pages=results, repeats=repeats)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f} ms"
+
+
+def rows_for_table(section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Table rows rebuilt from a stored ``page_latency`` section (for the README)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "title": "Empty Streamlit page",
+            "role_label": "(baseline)",
+            "median_ms": section["empty_page_median_ms"],
+            "p90_ms": section.get("empty_page_p90_ms"),
+            "first_run_ms": (section.get("empty_page_runs_ms") or [None])[0],
+            "ratio_to_empty": 1.0,
+            "status": "ok",
+        }
+    ]
+    for row in section["pages"]:
+        status = "ok" if row["status"] == "ok" else f"error: {_shorten(row['error'] or '')}"
+        if row["status"] == "ok" and row.get("shown_errors"):
+            status = f"ok, shows: {_shorten(row['shown_errors'][0])}"
+        rows.append({**row, "status": status})
+    return rows
