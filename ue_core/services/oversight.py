@@ -334,7 +334,10 @@ def organisation_dashboard(
         round_order = {r.id: index for index, r in enumerate(rounds)}
         labels = {r.id: r.label for r in rounds}
         this_round = current_round(session, today)
-        team_org = dict(session.execute(select(Team.id, Team.organisation_id)).tuples().all())
+        team_org = {
+            team_id: org_id
+            for team_id, org_id in session.execute(select(Team.id, Team.organisation_id))
+        }
         own_teams = session.execute(
             select(Team.id, Team.name)
             .where(Team.organisation_id == organisation_id)
@@ -498,7 +501,10 @@ def system_overview(
         organisations = session.execute(
             select(Organisation.id, Organisation.name).order_by(Organisation.name)
         ).all()
-        team_org = dict(session.execute(select(Team.id, Team.organisation_id)).tuples().all())
+        team_org = {
+            team_id: org_id
+            for team_id, org_id in session.execute(select(Team.id, Team.organisation_id))
+        }
 
         submitted = [s for s in _submitted_scores(session) if s.round_id in round_order]
         latest = _latest_by_team(submitted, round_order)
@@ -537,15 +543,14 @@ def system_overview(
             if any(info.key in s.principles for s in in_round)
         )
 
-        request_counts = dict(
-            session.execute(
+        request_counts = {
+            status: count
+            for status, count in session.execute(
                 select(SupportRequest.status, func.count(SupportRequest.id)).group_by(
                     SupportRequest.status
                 )
             )
-            .tuples()
-            .all()
-        )
+        }
         by_status = {status: int(request_counts.get(status.value, 0)) for status in RequestStatus}
         return SystemOverview(
             round_label=None if this_round is None else this_round.label,
