@@ -110,6 +110,14 @@ SCREENS: tuple[Screen, ...] = (
         "Coverage, scores and support requests across the statistical system.",
     ),
     Screen(
+        "library",
+        "pages/library.py",
+        "Library",
+        ":material/local_library:",
+        Permission.USE_LIBRARY,
+        "Case studies and training matched to your team's gaps, with search and filters.",
+    ),
+    Screen(
         "admin",
         "pages/admin.py",
         "Admin",

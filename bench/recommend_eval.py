@@ -1,0 +1,342 @@
+"""Evaluate the library recommender against a hub consultant's picks, and time it.
+
+Run from the repository root::
+
+    python -m bench.recommend_eval              # best installed embedding backend
+    python -m bench.recommend_eval --backend tfidf-lsa
+
+Quality, on the judged set ``bench/judged_cases.yaml`` (gap profiles and support requests, each
+with the resources a consultant would pick; relevance is binary):
+
+- precision at 5: the share of the top 5 that the consultant picked;
+- nDCG at 10: normalised discounted cumulative gain of the top 10;
+- catalogue coverage: the share of the catalogue that appears in any case's top 10.
+
+The recommender and a baseline that ranks by tag overlap alone (practice tags shared with the
+gaps; for text, tag labels sharing a word with the request) are scored in the same run.
+
+Speed: a synthetic catalogue of 1,000 resources is made from the real one (entries recombined
+with a fixed seed); its index is built once (reported separately), then ``rank_for_gaps`` and
+``rank_for_text`` are timed over many calls. Figures go to the "recommendations" section of
+``bench/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.report import median, merge_results, percentile
+from ue_core.catalogue import AUDIENCES, METHODS, PRINCIPLES, Resource, load_catalogue
+from ue_core.framework import load_framework
+from ue_core.recommend import (
+    PracticeInfo,
+    ResourceIndex,
+    build_index,
+    rank_for_gaps,
+    rank_for_text,
+)
+
+CASES_PATH = Path(__file__).resolve().parent / "judged_cases.yaml"
+TOP = 10
+SYNTHETIC_SIZE = 1_000
+TIMING_CALLS = 200
+TARGET_GAIN = 0.20
+
+_WORD = re.compile(r"[a-z]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "do",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "we",
+        "what",
+        "when",
+        "where",
+        "who",
+        "why",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    gaps: Mapping[str, tuple[int, int]] | None
+    text: str | None
+    relevant: frozenset[str]
+
+
+def load_cases(path: Path = CASES_PATH) -> list[Case]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    cases = []
+    for entry in raw:
+        gaps = entry.get("gaps")
+        cases.append(
+            Case(
+                id=entry["id"],
+                gaps={k: (int(v[0]), int(v[1])) for k, v in gaps.items()} if gaps else None,
+                text=entry.get("text"),
+                relevant=frozenset(entry["relevant"]),
+            )
+        )
+    return cases
+
+
+# --- Metrics --------------------------------------------------------------------------------
+
+
+def precision_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    return sum(1 for r in ranked[:k] if r in relevant) / k
+
+
+def ndcg_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, r in enumerate(ranked[:k]) if r in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    return dcg / ideal if ideal else 0.0
+
+
+# --- Baseline -------------------------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def baseline_gaps(gaps: Mapping[str, tuple[int, int]], resources: Sequence[Resource]) -> list[str]:
+    """Rank by the number of practice tags shared with the practices below target."""
+    wanted = {key for key, (current, target) in gaps.items() if target > current}
+    scored = [(-len(wanted & set(r.practices)), i, r.id) for i, r in enumerate(resources)]
+    return [rid for score, _, rid in sorted(scored) if score < 0][:TOP]
+
+
+def baseline_text(
+    text: str, resources: Sequence[Resource], practice_titles: Mapping[str, str]
+) -> list[str]:
+    """Rank by the number of tags whose label shares a word with the text."""
+    words = _words(text)
+    scored = []
+    for i, r in enumerate(resources):
+        labels = [
+            *(practice_titles.get(k, k) for k in r.practices),
+            *(METHODS[k] for k in r.methods),
+            *(AUDIENCES[k] for k in r.audiences),
+            *(PRINCIPLES[k] for k in r.principles),
+        ]
+        overlap = sum(1 for label in labels if words & _words(label))
+        scored.append((-overlap, i, r.id))
+    return [rid for score, _, rid in sorted(scored) if score < 0][:TOP]
+
+
+# --- Evaluation -----------------------------------------------------------------------------
+
+
+def evaluate(
+    cases: Sequence[Case],
+    index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo],
+    practice_titles: Mapping[str, str],
+) -> dict[str, Any]:
+    rankings: dict[str, dict[str, list[str]]] = {"recommender": {}, "tag_overlap_baseline": {}}
+    resources = index.resources
+    for case in cases:
+        if case.gaps is not None:
+            ours = [r.resource_id for r in rank_for_gaps(case.gaps, index, practices, TOP)]
+            base = baseline_gaps(case.gaps, resources)
+        else:
+            assert case.text is not None
+            ours = [r.resource_id for r in rank_for_text(case.text, index, practices, TOP)]
+            base = baseline_text(case.text, resources, practice_titles)
+        rankings["recommender"][case.id] = ours
+        rankings["tag_overlap_baseline"][case.id] = base
+    summary: dict[str, Any] = {}
+    for system, ranked in rankings.items():
+        for subset, chosen in (
+            ("all", cases),
+            ("gap_profiles", [c for c in cases if c.gaps is not None]),
+            ("support_requests", [c for c in cases if c.gaps is None]),
+        ):
+            p5 = [precision_at(ranked[c.id], c.relevant, 5) for c in chosen]
+            n10 = [ndcg_at(ranked[c.id], c.relevant, TOP) for c in chosen]
+            shown = {rid for c in chosen for rid in ranked[c.id]}
+            summary.setdefault(system, {})[subset] = {
+                "cases": len(chosen),
+                "precision_at_5": round(sum(p5) / len(p5), 4),
+                "ndcg_at_10": round(sum(n10) / len(n10), 4),
+                "catalogue_coverage": round(len(shown) / len(resources), 4),
+            }
+    ours = summary["recommender"]["all"]["ndcg_at_10"]
+    base = summary["tag_overlap_baseline"]["all"]["ndcg_at_10"]
+    gain = (ours - base) / base if base else None
+    summary["ndcg_at_10_gain_over_baseline"] = None if gain is None else round(gain, 4)
+    summary["target_gain"] = TARGET_GAIN
+    summary["meets_target"] = gain is not None and gain >= TARGET_GAIN
+    return summary
+
+
+# --- Speed ----------------------------------------------------------------------------------
+
+
+def synthetic_catalogue(resources: Sequence[Resource], size: int, seed: int = 7) -> list[Resource]:
+    """``size`` resources recombined from the real ones: text, tags and kinds mixed."""
+    rng = random.Random(seed)
+    places = ["North East", "Wales", "Scotland", "Northern Ireland", "London", "the Midlands"]
+    made = []
+    for i in range(size):
+        base = resources[i % len(resources)]
+        other = resources[rng.randrange(len(resources))]
+        practices = tuple(dict.fromkeys([*base.practices, *rng.sample(other.practices, 1)]))
+        methods = tuple(dict.fromkeys([*base.methods, *rng.sample(other.methods, 1)]))
+        made.append(
+            replace(
+                base,
+                id=f"{base.id}-{i}",
+                title=f"{base.title} in {rng.choice(places)} ({i})",
+                summary=f"{base.summary} {other.summary.split('. ')[0]}.",
+                practices=practices,
+                methods=methods,
+            )
+        )
+    return made
+
+
+def timings(
+    index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo],
+    cases: Sequence[Case],
+    calls: int = TIMING_CALLS,
+) -> dict[str, Any]:
+    rng = random.Random(11)
+    keys = sorted(practices)
+    profiles = [
+        {key: (rng.randint(1, 3), rng.randint(3, 5)) for key in keys if rng.random() < 0.7}
+        for _ in range(calls)
+    ]
+    texts = [c.text for c in cases if c.text is not None]
+    rank_for_gaps(profiles[0], index, practices)  # warm the practice embeddings
+    rank_for_text(texts[0], index, practices)
+    gap_ms = []
+    for profile in profiles:
+        start = time.perf_counter()
+        rank_for_gaps(profile, index, practices)
+        gap_ms.append((time.perf_counter() - start) * 1000)
+    text_ms = []
+    for i in range(calls):
+        start = time.perf_counter()
+        rank_for_text(f"{texts[i % len(texts)]} ({i})", index, practices)
+        text_ms.append((time.perf_counter() - start) * 1000)
+    return {
+        "catalogue_size": len(index),
+        "calls": calls,
+        "recommend_for_assessment_ms": {
+            "median": round(median(gap_ms), 2),
+            "p95": round(percentile(gap_ms, 95), 2),
+            "target_median": 50,
+        },
+        "recommend_for_text_ms": {
+            "median": round(median(text_ms), 2),
+            "p95": round(percentile(text_ms, 95), 2),
+            "target_median": 100,
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", help="force an embedding backend (see ue_core.themes)")
+    parser.add_argument("--size", type=int, default=SYNTHETIC_SIZE, help="synthetic catalogue")
+    parser.add_argument("--no-write", action="store_true", help="do not write results.json")
+    args = parser.parse_args(argv)
+
+    framework = load_framework()
+    catalogue = load_catalogue(practice_keys=framework.practice_keys())
+    practices = {p.key: PracticeInfo(p.key, p.title, p.statement) for p in framework.practices()}
+    titles = {key: info.title for key, info in practices.items()}
+    cases = load_cases()
+
+    start = time.perf_counter()
+    index = build_index(catalogue.resources(), titles, backend=args.backend)
+    real_build = time.perf_counter() - start
+    quality = evaluate(cases, index, practices, titles)
+
+    synthetic = synthetic_catalogue(catalogue.resources(), args.size)
+    start = time.perf_counter()
+    big = build_index(synthetic, titles, backend=args.backend)
+    big_build = time.perf_counter() - start
+    speed = timings(big, practices, cases)
+    speed["index_build_seconds"] = round(big_build, 2)
+
+    data = {
+        "backend": index.backend,
+        "judged_cases": len(cases),
+        "catalogue_size": len(index),
+        "index_build_seconds": round(real_build, 2),
+        "quality": quality,
+        "latency": speed,
+    }
+    rows = [
+        ("recommender", quality["recommender"]["all"]),
+        ("tag overlap baseline", quality["tag_overlap_baseline"]["all"]),
+    ]
+    print(f"Backend: {index.backend}; {len(cases)} judged cases; {len(index)} resources")
+    print(f"{'system':<22}{'P@5':>8}{'nDCG@10':>10}{'coverage':>10}")
+    for name, row in rows:
+        print(
+            f"{name:<22}{row['precision_at_5']:>8.3f}{row['ndcg_at_10']:>10.3f}"
+            f"{row['catalogue_coverage']:>10.3f}"
+        )
+    print(f"nDCG@10 gain over baseline: {quality['ndcg_at_10_gain_over_baseline']}")
+    for name in ("recommend_for_assessment_ms", "recommend_for_text_ms"):
+        figures = speed[name]
+        print(
+            f"{name} with {speed['catalogue_size']} resources: median {figures['median']} ms, "
+            f"p95 {figures['p95']} ms (target median {figures['target_median']} ms)"
+        )
+    if not args.no_write:
+        merge_results("recommendations", data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""Library: case studies of user engagement and the training and support on offer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.errors import InputError, NotFound
+from ue_core.services import library
+from ue_core.services.library import LibraryItem
+from ui.auth import require_page
+from ui.context import db
+from ui.recommendations import SELECTED_KEY
+from ui.text import plain
+
+actor = require_page(Permission.USE_LIBRARY)
+
+ANY = ""
+DETAIL_LABELS = {
+    "organisation": "Organisation",
+    "year": "Year",
+    "task": "What they set out to do",
+    "approach": "What they did",
+    "outcome": "What happened",
+    "provider": "Provider",
+    "format": "Format",
+    "length": "Length",
+    "level": "Level",
+    "suits": "Who it suits",
+    "description": "What it offers",
+}
+
+
+def _tags(item: LibraryItem) -> list[str]:
+    lines = [
+        f"Principles: {'; '.join(item.principle_labels())}",
+        f"Practices: {'; '.join(item.practice_labels())}",
+        f"Methods: {'; '.join(item.method_labels())}",
+    ]
+    if item.audience_labels():
+        lines.append(f"Audiences: {'; '.join(item.audience_labels())}")
+    return lines
+
+
+def _show_detail(item: LibraryItem) -> None:
+    resource = item.resource
+    st.header(resource.title, anchor=False)
+    st.caption(plain(f"{item.kind_label} · {resource.origin} · {resource.detail}"))
+    if resource.is_example:
+        st.info(
+            "This is an example of support the USER hub offers, not an existing named course. "
+            "Ask the hub for it through 'Ask the hub for help'."
+        )
+    st.markdown(plain(resource.summary))
+    for key, label in DETAIL_LABELS.items():
+        value = item.details.get(key)
+        if value in (None, "") or key == "description":
+            continue
+        st.markdown(f"**{label}:** {plain(str(value))}")
+    for line in _tags(item):
+        st.markdown(plain(line))
+    st.markdown("**Sources:**")
+    for url in resource.source_urls:
+        st.markdown(f"- [{plain(url)}]({url})")
+    if st.button("Back to the library", key="library_back"):
+        st.session_state.pop(SELECTED_KEY, None)
+        st.rerun()
+
+
+def _card(item: LibraryItem) -> None:
+    resource = item.resource
+    with st.container(border=True):
+        st.subheader(resource.title, anchor=False)
+        st.caption(plain(f"{item.kind_label} · {resource.origin} · {resource.detail}"))
+        st.markdown(plain(resource.summary))
+        st.markdown(plain(" · ".join(_tags(item)[1:3])))
+        if st.button("Read more", key=f"library_open_{item.row_id}", help=resource.title):
+            st.session_state[SELECTED_KEY] = item.slug
+            st.rerun()
+
+
+st.title("Library")
+st.write(
+    "Real examples of user engagement in UK official statistics, and the training and support "
+    "that can help your team. Search the whole text or narrow the list with the filters."
+)
+
+selected = st.session_state.get(SELECTED_KEY)
+if selected:
+    try:
+        _show_detail(library.get_item_by_slug(db(), actor, str(selected)))
+    except (AccessDenied, NotFound) as error:
+        st.session_state.pop(SELECTED_KEY, None)
+        st.error(str(error))
+    st.stop()
+
+options = library.filter_options(db(), actor)
+query = st.text_input(
+    "Search the library",
+    max_chars=library.MAX_QUERY,
+    help="Every word must appear somewhere in the entry, for example 'user forum housing'.",
+)
+first, second, third = st.columns(3)
+kind = first.selectbox(
+    "Type", [ANY, *dict(options.kinds)], format_func=lambda k: dict(options.kinds).get(k, "Any")
+)
+principle = second.selectbox(
+    "Principle",
+    [ANY, *dict(options.principles)],
+    format_func=lambda k: dict(options.principles).get(k, "Any"),
+)
+practice = third.selectbox(
+    "Practice",
+    [ANY, *dict(options.practices)],
+    format_func=lambda k: dict(options.practices).get(k, "Any"),
+)
+fourth, fifth, sixth = st.columns(3)
+method = fourth.selectbox(
+    "Method",
+    [ANY, *dict(options.methods)],
+    format_func=lambda k: dict(options.methods).get(k, "Any"),
+)
+audience = fifth.selectbox(
+    "Audience",
+    [ANY, *dict(options.audiences)],
+    format_func=lambda k: dict(options.audiences).get(k, "Any"),
+)
+organisation = sixth.selectbox(
+    "Organisation or provider",
+    [ANY, *options.organisations],
+    format_func=lambda k: k or "Any",
+)
+
+try:
+    found = library.search(
+        db(),
+        actor,
+        query,
+        kind=kind or None,
+        principle=principle or None,
+        practice=practice or None,
+        method=method or None,
+        audience=audience or None,
+        organisation=organisation or None,
+    )
+except InputError as error:
+    st.error(str(error))
+    found = []
+
+st.header("Results", anchor=False)
+if not found:
+    st.write("Nothing matches. Try fewer words or set a filter back to 'Any'.")
+else:
+    noun = "entry matches" if len(found) == 1 else "entries match"
+    st.write(f"{len(found)} {noun}.")
+    for entry in found:
+        _card(entry)
+
+st.header("Find resources for a need", anchor=False)
+with st.form("library_need"):
+    need = st.text_area(
+        "Describe what you need",
+        max_chars=2_000,
+        help="For example 'We want to set up a user group for our housing statistics'.",
+    )
+    asked = st.form_submit_button("Suggest resources")
+if asked:
+    try:
+        suggestions = library.recommend_for_text(db(), actor, need, k=5)
+        st.session_state["library_need_results"] = [s.resource_id for s in suggestions]
+        st.session_state["library_need_reasons"] = {s.resource_id: s.reason for s in suggestions}
+    except (InputError, AccessDenied) as error:
+        st.error(str(error))
+    else:
+        if not st.session_state["library_need_results"]:
+            st.write("Describe your need in a few words to get suggestions.")
+reasons: dict[str, str] = st.session_state.get("library_need_reasons", {})
+for slug in st.session_state.get("library_need_results", []):
+    try:
+        item = library.get_item_by_slug(db(), actor, slug)
+    except NotFound:
+        continue
+    with st.container(border=True):
+        st.subheader(item.resource.title, anchor=False)
+        st.caption(plain(f"{item.kind_label} · {item.resource.origin}"))
+        st.markdown(plain(reasons.get(slug, "")))
+        if st.button("Read more", key=f"library_need_{item.row_id}"):
+            st.session_state[SELECTED_KEY] = item.slug
+            st.rerun()
+
+if actor.can(Permission.ADMINISTER):
+    st.header("How recommendations are used", anchor=False)
+    stats = library.resource_stats(db(), actor)
+    st.write(
+        "For each entry: the number of assessments it was recommended for, how often teams "
+        "opened it, said they would use it or marked it not relevant, and how many uses were "
+        "followed by a practice it covers moving up in the team's next round."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Entry": s.title,
+                    "Type": s.kind_label,
+                    "Recommended": s.recommended,
+                    "Opened": s.opened,
+                    "Used": s.used,
+                    "Not relevant": s.dismissed,
+                    "Followed by improvement": s.improved,
+                }
+                for s in stats
+            ]
+        ),
+        hide_index=True,
+    )
