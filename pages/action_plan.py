@@ -58,6 +58,24 @@ def link_to(key: str, label: str) -> None:
         st.page_link(screen.path, label=label, icon=screen.icon)
 
 
+def due_date_fields(key: str, value: date | None) -> tuple[str, str, str]:
+    """A GOV.UK-style date input: day, month and year boxes (the date picker fails WCAG 2.2's
+    target size rule, and typing a date is quicker)."""
+    st.markdown("**Due date**")
+    st.caption("For example, 31 3 2027. Leave all three boxes empty if there is no due date.")
+    day_column, month_column, year_column, _ = st.columns([1, 1, 1.4, 3])
+    day = day_column.text_input(
+        "Due day", value=str(value.day) if value else "", max_chars=2, key=f"{key}_day"
+    )
+    month = month_column.text_input(
+        "Due month", value=str(value.month) if value else "", max_chars=2, key=f"{key}_month"
+    )
+    year = year_column.text_input(
+        "Due year", value=str(value.year) if value else "", max_chars=4, key=f"{key}_year"
+    )
+    return day, month, year
+
+
 def show_conflict(conflict: ConflictError) -> None:
     st.error(str(conflict))
     if conflict.current:
@@ -189,12 +207,7 @@ def edit_action(action: ActionView) -> None:
             max_chars=actions.MAX_OWNER,
             key=f"edit_owner_{action.id}",
         )
-        due_on = st.date_input(
-            "Due date",
-            value=action.due_on,
-            format="DD/MM/YYYY",
-            key=f"edit_due_{action.id}",
-        )
+        due_parts = due_date_fields(f"edit_due_{action.id}", action.due_on)
         status = st.selectbox(
             "Status",
             options=STATUSES,
@@ -227,7 +240,7 @@ def edit_action(action: ActionView) -> None:
                 practice_id=int(practice_id if practice_id is not None else action.practice_id),
                 description=description,
                 owner=owner,
-                due_on=due_on if isinstance(due_on, date) else None,
+                due_on=actions.parse_due_date(*due_parts),
                 status=status or action.status,
                 intended_level=intended,
             )
@@ -265,7 +278,7 @@ if plan.actions and can_change:
 if can_change:
     st.header("Add an action")
     practice_ids = [p.id for p in plan.practices]
-    with st.form(f"add_action_{assessment_id}", clear_on_submit=True):
+    with st.form(f"add_action_{assessment_id}"):
         new_practice = st.selectbox(
             "Practice",
             options=practice_ids,
@@ -287,12 +300,7 @@ if can_change:
             help="The person who will make sure it happens.",
             key=f"add_owner_{assessment_id}",
         )
-        new_due = st.date_input(
-            "Due date",
-            value=today + timedelta(days=90),
-            format="DD/MM/YYYY",
-            key=f"add_due_{assessment_id}",
-        )
+        new_due = due_date_fields(f"add_due_{assessment_id}", today + timedelta(days=90))
         new_status = st.selectbox(
             "Status",
             options=STATUSES,
@@ -321,7 +329,7 @@ if can_change:
                         practice_id=int(new_practice),
                         description=new_description,
                         owner=new_owner,
-                        due_on=new_due if isinstance(new_due, date) else None,
+                        due_on=actions.parse_due_date(*new_due),
                         status=new_status or ActionStatus.PLANNED,
                         intended_level=new_intended,
                     ),
@@ -329,6 +337,12 @@ if can_change:
             except (InputError, AccessDenied, NotFound) as problem:
                 st.error(str(problem))
             else:
+                names = ["practice", "description", "owner", "status", "intended"]
+                added_keys = [f"add_{name}_{assessment_id}" for name in names] + [
+                    f"add_due_{assessment_id}_{part}" for part in ("day", "month", "year")
+                ]
+                for key in added_keys:
+                    st.session_state.pop(key, None)
                 st.toast("Action added.")
                 st.rerun()
 
@@ -386,7 +400,12 @@ else:
     series = ["Now", "If the plan works"]
     base = alt.Chart(long)
     bars = base.mark_bar(height=16).encode(
-        x=alt.X("Score:Q", scale=scale, title="Score (1 Beginning to 5 Mastering)"),
+        x=alt.X(
+            "Score:Q",
+            scale=scale,
+            title="Score (1 Beginning to 5 Mastering)",
+            axis=alt.Axis(values=[0, 1, 2, 3, 4, 5]),
+        ),
         y=y,
         yOffset=alt.YOffset("Scores:N", sort=series),
         color=alt.Color("Scores:N", scale=charts.categorical_scale(series), title=None),

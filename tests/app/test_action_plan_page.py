@@ -69,7 +69,10 @@ def test_member_adds_an_action_and_overdue_ones_come_first(world: World) -> None
     aid = built.assessment_id
     at.selectbox(key=f"add_practice_{aid}").set_value(built.practice_ids[keys[1]])
     at.text_area(key=f"add_description_{aid}").input("Run a user panel every quarter")
-    at.date_input(key=f"add_due_{aid}").set_value(uk_today() + timedelta(days=60))
+    due = uk_today() + timedelta(days=60)
+    at.text_input(key=f"add_due_{aid}_day").input(str(due.day))
+    at.text_input(key=f"add_due_{aid}_month").input(str(due.month))
+    at.text_input(key=f"add_due_{aid}_year").input(str(due.year))
     at.selectbox(key=f"add_intended_{aid}").set_value(4)
     at = click(at, "Add action")
     assert not at.exception and not at.error
@@ -78,6 +81,7 @@ def test_member_adds_an_action_and_overdue_ones_come_first(world: World) -> None
     assert list(table["Action"]) == ["Publish the feedback log", "Run a user panel every quarter"]
     assert list(table["Overdue"]) == ["Overdue", ""]
     assert list(table["Owner"]) == ["Lead", "Member"]
+    assert at.text_area(key=f"add_description_{aid}").value == ""
     assert any(w.value.startswith("Overdue: 1 action is past") for w in at.warning)
     assert at.expander[0].label.startswith("Overdue: Publish the feedback log")
     plan = actions.action_plan(world.db, world.actor("member"), aid, uk_today())

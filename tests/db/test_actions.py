@@ -309,3 +309,16 @@ def test_plan_choice_prefers_the_current_round_then_the_latest_submitted(world: 
     assert [c.label for c in choices] == ["2026 to 2027 (draft)", "2025 to 2026 (submitted)"]
     with pytest.raises(AccessDenied):
         actions.plan_choices(world.db, world.actor("outsider"), world.team_id, TODAY)
+
+
+def test_due_dates_are_typed_as_day_month_and_year() -> None:
+    assert actions.parse_due_date("31", "3", "2027") == date(2027, 3, 31)
+    assert actions.parse_due_date(" ", "", "") is None
+    with pytest.raises(InputError, match="must include a month and a year"):
+        actions.parse_due_date("31", "", "")
+    with pytest.raises(InputError, match="real date"):
+        actions.parse_due_date("31", "2", "2027")
+    with pytest.raises(InputError, match="as numbers"):
+        actions.parse_due_date("first", "3", "2027")
+    with pytest.raises(InputError, match="4 numbers"):
+        actions.parse_due_date("1", "3", "27")

@@ -212,6 +212,30 @@ def is_overdue(due_on: date | None, status: ActionStatus, today: date) -> bool:
     return due_on is not None and due_on < today and status is not ActionStatus.DONE
 
 
+def parse_due_date(day: str, month: str, year: str) -> date | None:
+    """A due date from the three boxes of a GOV.UK date input; None when all are empty.
+
+    Raises InputError, saying what to fix, when only some boxes are filled in or the numbers
+    do not make a real date.
+    """
+    parts = [day.strip(), month.strip(), year.strip()]
+    if not any(parts):
+        return None
+    names = ("a day", "a month", "a year")
+    missing = [name for name, part in zip(names, parts, strict=True) if not part]
+    if missing:
+        raise InputError(f"The due date must include {' and '.join(missing)}.")
+    if not all(part.isdigit() for part in parts):
+        raise InputError("Enter the due date as numbers, for example 31 3 2027.")
+    number_day, number_month, number_year = (int(part) for part in parts)
+    if len(parts[2]) != 4:
+        raise InputError("The year of the due date must have 4 numbers, for example 2027.")
+    try:
+        return date(number_year, number_month, number_day)
+    except ValueError:
+        raise InputError("The due date must be a real date, for example 31 3 2027.") from None
+
+
 def sort_actions(actions: Sequence[ActionView], today: date) -> list[ActionView]:
     """Overdue actions first (oldest due date first), then open actions by due date, then done
     ones; actions with no due date come last in their group."""
