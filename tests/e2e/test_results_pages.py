@@ -1,0 +1,70 @@
+"""Results and History in a real browser, as the demo team lead: content drawn, axe passes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import (
+    RERUN_START_MS,
+    SCREENSHOT_DIR,
+    assert_no_axe_violations,
+    sign_in_as,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.e2e
+
+LEAD = "Jo Williams"
+
+
+def go_to(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    page.wait_for_timeout(RERUN_START_MS)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    wait_for_app(page)
+
+
+def open_expander(page: Page, label: str) -> None:
+    page.get_by_test_id("stExpander").get_by_text(label, exact=True).first.click()
+    wait_for_app(page)
+
+
+def test_results_page_for_the_latest_round_passes_axe(page: Page, app_url: str) -> None:
+    sign_in_as(page, app_url, LEAD)
+    go_to(page, "Results")
+
+    main = page.get_by_test_id("stMain")
+    expect(
+        main.get_by_text("Housing and communities statistics, 2025 to 2026. Submitted")
+    ).to_be_visible()
+    expect(main.get_by_role("heading", name="Summary", level=2)).to_be_visible()
+    expect(main.get_by_text("Since the last round your overall score has")).to_be_visible()
+    for heading in (
+        "Principle scores against targets",
+        "Agreed level of each practice",
+        "Change in principle scores since 2024 to 2025",
+    ):
+        expect(main.get_by_role("heading", name=heading, level=3)).to_be_visible()
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+
+    open_expander(page, "How scores work")
+    expect(main.get_by_text("Principle scores.", exact=False).first).to_be_visible()
+    open_expander(page, "Table: principle scores against targets")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "results-jo-williams.png"), full_page=True)
+    assert_no_axe_violations(page, "the Results page")
+
+
+def test_history_page_passes_axe(page: Page, app_url: str) -> None:
+    sign_in_as(page, app_url, LEAD)
+    go_to(page, "History")
+
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("2 rounds: 2024 to 2025 and 2025 to 2026")).to_be_visible()
+    expect(main.get_by_role("heading", name="Principle scores by round", level=3)).to_be_visible()
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    open_expander(page, "Table: principle scores by round")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "history-jo-williams.png"), full_page=True)
+    assert_no_axe_violations(page, "the History page")
