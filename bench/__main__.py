@@ -16,9 +16,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import dataset, pages
-from bench.report import RESULTS_PATH, Column, merge_results, print_table, say
+from bench.report import (
+    RESULTS_PATH,
+    Column,
+    format_table,
+    merge_results,
+    print_table,
+    say,
+)
 
 SECTIONS = ("dataset", "pages")
+README_PATH = Path(__file__).resolve().parent / "README.md"
+TABLE_START = "<!-- page-latency table: start -->"
+TABLE_END = "<!-- page-latency table: end -->"
 
 DATASET_COLUMNS = (Column("figure", "Figure"), Column("value", "Value", "right"))
 
@@ -83,6 +93,20 @@ def _dataset_rows(info: dataset.DatasetInfo) -> list[dict[str, object]]:
     return rows
 
 
+def update_readme(table: str, path: Path = README_PATH) -> bool:
+    """Put ``table`` between the page-latency markers of bench/README.md; False if none."""
+    if not path.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    start = text.find(TABLE_START)
+    end = text.find(TABLE_END)
+    if start < 0 or end < start:
+        return False
+    block = f"{TABLE_START}\n```text\n{table}\n```\n"
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     chosen = set(args.only or SECTIONS)
@@ -110,9 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print_table(pages.rows_for_table(section), pages.TABLE_COLUMNS)
         if args.page:
-            say("Only some pages were measured: bench/results.json was not changed.")
+            say("Only some pages were measured: the results file was not changed.")
         else:
             merge_results("page_latency", section, args.results)
+            if args.results == RESULTS_PATH:
+                update_readme(format_table(pages.rows_for_table(section), pages.TABLE_COLUMNS))
         if section["errors"]:
             say(f"{section['errors']} page and role pairs raised an error (see the table).")
 

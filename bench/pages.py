@@ -51,7 +51,7 @@ TABLE_COLUMNS = (
     Column("title", "Page"),
     Column("role_label", "Role"),
     Column("median_ms", "Median ms", "right", ",.0f"),
-    Column("p90_ms", "P90 ms", "right", ",.0f"),
+    Column("warm_p90_ms", "Warm P90 ms", "right", ",.0f"),
     Column("first_run_ms", "First run ms", "right", ",.0f"),
     Column("ratio_to_empty", "x empty", "right", ",.1f"),
     Column("status", "Status"),
@@ -64,24 +64,40 @@ class PageBenchError(Exception):
 
 @dataclass
 class Measurement:
-    """Wall times of ``AppTest.run()`` for one page (or the empty page) and what went wrong."""
+    """Wall times of ``AppTest.run()`` for one page (or the empty page) and what went wrong.
 
-    runs_ms: list[float] = field(default_factory=list)
+    ``sessions`` holds one list of run times per fresh AppTest session: its first run is a
+    cold first visit, the rest are warm reruns.
+    """
+
+    sessions: list[list[float]] = field(default_factory=list)
     error: str | None = None
     timed_out: bool = False
     shown_errors: list[str] = field(default_factory=list)
 
     @property
-    def median_ms(self) -> float | None:
-        return median(self.runs_ms) if self.runs_ms else None
+    def runs_ms(self) -> list[float]:
+        return [run for session in self.sessions for run in session]
 
     @property
-    def p90_ms(self) -> float | None:
-        return percentile(self.runs_ms, 90) if self.runs_ms else None
+    def warm_ms(self) -> list[float]:
+        return [run for session in self.sessions for run in session[1:]]
+
+    @property
+    def median_ms(self) -> float | None:
+        runs = self.runs_ms
+        return median(runs) if runs else None
+
+    @property
+    def warm_p90_ms(self) -> float | None:
+        """90th percentile of the warm reruns (every run after a session's first)."""
+        warm = self.warm_ms
+        return percentile(warm, 90) if warm else None
 
     @property
     def first_run_ms(self) -> float | None:
-        return self.runs_ms[0] if self.runs_ms else None
+        first = [session[0] for session in self.sessions if session]
+        return first[0] if first else None
 
     @property
     def status(self) -> str:
@@ -95,7 +111,7 @@ class Measurement:
 
     def merge(self, other: Measurement) -> Measurement:
         return Measurement(
-            runs_ms=[*self.runs_ms, *other.runs_ms],
+            sessions=[*self.sessions, *other.sessions],
             error=self.error or other.error,
             timed_out=self.timed_out or other.timed_out,
             shown_errors=[*self.shown_errors, *other.shown_errors],
@@ -120,7 +136,7 @@ class PageResult:
             "role_label": ROLE_LABELS[self.role],
             "persona": self.persona.email,
             "median_ms": _round(page_median),
-            "p90_ms": _round(m.p90_ms),
+            "warm_p90_ms": _round(m.warm_p90_ms),
             "first_run_ms": _round(m.first_run_ms),
             "runs": len(m.runs_ms),
             "runs_ms": [round(v, 1) for v in m.runs_ms],
@@ -217,6 +233,8 @@ def measure(make: Callable[[], AppTest], repeats: int, capture: _ExceptionCaptur
     except Exception as error:
         result.error = f"{type(error).__name__}: {error}"
         return result
+    runs: list[float] = []
+    result.sessions.append(runs)
     for _ in range(repeats):
         capture.messages.clear()
         started = time.perf_counter()
@@ -231,7 +249,7 @@ def measure(make: Callable[[], AppTest], repeats: int, capture: _ExceptionCaptur
         except Exception as error:
             result.error = f"{type(error).__name__}: {error}"
             break
-        result.runs_ms.append((time.perf_counter() - started) * 1000)
+        runs.append((time.perf_counter() - started) * 1000)
         if at.exception and result.error is None:
             result.error = capture.messages[-1] if capture.messages else at.exception[0].message
         result.shown_errors = [str(e.value) for e in at.error]
@@ -317,7 +335,8 @@ class LatencyResults:
             "repeats": self.repeats,
             "timeout_seconds": TIMEOUT_SECONDS,
             "empty_page_median_ms": round(self.empty_median_ms, 1),
-            "empty_page_p90_ms": _round(self.empty.p90_ms),
+            "empty_page_warm_p90_ms": _round(self.empty.warm_p90_ms),
+            "empty_page_first_run_ms": _round(self.empty.first_run_ms),
             "empty_page_runs_ms": [round(v, 1) for v in self.empty.runs_ms],
             "pages": self.rows(),
             "errors": sum(1 for p in self.pages if p.measurement.error or p.measurement.timed_out),
@@ -363,8 +382,8 @@ def rows_for_table(section: Mapping[str, Any]) -> list[dict[str, Any]]:
             "title": "Empty Streamlit page",
             "role_label": "(baseline)",
             "median_ms": section["empty_page_median_ms"],
-            "p90_ms": section.get("empty_page_p90_ms"),
-            "first_run_ms": (section.get("empty_page_runs_ms") or [None])[0],
+            "warm_p90_ms": section.get("empty_page_warm_p90_ms"),
+            "first_run_ms": section.get("empty_page_first_run_ms"),
             "ratio_to_empty": 1.0,
             "status": "ok",
         }

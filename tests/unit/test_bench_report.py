@@ -43,10 +43,22 @@ def test_ratio_to_the_empty_page() -> None:
 
 
 def test_measurement_summary_and_status() -> None:
-    measured = Measurement(runs_ms=[300.0, 100.0, 120.0])
+    measured = Measurement(sessions=[[300.0, 100.0, 120.0]])
     assert measured.median_ms == 120.0
     assert measured.first_run_ms == 300.0
+    assert measured.warm_p90_ms == pytest.approx(118.0)
     assert measured.status == "ok"
+    assert Measurement(sessions=[[50.0]]).warm_p90_ms is None
+
+
+def test_merged_measurement_keeps_cold_runs_out_of_the_warm_figures() -> None:
+    before = Measurement(sessions=[[300.0, 4.0, 6.0]])
+    after = Measurement(sessions=[[250.0, 5.0, 3.0]])
+    both = before.merge(after)
+    assert both.runs_ms == [300.0, 4.0, 6.0, 250.0, 5.0, 3.0]
+    assert both.warm_ms == [4.0, 6.0, 5.0, 3.0]
+    assert both.median_ms == 5.5
+    assert both.first_run_ms == 300.0
     assert Measurement(timed_out=True).median_ms is None
     assert Measurement(timed_out=True).status == "error: timed out after 120 s"
     assert Measurement(error="KeyError: 'x'").status == "error: KeyError: 'x'"
@@ -91,8 +103,8 @@ def test_merge_refuses_the_reserved_keys(tmp_path) -> None:
 def test_table_rows_from_a_stored_section() -> None:
     section = {
         "empty_page_median_ms": 4.0,
-        "empty_page_p90_ms": 6.0,
-        "empty_page_runs_ms": [9.0, 4.0, 3.0],
+        "empty_page_warm_p90_ms": 6.0,
+        "empty_page_first_run_ms": 9.0,
         "pages": [
             {"title": "Home", "median_ms": 40.0, "status": "ok", "error": None},
             {"title": "Triage", "median_ms": None, "status": "error", "error": "timed out"},
@@ -101,3 +113,16 @@ def test_table_rows_from_a_stored_section() -> None:
     rows = rows_for_table(section)
     assert [row["status"] for row in rows] == ["ok", "ok", "error: timed out"]
     assert rows[0]["first_run_ms"] == 9.0
+
+
+def test_readme_table_is_replaced_between_the_markers(tmp_path) -> None:
+    from bench.__main__ import TABLE_END, TABLE_START, update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Bench\n\n{TABLE_START}\nold table\n{TABLE_END}\n\nMore.\n")
+    assert update_readme("Page  ms\nHome  12", readme)
+    text = readme.read_text()
+    assert "old table" not in text
+    assert f"{TABLE_START}\n```text\nPage  ms\nHome  12\n```\n{TABLE_END}" in text
+    assert text.endswith("More.\n")
+    assert not update_readme("x", tmp_path / "missing.md")
