@@ -26,6 +26,7 @@ from ui.rating_form import (
     describe_evidence,
     level_label,
     option_for,
+    team_choices,
 )
 from ui.text import plain
 
@@ -50,7 +51,8 @@ today = uk_today()
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, today)
 if assessment_id is None:
     st.info(
-        "Your team has not started this round's self-assessment yet. Start it on the "
+        f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
+        "Start it on the "
         "self-assessment page; once team members have rated the practices, agree them here."
     )
     _link("assessment", "Start the self-assessment")

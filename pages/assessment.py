@@ -31,6 +31,7 @@ from ui.rating_form import (
     level_label,
     option_for,
     references_markdown,
+    team_choices,
 )
 
 PRINCIPLE_KEY = "rate_principle"
@@ -60,7 +61,8 @@ if assessment_id is None:
             "ask them when the next one starts."
         )
         st.stop()
-    st.write(f"Your team has not started its {preview.round_label} self-assessment yet.")
+    team_name = team_choices(actor)[team_id]
+    st.write(f"{team_name} has not started its {preview.round_label} self-assessment yet.")
     st.write(
         "Each member of the team rates every practice on their own. Your team lead then "
         "compares everyone's ratings, agrees the team's answers and submits them."

@@ -13,7 +13,7 @@ from ue_core.timefmt import format_datetime, uk_today
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
-from ui.rating_form import choose_team, describe_answer, describe_evidence
+from ui.rating_form import choose_team, describe_answer, describe_evidence, team_choices
 from ui.text import plain
 
 OUTCOME_KEY = "check_submit_outcome"
@@ -40,7 +40,8 @@ if team_id is None:
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, uk_today())
 if assessment_id is None:
     st.info(
-        "Your team has not started this round's self-assessment yet. Start it on the "
+        f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
+        "Start it on the "
         "self-assessment page; the team's agreed answers appear here for checking."
     )
     _link("assessment", "Start the self-assessment")

@@ -1,0 +1,291 @@
+"""Self-assessment, agree ratings, and check and submit: the three team-facing screens."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import REPO, app_as
+from tests.factories import World
+from ue_core.services import assessments
+from ue_core.services.assessments import Answer
+from ue_core.timefmt import uk_today
+from ui.rating_form import NOT_APPLICABLE, TEAM_KEY
+
+LAST_ROUND_DAY = date(2025, 9, 1)
+REFUSED = "You do not have access to this. Ask your admin if you need it."
+
+
+def open_page(world: World, who: str, page: str) -> AppTest:
+    """Sign in through the app, then go to ``page`` the way the menu does."""
+    at = app_as(world, who).run()
+    at.switch_page(str(REPO / page)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [e.value for e in at.info]
+        + [e.value for e in at.success]
+        + [e.value for e in at.warning]
+        + [e.value for e in at.error]
+        + [c.value for c in at.caption]
+    )
+
+
+def page_links(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.main if type(el).__name__ == "PageLink"]
+
+
+def started(world: World) -> tuple[int, list[int]]:
+    assessment_id = assessments.start_assessment(
+        world.db, world.actor("member"), world.team_id, uk_today()
+    )
+    state = assessments.load_state(world.db, world.actor("member"), assessment_id)
+    return assessment_id, [item.id for item in state.practices]
+
+
+def agree_all(world: World, assessment_id: int, practice_ids: list[int], today: date) -> None:
+    for practice_id in practice_ids:
+        assessments.save_agreed(
+            world.db,
+            world.actor("lead"),
+            assessment_id,
+            practice_id,
+            Answer(level=3, reason="Agreed at the team meeting.", evidence="Team minutes"),
+            expected_version=None,
+            today=today,
+        )
+
+
+# --- Self-assessment ------------------------------------------------------------------------
+
+
+def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World) -> None:
+    at = open_page(world, "member", "pages/assessment.py")
+    assert "Test team (Office for Test Statistics) has not started its 2026 to 2027" in texts(at)
+    assert "starts from the answers" not in texts(at)  # no earlier round to carry over
+    at.button[0].click().run()
+    assert "You have rated 0 of 29 practices." in texts(at)
+    assert at.selectbox(key="rate_principle").value == "proactively-involving-users"
+
+    [assessment_id] = [
+        assessments.current_assessment_id(
+            world.db, world.actor("member"), world.team_id, uk_today()
+        )
+    ]
+    assert assessment_id is not None
+    state = assessments.load_state(world.db, world.actor("member"), assessment_id)
+    first, second = state.practices[0], state.practices[1]
+    # Every level descriptor is on the page, not hidden.
+    options = at.radio(key=f"level_{first.id}").options
+    assert options[2] == f"3 Learning: {first.levels[3]}"
+    assert options[-1] == "Not applicable to our statistics"
+
+    at.radio(key=f"level_{first.id}").set_value(4).run()
+    assert any(c.value.startswith("Saved ") for c in at.caption)
+    at.text_area(key=f"evidence_{first.id}").input("User map reviewed in May").run()
+    at.radio(key=f"level_{second.id}").set_value(NOT_APPLICABLE).run()
+    at.text_input(key=f"reason_{second.id}").input("We publish no forecasts.").run()
+    assert "You have rated 2 of 29 practices." in texts(at)
+
+    mine = assessments.load_state(world.db, world.actor("member"), assessment_id).mine
+    assert mine[first.id].answer.level == 4
+    assert mine[first.id].answer.evidence == "User map reviewed in May"
+    assert mine[second.id].answer.not_applicable
+    assert mine[second.id].answer.reason == "We publish no forecasts."
+
+    # Signing in again later resumes with everything saved.
+    again = open_page(world, "member", "pages/assessment.py")
+    assert again.radio(key=f"level_{first.id}").value == 4
+    assert again.text_area(key=f"evidence_{first.id}").value == "User map reviewed in May"
+
+
+def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
+    lead = world.actor("lead")
+    previous = assessments.start_assessment(world.db, lead, world.team_id, LAST_ROUND_DAY)
+    ids = [p.id for p in assessments.load_state(world.db, lead, previous).practices]
+    agree_all(world, previous, ids, LAST_ROUND_DAY)
+    version = assessments.load_state(world.db, lead, previous).summary.version
+    assessments.submit(world.db, lead, previous, expected_version=version)
+
+    at = open_page(world, "member", "pages/assessment.py")
+    assert "starts from the answers your team agreed in 2025 to 2026" in texts(at)
+    at.button[0].click().run()
+    assert "29 practices have an answer your team agreed in 2025 to 2026" in texts(at)
+    keep = next(b for b in at.button if b.label.startswith("Keep last round's answers"))
+    keep.click().run()
+    assert "Kept 29 of last round's answers." in texts(at)
+    assert "You have rated 29 of 29 practices." in texts(at)
+    assert "Carried over from 2025 to 2026" in texts(at)
+    assert not any(b.label.startswith("Keep last round's") for b in at.button)
+
+
+def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> None:
+    assessment_id, ids = started(world)
+    member = world.actor("member")
+    first = assessments.save_rating(
+        world.db,
+        member,
+        assessment_id,
+        ids[0],
+        Answer(level=2),
+        expected_version=None,
+        today=uk_today(),
+    )
+    at = open_page(world, "member", "pages/assessment.py")
+    # The same person saves from another window in the meantime.
+    assessments.save_rating(
+        world.db,
+        member,
+        assessment_id,
+        ids[0],
+        Answer(level=5, evidence="From my laptop"),
+        expected_version=first.version,
+        today=uk_today(),
+    )
+    at.radio(key=f"level_{ids[0]}").set_value(3).run()
+    assert "changed in another window" in at.error[0].value
+    table = at.table[0].value
+    assert list(table["Saved version"])[:3] == ["5 Mastering", "None", "From my laptop"]
+    assert list(table["Your change (not saved)"])[0] == "3 Learning"
+    saved = assessments.load_state(world.db, member, assessment_id).mine[ids[0]]
+    assert saved.answer.level == 5  # nothing overwritten
+    # The form now shows the saved version; the person can make their change again.
+    assert at.radio(key=f"level_{ids[0]}").value == 5
+    at.radio(key=f"level_{ids[0]}").set_value(3).run()
+    assert not at.error
+    assert assessments.load_state(world.db, member, assessment_id).mine[ids[0]].answer.level == 3
+
+
+def test_another_team_sees_only_its_own_assessment(world: World) -> None:
+    started(world)
+    at = app_as(world, "outsider").run()
+    at.session_state[TEAM_KEY] = world.team_id  # even if asked for, not theirs
+    at.switch_page(str(REPO / "pages/assessment.py")).run()
+    assert "Other team (Ministry of Other Tests) has not started" in texts(at)
+    assert "Test team" not in texts(at)
+    assert not at.radio
+
+
+# --- Agree ratings --------------------------------------------------------------------------
+
+
+def _rated_apart(world: World) -> tuple[int, list[int]]:
+    assessment_id, ids = started(world)
+    for who, level in (("member", 1), ("member2", 4)):
+        assessments.save_rating(
+            world.db,
+            world.actor(who),
+            assessment_id,
+            ids[0],
+            Answer(level=level),
+            expected_version=None,
+            today=uk_today(),
+        )
+    return assessment_id, ids
+
+
+def test_lead_sees_ratings_side_by_side_and_records_the_agreed_level(world: World) -> None:
+    assessment_id, ids = _rated_apart(world)
+    at = open_page(world, "lead", "pages/agree.py")
+    assert "- Lead: Not answered yet\n- Member: 1 Beginning\n- Member2: 4 Developing" in texts(at)
+    assert at.warning[0].value.startswith("Ratings differ by 3 levels: discuss.")
+    at.checkbox(key="agree_only_discuss").check().run()
+    assert [b.label for b in at.button if b.label == "Save agreed answer"] == ["Save agreed answer"]
+    # The form starts from the suggested level (the median, rounded down).
+    assert at.radio(key=f"agreed_level_{ids[0]}").value == 2
+    at.radio(key=f"agreed_level_{ids[0]}").set_value(3)
+    at.text_input(key=f"agreed_note_{ids[0]}").input("Discussed: a user map, not yet reviewed.")
+    next(b for b in at.button if b.label == "Save agreed answer").click().run()
+    assert not at.error
+    assert "Saved the agreed answer for 'Know who uses the statistics': 3 Learning." in texts(at)
+    agreed = assessments.load_state(world.db, world.actor("lead"), assessment_id).agreed[ids[0]]
+    assert agreed.answer.level == 3
+    assert agreed.answer.reason == "Discussed: a user map, not yet reviewed."
+
+
+def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
+    assessment_id, ids = _rated_apart(world)
+    at = open_page(world, "lead", "pages/agree.py")
+    at.checkbox(key="agree_only_discuss").check().run()
+    # The lead saves from another window first.
+    assessments.save_agreed(
+        world.db,
+        world.actor("lead"),
+        assessment_id,
+        ids[0],
+        Answer(level=4, reason="Laptop"),
+        expected_version=None,
+        today=uk_today(),
+    )
+    at.radio(key=f"agreed_level_{ids[0]}").set_value(1)
+    at.text_input(key=f"agreed_note_{ids[0]}").input("From the desktop")
+    next(b for b in at.button if b.label == "Save agreed answer").click().run()
+    assert "recorded an agreed answer for this practice after you opened it" in at.error[0].value
+    assert list(at.table[0].value["Saved version"])[:2] == ["4 Developing", "Laptop"]
+    agreed = assessments.load_state(world.db, world.actor("lead"), assessment_id).agreed[ids[0]]
+    assert agreed.answer.level == 4
+
+
+def test_agree_page_empty_state_and_refusals(world: World) -> None:
+    at = open_page(world, "lead", "pages/agree.py")
+    assert "has not started this round's self-assessment yet" in texts(at)
+    for who in ("member", "outsider", "champion"):
+        refused = app_as(world, who, "pages/agree.py").run()
+        assert [e.value for e in refused.error] == [REFUSED], who
+        assert not refused.title
+
+
+# --- Check and submit -----------------------------------------------------------------------
+
+
+def test_unanswered_practices_block_submission_with_an_error_summary(world: World) -> None:
+    assessment_id, ids = started(world)
+    agree_all(world, assessment_id, ids[:27], uk_today())
+    at = open_page(world, "lead", "pages/check_answers.py")
+    assert "2 practices still need an agreed answer" in texts(at)
+    at.button(key="submit_assessment").click().run()
+    assert at.error[0].value.startswith(
+        "There is a problem: 2 practices still need an agreed answer before you can submit."
+    )
+    links = page_links(at)
+    practices = assessments.load_state(world.db, world.actor("lead"), assessment_id).practices
+    assert links[:2] == [f"Agree a level for '{item.title}'" for item in practices[27:]]
+    assert "Change 'Know who uses the statistics'" in links
+    assert not assessments.load_state(
+        world.db, world.actor("lead"), assessment_id
+    ).summary.is_submitted
+
+
+def test_lead_submits_and_the_assessment_becomes_read_only(world: World) -> None:
+    assessment_id, ids = started(world)
+    agree_all(world, assessment_id, ids, uk_today())
+    at = open_page(world, "lead", "pages/check_answers.py")
+    assert "Agreed answer: 3 Learning" in texts(at)
+    assert "Evidence: Team minutes" in texts(at)
+    at.button(key="submit_assessment").click().run()
+    assert at.success[0].value.startswith("Lead submitted this assessment on")
+    assert not [b for b in at.button if b.key == "submit_assessment"]
+    assert not [link for link in page_links(at) if link.startswith("Change")]
+    summary = assessments.load_state(world.db, world.actor("lead"), assessment_id).summary
+    assert summary.is_submitted and summary.submitted_by == "Lead"
+
+    member = open_page(world, "member", "pages/assessment.py")
+    assert "Lead submitted this assessment on" in texts(member)
+    assert not member.radio
+
+
+def test_check_page_empty_state_member_view_and_another_team(world: World) -> None:
+    at = open_page(world, "member", "pages/check_answers.py")
+    assert "has not started this round's self-assessment yet" in texts(at)
+    started(world)
+    at = open_page(world, "member", "pages/check_answers.py")
+    assert "Only your team lead can change agreed answers and submit" in texts(at)
+    assert not [b for b in at.button if b.key == "submit_assessment"]
+    outsider = open_page(world, "outsider", "pages/check_answers.py")
+    assert "Other team (Ministry of Other Tests) has not started" in texts(outsider)
+    assert "Know who uses the statistics" not in texts(outsider)
