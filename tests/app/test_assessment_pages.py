@@ -151,7 +151,7 @@ def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> N
     assert "changed in another window" in at.error[0].value
     table = at.table[0].value
     assert list(table["Saved version"])[:3] == ["5 Mastering", "None", "From my laptop"]
-    assert list(table["Your change (not saved)"])[0] == "3 Learning"
+    assert table["Your change (not saved)"].iloc[0] == "3 Learning"
     saved = assessments.load_state(world.db, member, assessment_id).mine[ids[0]]
     assert saved.answer.level == 5  # nothing overwritten
     # The form now shows the saved version; the person can make their change again.
