@@ -171,11 +171,11 @@ else:
             {
                 "Overdue": ["Overdue" if a.is_overdue(today) else "" for a in plan.actions],
                 "Action": [a.description for a in plan.actions],
-                "Practice": [a.practice_title for a in plan.actions],
                 "Owner": [a.owner for a in plan.actions],
                 "Due date": [format_date(a.due_on) or "Not set" for a in plan.actions],
                 "Status": [a.status_label for a in plan.actions],
                 "Intended level": [intended_label(a.intended_level) for a in plan.actions],
+                "Practice": [a.practice_title for a in plan.actions],
             }
         ),
         hide_index=True,
