@@ -78,10 +78,12 @@ for round_score in changes:
         "only practices matched through the framework's crosswalk."
     )
     if round_score.not_comparable_titles:
+        count = len(round_score.not_comparable_titles)
         message += (
-            f" {len(round_score.not_comparable_titles)} practices in {round_score.round_label} "
-            "are new or changed and are not compared; the scores in the chart for that round "
-            "include them."
+            f" {count} {'practice' if count == 1 else 'practices'} in "
+            f"{round_score.round_label} {'is' if count == 1 else 'are'} new or changed and "
+            f"{'is' if count == 1 else 'are'} not compared; that round's scores in the chart "
+            f"include {'it' if count == 1 else 'them'}."
         )
     st.info(message)
     if round_score.not_comparable_titles:

@@ -62,7 +62,7 @@ else:
     team_id = next(iter(teams))
 
 try:
-    available = results.submitted_assessments(db(), actor, team_id)
+    available = results.assessments_with_results(db(), actor, team_id)
 except (AccessDenied, NotFound) as problem:
     st.error(str(problem))
     st.stop()
@@ -490,7 +490,10 @@ else:
         width="stretch",
     )
     for target in view.targets:
-        with st.expander(f"{target.title}: target {level_label(target.level)}"):
+        label = f"{target.title}: target {level_label(target.level)}"
+        if target.changed:
+            label += f" (suggested {level_label(target.suggested_level)})"
+        with st.expander(label):
             st.markdown(f"**Why {level_label(target.suggested_level)} is suggested**")
             st.markdown(plain(target.rationale))
             if target.reason_for_change:

@@ -7,9 +7,15 @@ from collections.abc import Iterable
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import app_as
-from tests.db.test_results import FIRST_ROUND_DAY, SECOND_ROUND_DAY, agree_round
+from tests.db.test_results import (
+    FIRST_ROUND_DAY,
+    SECOND_ROUND_DAY,
+    agree_round,
+    changed_framework,
+)
 from tests.factories import World
 from ue_core.services import results
+from ue_core.services.frameworks import sync_framework
 
 RESULTS = "pages/results.py"
 HISTORY = "pages/history.py"
@@ -121,3 +127,19 @@ def test_history_empty_state_and_another_team(world: World) -> None:
     assert not at.exception
     assert at.info[0].value == "Your team has not submitted an assessment yet."
     assert not at.dataframe
+
+
+def test_history_says_when_the_framework_changed(world: World) -> None:
+    agree_round(world, FIRST_ROUND_DAY, {})
+    sync_framework(world.db, None, changed_framework())
+    agree_round(world, SECOND_ROUND_DAY, {})
+
+    at = open_page(world, "member", HISTORY)
+
+    assert not at.exception
+    note = at.info[0].value
+    assert note.startswith("The framework changed between 2025 to 2026 and 2026 to 2027")
+    assert "1 practices in 2026 to 2027 are new or changed" not in note
+    assert "1 practice in 2026 to 2027 is new or changed and is not compared" in note
+    assert at.expander[0].label == "Practices not compared in 2026 to 2027"
+    assert "Plan for future needs" in at.markdown[1].value

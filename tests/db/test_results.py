@@ -134,7 +134,7 @@ def test_draft_results_use_the_answers_agreed_so_far(world: World) -> None:
     assert view.scores.overall_score == 4.0
     assert len(view.scores.unanswered) == len(view.practices) - 1
     assert view.undated[0].key == item.key
-    [header] = results.submitted_assessments(world.db, lead, world.team_id)
+    [header] = results.assessments_with_results(world.db, lead, world.team_id)
     assert header.id == assessment_id and not header.is_submitted
 
 
@@ -268,7 +268,7 @@ def test_only_the_team_changes_targets_and_other_teams_see_nothing(world: World)
     with pytest.raises(AccessDenied):
         results.team_history(world.db, outsider, world.team_id)
     with pytest.raises(AccessDenied):
-        results.submitted_assessments(world.db, outsider, world.team_id)
+        results.assessments_with_results(world.db, outsider, world.team_id)
     with pytest.raises(AccessDenied):
         results.set_profile(world.db, outsider, assessment_id, PROFILE, expected_version=version)
 

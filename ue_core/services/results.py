@@ -476,7 +476,7 @@ def assessment_scores(db: Database, actor: Actor, assessment_id: int, today: dat
         )
 
 
-def submitted_assessments(db: Database, actor: Actor, team_id: int) -> list[AssessmentHeader]:
+def assessments_with_results(db: Database, actor: Actor, team_id: int) -> list[AssessmentHeader]:
     """The team's assessments that have results to show, newest round first.
 
     Submitted assessments, and a draft with at least one agreed answer.
