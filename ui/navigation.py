@@ -110,6 +110,22 @@ SCREENS: tuple[Screen, ...] = (
         "Coverage, scores and support requests across the statistical system.",
     ),
     Screen(
+        "survey_import",
+        "pages/survey_import.py",
+        "Import a survey",
+        ":material/upload_file:",
+        Permission.ANALYSE_SURVEYS,
+        "Upload survey responses, choose what each column holds and check them before saving.",
+    ),
+    Screen(
+        "survey_themes",
+        "pages/survey_themes.py",
+        "Survey themes",
+        ":material/category:",
+        Permission.ANALYSE_SURVEYS,
+        "Find themes in survey free text, refine them, read across and report what was done.",
+    ),
+    Screen(
         "library",
         "pages/library.py",
         "Library",

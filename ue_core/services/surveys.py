@@ -668,12 +668,16 @@ def list_surveys(db: Database, actor: Actor) -> list[SurveyView]:
         responses = dict(
             session.execute(
                 select(SurveyResponse.survey_id, func.count()).group_by(SurveyResponse.survey_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         answers = dict(
             session.execute(
                 select(SurveyAnswer.question_id, func.count()).group_by(SurveyAnswer.question_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         questions: dict[int, list[QuestionView]] = {}
         for q in session.scalars(
@@ -1836,3 +1840,34 @@ def file_stem(db: Database, actor: Actor, set_id: int) -> str:
     survey, question = _set_context(db, actor, set_id)
     text = f"{survey.title} {question.column_name}".lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "survey"
+
+
+# ---------------------------------------------------------------------------------------------
+# Which backend finds themes
+
+BACKEND_DESCRIPTIONS: Final[dict[str, str]] = {
+    "minilm-onnx-int8": "sentence embeddings from the all-MiniLM-L6-v2 model (ONNX Runtime)",
+    "minilm-torch": "sentence embeddings from the all-MiniLM-L6-v2 model (run with PyTorch)",
+    TFIDF_LSA: "word patterns (TF-IDF with latent semantic analysis), the fallback used when no "
+    "sentence model is installed",
+    "split": "the answers' stored embeddings",
+}
+
+
+def describe_backend(name: str) -> str:
+    """A plain-English name for an embedding backend."""
+    return BACKEND_DESCRIPTIONS.get(name, name)
+
+
+def available_backend() -> tuple[str, str]:
+    """The backend new themes will be found with, and a sentence about it."""
+    from ue_core.themes import backend_status
+
+    name = choose_backend()
+    status = backend_status()
+    text = f"New themes will be found with {describe_backend(name)}."
+    if name == TFIDF_LSA:
+        reasons = [reason for key, reason in status.items() if key != TFIDF_LSA and reason]
+        if reasons:
+            text += " The sentence model is not available here: " + reasons[0] + "."
+    return name, text

@@ -1,0 +1,186 @@
+"""Import a survey: upload, preview, choose what each column holds, check, then save."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from ue_core.authz import AccessDenied, Permission
+from ue_core.errors import InputError, NotFound
+from ue_core.redaction import REDACTION_KINDS, describe_counts
+from ue_core.services import surveys
+from ue_core.survey_import import ColumnMapping, RawTable, preview, validate
+from ue_core.timefmt import format_datetime
+from ui.auth import require_page
+from ui.context import db
+from ui.text import plain
+
+actor = require_page(Permission.ANALYSE_SURVEYS)
+
+NO_ID = "No ID column: number the rows instead"
+NEW_SURVEY = "A new survey"
+RESULT_KEY = "survey_import_result"
+UPLOAD_COUNTER = "survey_import_upload"
+
+st.title("Import a survey")
+st.write(
+    "Upload a survey export as CSV, Excel (XLSX) or OpenDocument (ODS). You will see a preview, "
+    "choose what each column holds and check the file before anything is saved. E-mail "
+    "addresses, phone numbers, web addresses, National Insurance numbers and postcodes are "
+    "removed from the free text before it is stored; the original text is not kept."
+)
+
+done = st.session_state.pop(RESULT_KEY, None)
+if done is not None:
+    st.success(done)
+    st.page_link("pages/survey_themes.py", label="Find themes in the answers")
+
+existing = surveys.list_surveys(db(), actor)
+targets: list[int | None] = [None, *[s.id for s in existing]]
+titles = {s.id: s.title for s in existing}
+target = st.selectbox(
+    "Import into",
+    options=targets,
+    format_func=lambda sid: NEW_SURVEY if sid is None else f"Add responses to: {titles[sid]}",
+    help="Add later responses to a survey already imported: answers are given the approved "
+    "themes, and the least typical wait for review.",
+)
+
+upload_key = f"survey_upload_{st.session_state.get(UPLOAD_COUNTER, 0)}"
+uploaded = st.file_uploader(
+    "Survey file (CSV, XLSX or ODS, up to 20 MB)",
+    type=["csv", "tsv", "txt", "xlsx", "ods"],
+    key=upload_key,
+)
+
+if uploaded is None:
+    st.header("Surveys already imported")
+    if not existing:
+        st.write("No surveys have been imported yet. Upload a file above to start.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Survey": [s.title for s in existing],
+                    "Responses": [s.response_count for s in existing],
+                    "Free-text questions": [len(s.free_text_questions) for s in existing],
+                    "Imported": [format_datetime(s.imported_at) for s in existing],
+                    "By": [s.imported_by or "" for s in existing],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.stop()
+
+data = uploaded.getvalue()
+signature = hashlib.sha256(data).hexdigest()[:16]
+cache_key = f"survey_raw_{signature}"
+raw: RawTable | None = st.session_state.get(cache_key)
+if raw is None:
+    try:
+        raw = surveys.read_file(data, uploaded.name)
+    except InputError as problem:
+        st.error(f"{uploaded.name} cannot be imported. {problem}")
+        st.stop()
+    st.session_state[cache_key] = raw
+
+view = preview(raw)
+st.header("Preview")
+st.write(f"{view.source}: {view.row_count:,} rows of answers and {len(view.columns)} columns.")
+sample = pd.DataFrame(list(view.rows), columns=list(view.columns))
+sample.insert(0, "Row", list(view.row_numbers))
+st.dataframe(sample, hide_index=True, width="stretch")
+
+st.header("Choose what each column holds")
+suggested = view.suggested_mapping
+columns = list(view.columns)
+id_options = [NO_ID, *columns]
+id_choice = st.selectbox(
+    "Respondent ID column",
+    options=id_options,
+    index=id_options.index(suggested.respondent_id) if suggested.respondent_id else 0,
+    key=f"map_id_{signature}",
+    help="A column with a different value for every respondent.",
+)
+free_text = st.multiselect(
+    "Free-text questions",
+    options=columns,
+    default=suggested.free_text,
+    key=f"map_free_{signature}",
+    help="Questions people answered in their own words. These are the ones you can find themes in.",
+)
+closed = st.multiselect(
+    "Closed questions (for read-across, such as organisation type or profession)",
+    options=columns,
+    default=suggested.closed,
+    key=f"map_closed_{signature}",
+)
+mapping = ColumnMapping(
+    respondent_id=None if id_choice == NO_ID else id_choice,
+    free_text=list(free_text),
+    closed=list(closed),
+)
+
+st.header("Check before saving")
+report = validate(raw, mapping)
+if report.errors:
+    problems = "is 1 problem" if len(report.errors) == 1 else f"are {len(report.errors)} problems"
+    st.error(f"There {problems} to fix before this survey can be saved. Nothing has been saved.")
+    st.markdown("\n".join(f"- {plain(issue.message)}" for issue in report.errors[:50]))
+    if len(report.errors) > 50:
+        st.write(f"And {len(report.errors) - 50:,} more problems.")
+else:
+    st.write(f"No problems found: {report.row_count:,} responses are ready to save.")
+if report.warnings:
+    st.warning("Check these before saving:")
+    st.markdown("\n".join(f"- {plain(issue.message)}" for issue in report.warnings[:50]))
+st.subheader("Personal data removed")
+st.write(describe_counts(report.redaction_counts))
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Kind of personal data": [surveys.REDACTION_LABELS[k] for k in REDACTION_KINDS],
+            "Removed": [report.redaction_counts[k] for k in REDACTION_KINDS],
+        }
+    ),
+    hide_index=True,
+)
+
+if target is None:
+    default_title = uploaded.name.rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
+    title = st.text_input("Survey title", value=default_title, key=f"title_{signature}")
+    label = "Save survey"
+else:
+    title = titles[target]
+    label = "Add these responses"
+if st.button(label, type="primary", disabled=not report.ok):
+    try:
+        if target is None:
+            result = surveys.import_survey(db(), actor, raw, mapping, title)
+            message = (
+                f"Saved '{title.strip()}': {result.responses:,} responses and "
+                f"{result.answers:,} free-text answers."
+            )
+        else:
+            result = surveys.add_responses(db(), actor, target, raw, mapping)
+            message = (
+                f"Added {result.responses:,} responses and {result.answers:,} free-text answers "
+                f"to '{title}'."
+            )
+            if result.assigned:
+                message += (
+                    f" {result.assigned:,} answers were given an approved theme; "
+                    f"{result.needs_review:,} wait for review."
+                )
+    except (InputError, AccessDenied, NotFound) as problem:
+        st.error(f"Nothing was saved. {problem}")
+    else:
+        st.session_state[RESULT_KEY] = message + " " + describe_counts(report.redaction_counts)
+        st.session_state.pop(cache_key, None)
+        st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1
+        st.rerun()
+if not report.ok:
+    st.caption("Fix the problems above, or choose other columns, to save the survey.")
