@@ -14,7 +14,7 @@ from tests.db.test_results import (
     changed_framework,
 )
 from tests.factories import World
-from ue_core.services import results
+from ue_core.services import assessments, results
 from ue_core.services.frameworks import sync_framework
 
 RESULTS = "pages/results.py"
@@ -143,3 +143,28 @@ def test_history_says_when_the_framework_changed(world: World) -> None:
     assert "1 practice in 2026 to 2027 is new or changed and is not compared" in note
     assert at.expander[0].label == "Practices not compared in 2026 to 2027"
     assert "Plan for future needs" in at.markdown[1].value
+
+
+def test_draft_results_say_they_use_the_answers_agreed_so_far(world: World) -> None:
+    lead = world.actor("lead")
+    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, FIRST_ROUND_DAY)
+    first = assessments.load_state(world.db, lead, assessment_id).practices[0]
+    assessments.save_agreed(
+        world.db,
+        lead,
+        assessment_id,
+        first.id,
+        assessments.Answer(level=4),
+        expected_version=None,
+        today=FIRST_ROUND_DAY,
+    )
+
+    at = open_page(world, "lead", RESULTS)
+
+    assert not at.exception
+    assert at.info[0].value == "Your team has not submitted an assessment yet."
+    assert "still a draft" in at.warning[0].value
+    assert "first submitted round" in _texts(at.markdown)
+    assert "No targets are set yet" in _texts(at.markdown)
+    assert "practices have no agreed answer yet" in _texts(at.info)
+    assert "no evidence date" in _texts(at.warning)
