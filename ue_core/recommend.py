@@ -20,7 +20,7 @@ How an assessment is ranked:
 3. Picks are made one at a time (greedy): each pick is the resource with the most weighted match
    for the gaps not yet covered, less a penalty for being like a resource already picked (maximal
    marginal relevance); a resource almost identical to one already picked is skipped. Once a gap
-   is covered its weight halves, so several gaps get suggestions rather than one.
+   is covered its weight drops by a fifth, so several gaps get suggestions rather than one.
 4. The top ``k`` holds at least ``MIN_PER_KIND`` case studies and training offers when the
    catalogue has that many relevant ones.
 
@@ -44,6 +44,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped, unused-ignore]
 
 from ue_core.catalogue import AUDIENCES, METHODS, Resource
 from ue_core.scoring import MAX_LEVEL, MIN_LEVEL, level_name
@@ -82,17 +83,20 @@ MIN_PER_KIND: Final = 2
 #: Most extra match a resource gets for being close in meaning to a practice it is not tagged with.
 SEMANTIC_WEIGHT: Final = 0.5
 #: Penalty weight for likeness to a resource already picked (maximal marginal relevance).
-REDUNDANCY_PENALTY: Final = 0.2
+REDUNDANCY_PENALTY: Final = 0.05
 #: Resources at least this alike (cosine of their embeddings) count as near-duplicates.
 DUPLICATE_SIMILARITY: Final = 0.92
 #: Share of a practice's weight left once a pick covers it.
-COVERED_DECAY: Final = 0.5
+COVERED_DECAY: Final = 0.8
 #: Weight per level below Mastering when no practice is below its target.
 STRETCH_WEIGHT: Final = 0.25
 #: Candidates considered in the greedy selection (the most relevant ones).
 CANDIDATE_POOL: Final = 80
 #: Least cosine similarity for a resource to be suggested for free text.
 MIN_TEXT_SIMILARITY: Final = 0.05
+#: Catalogues larger than this are reduced to ``LSA_DIMENSIONS`` in the TF-IDF fallback.
+LSA_ABOVE: Final = 300
+LSA_DIMENSIONS: Final = 256
 #: Largest number of catalogue indexes kept in memory.
 CACHE_SIZE: Final = 4
 
@@ -196,7 +200,10 @@ def catalogue_hash(
 
 
 class _TfidfSpace:
-    """A TF-IDF space fitted once to the catalogue (the fallback when MiniLM is not installed)."""
+    """A TF-IDF space fitted once to the catalogue (the fallback when MiniLM is not installed).
+
+    A large catalogue's space is reduced with truncated SVD so ranking stays fast.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -210,10 +217,17 @@ class _TfidfSpace:
             max_features=20_000,
             dtype=np.float32,
         )
-        self._vectoriser.fit(list(texts))
+        fitted = self._vectoriser.fit_transform(list(texts))
+        self._svd: Any = None
+        if len(texts) > LSA_ABOVE and fitted.shape[1] > LSA_DIMENSIONS:
+            from sklearn.decomposition import TruncatedSVD
+
+            self._svd = TruncatedSVD(n_components=LSA_DIMENSIONS, random_state=0).fit(fitted)
 
     def embed(self, texts: Sequence[str]) -> FloatMatrix:
         matrix = self._vectoriser.transform(list(texts))
+        if self._svd is not None:
+            return normalise_rows(np.asarray(self._svd.transform(matrix), dtype=np.float32))
         return normalise_rows(np.asarray(matrix.toarray(), dtype=np.float32))
 
 
@@ -263,6 +277,15 @@ class ResourceIndex:
             return np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
         with self._lock:
             return np.stack([self._practice_cache[t] for t in texts]).astype(np.float32)
+
+
+# The matrices here are small: one BLAS thread is much faster than several fighting for busy
+# cores (a Streamlit server runs many sessions at once).
+_THREADPOOLS = ThreadpoolController()
+
+
+def _one_blas_thread() -> Any:
+    return _THREADPOOLS.limit(limits=1, user_api="blas")
 
 
 _CACHE: OrderedDict[tuple[str, str], ResourceIndex] = OrderedDict()
@@ -448,6 +471,17 @@ def rank_for_gaps(
     ``practices`` describes every practice key in ``gaps`` (titles are used in reasons; a key
     missing from it is named by its key). Raises ``ValueError`` for levels outside 1 to 5.
     """
+    with _one_blas_thread():
+        return _rank_for_gaps(gaps, index, practices, k, min_per_kind)
+
+
+def _rank_for_gaps(
+    gaps: GapProfile,
+    index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo],
+    k: int,
+    min_per_kind: int,
+) -> list[Recommendation]:
     weights, stretch = gap_weights(gaps)
     keys = sorted(weights, key=lambda key: (-weights[key], key))
     if not keys or len(index) == 0:
@@ -486,7 +520,7 @@ def rank_for_gaps(
         results.append(
             Recommendation(
                 resource_id=resource.id,
-                score=round(gain, 4),
+                score=round(max(gain, 0.0), 4),
                 reason=reason,
                 practice_key=keys[main],
             )
@@ -510,6 +544,17 @@ def rank_for_text(
     ``practices`` (by key) lets each reason name the practice of the resource closest to the
     text. A text with no letters or digits gets no recommendations.
     """
+    with _one_blas_thread():
+        return _rank_for_text(text, index, practices, k, min_per_kind)
+
+
+def _rank_for_text(
+    text: str,
+    index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo] | None,
+    k: int,
+    min_per_kind: int,
+) -> list[Recommendation]:
     if not is_usable(text) or len(index) == 0:
         return []
     query = index.embed([text])[0]
@@ -535,7 +580,7 @@ def rank_for_text(
         results.append(
             Recommendation(
                 resource_id=resource.id,
-                score=round(gain, 4),
+                score=round(max(gain, 0.0), 4),
                 reason=reason[0].upper() + reason[1:],
                 practice_key=practice_key,
             )
