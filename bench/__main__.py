@@ -108,7 +108,10 @@ def update_readme(table: str, path: Path = README_PATH) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     chosen = set(args.only or SECTIONS)
     try:
         info = dataset.ensure_dataset(args.database_url, rebuild=args.rebuild)
@@ -120,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nBenchmark dataset\n")
         print_table(_dataset_rows(info), DATASET_COLUMNS)
         merge_results("dataset", info.section(), args.results)
+        say(f"Dataset figures written to {args.results}")
 
     if "pages" in chosen:
         try:
@@ -137,12 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             say("Only some pages were measured: the results file was not changed.")
         else:
             merge_results("page_latency", section, args.results)
+            say(f"Page latency written to {args.results}")
             if args.results == RESULTS_PATH:
                 update_readme(format_table(pages.rows_for_table(section), pages.TABLE_COLUMNS))
         if section["errors"]:
             say(f"{section['errors']} page and role pairs raised an error (see the table).")
 
-    say(f"Results: {args.results}")
     return 0
 
 
