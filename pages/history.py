@@ -158,7 +158,7 @@ st.dataframe(
             "Overall level": [
                 LEVEL_NAMES[r.overall_level] if r.overall_level else "No level" for r in history
             ],
-            "Change since the round before": [
+            "Change": [
                 signed(r.comparison.overall_change)
                 if r.comparison is not None and r.comparison.overall_change is not None
                 else "Not compared"
@@ -174,6 +174,6 @@ st.dataframe(
     width="stretch",
 )
 st.caption(
-    "A change compares only the practices rated in both rounds, so it can differ from the "
-    "difference between the two overall scores."
+    "The change is from the round before, comparing only the practices rated in both rounds, "
+    "so it can differ from the difference between the two overall scores."
 )

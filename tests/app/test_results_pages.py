@@ -118,7 +118,7 @@ def test_history_shows_a_trend_per_principle(world: World) -> None:
     assert [h.value for h in at.header] == ["Trend by principle", "Round by round"]
     rounds = at.dataframe[-1].value
     assert list(rounds["Overall score"]) == [2.0, 3.0]
-    assert list(rounds["Change since the round before"]) == ["Not compared", "+1.0"]
+    assert list(rounds["Change"]) == ["Not compared", "+1.0"]
 
 
 def test_history_empty_state_and_another_team(world: World) -> None:
