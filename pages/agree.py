@@ -20,6 +20,7 @@ from ui.rating_form import (
     LEVEL_OPTIONS,
     NOT_APPLICABLE,
     STRENGTH_OPTIONS,
+    accessible_date_inputs,
     choose_team,
     conflict_rows,
     describe_answer,
@@ -35,6 +36,7 @@ FLASH_KEY = "agree_flash"
 
 actor = require_page(Permission.AGREE)
 st.title("Agree ratings")
+accessible_date_inputs()
 
 
 def _link(key: str, label: str) -> None:

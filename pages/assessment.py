@@ -24,6 +24,7 @@ from ui.rating_form import (
     LEVEL_OPTIONS,
     NOT_APPLICABLE,
     STRENGTH_OPTIONS,
+    accessible_date_inputs,
     choose_team,
     conflict_rows,
     describe_answer,
@@ -38,6 +39,7 @@ PRINCIPLE_KEY = "rate_principle"
 
 actor = require_page(Permission.ASSESS)
 st.title("Self-assessment")
+accessible_date_inputs()
 
 team_id = choose_team(actor)
 if team_id is None:
