@@ -7,7 +7,6 @@ the migrations are generated from and what services query. All timestamps are st
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+# Re-exported for the data layer's callers; pages and domain code import ue_core.vocabulary.
+from ue_core.vocabulary import ActionStatus as ActionStatus
+from ue_core.vocabulary import AssessmentStatus as AssessmentStatus
+from ue_core.vocabulary import EvidenceStrength as EvidenceStrength
+from ue_core.vocabulary import RequestStatus as RequestStatus
+from ue_core.vocabulary import Role as Role
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,16 +71,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class Role(StrEnum):
-    """What a person may do, held per membership."""
-
-    MEMBER = "member"
-    LEAD = "lead"
-    CHAMPION = "champion"
-    CONSULTANT = "consultant"
-    ADMIN = "admin"
 
 
 # --- People and organisations -------------------------------------------------------------
@@ -210,11 +206,6 @@ class Round(Base):
     ends_on: Mapped[date] = mapped_column(Date)
 
 
-class AssessmentStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-
 class Assessment(Base):
     __tablename__ = "assessment"
     __table_args__ = (UniqueConstraint("team_id", "round_id"),)
@@ -238,12 +229,6 @@ class Assessment(Base):
     team: Mapped[Team] = relationship()
     round: Mapped[Round] = relationship()
     framework_version: Mapped[FrameworkVersion] = relationship()
-
-
-class EvidenceStrength(StrEnum):
-    SELF_REPORTED = "self_reported"
-    DOCUMENTED = "documented"
-    EXTERNALLY_VERIFIED = "externally_verified"
 
 
 class Rating(Base):
@@ -304,12 +289,6 @@ class Target(Base):
     suggested_level: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text, default="")
     reason_for_change: Mapped[str] = mapped_column(Text, default="")
-
-
-class ActionStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
 
 
 class Action(Base):
@@ -476,14 +455,6 @@ class ThemeAction(Base):
 
 
 # --- Support requests and audit -----------------------------------------------------------
-
-
-class RequestStatus(StrEnum):
-    NEW = "new"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
 
 
 class SupportRequest(Base):

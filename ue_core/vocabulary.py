@@ -1,0 +1,44 @@
+"""The workbench's fixed vocabularies: roles and statuses, named as users know them.
+
+They live here, not with the database models, so pages and domain code can use them without
+touching the data layer.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a person may do, held per membership."""
+
+    MEMBER = "member"
+    LEAD = "lead"
+    CHAMPION = "champion"
+    CONSULTANT = "consultant"
+    ADMIN = "admin"
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class EvidenceStrength(StrEnum):
+    SELF_REPORTED = "self_reported"
+    DOCUMENTED = "documented"
+    EXTERNALLY_VERIFIED = "externally_verified"
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class RequestStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
