@@ -264,10 +264,9 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
             st.error(str(problem))
         else:
             concurrency.saved(version_name)
-            st.session_state[FLASH_KEY] = (
-                "success",
-                f"Saved the agreed answer for '{item.title}': {describe_answer(answer)}.",
-            )
+            message = f"Saved the agreed answer for '{item.title}': {describe_answer(answer)}."
+            st.session_state[FLASH_KEY] = ("success", message)
+            st.toast(message)
             st.rerun()
 
 

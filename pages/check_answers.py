@@ -134,6 +134,12 @@ for number, item in enumerate(state.practices, start=1):
     _practice(item, number)
 
 if summary.is_submitted:
+    st.header("Submitted")
+    st.write(
+        f"{summary.submitted_by or 'Your team lead'} submitted these answers on "
+        f"{format_datetime(summary.submitted_at)}."
+    )
+    _link("results", "See your team's results")
     st.stop()
 st.header("Submit the assessment")
 if not is_lead:

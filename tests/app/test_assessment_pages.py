@@ -289,3 +289,18 @@ def test_check_page_empty_state_member_view_and_another_team(world: World) -> No
     outsider = open_page(world, "outsider", "pages/check_answers.py")
     assert "Other team (Ministry of Other Tests) has not started" in texts(outsider)
     assert "Know who uses the statistics" not in texts(outsider)
+
+
+def test_change_link_opens_the_one_practice_on_the_agree_page(world: World) -> None:
+    _, ids = _rated_apart(world)
+    at = app_as(world, "lead").run()
+    at.switch_page(str(REPO / "pages/agree.py"))
+    at.query_params["practice"] = "know-your-users"
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "Change one agreed answer"
+    assert [b.label for b in at.button if b.label == "Save agreed answer"] == ["Save agreed answer"]
+    assert at.radio(key=f"agreed_level_{ids[0]}")
+    next(b for b in at.button if b.label == "Show all practices").click().run()
+    assert "Change one agreed answer" not in [h.value for h in at.header]
+    assert len([b for b in at.button if b.label == "Save agreed answer"]) == 7
