@@ -98,13 +98,14 @@ def references_markdown(item: PracticeItem, framework: Framework) -> str:
 
 
 def team_choices(actor: Actor, *roles: Role) -> dict[int, str]:
-    """The person's teams (as member or lead, or only ``roles``), by id, with their names."""
+    """The person's teams (as member or lead, or only ``roles``) by id, in name order."""
     wanted = set(roles) or {Role.MEMBER, Role.LEAD}
-    return {
+    teams = {
         m.team_id: f"{m.team_name} ({m.organisation_name})"
         for m in actor.memberships
         if m.team_id is not None and m.role in wanted
     }
+    return dict(sorted(teams.items(), key=lambda item: item[1].casefold()))
 
 
 def choose_team(actor: Actor, *roles: Role) -> int | None:
@@ -116,11 +117,21 @@ def choose_team(actor: Actor, *roles: Role) -> int | None:
     if len(options) == 1:
         return options[0]
     remembered = st.session_state.get(TEAM_KEY)
-    if st.session_state.get("team_choice") not in options:
-        st.session_state["team_choice"] = remembered if remembered in options else options[0]
-    chosen = st.selectbox("Team", options=options, key="team_choice", format_func=teams.__getitem__)
+    # The remembered team wins over any widget state left from another page.
+    st.session_state["team_choice"] = remembered if remembered in options else options[0]
+    chosen = st.selectbox(
+        "Team",
+        options=options,
+        key="team_choice",
+        format_func=teams.__getitem__,
+        on_change=_remember_team,
+    )
     st.session_state[TEAM_KEY] = chosen
     return int(chosen) if chosen is not None else options[0]
+
+
+def _remember_team() -> None:
+    st.session_state[TEAM_KEY] = st.session_state.get("team_choice")
 
 
 def conflict_rows(current: dict[str, object], mine: Answer) -> dict[str, list[str]]:

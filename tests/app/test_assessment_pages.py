@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import REPO, app_as
 from tests.factories import World
-from ue_core.services import assessments
+from ue_core.db.models import Role
+from ue_core.services import accounts, assessments
 from ue_core.services.assessments import Answer
 from ue_core.timefmt import uk_today
 from ui.rating_form import NOT_APPLICABLE, TEAM_KEY
@@ -304,3 +305,27 @@ def test_change_link_opens_the_one_practice_on_the_agree_page(world: World) -> N
     next(b for b in at.button if b.label == "Show all practices").click().run()
     assert "Change one agreed answer" not in [h.value for h in at.header]
     assert len([b for b in at.button if b.label == "Save agreed answer"]) == 7
+
+
+def test_a_person_in_two_teams_chooses_the_team(world: World) -> None:
+    started(world)
+    accounts.add_role(
+        world.db,
+        None,
+        user_id=world.actor("member").user_id,
+        role=Role.MEMBER,
+        team_id=world.other_team_id,
+    )
+    at = open_page(world, "member", "pages/assessment.py")
+    team = at.selectbox(key="team_choice")
+    assert team.options == [
+        "Other team (Ministry of Other Tests)",
+        "Test team (Office for Test Statistics)",
+    ]
+    assert "Other team (Ministry of Other Tests) has not started" in texts(at)
+    team.set_value(world.team_id).run()
+    assert "You have rated 0 of 29 practices." in texts(at)
+    # The choice is remembered on the other assessment screens.
+    at.switch_page(str(REPO / "pages/check_answers.py")).run()
+    assert at.selectbox(key="team_choice").value == world.team_id
+    assert "0 of 29 practices have an agreed answer." in texts(at)
