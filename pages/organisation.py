@@ -78,7 +78,7 @@ teams_table = pd.DataFrame(
         "Latest level": [t.overall_level_name for t in dash.teams],
     }
 )
-st.dataframe(teams_table, hide_index=True, width="stretch")
+st.dataframe(teams_table, hide_index=True, width="stretch", height="content")
 if counts[oversight.Coverage.NOT_STARTED]:
     st.write(
         "Teams that have not started can begin from their home page; their last submitted "
@@ -144,13 +144,17 @@ else:
 
     # --- Trend --------------------------------------------------------------------------------
     st.header("Overall score over time")
-    trend_rows = [
-        {"Round": p.round_label, "Group": group, "Score": value.value}
-        for p in dash.trend
-        for group, value in ((OWN, p.organisation), (REST, p.rest_of_system))
-        if value.value is not None
-    ]
-    trend_frame = pd.DataFrame(trend_rows, columns=["Round", "Group", "Score"])
+    trend_rows = []
+    for point in dash.trend:
+        own, rest = point.organisation.value, point.rest_of_system.value
+        for group, value, other in ((OWN, own, rest), (REST, rest, own)):
+            if value is not None:
+                # Label the higher point of a round above it and the lower one below it.
+                above = other is None or value > other or (value == other and group == OWN)
+                trend_rows.append(
+                    {"Round": point.round_label, "Group": group, "Score": value, "Above": above}
+                )
+    trend_frame = pd.DataFrame(trend_rows, columns=["Round", "Group", "Score", "Above"])
     trend_frame["Label"] = [format_score(v) for v in trend_frame["Score"]]
     rounds = [p.round_label for p in dash.trend]
     trend_base = alt.Chart(trend_frame).encode(
@@ -174,8 +178,13 @@ else:
         shape=alt.Shape("Group:N", scale=alt.Scale(domain=SERIES, range=SHAPES), title=None),
         tooltip=["Round", "Group", "Label"],
     )
-    trend_labels = trend_base.mark_text(dy=-14, color="#0B0C0C").encode(
-        text="Label:N", detail="Group:N"
+    trend_labels = alt.layer(
+        *(
+            trend_base.transform_filter(alt.datum.Above == above)
+            .mark_text(dy=offset, color="#0B0C0C", fontSize=13)
+            .encode(text="Label:N")
+            for above, offset in ((True, -16), (False, 18))
+        )
     )
     trend_table = pd.DataFrame(
         {

@@ -84,12 +84,16 @@ st.dataframe(
             "Teams": [o.teams for o in by_coverage],
             "Submitted this round": [o.submitted for o in by_coverage],
             "In draft": [o.draft for o in by_coverage],
-            "Submitted (%)": [percent(o.share_submitted) for o in by_coverage],
+            "Submitted (%)": [
+                None if o.share_submitted is None else round(o.share_submitted * 100)
+                for o in by_coverage
+            ],
             "Mean overall score": [o.overall.display(format_score) for o in by_coverage],
         }
     ),
     hide_index=True,
     width="stretch",
+    column_config={"Submitted (%)": st.column_config.NumberColumn(format="%d%%")},
 )
 if any(o.overall.suppressed for o in overview.organisations):
     st.caption(SUPPRESSED_NOTE)

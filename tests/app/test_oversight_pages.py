@@ -82,7 +82,7 @@ def test_consultant_sees_the_system_overview_and_changes_round(world: World) -> 
         "Office for Test Statistics",
         "Ministry of Other Tests",
     ]
-    assert list(coverage["Submitted (%)"]) == ["0%", "17%", "100%"]
+    assert list(coverage["Submitted (%)"]) == [0, 17, 100]
     assert list(coverage["Mean overall score"]) == [SUPPRESSED, "3.2", SUPPRESSED]
     # Two teams submitted in the current round: every score for it is suppressed.
     assert at.selectbox[0].options == [CURRENT, PAST]
