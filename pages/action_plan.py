@@ -10,17 +10,18 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.db.models import ActionStatus
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.scoring import LEVEL_NAMES, format_score
 from ue_core.services import actions
 from ue_core.services.actions import ActionDraft, ActionPlan, ActionView
 from ue_core.timefmt import format_date, uk_today
+from ue_core.vocabulary import ActionStatus
 from ui import charts, concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_action_plan_downloads
 from ui.navigation import SCREENS_BY_KEY, screens_for
+from ui.rating_form import choose_team
 from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
@@ -93,18 +94,11 @@ def show_conflict(conflict: ConflictError) -> None:
 st.title("Action plan")
 st.write(actions.WHAT_AN_ACTION_PLAN_IS)
 
-teams = {
-    m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
-}
-if not teams:
+chosen_team = choose_team(actor)
+if chosen_team is None:
     st.info("You are not in a team yet, so there is no action plan to show. Ask your admin.")
     st.stop()
-if len(teams) > 1:
-    chosen_team = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
-    assert chosen_team is not None
-    team_id = int(chosen_team)
-else:
-    team_id = next(iter(teams))
+team_id = int(chosen_team)
 
 try:
     choices, default_id = actions.plan_choices(db(), actor, team_id, today)
