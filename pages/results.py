@@ -4,6 +4,7 @@ evidence to check, and the targets themselves (profile, suggestions and the team
 
 from __future__ import annotations
 
+import zlib
 from typing import cast
 
 import pandas as pd
@@ -409,6 +410,7 @@ st.write(
     "submitted; the agreed answers stay as submitted."
 )
 profile_version_name = f"assessment_profile_{header.id}"
+seen_prefix = f"seen_target::{header.id}::"
 seen_profile_version = concurrency.seen_version(profile_version_name, header.version)
 profile = view.profile
 
@@ -470,6 +472,8 @@ if profile_sent:
             st.error(str(problem))
         else:
             concurrency.saved(profile_version_name)
+            for name in [k for k in st.session_state if str(k).startswith(seen_prefix)]:
+                del st.session_state[name]  # the targets moved with the profile
             st.toast("Saved. Your suggested targets are below.")
             st.rerun()
 
@@ -499,24 +503,27 @@ else:
             if target.reason_for_change:
                 st.markdown("**Your reason for a different target**")
                 st.markdown(plain(target.reason_for_change))
-            seen_key = f"seen_target::{header.id}::{target.principle_key}"
+            seen_key = f"{seen_prefix}{target.principle_key}"
             seen = st.session_state.setdefault(
                 seen_key, (target.level if target.saved else None, target.reason_for_change)
             )
+            # The widgets are keyed by what the person has seen, so they start again from the
+            # saved target once the person saves, changes the profile or sees a conflict.
+            widget = f"{header.id}_{target.principle_key}_{zlib.crc32(repr(seen).encode())}"
             with st.form(f"target_{header.id}_{target.principle_key}"):
                 new_level = st.selectbox(
                     f"Target for {target.title}",
                     options=level_options,
                     index=level_options.index(target.level) if target.level else 2,
                     format_func=level_label,
-                    key=f"target_level_{header.id}_{target.principle_key}",
+                    key=f"target_level_{widget}",
                 )
                 reason = st.text_area(
                     "Reason for a different target",
                     value=target.reason_for_change,
                     max_chars=results.MAX_REASON,
                     help="Needed when your target is not the suggested level.",
-                    key=f"target_reason_{header.id}_{target.principle_key}",
+                    key=f"target_reason_{widget}",
                 )
                 target_sent = st.form_submit_button(f"Save target for {target.title}")
             if target_sent:

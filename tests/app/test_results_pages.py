@@ -71,23 +71,35 @@ def test_member_answers_the_profile_and_changes_a_target_with_a_reason(world: Wo
     targets = results.targets(world.db, world.actor("member"), assessment_id)
     assert all(t.saved and t.level == 5 for t in targets)
 
-    level_key = f"target_level_{assessment_id}_working-together"
-    at.selectbox(key=level_key).set_value(4)
+    level = next(s for s in at.selectbox if s.label == "Target for Working together and joining up")
+    level.set_value(4)
     submit = f"FormSubmitter:target_{assessment_id}_working-together-Save target for "
     submit += "Working together and joining up"
     at.button(key=submit).click().run()
     assert "Say why" in at.error[0].value
 
-    at.text_area(key=f"target_reason_{assessment_id}_working-together").input(
-        "Our partners run the user network for us."
-    )
+    [reason] = [
+        t for t in at.text_area if (t.key or "").startswith(f"target_reason_{assessment_id}_work")
+    ]
+    reason.input("Our partners run the user network for us.")
     at.button(key=submit).click().run()
     assert not at.error
-    saved = {
-        t.principle_key: t for t in results.targets(world.db, world.actor("lead"), assessment_id)
-    }
+    lead = world.actor("lead")
+    saved = {t.principle_key: t for t in results.targets(world.db, lead, assessment_id)}
     assert saved["working-together"].level == 4
     assert saved["working-together"].reason_for_change.startswith("Our partners")
+
+    # a new profile moves the suggested targets; saving one afterwards is not a conflict
+    at.radio(key=f"interest_{assessment_id}").set_value("low")
+    at.button(key=f"FormSubmitter:profile_{assessment_id}-Save and suggest targets").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    other = f"FormSubmitter:target_{assessment_id}_open-and-transparent-Save target for "
+    at.button(key=other + "Open and transparent").click().run()
+    assert not at.error, [e.value for e in at.error]
+    saved = {t.principle_key: t for t in results.targets(world.db, lead, assessment_id)}
+    assert saved["open-and-transparent"].level == 3  # low interest, wide use, rarely changes
+    assert saved["working-together"].level == 4  # the team's own choice, with its reason
 
 
 def test_team_with_no_submitted_assessment_sees_what_to_do(world: World) -> None:
