@@ -38,6 +38,7 @@ STOP_WORDS: Final = frozenset(ENGLISH_STOP_WORDS) | SURVEY_STOP_WORDS
 
 _TAG = re.compile(r"\[(?:email|phone|url|ni number|postcode)\]", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+_PHRASE_BREAK = re.compile(r"[.!?;:,()\[\]{}\"“”/|\n]+|\s[-–—]\s")
 _MAX_TERMS: Final = 10
 #: A word pair replaces a word when at least this share of the answers with the word use the pair.
 PAIR_SHARE: Final = 0.6
@@ -85,22 +86,25 @@ def _is_content(word: str) -> bool:
 
 
 def _terms(text: str, surfaces: Counter[tuple[str, str]]) -> list[str]:
-    """The term keys of one answer: stems of content words and of adjacent content-word pairs."""
-    words = _tokens(text)
+    """The term keys of one answer: stems of content words and of adjacent content-word pairs.
+
+    Pairs never span punctuation, so "my work. Visit" gives no "work visit".
+    """
     keys: list[str] = []
-    previous: tuple[str, str] | None = None
-    for word in words:
-        if not _is_content(word):
-            previous = None
-            continue
-        key = stem(word)
-        keys.append(key)
-        surfaces[(key, word)] += 1
-        if previous is not None:
-            pair_key = f"{previous[0]} {key}"
-            keys.append(pair_key)
-            surfaces[(pair_key, f"{previous[1]} {word}")] += 1
-        previous = (key, word)
+    for phrase in _PHRASE_BREAK.split(_TAG.sub(".", text)):
+        previous: tuple[str, str] | None = None
+        for word in _tokens(phrase):
+            if not _is_content(word):
+                previous = None
+                continue
+            key = stem(word)
+            keys.append(key)
+            surfaces[(key, word)] += 1
+            if previous is not None:
+                pair_key = f"{previous[0]} {key}"
+                keys.append(pair_key)
+                surfaces[(pair_key, f"{previous[1]} {word}")] += 1
+            previous = (key, word)
     return keys
 
 
