@@ -1,0 +1,61 @@
+"""Library and recommendations in a real browser, as the demo team member Sam Patel."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import (
+    RERUN_START_MS,
+    SCREENSHOT_DIR,
+    assert_no_axe_violations,
+    sign_in_as,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.e2e
+
+MEMBER = "Sam Patel"
+#: The first recommendations load the embedding model and embed the catalogue once per server.
+FIRST_LOAD_MS = 240_000
+
+
+def go_to(page: Page, title: str, timeout_ms: int = FIRST_LOAD_MS) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    page.wait_for_timeout(RERUN_START_MS)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title, timeout=timeout_ms)
+    wait_for_app(page, timeout_ms=timeout_ms)
+
+
+def click(page: Page, name: str, timeout_ms: int = FIRST_LOAD_MS) -> None:
+    page.get_by_test_id("stMain").get_by_role("button", name=name, exact=True).first.click()
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page, timeout_ms=timeout_ms)
+
+
+def test_member_searches_the_library_and_opens_an_entry(page: Page, app_url: str) -> None:
+    sign_in_as(page, app_url, MEMBER)
+    go_to(page, "Library")
+    main = page.get_by_test_id("stMain")
+    search = main.get_by_role("textbox", name="Search the library")
+    search.fill("Twitter")
+    search.press("Enter")
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page)
+    expect(main.get_by_text("1 entry matches.")).to_be_visible()
+    card = main.get_by_role(
+        "heading", name="Live Twitter question and answer sessions on rail statistics", level=3
+    )
+    expect(card).to_be_visible()
+    assert_no_axe_violations(page, "the Library page with search results")
+
+    click(page, "Read more")
+    expect(
+        main.get_by_role(
+            "heading", name="Live Twitter question and answer sessions on rail statistics", level=2
+        )
+    ).to_be_visible()
+    expect(main.get_by_role("link", name="https://", exact=False).first).to_be_visible()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "library-detail-sam-patel.png"), full_page=True)
+    assert_no_axe_violations(page, "a Library entry")
