@@ -161,9 +161,9 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     )
     disputed.get_by_role("button", name="Save agreed answer").click()
     _settle(page)
-    expect(
-        page.get_by_text(f"Saved the agreed answer for '{DISPUTED_TITLE}': 3 Learning.")
-    ).to_be_visible()
+    saved = f"Saved the agreed answer for '{DISPUTED_TITLE}': 3 Learning."
+    expect(page.get_by_test_id("stAlertContentSuccess").get_by_text(saved)).to_be_visible()
+    expect(page.get_by_test_id("stToastText").get_by_text(saved)).to_be_visible()
 
     # Everything else: Sam and Alex agree on "anticipate-needs" (both changed it to 3) and on the
     # answers they both kept, so the lead records those shared answers in one go.
