@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import app_as
+from tests.app.conftest import TIMEOUT, app_as
+from tests.db.test_library import submitted_assessment
 from tests.factories import World
 from ue_core.catalogue import load_catalogue
 from ue_core.services import library
+from ui.auth import EMAIL_KEY
 
 PAGE = "pages/library.py"
 
@@ -66,3 +69,60 @@ def test_only_admins_see_usage_figures(world: World) -> None:
     table = admin.dataframe[0].value
     assert len(table) == len(library.search(world.db, world.actor("admin")))
     assert set(table["Recommended"]) == {0}
+
+
+def _results_section(assessment_id: int) -> None:
+    """The results page's recommendations section alone, as the signed-in person."""
+    import streamlit as st
+
+    from ui.auth import require_page
+    from ui.recommendations import render_recommendations
+
+    actor = require_page(None)
+    st.header("Recommended for your team")
+    render_recommendations(actor, assessment_id)
+
+
+def _section_as(world: World, who: str, assessment_id: int) -> AppTest:
+    at = AppTest.from_function(_results_section, default_timeout=TIMEOUT, args=(assessment_id,))
+    at.session_state[EMAIL_KEY] = world.actor(who).email
+    return at
+
+
+def test_team_member_marks_recommendations_used_and_not_relevant(world: World) -> None:
+    assessment_id = submitted_assessment(
+        world.db, world.team_id, "2025 to 2026", {"user-groups": 1}
+    )
+    at = _section_as(world, "member", assessment_id).run()
+    assert not at.exception and not at.error
+    reasons = [m.value for m in at.markdown if " is at " in m.value]
+    assert len(reasons) == 8
+    assert reasons[0].startswith("'Take part in user groups and forums' is at Beginning")
+    first_title = at.subheader[0].value
+    [use] = [b for b in at.button if str(b.key).startswith("rec_use_")][:1]
+    use.click().run()
+    assert "**Your team said it will use this.**" in [m.value for m in at.markdown]
+    [dismiss] = [b for b in at.button if str(b.key).startswith("rec_dismiss_")][1:2]
+    dismissed_title = at.subheader[1].value
+    dismiss.click().run()
+    titles = [h.value for h in at.subheader]
+    assert first_title in titles and dismissed_title not in titles
+    assert "marked not relevant are hidden" in " ".join(c.value for c in at.caption)
+    # Members see the opt-in state but only the lead can change it.
+    assert not at.toggle
+
+
+def test_lead_opts_the_team_in_to_peer_contacts(world: World) -> None:
+    assessment_id = submitted_assessment(world.db, world.team_id, "2025 to 2026", {})
+    at = _section_as(world, "lead", assessment_id).run()
+    at.toggle[0].set_value(True).run()
+    assert at.success[0].value == "Your team is now listed for other teams."
+    assert library.happy_to_talk(world.db, world.actor("member"), world.team_id)
+
+
+def test_another_team_is_refused(world: World) -> None:
+    assessment_id = submitted_assessment(world.db, world.team_id, "2025 to 2026", {})
+    at = _section_as(world, "outsider", assessment_id).run()
+    assert not at.exception
+    assert at.error[0].value == "You can only see your own team's results."
+    assert not at.subheader

@@ -46,7 +46,7 @@ def world(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     yield build_world(any_db)
 
 
-def _assessment(
+def submitted_assessment(
     db: Database,
     team_id: int,
     round_label: str,
@@ -121,7 +121,9 @@ def test_catalogue_is_copied_once_and_searchable(world: World) -> None:
 
 def test_recommendations_follow_the_biggest_gap_and_respect_access(world: World) -> None:
     db = world.db
-    assessment_id = _assessment(db, world.team_id, "2025 to 2026", {"close-feedback-loop": 1})
+    assessment_id = submitted_assessment(
+        db, world.team_id, "2025 to 2026", {"close-feedback-loop": 1}
+    )
     recommendations = library.recommend_for_assessment(db, world.actor("member"), assessment_id)
     assert len(recommendations) == 8
     assert recommendations[0].practice_key == "close-feedback-loop"
@@ -137,7 +139,7 @@ def test_recommendations_follow_the_biggest_gap_and_respect_access(world: World)
 
 def test_panel_records_shown_once_hides_dismissed_and_marks_used(world: World) -> None:
     db, member = world.db, world.actor("member")
-    assessment_id = _assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
+    assessment_id = submitted_assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
     panel = library.recommendation_panel(db, member, assessment_id)
     assert panel.can_record and len(panel.items) == 8
     library.recommendation_panel(db, member, assessment_id)
@@ -174,12 +176,12 @@ def test_panel_records_shown_once_hides_dismissed_and_marks_used(world: World) -
 
 def test_follow_up_and_admin_figures_show_whether_used_resources_helped(world: World) -> None:
     db, member = world.db, world.actor("member")
-    earlier = _assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
+    earlier = submitted_assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
     item = library.get_item_by_slug(db, member, "cccis-construction-statistics")
     library.recommendation_panel(db, member, earlier)
     library.record_event(db, member, item.row_id, EventKind.OPENED, assessment_id=earlier)
     library.record_event(db, member, item.row_id, EventKind.USED, assessment_id=earlier)
-    later = _assessment(db, world.team_id, "2026 to 2027", {"user-groups": 3})
+    later = submitted_assessment(db, world.team_id, "2026 to 2027", {"user-groups": 3})
     [follow] = library.follow_up(db, member, later)
     assert follow.item.slug == "cccis-construction-statistics"
     assert follow.round_label == "2025 to 2026"
@@ -207,7 +209,7 @@ def _team(db: Database, organisation_id: int, name: str, happy: bool) -> int:
 def test_peer_contacts_show_only_opted_in_teams_in_other_organisations(world: World) -> None:
     db, member = world.db, world.actor("member")
     weak = {key: 1 for key in ("know-your-users", "seek-views", "widen-reach")}
-    ours = _assessment(db, world.team_id, "2025 to 2026", weak, default=2, target=4)
+    ours = submitted_assessment(db, world.team_id, "2025 to 2026", weak, default=2, target=4)
     with db.read() as session:
         other_org = session.scalar(
             select(Organisation.id).where(Organisation.id != world.organisation_id)
@@ -218,8 +220,8 @@ def test_peer_contacts_show_only_opted_in_teams_in_other_organisations(world: Wo
     same_org = _team(db, world.organisation_id, "Same organisation team", happy=True)
     weak_peer = _team(db, other_org, "Opted-in weak team", happy=True)
     for team_id in (opted_in, silent, same_org):
-        _assessment(db, team_id, "2025 to 2026", {}, default=5)
-    _assessment(db, weak_peer, "2025 to 2026", {}, default=2)
+        submitted_assessment(db, team_id, "2025 to 2026", {}, default=5)
+    submitted_assessment(db, weak_peer, "2025 to 2026", {}, default=2)
     accounts.create_user(
         db,
         None,
