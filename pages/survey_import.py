@@ -35,7 +35,7 @@ st.write(
 done = st.session_state.pop(RESULT_KEY, None)
 if done is not None:
     st.success(done)
-    st.page_link("pages/survey_themes.py", label="Find themes in the answers")
+    st.write("Next, open Survey themes in the menu to find themes in the answers.")
 
 existing = surveys.list_surveys(db(), actor)
 targets: list[int | None] = [None, *[s.id for s in existing]]
@@ -105,21 +105,24 @@ id_choice = st.selectbox(
     key=f"map_id_{signature}",
     help="A column with a different value for every respondent.",
 )
+id_column = None if id_choice == NO_ID else id_choice
+text_options = [c for c in columns if c != id_column]
 free_text = st.multiselect(
     "Free-text questions",
-    options=columns,
-    default=suggested.free_text,
+    options=text_options,
+    default=[c for c in suggested.free_text if c in text_options],
     key=f"map_free_{signature}",
     help="Questions people answered in their own words. These are the ones you can find themes in.",
 )
+closed_options = [c for c in text_options if c not in free_text]
 closed = st.multiselect(
     "Closed questions (for read-across, such as organisation type or profession)",
-    options=columns,
-    default=suggested.closed,
+    options=closed_options,
+    default=[c for c in suggested.closed if c in closed_options],
     key=f"map_closed_{signature}",
 )
 mapping = ColumnMapping(
-    respondent_id=None if id_choice == NO_ID else id_choice,
+    respondent_id=id_column,
     free_text=list(free_text),
     closed=list(closed),
 )

@@ -29,8 +29,10 @@ st.title("Survey themes")
 
 all_surveys = surveys.list_surveys(db(), actor)
 if not all_surveys:
-    st.write("No surveys have been imported yet. Import one first, then find themes here.")
-    st.page_link("pages/survey_import.py", label="Import a survey")
+    st.write(
+        "No surveys have been imported yet. Open Import a survey in the menu to import one, "
+        "then find themes here."
+    )
     st.stop()
 
 by_id = {s.id: s for s in all_surveys}
@@ -173,7 +175,7 @@ with tabs[1]:
     st.write("Every change is saved straight away.")
 
     st.subheader("Rename a theme")
-    with st.form(f"rename_{current.id}"):
+    with st.form(f"rename_{current.id}", clear_on_submit=True):
         rename_id = st.selectbox("Theme to rename", theme_ids, format_func=labels.__getitem__)
         new_label = st.text_input("New name")
         rename = st.form_submit_button("Rename theme")
@@ -187,7 +189,7 @@ with tabs[1]:
         )
 
     st.subheader("Merge themes")
-    with st.form(f"merge_{current.id}"):
+    with st.form(f"merge_{current.id}", clear_on_submit=True):
         merge_ids = st.multiselect(
             "Themes to merge (choose two or more)", theme_ids, format_func=labels.__getitem__
         )
@@ -203,7 +205,7 @@ with tabs[1]:
         )
 
     st.subheader("Split a theme")
-    with st.form(f"split_{current.id}"):
+    with st.form(f"split_{current.id}", clear_on_submit=True):
         split_id = st.selectbox("Theme to split", theme_ids, format_func=labels.__getitem__)
         parts = st.number_input("Split into", min_value=2, max_value=10, value=2, step=1)
         split = st.form_submit_button("Split theme")
@@ -228,7 +230,7 @@ with tabs[1]:
         for a in coded
         if (a.not_relevant if source == 0 else (a.theme_id == source and not a.not_relevant))
     ]
-    with st.form(f"move_{current.id}"):
+    with st.form(f"move_{current.id}", clear_on_submit=True):
         chosen_answers = st.multiselect("Answers", in_source, format_func=short)
         target_id = st.selectbox("Move to", theme_ids, format_func=labels.__getitem__)
         move_col, irrelevant_col = st.columns(2)
@@ -266,7 +268,7 @@ with tabs[1]:
         for a in coded
         if not a.not_relevant and (not search or search.casefold() in a.text.casefold())
     ][:300]
-    with st.form(f"seed_{current.id}"):
+    with st.form(f"seed_{current.id}", clear_on_submit=True):
         examples = st.multiselect("Example answers", matches, format_func=short)
         seed_label = st.text_input("Name for the new theme")
         seed = st.form_submit_button("Start new theme")
@@ -300,16 +302,28 @@ with tabs[2]:
             hide_index=True,
             width="stretch",
         )
-        with st.form(f"review_{current.id}"):
+        with st.form(f"review_{current.id}", clear_on_submit=True):
             reviewed = st.multiselect("Answers", [a.answer_id for a in queue], format_func=short)
-            keep = st.form_submit_button("Keep the suggested theme")
+            review_target = st.selectbox(
+                "Theme to give them", theme_ids, format_func=labels.__getitem__
+            )
+            keep_col, give_col = st.columns(2)
+            keep = keep_col.form_submit_button("Keep the suggested theme")
+            give = give_col.form_submit_button("Give them this theme")
         if keep:
             run_edit(
                 lambda: surveys.accept_review(db(), actor, set_id, reviewed, expected_version=seen),
                 f"{len(reviewed)} answers reviewed.",
                 version_name,
             )
-        st.write("To give an answer another theme, use 'Move answers' on the Refine tab.")
+        if give and review_target is not None:
+            run_edit(
+                lambda: surveys.move_answers(
+                    db(), actor, set_id, reviewed, review_target, expected_version=seen
+                ),
+                f"{len(reviewed)} answers reviewed and given '{labels[review_target]}'.",
+                version_name,
+            )
 
 with tabs[3]:
     st.header("Read across")
@@ -336,15 +350,20 @@ with tabs[3]:
                 )
         frame = pd.DataFrame(rows)
         base = alt.Chart(frame).encode(
-            x=alt.X("Group:N", title=by, sort=list(across.categories)),
-            y=alt.Y("Theme:N", title=None, sort=list(across.themes)),
+            x=alt.X(
+                "Group:N",
+                title=by,
+                sort=list(across.categories),
+                axis=alt.Axis(labelAngle=0, labelLimit=140, orient="top"),
+            ),
+            y=alt.Y("Theme:N", title=None, sort=list(across.themes), axis=alt.Axis(labelLimit=320)),
             tooltip=["Theme", "Group", "Label", "Answers"],
         )
         cells = base.mark_rect(stroke="#FFFFFF").encode(
             color=alt.Color(
                 "Percentage:Q",
                 title="Percentage of the group's answers",
-                scale=alt.Scale(range=["#F3F2F1", "#6BACE6"]),
+                scale=alt.Scale(range=["#F3F2F1", "#6BACE6"], interpolate="rgb"),
             )
         )
         words = base.mark_text(color=AF_TEXT, fontSize=13).encode(text="Label:N")

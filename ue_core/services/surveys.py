@@ -618,9 +618,12 @@ def _assign_new_answers(session: Session, set_id: int) -> tuple[int, int]:
         bars[owner] = float(np.percentile(values, REVIEW_PERCENTILE)) if values else 0.0
     rows = []
     review = 0
-    for (answer_id, _, _), index, confidence in zip(new, indices, confidences, strict=True):
+    for (answer_id, _, text), index, confidence in zip(new, indices, confidences, strict=True):
         theme_id: int | None = themes[int(index)].id if index >= 0 else None
-        waits = theme_id is not None and float(confidence) < bars.get(theme_id, 0.0)
+        # An answer with words but nothing in common with any theme waits for review too.
+        waits = (theme_id is None and is_usable(text)) or (
+            theme_id is not None and float(confidence) < bars.get(theme_id, 0.0)
+        )
         review += int(waits)
         rows.append(
             {
@@ -668,16 +671,12 @@ def list_surveys(db: Database, actor: Actor) -> list[SurveyView]:
         responses = dict(
             session.execute(
                 select(SurveyResponse.survey_id, func.count()).group_by(SurveyResponse.survey_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         answers = dict(
             session.execute(
                 select(SurveyAnswer.question_id, func.count()).group_by(SurveyAnswer.question_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         questions: dict[int, list[QuestionView]] = {}
         for q in session.scalars(

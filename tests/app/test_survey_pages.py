@@ -1,0 +1,151 @@
+"""Import a survey and Survey themes, as hub consultants and as people who may not use them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import app_as
+from tests.factories import World
+from ue_core.services import surveys
+from ue_core.survey_import import ColumnMapping
+from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
+
+REFUSED = "You do not have access to this. Ask your admin if you need it."
+ANSWERS = [
+    "Not enough time before each release to talk to users",
+    "We have no time because of production deadlines",
+    "Lack of time and staff for engagement",
+    "We do not know who our users are",
+    "No mailing list so we cannot contact users",
+    "Hard to find contact details for users",
+    "Our survey gets a very low response rate",
+    "Low response to the feedback survey",
+    "Survey response rates keep falling",
+    "Senior managers do not see engagement as a priority",
+]
+
+
+def survey_bytes() -> bytes:
+    rows = ["Respondent ID,Profession,Barriers"]
+    for index, text in enumerate(ANSWERS * 2, start=1):
+        rows.append(f'R{index},{"Statistician" if index % 3 else "Economist"},"{text}"')
+    rows.append('R99,Economist,"Write to me at someone@example.org please"')
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def fallback_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
+
+
+def test_import_page_empty_state_then_a_file_is_previewed_checked_and_saved(
+    world: World,
+) -> None:
+    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    assert not at.exception
+    assert any("No surveys have been imported yet" in m.value for m in at.markdown)
+
+    at.file_uploader[0].set_value(("barriers.csv", survey_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert [h.value for h in at.header] == [
+        "Preview",
+        "Choose what each column holds",
+        "Check before saving",
+    ]
+    assert any("No problems found: 21 responses" in m.value for m in at.markdown)
+    assert any("1 e-mail address" in m.value for m in at.markdown)
+    assert at.multiselect[0].value == ["Barriers"]
+    at.text_input[0].set_value("Barriers survey").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Saved 'Barriers survey': 21 responses")
+    listed = surveys.list_surveys(world.db, world.actor("consultant"))
+    assert [(s.title, s.response_count) for s in listed] == [("Barriers survey", 21)]
+
+
+def test_import_page_shows_a_bad_file_problem_and_saves_nothing(world: World) -> None:
+    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    at.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
+    assert not at.exception
+    assert "empty.csv cannot be imported. The file is empty" in at.error[0].value
+    assert surveys.list_surveys(world.db, world.actor("consultant")) == []
+
+
+def test_import_page_blocks_saving_when_the_mapping_has_errors(world: World) -> None:
+    data = survey_bytes().replace(b"R2,", b"R1,")
+    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    at.file_uploader[0].set_value(("dupes.csv", data, "text/csv")).run()
+    id_box = next(s for s in at.selectbox if s.label == "Respondent ID column")
+    id_box.set_value("Respondent ID").run()
+    assert "Nothing has been saved" in at.error[0].value
+    assert any("appears more than once" in m.value for m in at.markdown)
+    assert at.button[0].disabled
+
+
+@pytest.mark.parametrize("who", ["member", "lead", "champion"])
+def test_people_outside_the_hub_are_refused_both_pages(world: World, who: str) -> None:
+    for script in ("pages/survey_import.py", "pages/survey_themes.py"):
+        at = app_as(world, who, script).run()
+        assert at.error and REFUSED in at.error[0].value
+        assert not at.file_uploader
+
+
+def test_themes_page_empty_state_points_to_the_import_page(world: World) -> None:
+    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    assert not at.exception
+    assert any("No surveys have been imported yet" in m.value for m in at.markdown)
+
+
+def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: World) -> None:
+    consultant = world.actor("consultant")
+    raw = surveys.read_file(survey_bytes(), "barriers.csv")
+    surveys.import_survey(
+        world.db,
+        consultant,
+        raw,
+        ColumnMapping("Respondent ID", ["Barriers"], ["Profession"]),
+        "Barriers survey",
+    )
+    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    assert not at.exception
+    assert any("No themes yet for this question" in m.value for m in at.markdown)
+
+    at.radio[0].set_value("chosen")
+    at.number_input[0].set_value(4)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Themes found and saved."
+    assert any("Draft themes" in m.value and "word patterns" in m.value for m in at.markdown)
+    headings = [h.value for h in at.subheader if h.value[:2] in {"1.", "2.", "3.", "4."}]
+    assert len(headings) == 4
+
+    view = surveys.current_theme_set(world.db, consultant, question_id(world))
+    assert view is not None
+    first = view.themes[0]
+    rename_box = next(s for s in at.selectbox if s.label == "Theme to rename")
+    rename_box.set_value(first.id)
+    next(t for t in at.text_input if t.label == "New name").set_value("Time to engage")
+    next(b for b in at.button if b.label == "Rename theme").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Theme renamed to 'Time to engage'."
+    assert any(h.value.startswith("1. Time to engage") for h in at.subheader)
+
+    merge = next(m for m in at.multiselect if m.label.startswith("Themes to merge"))
+    merge.set_value([view.themes[1].id, view.themes[2].id])
+    next(b for b in at.button if b.label == "Merge themes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "2 themes merged."
+    after = surveys.current_theme_set(world.db, consultant, question_id(world))
+    assert after is not None and len(after.themes) == 3
+    assert after.theme(first.id).label == "Time to engage"
+
+    # The edits survive a fresh session.
+    again = app_as(world, "consultant", "pages/survey_themes.py").run()
+    assert any(h.value.startswith("1. Time to engage") for h in again.subheader)
+    assert any("Themes by profession" in m.value for m in again.markdown)
+    assert any("[c] means fewer than 5 answers" in m.value for m in again.markdown)
+
+
+def question_id(world: World) -> int:
+    survey = surveys.list_surveys(world.db, world.actor("consultant"))[0]
+    return survey.free_text_questions[0].id
