@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -471,3 +473,68 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
     assert event.actor_user_id == lead.user_id
     assert event.entity_id == assessment_id
     assert event.after == {"status": "submitted"}
+
+
+@pytest.mark.parametrize("first_save", [True, False], ids=["update", "insert"])
+def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
+    world: World, monkeypatch: pytest.MonkeyPatch, first_save: bool
+) -> None:
+    """Both sessions pass the version check before either writes: the database decides.
+
+    Changing a saved rating, the second UPDATE finds the version moved on; rating for the first
+    time, the second INSERT breaks the unique constraint. Either way it is a ConflictError.
+    """
+    member = world.actor("member")
+    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
+    expected: int | None = None
+    if first_save:
+        expected = assessments.save_rating(
+            world.db,
+            member,
+            assessment_id,
+            practice_id,
+            Answer(level=2),
+            expected_version=None,
+            today=THIS_YEAR,
+        ).version
+    both_checked = threading.Barrier(2, timeout=20)
+    real_practice_in = assessments._practice_in
+
+    def practice_in_then_wait(session: Any, assessment: Any, practice: int) -> Any:
+        # Both sessions have opened their transaction; neither has read the rating yet.
+        found = real_practice_in(session, assessment, practice)
+        both_checked.wait()
+        return found
+
+    monkeypatch.setattr(assessments, "_practice_in", practice_in_then_wait)
+    outcomes: dict[int, object] = {}
+
+    def save(level: int) -> None:
+        try:
+            outcomes[level] = assessments.save_rating(
+                world.db,
+                member,
+                assessment_id,
+                practice_id,
+                Answer(level=level),
+                expected_version=expected,
+                today=THIS_YEAR,
+            )
+        except ConflictError as conflict:
+            outcomes[level] = conflict
+
+    threads = [threading.Thread(target=save, args=(level,)) for level in (4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.setattr(assessments, "_practice_in", real_practice_in)
+
+    conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
+    wins = [o for o in outcomes.values() if isinstance(o, assessments.SavedAnswer)]
+    assert len(conflicts) == 1 and len(wins) == 1
+    winner = wins[0].answer.level
+    assert conflicts[0].current["level"] == winner  # the loser is shown the winner's value
+    saved = assessments.load_state(world.db, member, assessment_id).mine[practice_id]
+    assert saved.answer.level == winner
