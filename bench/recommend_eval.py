@@ -45,6 +45,7 @@ from ue_core.recommend import (
     rank_for_gaps,
     rank_for_text,
 )
+from ue_core.themes.embedding import TFIDF_LSA
 
 CASES_PATH = Path(__file__).resolve().parent / "judged_cases.yaml"
 TOP = 10
@@ -174,19 +175,22 @@ def baseline_text(
 
 def evaluate(
     cases: Sequence[Case],
-    index: ResourceIndex,
+    gap_index: ResourceIndex,
+    text_index: ResourceIndex,
     practices: Mapping[str, PracticeInfo],
     practice_titles: Mapping[str, str],
 ) -> dict[str, Any]:
+    """Score the recommender (gap profiles on ``gap_index``, requests on ``text_index``)."""
     rankings: dict[str, dict[str, list[str]]] = {"recommender": {}, "tag_overlap_baseline": {}}
-    resources = index.resources
+    resources = gap_index.resources
     for case in cases:
         if case.gaps is not None:
-            ours = [r.resource_id for r in rank_for_gaps(case.gaps, index, practices, TOP)]
+            ours = [r.resource_id for r in rank_for_gaps(case.gaps, gap_index, practices, TOP)]
             base = baseline_gaps(case.gaps, resources)
         else:
             assert case.text is not None
-            ours = [r.resource_id for r in rank_for_text(case.text, index, practices, TOP)]
+            found = rank_for_text(case.text, text_index, practices, TOP)
+            ours = [r.resource_id for r in found]
             base = baseline_text(case.text, resources, practice_titles)
         rankings["recommender"][case.id] = ours
         rankings["tag_overlap_baseline"][case.id] = base
@@ -242,7 +246,8 @@ def synthetic_catalogue(resources: Sequence[Resource], size: int, seed: int = 7)
 
 
 def timings(
-    index: ResourceIndex,
+    gap_index: ResourceIndex,
+    text_index: ResourceIndex,
     practices: Mapping[str, PracticeInfo],
     cases: Sequence[Case],
     calls: int = TIMING_CALLS,
@@ -254,20 +259,20 @@ def timings(
         for _ in range(calls)
     ]
     texts = [c.text for c in cases if c.text is not None]
-    rank_for_gaps(profiles[0], index, practices)  # warm the practice embeddings
-    rank_for_text(texts[0], index, practices)
+    rank_for_gaps(profiles[0], gap_index, practices)  # warm the practice embeddings
+    rank_for_text(texts[0], text_index, practices)
     gap_ms = []
     for profile in profiles:
         start = time.perf_counter()
-        rank_for_gaps(profile, index, practices)
+        rank_for_gaps(profile, gap_index, practices)
         gap_ms.append((time.perf_counter() - start) * 1000)
     text_ms = []
     for i in range(calls):
         start = time.perf_counter()
-        rank_for_text(f"{texts[i % len(texts)]} ({i})", index, practices)
+        rank_for_text(f"{texts[i % len(texts)]} ({i})", text_index, practices)
         text_ms.append((time.perf_counter() - start) * 1000)
     return {
-        "catalogue_size": len(index),
+        "catalogue_size": len(gap_index),
         "calls": calls,
         "recommend_for_assessment_ms": {
             "median": round(median(gap_ms), 2),
@@ -295,22 +300,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     titles = {key: info.title for key, info in practices.items()}
     cases = load_cases()
 
+    # As ue_core.services.library does: gap profiles in the catalogue's TF-IDF space, free text
+    # with the best installed backend (or the one forced with --backend for both).
+    gap_backend = args.backend or TFIDF_LSA
     start = time.perf_counter()
-    index = build_index(catalogue.resources(), titles, backend=args.backend)
+    gap_index = build_index(catalogue.resources(), titles, backend=gap_backend)
+    text_index = build_index(catalogue.resources(), titles, backend=args.backend)
     real_build = time.perf_counter() - start
-    quality = evaluate(cases, index, practices, titles)
+    quality = evaluate(cases, gap_index, text_index, practices, titles)
 
     synthetic = synthetic_catalogue(catalogue.resources(), args.size)
     start = time.perf_counter()
-    big = build_index(synthetic, titles, backend=args.backend)
+    big_gaps = build_index(synthetic, titles, backend=gap_backend)
+    big_text = build_index(synthetic, titles, backend=args.backend)
     big_build = time.perf_counter() - start
-    speed = timings(big, practices, cases)
+    speed = timings(big_gaps, big_text, practices, cases)
     speed["index_build_seconds"] = round(big_build, 2)
 
     data = {
-        "backend": index.backend,
+        "backend": {"gap_profiles": gap_index.backend, "support_requests": text_index.backend},
         "judged_cases": len(cases),
-        "catalogue_size": len(index),
+        "catalogue_size": len(gap_index),
         "index_build_seconds": round(real_build, 2),
         "quality": quality,
         "latency": speed,
@@ -319,7 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("recommender", quality["recommender"]["all"]),
         ("tag overlap baseline", quality["tag_overlap_baseline"]["all"]),
     ]
-    print(f"Backend: {index.backend}; {len(cases)} judged cases; {len(index)} resources")
+    print(
+        f"Backends: {gap_index.backend} (gap profiles), {text_index.backend} (requests); "
+        f"{len(cases)} judged cases; {len(gap_index)} resources"
+    )
     print(f"{'system':<22}{'P@5':>8}{'nDCG@10':>10}{'coverage':>10}")
     for name, row in rows:
         print(

@@ -167,7 +167,8 @@ with st.form("library_need"):
     asked = st.form_submit_button("Suggest resources")
 if asked:
     try:
-        suggestions = library.recommend_for_text(db(), actor, need, k=5)
+        with st.spinner("Finding resources. The first search after a restart takes longer."):
+            suggestions = library.recommend_for_text(db(), actor, need, k=5)
         st.session_state["library_need_results"] = [s.resource_id for s in suggestions]
         st.session_state["library_need_reasons"] = {s.resource_id: s.reason for s in suggestions}
     except (InputError, AccessDenied) as error:

@@ -9,7 +9,8 @@ Recommendations: the issue's entry points ``recommend_for_assessment(assessment_
 ``recommend_for_text(text, k=8)`` need data, so they live here as functions taking the database
 and the acting person first, like every service: ``recommend_for_assessment(db, actor,
 assessment_id, k=8)`` and ``recommend_for_text(db, actor, text, k=8)``. The ranking itself is
-pure and lives in ``ue_core.recommend``.
+pure and lives in ``ue_core.recommend``. Assessments are ranked in the catalogue's TF-IDF space
+(quick to build, as good on gap profiles); free text with the best installed embedding backend.
 
 Who may do what:
 
@@ -78,6 +79,7 @@ from ue_core.recommend import (
 )
 from ue_core.scoring import level_name
 from ue_core.services import results as results_service
+from ue_core.themes.embedding import TFIDF_LSA
 
 __all__ = [
     "KIND_LABELS",
@@ -394,7 +396,18 @@ def _items(db: Database) -> list[LibraryItem]:
         return _active_items(session)
 
 
-def _index(items: Sequence[LibraryItem]) -> ResourceIndex:
+def _gap_index(items: Sequence[LibraryItem]) -> ResourceIndex:
+    """The index for assessments: the catalogue's own TF-IDF space.
+
+    It builds in a fraction of a second, so the first results page after a restart is not held
+    up loading a model, and it ranks the judged gap profiles as well as MiniLM does (see
+    bench/recommend_eval.py); gap ranking leans on tags, with meaning only as a tie-breaker.
+    """
+    return build_index([item.resource for item in items], _practice_titles(), backend=TFIDF_LSA)
+
+
+def _text_index(items: Sequence[LibraryItem]) -> ResourceIndex:
+    """The index for free text: the best installed backend (MiniLM when present)."""
     return build_index([item.resource for item in items], _practice_titles())
 
 
@@ -546,7 +559,7 @@ def recommend_for_assessment(
     """
     _, gaps = _gap_profile(db, actor, assessment_id)
     items = _items(db)
-    return rank_for_gaps(gaps, _index(items), _practice_infos(_framework()), k)
+    return rank_for_gaps(gaps, _gap_index(items), _practice_infos(_framework()), k)
 
 
 def recommend_for_text(
@@ -557,7 +570,7 @@ def recommend_for_text(
     if len(text) > 5_000:
         raise InputError("Keep the text to 5,000 characters or fewer.")
     items = _items(db)
-    return rank_for_text(text, _index(items), _practice_infos(_framework()), k)
+    return rank_for_text(text, _text_index(items), _practice_infos(_framework()), k)
 
 
 def _team_events(
@@ -592,7 +605,9 @@ def recommendation_panel(
     with db.read() as session:
         choices = _latest_choice(_team_events(session, assessment.team_id, assessment_id))
     dismissed = {row for row, choice in choices.items() if choice == EventKind.DISMISSED}
-    ranked = rank_for_gaps(gaps, _index(items), _practice_infos(_framework()), k + len(dismissed))
+    ranked = rank_for_gaps(
+        gaps, _gap_index(items), _practice_infos(_framework()), k + len(dismissed)
+    )
     shown = [
         ShownRecommendation(
             item=by_slug[rec.resource_id],
