@@ -475,26 +475,28 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
     assert event.after == {"status": "submitted"}
 
 
+@pytest.mark.parametrize("agreed", [False, True], ids=["own-rating", "agreed-answer"])
 @pytest.mark.parametrize("first_save", [True, False], ids=["update", "insert"])
 def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
-    world: World, monkeypatch: pytest.MonkeyPatch, first_save: bool
+    world: World, monkeypatch: pytest.MonkeyPatch, first_save: bool, agreed: bool
 ) -> None:
     """Both sessions pass the version check before either writes: the database decides.
 
     Changing a saved rating, the second UPDATE finds the version moved on; rating for the first
     time, the second INSERT breaks the unique constraint. Either way it is a ConflictError.
     """
-    member = world.actor("member")
+    member = world.actor("lead" if agreed else "member")
+    save_fn = assessments.save_agreed if agreed else assessments.save_rating
     assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
     expected: int | None = None
     if first_save:
-        expected = assessments.save_rating(
+        expected = save_fn(
             world.db,
             member,
             assessment_id,
             practice_id,
-            Answer(level=2),
+            Answer(level=2, reason="First view"),
             expected_version=None,
             today=THIS_YEAR,
         ).version
@@ -512,12 +514,12 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
 
     def save(level: int) -> None:
         try:
-            outcomes[level] = assessments.save_rating(
+            outcomes[level] = save_fn(
                 world.db,
                 member,
                 assessment_id,
                 practice_id,
-                Answer(level=level),
+                Answer(level=level, reason="Agreed"),
                 expected_version=expected,
                 today=THIS_YEAR,
             )
@@ -536,5 +538,6 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
     assert len(conflicts) == 1 and len(wins) == 1
     winner = wins[0].answer.level
     assert conflicts[0].current["level"] == winner  # the loser is shown the winner's value
-    saved = assessments.load_state(world.db, member, assessment_id).mine[practice_id]
+    state = assessments.load_state(world.db, member, assessment_id)
+    saved = (state.agreed if agreed else state.mine)[practice_id]
     assert saved.answer.level == winner
