@@ -225,13 +225,15 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
             args=(item.id,),
         )
         if st.session_state.get(keys["level"]) == NOT_APPLICABLE:
-            st.text_input(
+            reason = st.text_input(
                 "Why does this practice not apply to your statistics?",
                 key=keys["reason"],
                 max_chars=assessments.MAX_NOTE,
                 on_change=_save,
                 args=(item.id,),
             )
+            if not reason.strip():
+                st.caption("Say why it does not apply to finish rating this practice.")
         st.text_area(
             "Evidence",
             key=keys["evidence"],
