@@ -200,6 +200,19 @@ def test_drafts_do_not_count_towards_scores(world: World) -> None:
     assert not dash.has_scores
 
 
+def test_a_submitted_assessment_with_every_practice_not_applicable_has_no_score(
+    world: World,
+) -> None:
+    add_assessment(world.db, world.team_id, PAST, lambda _p, _k: None)
+    dash = oversight.organisation_dashboard(
+        world.db, world.actor("champion"), world.organisation_id, TODAY
+    )
+    (team,) = dash.teams
+    assert team.last_submitted_round == PAST
+    assert team.overall_score is None
+    assert not dash.has_scores
+
+
 def test_organisation_against_rest_of_system_with_suppression(world: World) -> None:
     db = world.db
     own = [world.team_id, *add_teams(db, world.organisation_id, [f"Own {i}" for i in range(4)])]

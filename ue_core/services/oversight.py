@@ -134,7 +134,7 @@ class OrganisationDashboard:
 
     @property
     def has_scores(self) -> bool:
-        return any(team.last_submitted_round is not None for team in self.teams)
+        return any(team.overall_score is not None for team in self.teams)
 
 
 @dataclass(frozen=True)
@@ -347,15 +347,28 @@ def organisation_dashboard(
         submitted = [s for s in _submitted_scores(session) if s.round_id in round_order]
         latest = _latest_by_team(submitted, round_order)
         principles = _principles(session)
+        # The last round each of the organisation's teams submitted, even with no levels in it.
+        last_round: dict[int, int] = {}
+        for team_id, round_id in session.execute(
+            select(Assessment.team_id, Assessment.round_id)
+            .join(Team, Team.id == Assessment.team_id)
+            .where(
+                Team.organisation_id == organisation_id,
+                Assessment.status == AssessmentStatus.SUBMITTED.value,
+            )
+        ):
+            held = last_round.get(team_id)
+            if round_id in round_order and (
+                held is None or round_order[round_id] > round_order[held]
+            ):
+                last_round[team_id] = round_id
 
         teams = tuple(
             TeamRow(
                 team_id=team_id,
                 name=name,
                 coverage=_coverage(statuses.get(team_id)),
-                last_submitted_round=(
-                    labels[latest[team_id].round_id] if team_id in latest else None
-                ),
+                last_submitted_round=labels[last_round[team_id]] if team_id in last_round else None,
                 overall_score=_as_float(latest[team_id].overall) if team_id in latest else None,
             )
             for team_id, name in own_teams
