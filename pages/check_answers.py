@@ -65,12 +65,12 @@ def _submit(expected_version: int) -> None:
 
 
 outcome = st.session_state.pop(OUTCOME_KEY, None)
-if outcome and outcome[0] == "problems" and problems:
+blocked = bool(outcome and outcome[0] == "problems" and problems)
+if blocked:
+    assert outcome is not None
     with st.container(border=True, key="error-summary"):
-        st.error(
-            f"There is a problem: {outcome[1]} Each practice below needs fixing on the "
-            "agree ratings page."
-        )
+        st.header("There is a problem", anchor="there-is-a-problem")
+        st.error(f"{outcome[1]} Each practice below needs fixing on the agree ratings page.")
         for problem in problems:
             practice = state.practice(problem.practice_id)
             if is_lead:
@@ -150,6 +150,12 @@ st.write(
     f"{summary.round_label}. The assessment is then read-only and the individual ratings are "
     "kept with it."
 )
+if blocked:
+    st.error(
+        f"You cannot submit yet: {len(problems)} "
+        f"{'practice needs' if len(problems) == 1 else 'practices need'} an agreed answer. "
+        "[See the list of problems at the top of the page](#there-is-a-problem)."
+    )
 st.button(
     "Submit the assessment",
     type="primary",

@@ -250,9 +250,11 @@ def test_unanswered_practices_block_submission_with_an_error_summary(world: Worl
     at = open_page(world, "lead", "pages/check_answers.py")
     assert "2 practices still need an agreed answer" in texts(at)
     at.button(key="submit_assessment").click().run()
+    assert at.header[0].value == "There is a problem"
     assert at.error[0].value.startswith(
-        "There is a problem: 2 practices still need an agreed answer before you can submit."
+        "2 practices still need an agreed answer before you can submit."
     )
+    assert at.error[-1].value.startswith("You cannot submit yet: 2 practices need")
     links = page_links(at)
     practices = assessments.load_state(world.db, world.actor("lead"), assessment_id).practices
     assert links[:2] == [f"Agree a level for '{item.title}'" for item in practices[27:]]
