@@ -10,18 +10,31 @@ from tests.factories import World
 from ue_core.db.models import Role
 from ue_core.demo.personas import PERSONAS
 from ue_core.services import accounts
+from ui.navigation import SCREENS
 
+TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
-    "member": {"Ask the hub for help"},
-    "lead": {"Ask the hub for help"},
-    "champion": set(),
-    "consultant": {"Support requests"},
-    "admin": {"Admin"},
+    "member": TEAM_PAGES | {"Ask the hub for help", "Library"},
+    "lead": TEAM_PAGES | {"Agree ratings", "Ask the hub for help", "Library"},
+    "champion": {"Your organisation", "Library"},
+    "consultant": {
+        "Support requests",
+        "System overview",
+        "Import a survey",
+        "Survey themes",
+        "Library",
+    },
+    "admin": {"System overview", "Library", "Admin"},
 }
 
 
-def page_links(at: AppTest) -> set[str]:
+def all_links(at: AppTest) -> set[str]:
     return {el.proto.label for el in at.main if type(el).__name__ == "PageLink"}
+
+
+def page_links(at: AppTest) -> set[str]:
+    """The 'What you can do here' links: one per screen the person may use."""
+    return all_links(at) & {screen.title for screen in SCREENS}
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED_LINKS))
@@ -30,6 +43,13 @@ def test_each_role_sees_its_own_pages(world: World, who: str) -> None:
     assert not at.exception
     assert at.title[0].value == f"Welcome, {world.actor(who).display_name}"
     assert page_links(at) == EXPECTED_LINKS[who]
+
+
+def test_home_says_what_needs_attention(world: World) -> None:
+    at = app_as(world, "member").run()
+    assert "Start Test team's 2026 to 2027 self-assessment" in all_links(at)
+    at = app_as(world, "champion").run()
+    assert "Nothing needs your attention right now." in [m.value for m in at.markdown]
 
 
 def test_team_member_cannot_switch_to_a_consultant_page(world: World) -> None:
