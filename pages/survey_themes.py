@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -24,6 +23,8 @@ actor = require_page(Permission.ANALYSE_SURVEYS)
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DONE_KEY = "survey_themes_done"
+#: Most answers offered in one list, so a big survey stays quick to draw.
+MAX_CHOICES = 500
 
 st.title("Survey themes")
 
@@ -230,6 +231,12 @@ with tabs[1]:
         for a in coded
         if (a.not_relevant if source == 0 else (a.theme_id == source and not a.not_relevant))
     ]
+    if len(in_source) > MAX_CHOICES:
+        st.write(
+            f"Showing the first {MAX_CHOICES} of {len(in_source):,} answers. Type in the answers "
+            "box to search them."
+        )
+        in_source = in_source[:MAX_CHOICES]
     with st.form(f"move_{current.id}", clear_on_submit=True):
         chosen_answers = st.multiselect("Answers", in_source, format_func=short)
         target_id = st.selectbox("Move to", theme_ids, format_func=labels.__getitem__)
@@ -267,7 +274,7 @@ with tabs[1]:
         a.answer_id
         for a in coded
         if not a.not_relevant and (not search or search.casefold() in a.text.casefold())
-    ][:300]
+    ][:MAX_CHOICES]
     with st.form(f"seed_{current.id}", clear_on_submit=True):
         examples = st.multiselect("Example answers", matches, format_func=short)
         seed_label = st.text_input("Name for the new theme")
@@ -383,6 +390,11 @@ with tabs[3]:
 with tabs[4]:
     st.header("You said, we did")
     st.write("Record what the hub did about each theme, and publish the log.")
+    if current.status != surveys.APPROVED:
+        st.write(
+            "These themes are a draft: if you find themes again, actions recorded against them "
+            "are removed. Approve the themes first to keep the log."
+        )
     log = [
         a for a in surveys.action_log(db(), actor, survey.id) if a.question == question.column_name
     ]
@@ -409,14 +421,19 @@ with tabs[4]:
         action_status = st.selectbox(
             "Status", list(surveys.ACTION_STATUSES), format_func=surveys.ACTION_STATUSES.__getitem__
         )
-        published: date | None = st.date_input(
-            "Date published (leave empty if not yet)", value=None
+        published_text = st.text_input(
+            "Date published, for example 27 3 2026 (leave empty if not published yet)"
         )
         add = st.form_submit_button("Add action")
     if add and action_theme is not None:
         try:
             surveys.add_action(
-                db(), actor, action_theme, action_text, action_status or "planned", published
+                db(),
+                actor,
+                action_theme,
+                action_text,
+                action_status or "planned",
+                surveys.parse_published(published_text),
             )
         except (InputError, AccessDenied, NotFound) as problem:
             st.error(str(problem))
@@ -437,7 +454,9 @@ with tabs[4]:
                 list(surveys.ACTION_STATUSES),
                 format_func=surveys.ACTION_STATUSES.__getitem__,
             )
-            new_date: date | None = st.date_input("Date published", value=None)
+            new_date_text = st.text_input(
+                "Date published, for example 27 3 2026 (leave empty to keep it as it is)"
+            )
             save_col, delete_col = st.columns(2)
             change = save_col.form_submit_button("Save status")
             remove = delete_col.form_submit_button("Delete action")
@@ -453,7 +472,7 @@ with tabs[4]:
                         chosen.id,
                         chosen.action,
                         new_status or chosen.status,
-                        new_date or chosen.published_on,
+                        surveys.parse_published(new_date_text) or chosen.published_on,
                     )
             except (InputError, AccessDenied, NotFound) as problem:
                 st.error(str(problem))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import date
 
 import numpy as np
 import pytest
@@ -429,3 +430,14 @@ def test_suggested_number_comes_from_stored_embeddings(world: World) -> None:
     assert rows == 40
     assert np.isfinite(n)
     assert preview(surveys.read_file(survey_csv(), "s.csv")).suggested_mapping.respondent_id
+
+
+def test_published_dates_are_read_as_day_month_year() -> None:
+    assert surveys.parse_published("27 3 2026") == date(2026, 3, 27)
+    assert surveys.parse_published("27/03/2026") == date(2026, 3, 27)
+    assert surveys.parse_published("2026-03-27") == date(2026, 3, 27)
+    assert surveys.parse_published("  ") is None
+    with pytest.raises(InputError, match="real date"):
+        surveys.parse_published("31 2 2026")
+    with pytest.raises(InputError, match="like 27 3 2026"):
+        surveys.parse_published("next Tuesday")

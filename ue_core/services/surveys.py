@@ -1870,3 +1870,29 @@ def available_backend() -> tuple[str, str]:
         if reasons:
             text += " The sentence model is not available here: " + reasons[0] + "."
     return name, text
+
+
+_DATE_PARTS = re.compile(r"^\s*(\d{1,2})[\s/.-]+(\d{1,2})[\s/.-]+(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_published(text: str) -> date | None:
+    """Read a date typed as day, month and year ("27 3 2026", "27/03/2026") or "2026-03-27".
+
+    Empty text means not published yet (``None``); anything else that is not a real date raises
+    InputError with an example of what to type.
+    """
+    if not text.strip():
+        return None
+    match = _DATE_PARTS.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        iso = _ISO_DATE.match(text)
+        if iso is None:
+            raise InputError("Enter the date published as day, month and year, like 27 3 2026.")
+        year, month, day = (int(part) for part in iso.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise InputError("The date published must be a real date, like 27 3 2026.") from error
