@@ -29,6 +29,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_assessment_downloads
 from ui.navigation import SCREENS_BY_KEY, screens_for
+from ui.recommendations import render_recommendations
 from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
@@ -561,3 +562,8 @@ else:
 # --- Downloads -----------------------------------------------------------------------------
 
 render_assessment_downloads(actor, assessment_id)  # under the header "Download your results"
+
+# --- Recommendations -----------------------------------------------------------------------
+
+st.header("Recommended for your team")
+render_recommendations(actor, assessment_id)
