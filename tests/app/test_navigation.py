@@ -49,6 +49,8 @@ def test_home_says_what_needs_attention(world: World) -> None:
     at = app_as(world, "member").run()
     assert "Start Test team's 2026 to 2027 self-assessment" in all_links(at)
     at = app_as(world, "champion").run()
+    assert "0 of 1 teams in Office for Test Statistics have submitted" in all_links(at)
+    at = app_as(world, "admin").run()
     assert "Nothing needs your attention right now." in [m.value for m in at.markdown]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ue_core.authz import Actor, Permission
 from ue_core.db.engine import Database
@@ -13,9 +14,11 @@ from ue_core.db.models import (
     AgreedRating,
     Assessment,
     AssessmentStatus,
+    Organisation,
     Practice,
     Rating,
     Role,
+    Round,
     SupportRequest,
     Team,
 )
@@ -106,6 +109,9 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
                         "agree",
                     )
                 )
+        if round_ is not None:
+            for organisation_id in actor.champion_organisation_ids():
+                items.extend(_champion_items(session, organisation_id, round_))
         if actor.can(Permission.TRIAGE_REQUESTS):
             waiting = (
                 session.scalar(
@@ -124,3 +130,34 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
                     )
                 )
     return items
+
+
+def _champion_items(session: Session, organisation_id: int, round_: Round) -> list[AttentionItem]:
+    """How far the champion's organisation has got with this round."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        return []
+    teams = (
+        session.scalar(select(func.count(Team.id)).where(Team.organisation_id == organisation_id))
+        or 0
+    )
+    statuses = dict(
+        session.execute(
+            select(Assessment.status, func.count(Assessment.id))
+            .join(Team, Assessment.team_id == Team.id)
+            .where(Team.organisation_id == organisation_id, Assessment.round_id == round_.id)
+            .group_by(Assessment.status)
+        ).all()
+    )
+    submitted = statuses.get(AssessmentStatus.SUBMITTED.value, 0)
+    drafts = statuses.get(AssessmentStatus.DRAFT.value, 0)
+    not_started = teams - submitted - drafts
+    if teams == 0 or submitted == teams:
+        return []
+    return [
+        AttentionItem(
+            f"{submitted} of {teams} teams in {organisation.name} have submitted",
+            f"For {round_.label}: {drafts} in draft and {not_started} not started yet.",
+            "organisation",
+        )
+    ]
