@@ -59,3 +59,32 @@ def test_member_searches_the_library_and_opens_an_entry(page: Page, app_url: str
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "library-detail-sam-patel.png"), full_page=True)
     assert_no_axe_violations(page, "a Library entry")
+
+
+def test_member_sees_recommendations_with_reasons_and_marks_one_used(
+    page: Page, app_url: str
+) -> None:
+    sign_in_as(page, app_url, MEMBER)
+    go_to(page, "Results")
+    main = page.get_by_test_id("stMain")
+    section = main.get_by_role("heading", name="Recommended for your team", level=2)
+    expect(section).to_be_visible()
+    reasons = main.get_by_text(", your target is ", exact=False)
+    expect(reasons.first).to_be_visible()
+    assert reasons.count() >= 4
+    click(page, "We will use this")
+    expect(main.get_by_text("Your team said it will use this.")).to_be_visible()
+    expect(main.get_by_role("heading", name="Talk to other teams", level=3)).to_be_visible()
+    section.scroll_into_view_if_needed()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "results-recommendations-sam-patel.png"))
+    assert_no_axe_violations(page, "the Results page with recommendations")
+
+    go_to(page, "Library")
+    search = main.get_by_role("textbox", name="Search the library")
+    search.fill("user forum")
+    search.press("Enter")
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page)
+    expect(main.get_by_text("entries match.", exact=False)).to_be_visible()
+    assert_no_axe_violations(page, "the Library page after a search")
