@@ -25,6 +25,7 @@ from ue_core.db.models import (
     Target,
     Team,
 )
+from ue_core.db.models import Resource as ResourceRow
 from ue_core.errors import InputError
 from ue_core.services import accounts, library
 from ue_core.services.frameworks import current_version_id, sync_framework
@@ -107,6 +108,12 @@ def test_catalogue_is_copied_once_and_searchable(world: World) -> None:
     everything = load_catalogue().resources()
     assert len(library.search(db, member)) == len(everything)
     assert library.sync_catalogue(db) == 0
+    with db.transaction() as session:
+        session.add(ResourceRow(slug="withdrawn-entry", kind="training", title="Gone", content={}))
+    assert library.sync_catalogue(db) == 1
+    with db.read() as session:
+        withdrawn = session.scalar(select(ResourceRow).where(ResourceRow.slug == "withdrawn-entry"))
+        assert withdrawn is not None and not withdrawn.is_active
     [orr] = library.search(db, member, "twitter rail")
     assert orr.slug == "orr-twitter-qa"
     assert orr.details["organisation"] == "Office of Rail and Road"

@@ -326,8 +326,9 @@ _SYNC_LOCK = threading.Lock()
 def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
     """Copy the catalogue files into the ``resource`` table; returns the rows added or changed.
 
-    Rows are matched by slug (the catalogue id). ``actor`` is None for the system (first use,
-    the command line); a person must be an admin.
+    Rows are matched by slug (the catalogue id); a row whose entry has left the files is marked
+    inactive, so it leaves the library and recommendations but keeps its recorded events.
+    ``actor`` is None for the system (first use, the command line); a person must be an admin.
     """
     if actor is not None:
         require(actor, Permission.ADMINISTER)
@@ -350,10 +351,17 @@ def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
                         )
                     )
                     changed += 1
-                elif row.content != content or row.title != resource.title:
+                elif row.content != content or row.title != resource.title or not row.is_active:
                     row.kind = resource.kind
                     row.title = resource.title
                     row.content = content
+                    row.is_active = True
+                    changed += 1
+            # An entry taken out of the files is withdrawn, not deleted: its events stay.
+            in_files = {resource.id for resource in catalogue.resources()}
+            for slug, row in existing.items():
+                if slug not in in_files and row.is_active:
+                    row.is_active = False
                     changed += 1
             if changed:
                 audit.record(
