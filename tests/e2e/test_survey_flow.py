@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import (
     SCREENSHOT_DIR,
@@ -39,6 +39,30 @@ def choose(page: Page, label: str, option: str) -> None:
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
+
+
+def open_list(page: Page, box: Locator) -> None:
+    """Open a multiselect's list of options (clicking its box only focuses it)."""
+    if not page.get_by_role("option").first.is_visible():
+        box.get_by_role("combobox").click()
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("option").first).to_be_visible()
+
+
+def choose_many(page: Page, box: Locator, count: int) -> list[str]:
+    """Choose the first ``count`` options of a multiselect (after "Select all")."""
+    open_list(page, box)
+    names = [
+        name.strip()
+        for name in page.get_by_role("option").all_inner_texts()
+        if name.strip() != "Select all"
+    ][:count]
+    for name in names:
+        open_list(page, box)
+        page.get_by_role("option", name=name, exact=True).click()
+        page.wait_for_timeout(300)
+    page.keyboard.press("Escape")
+    return names
 
 
 def open_tab(page: Page, name: str) -> None:
@@ -106,12 +130,8 @@ def test_consultant_imports_themes_refines_reads_across_and_downloads(
 
     open_tab(page, "Refine")
     merge = main.get_by_test_id("stForm").filter(has_text="Themes to merge")
-    merge.get_by_test_id("stMultiSelect").click()
-    options = page.get_by_role("option")
-    options.nth(1).click()
-    merge.get_by_test_id("stMultiSelect").click()
-    page.get_by_role("option").nth(1).click()
-    page.keyboard.press("Escape")
+    merged = choose_many(page, merge.get_by_test_id("stMultiSelect"), 2)
+    assert len(merged) == 2
     merge.get_by_label("Name for the merged theme (optional)").fill("Reaching the right users")
     merge.get_by_role("button", name="Merge themes").click()
     wait_for_app(page)
@@ -140,3 +160,20 @@ def test_consultant_imports_themes_refines_reads_across_and_downloads(
     download.save_as(saved)
     assert saved.read_bytes()[:2] == b"PK"
     assert_no_axe_violations(page, "the download tab")
+
+    open_tab(page, "Review")
+    expect(main).to_contain_text("No answers are waiting for review.")
+    assert_no_axe_violations(page, "the review tab")
+
+    open_tab(page, "You said, we did")
+    action = main.get_by_test_id("stForm").filter(has_text="What the hub did or will do")
+    action.get_by_label("What the hub did or will do").fill(
+        "Published a short guide to planning engagement around release dates"
+    )
+    action.get_by_label("Date published, for example 27 3 2026", exact=False).fill("27 3 2026")
+    action.get_by_role("button", name="Add action").click()
+    wait_for_app(page)
+    expect(main).to_contain_text("Action added.")
+    open_tab(page, "You said, we did")
+    screenshot(page, "survey-you-said-we-did.png")
+    assert_no_axe_violations(page, "the you said, we did tab")
