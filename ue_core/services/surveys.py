@@ -74,8 +74,8 @@ MAX_COLUMN_NAME: Final = 300
 MAX_LABEL: Final = 120
 MAX_THEMES: Final = 30
 MAX_ACTION: Final = 2_000
-#: Answers embedded per step, so a progress bar can move.
-EMBED_CHUNK: Final = 256
+#: Distinct answers embedded per step, so a progress bar can move.
+EMBED_CHUNK: Final = 2_048
 #: Most answers shown as typical of a theme.
 REPRESENTATIVES: Final = 5
 #: A later answer waits for review when it is less typical of its theme than this share of the
@@ -748,19 +748,27 @@ def ensure_embeddings(
             for (answer_id, _), vector in zip(missing, vectors, strict=True)
         ]
     else:
-        updates = []
-        for start in range(0, len(missing), EMBED_CHUNK):
-            chunk = missing[start : start + EMBED_CHUNK]
+        # Embed each distinct answer once, shortest first (batches of similar length need
+        # little padding), in large steps so a progress bar can move.
+        unique = sorted({text for _, text in missing}, key=lambda t: (len(t), t))
+        vectors_by_text: dict[str, FloatMatrix] = {}
+        for start in range(0, len(unique), EMBED_CHUNK):
+            chunk = unique[start : start + EMBED_CHUNK]
             if progress:
                 progress(
-                    start / len(missing),
-                    f"Reading answers: {start:,} of {len(missing):,} done",
+                    0.85 * start / len(unique),
+                    f"Reading answers: {start:,} of {len(unique):,} done",
                 )
-            vectors, _ = embed_texts([text for _, text in chunk], backend=name)
-            updates.extend(
-                {"id": answer_id, "embedding": _bytes(vector), "embedding_backend": name}
-                for (answer_id, _), vector in zip(chunk, vectors, strict=True)
-            )
+            vectors, _ = embed_texts(chunk, backend=name)
+            vectors_by_text.update(zip(chunk, vectors, strict=True))
+        updates = [
+            {
+                "id": answer_id,
+                "embedding": _bytes(vectors_by_text[text]),
+                "embedding_backend": name,
+            }
+            for answer_id, text in missing
+        ]
     with db.transaction() as session:
         session.execute(update(SurveyAnswer), updates)
     return name
