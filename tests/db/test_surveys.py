@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from ue_core.db.models import Survey, SurveyAnswer, SurveyResponse, ThemeAssignm
 from ue_core.errors import ConflictError, InputError
 from ue_core.services import surveys
 from ue_core.survey_import import ColumnMapping, preview
-from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
+from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA, embed_texts
 
 TOPICS = {
     "time": [
@@ -197,11 +198,10 @@ def test_themes_are_deterministic_and_embeddings_are_computed_once(
         stored = dict(session.execute(select(SurveyAnswer.id, SurveyAnswer.embedding)).all())
 
     calls: list[int] = []
-    real = surveys.embed_texts
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return embed_texts(*args, **kwargs)
 
     monkeypatch.setattr(surveys, "embed_texts", counting)
     second = surveys.find_themes(world.db, consultant, question_id, 4)
