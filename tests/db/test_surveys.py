@@ -375,8 +375,16 @@ def test_read_across_suppresses_counts_under_five(world: World) -> None:
         if 0 < true < 5:
             assert shown is None
             assert across.percent[(theme, category)] is None
-        else:
+        elif shown is not None:
             assert shown == true
+            assert across.percent[(theme, category)] == pytest.approx(
+                100 * true / across.category_totals[category]
+            )
+    for category in across.categories:
+        column = [across.counts[(theme, category)] for theme in across.themes]
+        hidden = column.count(None)
+        # One hidden count alone could be worked out from the group's total.
+        assert hidden != 1 or all(value in (None, 0) for value in column)
     assert across.any_suppressed
     table = across.table()
     assert surveys.SUPPRESSED in set(table["Answers"])

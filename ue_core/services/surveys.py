@@ -39,6 +39,7 @@ from ue_core.db.models import (
     User,
     utcnow,
 )
+from ue_core.disclosure import suppress_counts
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.io.html_report import HtmlReport
 from ue_core.io.safe_csv import to_csv_bytes
@@ -81,11 +82,11 @@ REPRESENTATIVES: Final = 5
 #: A later answer waits for review when it is less typical of its theme than this share of the
 #: theme's own answers (its confidence is below the theme's 10th percentile).
 REVIEW_PERCENTILE: Final = 10.0
-#: Counts under this are suppressed as [c] in read-across tables.
-MIN_COUNT: Final = 5
 SUPPRESSED: Final = "[c]"
 SUPPRESSED_NOTE: Final = (
-    "[c] means fewer than 5 answers, so the figure is not shown to protect respondents."
+    "[c] means fewer than 5 answers, so the figure is not shown to protect respondents. Where "
+    "only one figure in a group would be hidden, the next smallest is hidden too, so it cannot "
+    "be worked out from the group's total."
 )
 
 DRAFT: Final = "draft"
@@ -1538,12 +1539,13 @@ def _read_across(coded: list[CodedAnswer], labels: list[str], question: str) -> 
     categories = tuple(sorted(totals, key=lambda c: (c == "No answer", -totals[c], c)))
     shown: dict[tuple[str, str], int | None] = {}
     percent: dict[tuple[str, str], float | None] = {}
-    for label in labels:
-        for category in categories:
-            count = counts.get((label, category), 0)
-            hidden = 0 < count < MIN_COUNT
-            shown[(label, category)] = None if hidden else count
-            percent[(label, category)] = None if hidden else 100.0 * count / totals[category]
+    for category in categories:
+        # Each group's total is shown, so one hidden count in a group takes another with it.
+        column = suppress_counts({label: counts.get((label, category), 0) for label in labels})
+        for label in labels:
+            count = column[label]
+            shown[(label, category)] = count
+            percent[(label, category)] = None if count is None else 100.0 * count / totals[category]
     return ReadAcross(question, tuple(labels), categories, shown, percent, totals)
 
 
