@@ -10,6 +10,7 @@ from ue_core.catalogue import Resource, load_catalogue
 from ue_core.framework import load_framework
 from ue_core.recommend import (
     PracticeInfo,
+    ResourceIndex,
     build_index,
     clear_index_cache,
     gap_weights,
@@ -61,7 +62,7 @@ def _catalogue() -> list[Resource]:
     ]
 
 
-def _index(resources: list[Resource] | None = None):  # type: ignore[no-untyped-def]
+def _index(resources: list[Resource] | None = None) -> ResourceIndex:
     titles = {key: info.title for key, info in PRACTICES.items()}
     return build_index(resources or _catalogue(), titles, backend=BACKEND)
 
