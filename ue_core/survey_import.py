@@ -218,9 +218,7 @@ def read_table(
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
     cells = _read_csv(text, delimiter)
-    return _build_table(
-        filename, "csv", cells, max_rows, encoding=encoding, delimiter=delimiter
-    )
+    return _build_table(filename, "csv", cells, max_rows, encoding=encoding, delimiter=delimiter)
 
 
 def _format_megabytes(value: int) -> str:
@@ -484,9 +482,7 @@ def _build_table(
         raise ImportProblem("The file is empty")
     header = cleaned[0]
     if not any(header):
-        raise ImportProblem(
-            "Row 1 is empty: the first row should hold the column names", row=1
-        )
+        raise ImportProblem("Row 1 is empty: the first row should hold the column names", row=1)
     while header and not header[-1]:
         header = header[:-1]
     warnings: list[Issue] = []
@@ -555,16 +551,17 @@ def profile_column(raw: RawTable, column: str) -> ColumnProfile:
     filled = [value for value in values if value]
     distinct = len(set(filled))
     mean_length = sum(len(value) for value in filled) / len(filled) if filled else 0.0
-    mean_words = (
-        sum(len(_WORD.findall(value)) for value in filled) / len(filled) if filled else 0.0
-    )
+    mean_words = sum(len(_WORD.findall(value)) for value in filled) / len(filled) if filled else 0.0
     examples = tuple(dict.fromkeys(filled))[:3]
     kind: ColumnKind
     if not filled:
         kind = "empty"
-    elif distinct == len(filled) and len(filled) == len(values) and (
-        _ID_NAME.search(column) or mean_words < 1.5
-    ) and mean_length <= 40:
+    elif (
+        distinct == len(filled)
+        and len(filled) == len(values)
+        and (_ID_NAME.search(column) or mean_words < 1.5)
+        and mean_length <= 40
+    ):
         kind = "respondent_id"
     elif mean_words >= 4 or (distinct > max(20, len(filled) // 2) and mean_words >= 2):
         kind = "free_text"

@@ -170,8 +170,9 @@ def test_people_and_roles(demo: Database) -> None:
         assert all(email.endswith(f"@{DEMO_EMAIL_DOMAIN}") for email in emails)
         assert all(user.password_hash is None for user in users)
         assert len({user.display_name for user in users}) > 0.8 * len(users)
-        roles = session.execute(select(Membership.role, Membership.team_id,
-                                       Membership.organisation_id)).all()
+        roles = session.execute(
+            select(Membership.role, Membership.team_id, Membership.organisation_id)
+        ).all()
         by_team: dict[int, Counter[str]] = {}
         for role, team_id, _ in roles:
             if team_id is not None:
@@ -220,8 +221,9 @@ def test_rounds_and_the_persona_team_history(demo: Database) -> None:
         assert labels == [label for label, _, _ in ROUNDS]
         team_id = session.scalar(select(Team.id).where(Team.name == DEMO_TEAM))
         history = session.execute(
-            select(Round.label, Assessment.status, Assessment.submitted_at,
-                   Assessment.submitted_by_id)
+            select(
+                Round.label, Assessment.status, Assessment.submitted_at, Assessment.submitted_by_id
+            )
             .join(Round, Round.id == Assessment.round_id)
             .where(Assessment.team_id == team_id)
             .order_by(Round.starts_on)
@@ -234,8 +236,9 @@ def test_rounds_and_the_persona_team_history(demo: Database) -> None:
         assert CURRENT_ROUND not in [label for label, _, _, _ in history]
         # Later assessments carry over from the same team's previous submitted one.
         pairs = session.execute(
-            select(Assessment.team_id, Assessment.carried_over_from_id)
-            .where(Assessment.carried_over_from_id.is_not(None))
+            select(Assessment.team_id, Assessment.carried_over_from_id).where(
+                Assessment.carried_over_from_id.is_not(None)
+            )
         ).all()
         assert len(pairs) > _count(demo, Team)
         for team, previous_id in pairs:
@@ -296,11 +299,17 @@ def test_submitted_assessments_are_complete(demo: Database) -> None:
 def test_ratings_look_like_a_real_team(demo: Database) -> None:
     with demo.read() as session:
         agreed = session.execute(
-            select(AgreedRating.assessment_id, AgreedRating.practice_id, AgreedRating.level,
-                   AgreedRating.not_applicable, AgreedRating.note, AgreedRating.evidence,
-                   AgreedRating.evidence_date, AgreedRating.evidence_strength,
-                   Assessment.submitted_at)
-            .join(Assessment, Assessment.id == AgreedRating.assessment_id)
+            select(
+                AgreedRating.assessment_id,
+                AgreedRating.practice_id,
+                AgreedRating.level,
+                AgreedRating.not_applicable,
+                AgreedRating.note,
+                AgreedRating.evidence,
+                AgreedRating.evidence_date,
+                AgreedRating.evidence_strength,
+                Assessment.submitted_at,
+            ).join(Assessment, Assessment.id == AgreedRating.assessment_id)
         ).all()
         levels = Counter(row.level for row in agreed)
         assert set(levels) == {None, 1, 2, 3, 4, 5}
@@ -311,13 +320,17 @@ def test_ratings_look_like_a_real_team(demo: Database) -> None:
         assert len(set(evidence)) > 300
         assert any("responses" in text for text in evidence)
         stale = [
-            row for row in agreed
-            if row.evidence_date and row.submitted_at
+            row
+            for row in agreed
+            if row.evidence_date
+            and row.submitted_at
             and (row.submitted_at.date() - row.evidence_date).days > 365
         ]
         assert 0.03 * len(agreed) < len(stale) < 0.2 * len(agreed)
         assert {row.evidence_strength for row in agreed if row.evidence} == {
-            "self_reported", "documented", "externally_verified"
+            "self_reported",
+            "documented",
+            "externally_verified",
         }
         agreed_level = {(row.assessment_id, row.practice_id): row.level for row in agreed}
         gaps: Counter[int] = Counter()

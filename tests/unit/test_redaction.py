@@ -63,8 +63,9 @@ def test_national_insurance_numbers_are_replaced(ni_number):
     assert result.counts["ni number"] == 1
 
 
-@pytest.mark.parametrize("postcode", ["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT",
-                                      "EC1A1BB", "w1a 0ax"])
+@pytest.mark.parametrize(
+    "postcode", ["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A1BB", "w1a 0ax"]
+)
 def test_postcodes_are_replaced(postcode):
     result = redact(f"I live at {postcode} near the station")
     assert result.text == "I live at [postcode] near the station"

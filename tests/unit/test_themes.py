@@ -32,28 +32,68 @@ from ue_core.themes.labels import STOP_WORDS, join_terms, stem
 
 TOPICS = {
     "website": (
-        ["The website search", "Finding tables on the website", "The website navigation",
-         "Website search results", "The website menu"],
-        ["is confusing", "takes far too long", "keeps failing", "needs simpler pages",
-         "hides the downloads"],
+        [
+            "The website search",
+            "Finding tables on the website",
+            "The website navigation",
+            "Website search results",
+            "The website menu",
+        ],
+        [
+            "is confusing",
+            "takes far too long",
+            "keeps failing",
+            "needs simpler pages",
+            "hides the downloads",
+        ],
     ),
     "regional": (
-        ["Regional breakdowns", "Local authority figures", "Regional estimates",
-         "Breakdowns by local area", "County and regional data"],
-        ["would help our council planning", "are missing for Wales", "matter for local decisions",
-         "should go down to ward level", "are what our councillors ask for"],
+        [
+            "Regional breakdowns",
+            "Local authority figures",
+            "Regional estimates",
+            "Breakdowns by local area",
+            "County and regional data",
+        ],
+        [
+            "would help our council planning",
+            "are missing for Wales",
+            "matter for local decisions",
+            "should go down to ward level",
+            "are what our councillors ask for",
+        ],
     ),
     "helpline": (
-        ["The helpline staff", "The statistician who answered my email", "Phone support staff",
-         "The enquiries team", "The helpline advisers"],
-        ["were friendly and patient", "answered my question quickly",
-         "explained the methods kindly", "were very knowledgeable", "called me back the same day"],
+        [
+            "The helpline staff",
+            "The statistician who answered my email",
+            "Phone support staff",
+            "The enquiries team",
+            "The helpline advisers",
+        ],
+        [
+            "were friendly and patient",
+            "answered my question quickly",
+            "explained the methods kindly",
+            "were very knowledgeable",
+            "called me back the same day",
+        ],
     ),
     "release": (
-        ["The release calendar", "Publication dates", "The release schedule",
-         "Advance notice of publication dates", "The calendar of releases"],
-        ["changed without warning", "should be announced earlier", "moved twice this year",
-         "clashed with our budget deadline", "needs a subscription alert"],
+        [
+            "The release calendar",
+            "Publication dates",
+            "The release schedule",
+            "Advance notice of publication dates",
+            "The calendar of releases",
+        ],
+        [
+            "changed without warning",
+            "should be announced earlier",
+            "moved twice this year",
+            "clashed with our budget deadline",
+            "needs a subscription alert",
+        ],
     ),
 }
 
@@ -312,8 +352,9 @@ def test_join_terms():
 
 
 def test_embeddings_are_normalised_rows_with_zeros_for_unusable_text(backend):
-    vectors, used = embed_texts(["Regional breakdowns please", "", "Regional breakdowns please"],
-                                backend=backend)
+    vectors, used = embed_texts(
+        ["Regional breakdowns please", "", "Regional breakdowns please"], backend=backend
+    )
     assert vectors.dtype == np.float32
     assert vectors.shape[0] == 3
     assert np.allclose(np.linalg.norm(vectors[0]), 1.0, atol=1e-5)
@@ -379,8 +420,11 @@ def test_the_onnx_model_checks_its_file_and_embeds_like_minilm(fresh_backends):
     assert embedding_module.sha256_of(package.model_path()) == embedding_module.ONNX_MODEL_SHA256
     assert choose_backend() == MINILM_ONNX
     vectors, used = embed_texts(
-        ["The helpline staff were friendly", "Phone support staff were kind",
-         "Regional breakdowns are missing"],
+        [
+            "The helpline staff were friendly",
+            "Phone support staff were kind",
+            "Regional breakdowns are missing",
+        ],
         backend=MINILM_ONNX,
     )
     assert used == MINILM_ONNX

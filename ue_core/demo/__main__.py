@@ -33,16 +33,35 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m ue_core.demo",
         description="Fill the database with fictional demo data.",
     )
-    parser.add_argument("--scale", choices=sorted(SCALES), default="small",
-                        help="how much data to make (default: small)")
-    parser.add_argument("--seed", type=int, default=2021,
-                        help="random seed; the same seed gives the same data (default: 2021)")
-    parser.add_argument("--database-url", default=None,
-                        help="SQLAlchemy URL (default: UE_DATABASE_URL or the SQLite file)")
-    parser.add_argument("--if-empty", action="store_true",
-                        help="do nothing if the database already has organisations")
-    parser.add_argument("--write-survey", type=Path, default=None, metavar="PATH",
-                        help="write the demo survey to PATH (.csv, .xlsx or .ods) and stop")
+    parser.add_argument(
+        "--scale",
+        choices=sorted(SCALES),
+        default="small",
+        help="how much data to make (default: small)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=2021,
+        help="random seed; the same seed gives the same data (default: 2021)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: UE_DATABASE_URL or the SQLite file)",
+    )
+    parser.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing if the database already has organisations",
+    )
+    parser.add_argument(
+        "--write-survey",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write the demo survey to PATH (.csv, .xlsx or .ods) and stop",
+    )
     return parser
 
 

@@ -186,8 +186,9 @@ def _clamp(level: int, low: int = 1, high: int = 5) -> int:
 
 def _at(day: date, rng: random.Random) -> datetime:
     """A working-hours time on ``day``, in UTC."""
-    return datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randrange(0, 60, 5),
-                    tzinfo=UTC)
+    return datetime(
+        day.year, day.month, day.day, rng.randint(8, 17), rng.randrange(0, 60, 5), tzinfo=UTC
+    )
 
 
 def _days_between(rng: random.Random, start: date, end: date) -> date:
@@ -427,9 +428,7 @@ class _Generator:
         self.summary.users = len(self.people.rows)
         self.summary.memberships = len(self.memberships)
 
-    def _staff_team(
-        self, plan: _TeamPlan, member_personas: list[Persona], lead_email: str
-    ) -> None:
+    def _staff_team(self, plan: _TeamPlan, member_personas: list[Persona], lead_email: str) -> None:
         member_count = self.rng.randint(2, 4)
         if plan.is_persona_team:
             plan.lead_id = self.persona_ids[lead_email]
@@ -478,8 +477,9 @@ class _Generator:
             existing = self.session.scalar(select(Round.id).where(Round.label == label))
             if existing is None:
                 existing = self.ids.take(Round)
-                created.append({"id": existing, "label": label, "starts_on": starts,
-                                "ends_on": ends})
+                created.append(
+                    {"id": existing, "label": label, "starts_on": starts, "ends_on": ends}
+                )
             self.round_ids.append(existing)
         _insert(self.session, Round, created)
         self.summary.rounds = len(created)
@@ -488,7 +488,11 @@ class _Generator:
 
     def build_assessments(self) -> None:
         rows: dict[type[Base], list[dict[str, Any]]] = {
-            Assessment: [], Rating: [], AgreedRating: [], Target: [], Action: []
+            Assessment: [],
+            Rating: [],
+            AgreedRating: [],
+            Target: [],
+            Action: [],
         }
         for plan in self.teams:
             for model, new_rows in self._team_assessments(plan):
@@ -538,15 +542,27 @@ class _Generator:
             else:
                 status = AssessmentStatus.SUBMITTED
             levels = {
-                p.key: _clamp(round(
-                    base + principle_offset[p.principle_key] + practice_offset[p.key]
-                    + growth * round_index + rng.gauss(0.0, 0.25)
-                ))
+                p.key: _clamp(
+                    round(
+                        base
+                        + principle_offset[p.principle_key]
+                        + practice_offset[p.key]
+                        + growth * round_index
+                        + rng.gauss(0.0, 0.25)
+                    )
+                )
                 for p in self.practices
             }
             # Like the app, a new assessment carries over from the team's last submitted one.
             for model, new_rows in self._assessment(
-                plan, round_index, round_id, status, profile, suggested, levels, not_applicable,
+                plan,
+                round_index,
+                round_id,
+                status,
+                profile,
+                suggested,
+                levels,
+                not_applicable,
                 previous_id,
             ):
                 if model is Assessment and status is AssessmentStatus.SUBMITTED:
@@ -577,23 +593,26 @@ class _Generator:
         if work_at < created_at:
             work_at = created_at
         assessment_id = self.ids.take(Assessment)
-        yield Assessment, [
-            {
-                "id": assessment_id,
-                "team_id": plan.id,
-                "round_id": round_id,
-                "framework_version_id": self.framework_version_id,
-                "status": status.value,
-                "carried_over_from_id": previous_id,
-                "public_interest": profile.public_interest,
-                "user_breadth": profile.user_breadth,
-                "change_frequency": profile.change_frequency,
-                "version": 1,
-                "created_at": created_at,
-                "submitted_at": work_at if submitted else None,
-                "submitted_by_id": plan.lead_id if submitted else None,
-            }
-        ]
+        yield (
+            Assessment,
+            [
+                {
+                    "id": assessment_id,
+                    "team_id": plan.id,
+                    "round_id": round_id,
+                    "framework_version_id": self.framework_version_id,
+                    "status": status.value,
+                    "carried_over_from_id": previous_id,
+                    "public_interest": profile.public_interest,
+                    "user_breadth": profile.user_breadth,
+                    "change_frequency": profile.change_frequency,
+                    "version": 1,
+                    "created_at": created_at,
+                    "submitted_at": work_at if submitted else None,
+                    "submitted_by_id": plan.lead_id if submitted else None,
+                }
+            ],
+        )
 
         # Which practices are rated: all when submitted, a part of them in a draft.
         if submitted:
@@ -637,8 +656,13 @@ class _Generator:
                     continue
                 individual.append(
                     self._member_rating(
-                        assessment_id, practice, user_id, levels[practice.key],
-                        practice.key in not_applicable, evidence_by_key[practice.key], work_at,
+                        assessment_id,
+                        practice,
+                        user_id,
+                        levels[practice.key],
+                        practice.key in not_applicable,
+                        evidence_by_key[practice.key],
+                        work_at,
                     )
                 )
         yield AgreedRating, agreed
@@ -668,8 +692,11 @@ class _Generator:
             )
         yield Target, target_rows
         if submitted:
-            yield Action, self._actions(
-                plan, assessment_id, round_index, levels, targets, not_applicable, work_at
+            yield (
+                Action,
+                self._actions(
+                    plan, assessment_id, round_index, levels, targets, not_applicable, work_at
+                ),
             )
 
     def _evidence(
@@ -697,16 +724,22 @@ class _Generator:
             evidence_date = _days_between(rng, starts, work_day)
         strength_weights: tuple[tuple[str, float], ...]
         if level <= 2:
-            strength_weights = ((EvidenceStrength.SELF_REPORTED.value, 0.7),
-                                (EvidenceStrength.DOCUMENTED.value, 0.3))
+            strength_weights = (
+                (EvidenceStrength.SELF_REPORTED.value, 0.7),
+                (EvidenceStrength.DOCUMENTED.value, 0.3),
+            )
         elif level == 3:
-            strength_weights = ((EvidenceStrength.SELF_REPORTED.value, 0.4),
-                                (EvidenceStrength.DOCUMENTED.value, 0.5),
-                                (EvidenceStrength.EXTERNALLY_VERIFIED.value, 0.1))
+            strength_weights = (
+                (EvidenceStrength.SELF_REPORTED.value, 0.4),
+                (EvidenceStrength.DOCUMENTED.value, 0.5),
+                (EvidenceStrength.EXTERNALLY_VERIFIED.value, 0.1),
+            )
         else:
-            strength_weights = ((EvidenceStrength.SELF_REPORTED.value, 0.15),
-                                (EvidenceStrength.DOCUMENTED.value, 0.55),
-                                (EvidenceStrength.EXTERNALLY_VERIFIED.value, 0.3))
+            strength_weights = (
+                (EvidenceStrength.SELF_REPORTED.value, 0.15),
+                (EvidenceStrength.DOCUMENTED.value, 0.55),
+                (EvidenceStrength.EXTERNALLY_VERIFIED.value, 0.3),
+            )
         return evidence, evidence_date, _weighted(rng, strength_weights)
 
     def _member_rating(
@@ -725,8 +758,9 @@ class _Generator:
             level, reason = None, rng.choice(content.NOT_APPLICABLE_REASONS)
         else:
             base = rng.randint(1, 2) if is_na else agreed_level
-            delta = _weighted(rng, (("0", 0.55), ("-1", 0.19), ("1", 0.19), ("-2", 0.035),
-                                    ("2", 0.035)))
+            delta = _weighted(
+                rng, (("0", 0.55), ("-1", 0.19), ("1", 0.19), ("-2", 0.035), ("2", 0.035))
+            )
             level, reason = _clamp(base + int(delta)), ""
             is_na = False
         text_, evidence_date, strength = evidence
@@ -763,17 +797,22 @@ class _Generator:
     ) -> list[dict[str, Any]]:
         rng = self.rng
         candidates = [
-            p for p in self.practices
-            if p.key not in not_applicable and levels[p.key] < 5
+            p for p in self.practices if p.key not in not_applicable and levels[p.key] < 5
         ]
         # Practices furthest below their principle's target come first.
         candidates.sort(key=lambda p: (levels[p.key] - targets[p.principle_key], rng.random()))
         chosen = candidates[: rng.randint(2, 4)]
         status_weights = (
-            ((ActionStatus.DONE.value, 0.7), (ActionStatus.IN_PROGRESS.value, 0.2),
-             (ActionStatus.PLANNED.value, 0.1)),
-            ((ActionStatus.DONE.value, 0.35), (ActionStatus.IN_PROGRESS.value, 0.4),
-             (ActionStatus.PLANNED.value, 0.25)),
+            (
+                (ActionStatus.DONE.value, 0.7),
+                (ActionStatus.IN_PROGRESS.value, 0.2),
+                (ActionStatus.PLANNED.value, 0.1),
+            ),
+            (
+                (ActionStatus.DONE.value, 0.35),
+                (ActionStatus.IN_PROGRESS.value, 0.4),
+                (ActionStatus.PLANNED.value, 0.25),
+            ),
             ((ActionStatus.IN_PROGRESS.value, 0.3), (ActionStatus.PLANNED.value, 0.7)),
         )[min(round_index, 2)]
         people = [plan.lead_name, *plan.member_names]
@@ -791,8 +830,8 @@ class _Generator:
                     "practice_id": practice.id,
                     "description": rng.choice(descriptions),
                     "owner": rng.choice(people),
-                    "due_on": submitted_at.date() + timedelta(days=rng.choice((60, 90, 120, 180,
-                                                                                 270, 365))),
+                    "due_on": submitted_at.date()
+                    + timedelta(days=rng.choice((60, 90, 120, 180, 270, 365))),
                     "status": _weighted(rng, status_weights),
                     "intended_level": min(5, levels[practice.key] + 1),
                     "version": 1,
@@ -902,11 +941,13 @@ class _Generator:
                     None if status == RequestStatus.NEW.value else rng.choice(self.consultant_ids)
                 )
             created_at = REQUESTS_START + timedelta(
-                days=rng.randint(0, REQUESTS_DAYS), hours=rng.randint(0, 8),
+                days=rng.randint(0, REQUESTS_DAYS),
+                hours=rng.randint(0, 8),
                 minutes=rng.randrange(0, 60, 5),
             )
             updated_at = (
-                created_at if status == RequestStatus.NEW.value
+                created_at
+                if status == RequestStatus.NEW.value
                 else created_at + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
             )
             resolved = status == RequestStatus.RESOLVED.value
@@ -931,8 +972,21 @@ class _Generator:
 
 
 _TABLES_WITH_IDS: Final[tuple[type[Base], ...]] = (
-    Organisation, Team, User, Membership, Round, Assessment, Rating, AgreedRating, Target, Action,
-    Survey, SurveyQuestion, SurveyResponse, SurveyAnswer, SupportRequest,
+    Organisation,
+    Team,
+    User,
+    Membership,
+    Round,
+    Assessment,
+    Rating,
+    AgreedRating,
+    Target,
+    Action,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyAnswer,
+    SupportRequest,
 )
 
 
@@ -973,9 +1027,9 @@ def generate(
         if existing is not None:
             raise DemoError(f"The database already holds the demo ('{DEMO_ORGANISATION}').")
         taken = session.scalar(
-            select(func.count()).select_from(User).where(
-                User.email.in_([persona.email for persona in PERSONAS])
-            )
+            select(func.count())
+            .select_from(User)
+            .where(User.email.in_([persona.email for persona in PERSONAS]))
         )
         if taken:
             raise DemoError("The database already has people with the demo personas' e-mails.")

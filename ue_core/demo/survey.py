@@ -74,9 +74,7 @@ MAX_PAIRED_LENGTH: Final = 230
 _DISMISSIVE: Final = ("No ", "Not ", "None", "Nothing", "Honestly", "I ")
 
 
-def quota_answers(
-    rng: random.Random, options: Sequence[tuple[str, float]], n: int
-) -> list[str]:
+def quota_answers(rng: random.Random, options: Sequence[tuple[str, float]], n: int) -> list[str]:
     """``n`` answers in the given shares (largest remainders), in a shuffled order."""
     exact = [share * n for _, share in options]
     counts = [int(value) for value in exact]
@@ -85,8 +83,9 @@ def quota_answers(
     )
     for i in by_remainder[: n - sum(counts)]:
         counts[i] += 1
-    answers = [option for (option, _), count in zip(options, counts, strict=True)
-               for _ in range(count)]
+    answers = [
+        option for (option, _), count in zip(options, counts, strict=True) for _ in range(count)
+    ]
     rng.shuffle(answers)
     return answers
 
@@ -118,8 +117,11 @@ def _free_text_answers(
     seconds = [text for text in pool if len(text) >= 30 and not text.startswith(_DISMISSIVE)]
     kinds = quota_answers(
         rng,
-        (("blank", BLANK_SHARE), ("contact", CONTACT_SHARE),
-         ("plain", 1 - BLANK_SHARE - CONTACT_SHARE)),
+        (
+            ("blank", BLANK_SHARE),
+            ("contact", CONTACT_SHARE),
+            ("plain", 1 - BLANK_SHARE - CONTACT_SHARE),
+        ),
         n,
     )
     answers: list[str | None] = []
