@@ -128,7 +128,15 @@ mapping = ColumnMapping(
 )
 
 st.header("Check before saving")
-report = validate(raw, mapping)
+# Checking counts personal data in every answer: do it once per file and mapping, not per rerun.
+report_key = f"survey_report_{signature}"
+mapping_key = (mapping.respondent_id, tuple(mapping.free_text), tuple(mapping.closed))
+cached = st.session_state.get(report_key)
+if cached is not None and cached[0] == mapping_key:
+    report = cached[1]
+else:
+    report = validate(raw, mapping)
+    st.session_state[report_key] = (mapping_key, report)
 if report.errors:
     problems = "is 1 problem" if len(report.errors) == 1 else f"are {len(report.errors)} problems"
     st.error(f"There {problems} to fix before this survey can be saved. Nothing has been saved.")
@@ -183,6 +191,7 @@ if st.button(label, type="primary", disabled=not report.ok):
     else:
         st.session_state[RESULT_KEY] = message + " " + describe_counts(report.redaction_counts)
         st.session_state.pop(cache_key, None)
+        st.session_state.pop(report_key, None)
         st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1
         st.rerun()
 if not report.ok:

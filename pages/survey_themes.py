@@ -78,23 +78,28 @@ def run_edit(action: Callable[[], object], done: str, version_name: str) -> None
 current = surveys.current_theme_set(db(), actor, question_id)
 _, backend_text = surveys.available_backend()
 
-st.header("Find themes")
-st.write(
-    "Answers are grouped by meaning into themes. Every answer with words in it gets a theme. "
-    "The same answers and settings always give the same themes. " + backend_text
-)
-with st.form(f"find_{question_id}"):
-    how_many = st.radio(
-        "Number of themes",
-        options=["suggested", "chosen"],
-        format_func=lambda v: "Suggest a number for me" if v == "suggested" else "I will choose",
-        horizontal=True,
+
+def find_form() -> None:
+    """The 'Find themes' form, with a progress bar while the work runs."""
+    st.write(
+        "Answers are grouped by meaning into themes. Every answer with words in it gets a theme. "
+        "The same answers and settings always give the same themes. " + backend_text
     )
-    chosen_n = st.number_input(
-        "Themes to find (used when you choose)", min_value=2, max_value=30, value=8, step=1
-    )
-    find = st.form_submit_button("Find themes", type="primary")
-if find:
+    with st.form(f"find_{question_id}"):
+        how_many = st.radio(
+            "Number of themes",
+            options=["suggested", "chosen"],
+            format_func=lambda v: (
+                "Suggest a number for me" if v == "suggested" else "I will choose"
+            ),
+            horizontal=True,
+        )
+        chosen_n = st.number_input(
+            "Themes to find (used when you choose)", min_value=2, max_value=30, value=8, step=1
+        )
+        find = st.form_submit_button("Find themes", type="primary")
+    if not find:
+        return
     bar = st.progress(0.0, text="Starting")
 
     def report(fraction: float, text: str) -> None:
@@ -114,11 +119,26 @@ if find:
         st.session_state[DONE_KEY] = "Themes found and saved."
         st.rerun()
 
+
 if current is None:
+    st.header("Find themes")
+    find_form()
     st.write(
         "No themes yet for this question. Choose how many themes you want and select 'Find themes'."
     )
     st.stop()
+
+if current.approved_set_id is not None and current.approved_set_id != current.id:
+    shown_set = st.radio(
+        "Themes to show",
+        options=["draft", "approved"],
+        format_func=lambda v: "New draft themes" if v == "draft" else "Approved themes",
+        horizontal=True,
+        key=f"shown_set_{question_id}",
+        help="Answers imported later are given the approved themes until you approve the draft.",
+    )
+    if shown_set == "approved":
+        current = surveys.theme_set(db(), actor, current.approved_set_id)
 
 set_id = current.id
 version_name = f"theme_set_{set_id}"
@@ -134,6 +154,15 @@ st.write(
 )
 if current.status != surveys.APPROVED and current.approved_set_id is not None:
     st.info("Another set of themes for this question is approved. Approving this one replaces it.")
+with st.expander("Find themes again, for example with another number of themes"):
+    if current.status == surveys.APPROVED:
+        st.write("This makes new draft themes; these approved themes stay until you approve them.")
+    else:
+        st.write(
+            "This replaces these draft themes and any edits to them"
+            + ("; the approved themes stay." if current.approved_set_id is not None else ".")
+        )
+    find_form()
 
 theme_ids = [t.id for t in current.themes]
 labels = {t.id: t.label for t in current.themes}

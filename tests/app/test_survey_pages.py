@@ -149,3 +149,41 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
 def question_id(world: World) -> int:
     survey = surveys.list_surveys(world.db, world.actor("consultant"))[0]
     return survey.free_text_questions[0].id
+
+
+def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
+    world: World,
+) -> None:
+    consultant = world.actor("consultant")
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    result = surveys.import_survey(
+        world.db, consultant, surveys.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
+    )
+    qid = question_id(world)
+    surveys.find_themes(world.db, consultant, qid, 3)
+    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    next(b for b in at.button if b.label == "Approve themes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Themes approved."
+    assert any(m.value.startswith("**Approved themes**") for m in at.markdown)
+
+    later = 'Respondent ID,Profession,Barriers\nL1,Economist,"Parking near the office"\n'
+    added = surveys.add_responses(
+        world.db, consultant, result.survey_id, surveys.read_file(later.encode(), "l.csv"), mapping
+    )
+    assert added.needs_review == 1
+    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    assert any("1 waiting for review" in m.value for m in at.markdown)
+    answer_id = surveys.review_queue(world.db, consultant, set_id_for(world))[0].answer_id
+    review = [m for m in at.multiselect if m.label == "Answers"][-1]  # the Review tab's list
+    review.set_value([answer_id])
+    next(b for b in at.button if b.label == "Give them this theme").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("1 answers reviewed and given")
+    assert surveys.review_queue(world.db, consultant, set_id_for(world)) == []
+
+
+def set_id_for(world: World) -> int:
+    view = surveys.current_theme_set(world.db, world.actor("consultant"), question_id(world))
+    assert view is not None
+    return view.id

@@ -960,10 +960,10 @@ def _set_view(session: Session, found: ThemeSet, approved_id: int | None) -> The
         if irrelevant:
             not_relevant += 1
             continue
-        if theme_id is None:
-            unthemed += 1
-            continue
         review += int(waits)
+        if theme_id is None:
+            unthemed += int(not waits)
+            continue
         members.setdefault(theme_id, []).append((float(confidence or 0.0), answer_id, text))
     views = []
     for theme in themes:
