@@ -7,9 +7,9 @@ import streamlit as st
 
 from ue_core.authz import ROLE_LABELS, Permission
 from ue_core.content import ContentError
-from ue_core.db.models import Role
 from ue_core.services import accounts, admin, frameworks
 from ue_core.timefmt import format_datetime
+from ue_core.vocabulary import Role
 from ui.auth import require_page
 from ui.context import db
 

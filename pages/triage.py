@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.db.models import RequestStatus
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import support
 from ue_core.timefmt import format_datetime
+from ue_core.vocabulary import RequestStatus
 from ui import concurrency
 from ui.auth import require_page
 from ui.context import db

@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor
-from ue_core.db.models import Role
 from ue_core.errors import InputError, NotFound
 from ue_core.scoring import format_score
 from ue_core.services import library
 from ue_core.services.library import EventKind, LibraryItem
+from ue_core.vocabulary import Role
 from ui.context import db
 from ui.text import plain
 
