@@ -4,6 +4,7 @@
     python -m bench --only dataset       # only build or check the database
     python -m bench --only pages --repeats 3 --page home
     python -m bench --database-url sqlite:////tmp/other.db
+    python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -25,7 +26,7 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages")
+SECTIONS = ("dataset", "pages", "themes")
 README_PATH = Path(__file__).resolve().parent / "README.md"
 TABLE_START = "<!-- page-latency table: start -->"
 TABLE_END = "<!-- page-latency table: end -->"
@@ -113,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     chosen = set(args.only or SECTIONS)
+    if "themes" in chosen:
+        from bench.themes_speed import run_themes
+
+        themes_status = run_themes(args.results)
+        if chosen == {"themes"}:
+            return themes_status
     try:
         info = dataset.ensure_dataset(args.database_url, rebuild=args.rebuild)
     except dataset.DatasetError as error:
