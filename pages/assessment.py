@@ -117,31 +117,45 @@ if summary.is_submitted:
 # --- Saving: widget callbacks ---------------------------------------------------------------
 
 
-def _keys(practice_id: int) -> dict[str, str]:
+def _keys(practice_id: int, version: int) -> dict[str, str]:
+    """Widget keys for one practice as saved at ``version`` (0: not rated yet).
+
+    A new saved version gives new widgets, drawn from the saved answer. Widget values are never
+    written from code, so the browser and the server cannot disagree about what is shown.
+    """
     return {
-        name: f"{name}_{practice_id}"
-        for name in ("level", "reason", "evidence", "date", "strength", "drawn", "status")
+        name: f"{name}_{practice_id}_v{version}"
+        for name in ("level", "reason", "evidence", "date", "strength")
     }
 
 
-def _answer_from_widgets(practice_id: int) -> Answer:
-    keys = _keys(practice_id)
-    option = st.session_state.get(keys["level"])
+def _status_key(practice_id: int) -> str:
+    return f"status_{practice_id}"
+
+
+def _answer_from_widgets(keys: dict[str, str], shown: Answer | None) -> Answer:
+    """The answer as the widgets now show it; a widget not drawn keeps the saved value."""
+    base = shown or Answer()
+
+    def value(name: str, saved: object) -> object:
+        return st.session_state.get(keys[name], saved)
+
+    option = value("level", option_for(shown))
     not_applicable = option == NOT_APPLICABLE
     return Answer(
-        level=None if option is None or not_applicable else int(option),
+        level=None if option is None or not_applicable else int(str(option)),
         not_applicable=not_applicable,
-        reason=str(st.session_state.get(keys["reason"]) or "") if not_applicable else "",
-        evidence=str(st.session_state.get(keys["evidence"]) or ""),
-        evidence_date=st.session_state.get(keys["date"]),
-        evidence_strength=st.session_state.get(keys["strength"]),
+        reason=str(value("reason", base.reason) or "") if not_applicable else "",
+        evidence=str(value("evidence", base.evidence) or ""),
+        evidence_date=value("date", base.evidence_date),  # type: ignore[arg-type]
+        evidence_strength=value("strength", base.evidence_strength),  # type: ignore[arg-type]
     )
 
 
-def _save(practice_id: int) -> None:
-    keys = _keys(practice_id)
-    drawn = int(st.session_state.get(keys["drawn"], 0))
-    answer = _answer_from_widgets(practice_id)
+def _save(practice_id: int, version: int) -> None:
+    """Save one practice against the version the person was looking at."""
+    shown = state.mine.get(practice_id)
+    answer = _answer_from_widgets(_keys(practice_id, version), shown.answer if shown else None)
     try:
         saved = assessments.save_rating(
             db(),
@@ -149,18 +163,22 @@ def _save(practice_id: int) -> None:
             summary.id,
             practice_id,
             answer,
-            expected_version=drawn or None,
+            expected_version=version or None,
             today=uk_today(),
         )
     except ConflictError as conflict:
-        # The next drawing shows the saved version (its version differs from the drawn one).
-        st.session_state[keys["status"]] = ("conflict", str(conflict), conflict.current, answer)
+        # The next drawing shows the saved version: its widgets have new keys.
+        st.session_state[_status_key(practice_id)] = (
+            "conflict",
+            str(conflict),
+            conflict.current,
+            answer,
+        )
     except (InputError, AccessDenied, NotFound) as problem:
-        st.session_state[keys["status"]] = ("error", str(problem), {}, answer)
+        st.session_state[_status_key(practice_id)] = ("error", str(problem), {}, answer)
     else:
-        st.session_state[keys["drawn"]] = saved.version
         moment = format_datetime(saved.updated_at or datetime.now(UTC))
-        st.session_state[keys["status"]] = ("saved", f"Saved {moment}.", {}, answer)
+        st.session_state[_status_key(practice_id)] = ("saved", f"Saved {moment}.", {}, answer)
 
 
 def _keep_carried_over() -> None:
@@ -176,30 +194,11 @@ def _keep_carried_over() -> None:
 # --- Drawing --------------------------------------------------------------------------------
 
 
-def _initialise_widgets(item: PracticeItem) -> None:
-    """Put the saved answer in the widgets when first drawn, or when the saved version moved on."""
-    keys = _keys(item.id)
+def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
     saved = state.mine.get(item.id)
     version = saved.version if saved else 0
-    answer = saved.answer if saved else None
-    values: dict[str, object] = {
-        "level": option_for(answer),
-        "reason": answer.reason if answer else "",
-        "evidence": answer.evidence if answer else "",
-        "date": answer.evidence_date if answer else None,
-        "strength": answer.evidence_strength if answer else None,
-    }
-    refresh = st.session_state.get(keys["drawn"]) != version
-    for name, value in values.items():
-        if refresh or keys[name] not in st.session_state:
-            st.session_state[keys[name]] = value
-    st.session_state[keys["drawn"]] = version
-
-
-def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
-    keys = _keys(item.id)
-    _initialise_widgets(item)
-    saved = state.mine.get(item.id)
+    shown = saved.answer if saved else None
+    keys = _keys(item.id, version)
     with st.container(border=True, key=f"practice-{item.key}"):
         st.subheader(f"{number}. {item.title}", anchor=item.key)
         st.write(item.statement)
@@ -216,58 +215,65 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
             st.caption(
                 f"Your team agreed {describe_answer(carried)} in {summary.carried_over_from_label}."
             )
-        st.radio(
+        option = option_for(shown)
+        chosen = st.radio(
             f"Your rating for '{item.title}'",
             options=LEVEL_OPTIONS,
-            format_func=lambda option: level_label(item, option),
+            index=LEVEL_OPTIONS.index(option) if option is not None else None,
+            format_func=lambda value: level_label(item, value),
             key=keys["level"],
             on_change=_save,
-            args=(item.id,),
+            args=(item.id, version),
         )
-        if st.session_state.get(keys["level"]) == NOT_APPLICABLE:
+        if chosen == NOT_APPLICABLE:
             reason = st.text_input(
                 "Why does this practice not apply to your statistics?",
+                value=shown.reason if shown else "",
                 key=keys["reason"],
                 max_chars=assessments.MAX_NOTE,
                 on_change=_save,
-                args=(item.id,),
+                args=(item.id, version),
             )
             if not reason.strip():
                 st.caption("Say why it does not apply to finish rating this practice.")
         st.text_area(
             "Evidence",
+            value=shown.evidence if shown else "",
             key=keys["evidence"],
             max_chars=assessments.MAX_EVIDENCE,
             help="What shows this level: documents, pages, meeting notes or feedback, with links.",
             on_change=_save,
-            args=(item.id,),
+            args=(item.id, version),
         )
         left, right = st.columns(2)
         with left:
             st.date_input(
                 "Date of the evidence",
+                value=shown.evidence_date if shown else None,
                 key=keys["date"],
                 max_value=today,
                 format=DATE_FORMAT,
                 help="When the evidence was produced. Evidence over 12 months old is flagged.",
                 on_change=_save,
-                args=(item.id,),
+                args=(item.id, version),
             )
         with right:
+            strength = shown.evidence_strength if shown else None
             st.selectbox(
                 "How strong is the evidence?",
                 options=STRENGTH_OPTIONS,
+                index=STRENGTH_OPTIONS.index(strength) if strength else None,
                 format_func=assessments.STRENGTH_LABELS.__getitem__,
                 key=keys["strength"],
                 placeholder="Choose the strength of the evidence",
                 on_change=_save,
-                args=(item.id,),
+                args=(item.id, version),
             )
         _status(item)
 
 
 def _status(item: PracticeItem) -> None:
-    status = st.session_state.get(_keys(item.id)["status"])
+    status = st.session_state.get(_status_key(item.id))
     if not status:
         return
     kind, message, current, mine = status

@@ -82,15 +82,15 @@ def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World
     state = assessments.load_state(world.db, world.actor("member"), assessment_id)
     first, second = state.practices[0], state.practices[1]
     # Every level descriptor is on the page, not hidden.
-    options = at.radio(key=f"level_{first.id}").options
+    options = at.radio(key=f"level_{first.id}_v0").options
     assert options[2] == f"3 Learning: {first.levels[3]}"
     assert options[-1] == "Not applicable to our statistics"
 
-    at.radio(key=f"level_{first.id}").set_value(4).run()
+    at.radio(key=f"level_{first.id}_v0").set_value(4).run()
     assert any(c.value.startswith("Saved ") for c in at.caption)
-    at.text_area(key=f"evidence_{first.id}").input("User map reviewed in May").run()
-    at.radio(key=f"level_{second.id}").set_value(NOT_APPLICABLE).run()
-    at.text_input(key=f"reason_{second.id}").input("We publish no forecasts.").run()
+    at.text_area(key=f"evidence_{first.id}_v1").input("User map reviewed in May").run()
+    at.radio(key=f"level_{second.id}_v0").set_value(NOT_APPLICABLE).run()
+    at.text_input(key=f"reason_{second.id}_v1").input("We publish no forecasts.").run()
     assert "You have rated 2 of 29 practices." in texts(at)
 
     mine = assessments.load_state(world.db, world.actor("member"), assessment_id).mine
@@ -101,8 +101,8 @@ def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World
 
     # Signing in again later resumes with everything saved.
     again = open_page(world, "member", "pages/assessment.py")
-    assert again.radio(key=f"level_{first.id}").value == 4
-    assert again.text_area(key=f"evidence_{first.id}").value == "User map reviewed in May"
+    assert again.radio(key=f"level_{first.id}_v2").value == 4
+    assert again.text_area(key=f"evidence_{first.id}_v2").value == "User map reviewed in May"
 
 
 def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
@@ -148,7 +148,7 @@ def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> N
         expected_version=first.version,
         today=uk_today(),
     )
-    at.radio(key=f"level_{ids[0]}").set_value(3).run()
+    at.radio(key=f"level_{ids[0]}_v{first.version}").set_value(3).run()
     assert "changed in another window" in at.error[0].value
     table = at.table[0].value
     assert list(table["Saved version"])[:3] == ["5 Mastering", "None", "From my laptop"]
@@ -156,8 +156,9 @@ def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> N
     saved = assessments.load_state(world.db, member, assessment_id).mine[ids[0]]
     assert saved.answer.level == 5  # nothing overwritten
     # The form now shows the saved version; the person can make their change again.
-    assert at.radio(key=f"level_{ids[0]}").value == 5
-    at.radio(key=f"level_{ids[0]}").set_value(3).run()
+    newer = assessments.load_state(world.db, member, assessment_id).mine[ids[0]].version
+    assert at.radio(key=f"level_{ids[0]}_v{newer}").value == 5
+    at.radio(key=f"level_{ids[0]}_v{newer}").set_value(3).run()
     assert not at.error
     assert assessments.load_state(world.db, member, assessment_id).mine[ids[0]].answer.level == 3
 

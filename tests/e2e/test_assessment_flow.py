@@ -9,6 +9,7 @@ Every assessment page visited is scanned with axe (WCAG 2.2 AA).
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -23,6 +24,7 @@ from tests.e2e.helpers import (
     sign_out,
     wait_for_app,
 )
+from ue_core.authz import Actor
 from ue_core.db.engine import Database
 from ue_core.scoring import PracticeRating, round_score, score_assessment
 from ue_core.services import accounts, assessments
@@ -34,6 +36,7 @@ pytestmark = pytest.mark.e2e
 DISPUTED = "know-your-users"
 DISPUTED_TITLE = "Know who uses the statistics"
 ROUND = "2026 to 2027"
+SAVED = re.compile(r"^Saved \d")  # the confirmation caption, not a conflict message
 
 
 def _settle(page: Page) -> None:
@@ -58,6 +61,8 @@ def _practice(page: Page, key: str) -> Locator:
 
 def _choose_level(container: Locator, level_prefix: str) -> None:
     container.get_by_text(level_prefix, exact=False).first.click()
+    radio = container.get_by_role("radio", name=re.compile("^" + re.escape(level_prefix)))
+    expect(radio).to_be_checked()
 
 
 def _rate(page: Page, key: str, level_prefix: str, evidence: str | None = None) -> None:
@@ -65,7 +70,8 @@ def _rate(page: Page, key: str, level_prefix: str, evidence: str | None = None) 
     container = _practice(page, key)
     _choose_level(container, level_prefix)
     _settle(page)
-    expect(container.get_by_text("Saved ", exact=False)).to_be_visible()
+    expect(container.get_by_text(SAVED)).to_be_visible()
+    expect(container.get_by_test_id("stAlertContentError")).to_have_count(0)  # no conflict
     if evidence is not None:
         box = container.get_by_role("textbox", name="Evidence", exact=True)
         box.fill(evidence)
@@ -100,16 +106,33 @@ def _member_rates(page: Page, app_url: str, name: str, level_prefix: str, start:
     sign_out(page)
 
 
+def _team_assessment(db: Database) -> tuple[Actor, int]:
+    lead = accounts.actor_for_email(db, "jo.williams@demo.example")
+    assert lead is not None
+    [team_id] = lead.team_ids()
+    assessment_id = assessments.current_assessment_id(db, lead, team_id, uk_today())
+    assert assessment_id is not None
+    return lead, assessment_id
+
+
+def _needing_agreement(database_url: str) -> list[str]:
+    """Practices where Sam and Alex did not both give the same answer (from the database)."""
+    db = Database(database_url)
+    try:
+        comparisons = assessments.compare_team_ratings(db, *_team_assessment(db))
+    finally:
+        db.dispose()
+    found = [c for c in comparisons if c.agreement.rater_count != 2 or not c.agreement.all_agree]
+    for c in found:
+        print(c.practice.key, {u: s.answer for u, s in c.ratings.items()})
+    return [c.practice.key for c in found]
+
+
 def _expected_scores(database_url: str) -> dict[str, float | None]:
     """Principle and overall scores worked out from the agreed answers, through ue_core.scoring."""
     db = Database(database_url)
     try:
-        lead = accounts.actor_for_email(db, "jo.williams@demo.example")
-        assert lead is not None
-        [team_id] = lead.team_ids()
-        assessment_id = assessments.current_assessment_id(db, lead, team_id, uk_today())
-        assert assessment_id is not None
-        state = assessments.load_state(db, lead, assessment_id)
+        state = assessments.load_state(db, *_team_assessment(db))
     finally:
         db.dispose()
     ratings = [
@@ -139,6 +162,9 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     page.set_default_timeout(APP_TIMEOUT_MS)
     _member_rates(page, app_url, "Sam Patel", "4 Developing:", start=True)
     _member_rates(page, app_url, "Alex Morgan", "1 Beginning:", start=False)
+
+    # Both members' ratings are saved; only the disputed practice needs discussion.
+    assert _needing_agreement(demo_database_url) == [DISPUTED]
 
     # Jo Williams, the lead, agrees the team's answers.
     sign_in_as(page, app_url, "Jo Williams")
