@@ -449,3 +449,22 @@ def test_published_dates_are_read_as_day_month_year() -> None:
         surveys.parse_published("31 2 2026")
     with pytest.raises(InputError, match="like 27 3 2026"):
         surveys.parse_published("next Tuesday")
+
+
+def test_answers_added_before_approval_are_themed_when_the_themes_are_approved(
+    world: World,
+) -> None:
+    consultant = world.actor("consultant")
+    survey_id, question_id = imported(world)
+    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
+    later = ["Our survey response rate is very low", "We never have time before a release"]
+    raw = surveys.read_file(survey_csv(later, start=200), "later.csv")
+    result = surveys.add_responses(world.db, consultant, survey_id, raw, MAPPING)
+    assert result.assigned == 0  # nothing is approved yet
+    view = current(world, question_id)
+    surveys.approve(world.db, consultant, set_id, expected_version=view.version)
+    coded = {c.text: c for c in surveys.coded_answers(world.db, consultant, set_id)}
+    survey_theme = coded["Our user survey gets a very low response rate"].theme_id
+    assert coded[later[0]].theme_id == survey_theme
+    assert coded[later[1]].theme_id is not None
+    assert current(world, question_id).answer_count == 42

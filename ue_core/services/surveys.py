@@ -589,6 +589,29 @@ def _embed_like(db: Database, question_id: int, backend: str, texts: list[str]) 
     return vectors
 
 
+def _embed_missing_like(db: Database, question_id: int, backend: str) -> None:
+    """Embed the question's answers that have no embedding from ``backend``, in its space."""
+    with db.read() as session:
+        missing = session.execute(
+            select(SurveyAnswer.id, SurveyAnswer.text).where(
+                SurveyAnswer.question_id == question_id,
+                (SurveyAnswer.embedding_backend != backend)
+                | SurveyAnswer.embedding_backend.is_(None),
+            )
+        ).all()
+    if not missing:
+        return
+    vectors = _embed_like(db, question_id, backend, [text for _, text in missing])
+    with db.transaction() as session:
+        session.execute(
+            update(SurveyAnswer),
+            [
+                {"id": answer_id, "embedding": _bytes(vector), "embedding_backend": backend}
+                for (answer_id, _), vector in zip(missing, vectors, strict=True)
+            ],
+        )
+
+
 def _assign_new_answers(session: Session, set_id: int) -> tuple[int, int]:
     """Give answers of the set's question that have no assignment yet their nearest theme."""
     theme_set = session.get(ThemeSet, set_id)
@@ -1461,6 +1484,13 @@ def seed_theme(
 def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -> None:
     """Approve a theme set: answers imported later are assigned to it."""
     require(actor, Permission.ANALYSE_SURVEYS)
+    with db.read() as session:
+        found = session.get(ThemeSet, set_id)
+        if found is None:
+            raise NotFound("That theme set no longer exists. Reload the page.")
+        question_id, backend = found.question_id, found.backend
+    # Answers imported since the themes were found need embeddings in the same space.
+    _embed_missing_like(db, question_id, backend)
     with db.transaction() as session:
         theme_set = _lock_set(session, set_id, expected_version)
         if theme_set.status == APPROVED:
