@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -149,20 +148,6 @@ SCREENS_BY_KEY = {screen.key: screen for screen in SCREENS}
 
 def screens_for(actor: Actor) -> list[Screen]:
     return [s for s in SCREENS if s.permission is None or actor.can(s.permission)]
-
-
-def sign_in_pages(sign_in: Callable[[], None]) -> list[StreamlitPage]:
-    """The sign-in page under every screen's address (the home address is the default)."""
-    return [
-        st.Page(
-            sign_in,
-            title="Sign in",
-            icon=":material/login:",
-            url_path=screen.key,
-            default=screen.key == "home",
-        )
-        for screen in SCREENS
-    ]
 
 
 def pages_for(actor: Actor) -> list[StreamlitPage]:
