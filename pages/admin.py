@@ -7,16 +7,20 @@ import streamlit as st
 
 from ue_core.authz import ROLE_LABELS, Permission
 from ue_core.content import ContentError
-from ue_core.services import accounts, admin, frameworks
+from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.services import accounts, admin, catalogue_admin, frameworks
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import Role
+from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 
 actor = require_page(Permission.ADMINISTER)
 
 st.title("Admin")
-people_tab, framework_tab, audit_tab = st.tabs(["People", "Framework", "Audit log"])
+people_tab, framework_tab, library_tab, audit_tab = st.tabs(
+    ["People", "Framework", "Library", "Audit log"]
+)
 
 with people_tab:
     st.header("People and roles")
@@ -106,6 +110,68 @@ with framework_tab:
                 st.success(f"Loaded a new framework version ({result.version_id}).")
             else:
                 st.info("The framework file has not changed since it was last loaded.")
+
+with library_tab:
+    st.header("Library entries")
+    st.write(
+        "Case studies and training offers come from `data/case_studies.yaml` and "
+        "`data/training.yaml`. Change an entry's title or summary here, or take it out of the "
+        "library. An entry changed here keeps your changes when the files change, until you "
+        "restore the file's version."
+    )
+    entries = catalogue_admin.library_entries(db(), actor)
+    by_slug = {e.slug: e for e in entries}
+    slug = st.selectbox(
+        "Entry",
+        options=list(by_slug),
+        format_func=lambda s: f"{by_slug[s].title} ({by_slug[s].kind_label.lower()})",
+        key="library_entry",
+    )
+    if slug is not None:
+        entry = by_slug[slug]
+        version_name = f"library_entry_{slug}"
+        seen = concurrency.seen_version(version_name, entry.version)
+        if entry.edited_at is not None:
+            st.info(
+                f"Changed in the app by {entry.edited_by or 'an admin'} on "
+                f"{format_datetime(entry.edited_at)}. The file's version is not applied."
+            )
+        with st.form(f"edit_{slug}"):
+            title = st.text_input("Title", value=entry.title, max_chars=catalogue_admin.MAX_TITLE)
+            summary = st.text_area("Summary (one to four sentences)", value=entry.summary)
+            shown = st.checkbox("Show in the library and in recommendations", value=entry.is_active)
+            save = st.form_submit_button("Save entry", type="primary")
+        if save:
+            try:
+                catalogue_admin.edit_entry(
+                    db(),
+                    actor,
+                    slug,
+                    title=title,
+                    summary=summary,
+                    is_active=shown,
+                    expected_version=seen,
+                )
+            except ConflictError as conflict:
+                concurrency.acknowledge(version_name, entry.version)
+                st.error(str(conflict))
+                st.table(
+                    {
+                        "Field": list(conflict.current),
+                        "Their value": [str(v) for v in conflict.current.values()],
+                    }
+                )
+            except (InputError, NotFound) as problem:
+                st.error(str(problem))
+            else:
+                concurrency.saved(version_name)
+                st.toast("Library entry saved.")
+                st.rerun()
+        if entry.edited_at is not None and st.button("Restore the file's version"):
+            catalogue_admin.restore_file_version(db(), actor, slug)
+            concurrency.saved(version_name)
+            st.toast("The file's version is back.")
+            st.rerun()
 
 with audit_tab:
     st.header("Audit log")

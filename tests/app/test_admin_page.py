@@ -33,3 +33,14 @@ def test_loading_an_unchanged_framework_says_so(world: World) -> None:
     load.click().run()
     assert "has not changed" in at.info[0].value
     assert at.dataframe[1].value["Practices"].iloc[0] >= 24
+
+
+def test_admin_edits_a_library_entry(world: World) -> None:
+    at = app_as(world, "admin", "pages/admin.py").run()
+    entry_box = next(s for s in at.selectbox if s.label == "Entry")
+    slug = entry_box.value
+    title_box = next(t for t in at.text_input if t.label == "Title")
+    title_box.input("Edited in the app")
+    at.button(key=f"FormSubmitter:edit_{slug}-Save entry").click().run()
+    assert not at.error
+    assert any("Changed in the app by Admin" in i.value for i in at.info)

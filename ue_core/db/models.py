@@ -325,6 +325,12 @@ class Resource(Base):
     content: Mapped[dict[str, Any]] = mapped_column()
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when an admin changed the entry in the app: the file's version is then not re-applied.
+    edited_at: Mapped[datetime | None] = mapped_column()
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RecommendationEvent(Base):

@@ -328,6 +328,7 @@ def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
 
     Rows are matched by slug (the catalogue id); a row whose entry has left the files is marked
     inactive, so it leaves the library and recommendations but keeps its recorded events.
+    Rows an admin has changed in the app (``edited_at`` set) are left as the admin left them.
     ``actor`` is None for the system (first use, the command line); a person must be an admin.
     """
     if actor is not None:
@@ -351,6 +352,8 @@ def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
                         )
                     )
                     changed += 1
+                elif row.edited_at is not None:
+                    continue
                 elif row.content != content or row.title != resource.title or not row.is_active:
                     row.kind = resource.kind
                     row.title = resource.title
@@ -360,7 +363,7 @@ def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
             # An entry taken out of the files is withdrawn, not deleted: its events stay.
             in_files = {resource.id for resource in catalogue.resources()}
             for slug, row in existing.items():
-                if slug not in in_files and row.is_active:
+                if slug not in in_files and row.is_active and row.edited_at is None:
                     row.is_active = False
                     changed += 1
             if changed:
