@@ -53,9 +53,15 @@ is_lead = summary.team_id in actor.team_ids(Role.LEAD)
 problems = assessments.submission_problems(state)
 
 
-def _submit(expected_version: int) -> None:
+def _submit(expected_version: int, expected_answers: str) -> None:
     try:
-        assessments.submit(db(), actor, summary.id, expected_version=expected_version)
+        assessments.submit(
+            db(),
+            actor,
+            summary.id,
+            expected_version=expected_version,
+            expected_answers=expected_answers,
+        )
     except InputError as problem:
         st.session_state[OUTCOME_KEY] = ("problems", str(problem))
     except (ConflictError, AccessDenied) as problem:
@@ -161,5 +167,5 @@ st.button(
     type="primary",
     key="submit_assessment",
     on_click=_submit,
-    args=(summary.version,),
+    args=(summary.version, state.answers_fingerprint()),
 )

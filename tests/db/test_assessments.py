@@ -541,3 +541,48 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
     state = assessments.load_state(world.db, member, assessment_id)
     saved = (state.agreed if agreed else state.mine)[practice_id]
     assert saved.answer.level == winner
+
+
+def test_submit_refuses_when_an_agreed_answer_changed_after_checking(world: World) -> None:
+    """A second lead's change while the first is on the check page blocks the first's submit."""
+    any_db = world.db
+    lead = world.actor("lead")
+    assessment_id = assessments.start_assessment(any_db, lead, world.team_id, THIS_YEAR)
+    state = assessments.load_state(any_db, lead, assessment_id)
+    for item in state.practices:
+        assessments.save_agreed(
+            any_db,
+            lead,
+            assessment_id,
+            item.id,
+            assessments.Answer(level=3),
+            expected_version=None,
+            today=THIS_YEAR,
+        )
+    checked = assessments.load_state(any_db, lead, assessment_id)
+    first = checked.practices[0]
+    assessments.save_agreed(
+        any_db,
+        lead,
+        assessment_id,
+        first.id,
+        assessments.Answer(level=4),
+        expected_version=checked.agreed[first.id].version,
+        today=THIS_YEAR,
+    )
+    with pytest.raises(ConflictError, match="changed an agreed answer"):
+        assessments.submit(
+            any_db,
+            lead,
+            assessment_id,
+            expected_version=checked.summary.version,
+            expected_answers=checked.answers_fingerprint(),
+        )
+    latest = assessments.load_state(any_db, lead, assessment_id)
+    assessments.submit(
+        any_db,
+        lead,
+        assessment_id,
+        expected_version=latest.summary.version,
+        expected_answers=latest.answers_fingerprint(),
+    )

@@ -11,6 +11,7 @@ other silently.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -193,6 +194,11 @@ class AssessmentState:
 
     def agreed_progress(self) -> list[PrincipleProgress]:
         return self.principle_progress(self.agreed)
+
+    def answers_fingerprint(self) -> str:
+        """Changes whenever any agreed answer is saved: submit checks the lead saw the latest."""
+        parts = sorted((pid, saved.version) for pid, saved in self.agreed.items())
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def practice(self, practice_id: int) -> PracticeItem:
         for item in self.practices:
@@ -971,10 +977,26 @@ def submission_problems(state: AssessmentState) -> list[SubmissionProblem]:
     return problems
 
 
-def submit(db: Database, actor: Actor, assessment_id: int, *, expected_version: int) -> None:
-    """The lead submits the agreed answers. The assessment is then frozen."""
+def submit(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    expected_version: int,
+    expected_answers: str | None = None,
+) -> None:
+    """The lead submits the agreed answers. The assessment is then frozen.
+
+    ``expected_answers`` is the ``answers_fingerprint()`` of the answers the lead checked: if
+    another lead changed an agreed answer since, nothing is submitted.
+    """
     require(actor, Permission.AGREE)
     state = load_state(db, actor, assessment_id)
+    if expected_answers is not None and expected_answers != state.answers_fingerprint():
+        raise ConflictError(
+            "Someone changed an agreed answer after you opened this page. Check the answers "
+            "again, then submit."
+        )
     problems = submission_problems(state)
     if problems:
         raise InputError(
