@@ -48,6 +48,7 @@ TABLE_COLUMNS: Final = (
     Column("embed_seconds", "Embed s", "right", ",.1f"),
     Column("cluster_seconds", "Themes s", "right", ",.1f"),
     Column("import_to_themes_seconds", "Total s", "right", ",.1f"),
+    Column("import_to_themes_cpu_seconds", "CPU s", "right", ",.0f"),
     Column("recluster_seconds", "New k s", "right", ",.2f"),
     Column("n_themes", "Themes", "right"),
     Column("peak_rss_mb", "Peak MB", "right", ",.0f"),
@@ -59,6 +60,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time (user and system, all threads) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(n_answers: int, seed: int, backend: str | None) -> dict[str, Any]:
     """Import ``n_answers`` generated answers and theme them; the figures for one size."""
     from ue_core.survey_import import ColumnMapping, prepare, read_table
@@ -66,6 +73,7 @@ def measure(n_answers: int, seed: int, backend: str | None) -> dict[str, Any]:
 
     data = survey_csv(survey_answers(n_answers, seed), seed)
     baseline_mb = peak_rss_mb()
+    cpu_started = cpu_seconds()
     started = time.perf_counter()
     raw = read_table(data, "survey.csv")
     mapping = ColumnMapping("Respondent ID", [QUESTION], ["Organisation type"])
@@ -75,6 +83,7 @@ def measure(n_answers: int, seed: int, backend: str | None) -> dict[str, Any]:
     embedded = time.perf_counter()
     themes = cluster_embeddings(texts, vectors, None, seed, backend=used)
     finished = time.perf_counter()
+    cpu_finished = cpu_seconds()
     again = cluster_embeddings(texts, vectors, RECLUSTER_THEMES, seed, backend=used)
     reclustered = time.perf_counter()
     return {
@@ -88,6 +97,7 @@ def measure(n_answers: int, seed: int, backend: str | None) -> dict[str, Any]:
         "cluster_seconds": round(finished - embedded, 2),
         "import_to_themes_seconds": round(finished - started, 2),
         "recluster_seconds": round(reclustered - finished, 2),
+        "import_to_themes_cpu_seconds": round(cpu_finished - cpu_started, 1),
         "n_themes": len(themes.themes),
         "recluster_themes": len(again.themes),
         "peak_rss_mb": round(peak_rss_mb(), 1),
