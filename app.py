@@ -14,7 +14,9 @@ st.set_page_config(
 
 actor = auth.signed_in_actor()
 if actor is None:
-    page = st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")])
+    # Every screen's address shows the sign-in page, so a bookmarked or shared link lands on
+    # the screen it names once the person has signed in.
+    page = st.navigation(navigation.sign_in_pages(auth.sign_in_page), position="hidden")
 else:
     page = st.navigation(navigation.pages_for(actor))
     auth.sidebar(actor)

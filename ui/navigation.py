@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,7 +24,7 @@ class Screen:
 SCREENS: tuple[Screen, ...] = (
     Screen(
         "home",
-        "pages/home.py",
+        "screens/home.py",
         "Home",
         ":material/home:",
         None,
@@ -31,7 +32,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "assessment",
-        "pages/assessment.py",
+        "screens/assessment.py",
         "Self-assessment",
         ":material/checklist:",
         Permission.ASSESS,
@@ -39,7 +40,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "agree",
-        "pages/agree.py",
+        "screens/agree.py",
         "Agree ratings",
         ":material/handshake:",
         Permission.AGREE,
@@ -47,7 +48,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "check",
-        "pages/check_answers.py",
+        "screens/check_answers.py",
         "Check and submit",
         ":material/fact_check:",
         Permission.ASSESS,
@@ -55,7 +56,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "results",
-        "pages/results.py",
+        "screens/results.py",
         "Results",
         ":material/bar_chart:",
         Permission.VIEW_TEAM_RESULTS,
@@ -63,7 +64,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "history",
-        "pages/history.py",
+        "screens/history.py",
         "History",
         ":material/timeline:",
         Permission.VIEW_TEAM_RESULTS,
@@ -71,7 +72,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "action_plan",
-        "pages/action_plan.py",
+        "screens/action_plan.py",
         "Action plan",
         ":material/task_alt:",
         Permission.VIEW_TEAM_RESULTS,
@@ -79,7 +80,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "request_support",
-        "pages/request_support.py",
+        "screens/request_support.py",
         "Ask the hub for help",
         ":material/support_agent:",
         Permission.REQUEST_SUPPORT,
@@ -87,7 +88,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "organisation",
-        "pages/organisation.py",
+        "screens/organisation.py",
         "Your organisation",
         ":material/corporate_fare:",
         Permission.VIEW_ORGANISATION,
@@ -95,7 +96,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "triage",
-        "pages/triage.py",
+        "screens/triage.py",
         "Support requests",
         ":material/inbox:",
         Permission.TRIAGE_REQUESTS,
@@ -103,7 +104,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "system",
-        "pages/system_overview.py",
+        "screens/system_overview.py",
         "System overview",
         ":material/monitoring:",
         Permission.VIEW_SYSTEM,
@@ -111,7 +112,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "survey_import",
-        "pages/survey_import.py",
+        "screens/survey_import.py",
         "Import a survey",
         ":material/upload_file:",
         Permission.ANALYSE_SURVEYS,
@@ -119,7 +120,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "survey_themes",
-        "pages/survey_themes.py",
+        "screens/survey_themes.py",
         "Survey themes",
         ":material/category:",
         Permission.ANALYSE_SURVEYS,
@@ -127,7 +128,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "library",
-        "pages/library.py",
+        "screens/library.py",
         "Library",
         ":material/local_library:",
         Permission.USE_LIBRARY,
@@ -135,7 +136,7 @@ SCREENS: tuple[Screen, ...] = (
     ),
     Screen(
         "admin",
-        "pages/admin.py",
+        "screens/admin.py",
         "Admin",
         ":material/settings:",
         Permission.ADMINISTER,
@@ -148,6 +149,20 @@ SCREENS_BY_KEY = {screen.key: screen for screen in SCREENS}
 
 def screens_for(actor: Actor) -> list[Screen]:
     return [s for s in SCREENS if s.permission is None or actor.can(s.permission)]
+
+
+def sign_in_pages(sign_in: Callable[[], None]) -> list[StreamlitPage]:
+    """The sign-in page under every screen's address (the home address is the default)."""
+    return [
+        st.Page(
+            sign_in,
+            title="Sign in",
+            icon=":material/login:",
+            url_path=screen.key,
+            default=screen.key == "home",
+        )
+        for screen in SCREENS
+    ]
 
 
 def pages_for(actor: Actor) -> list[StreamlitPage]:

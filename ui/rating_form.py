@@ -8,7 +8,6 @@ from datetime import date
 import streamlit as st
 
 from ue_core.authz import Actor
-from ue_core.db.models import EvidenceStrength, Role
 from ue_core.framework import Framework
 from ue_core.scoring import LEVEL_NAMES
 from ue_core.services.assessments import (
@@ -19,6 +18,7 @@ from ue_core.services.assessments import (
     Progress,
 )
 from ue_core.timefmt import format_date
+from ue_core.vocabulary import EvidenceStrength, Role
 from ui.text import plain
 
 #: The radio option that stands for "not applicable" next to levels 1 to 5.

@@ -19,7 +19,7 @@ from ui.text import plain
 
 #: Session key holding the slug of the library entry to show in detail on the library page.
 SELECTED_KEY = "library_selected"
-LIBRARY_PAGE = "pages/library.py"
+LIBRARY_PAGE = "screens/library.py"
 
 
 def open_in_library(item: LibraryItem) -> None:

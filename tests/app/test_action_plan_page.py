@@ -14,7 +14,7 @@ from ue_core.services import actions
 from ue_core.services.actions import ActionDraft
 from ue_core.timefmt import uk_today
 
-PAGE = "pages/action_plan.py"
+PAGE = "screens/action_plan.py"
 
 
 def open_page(world: World, who: str) -> AppTest:

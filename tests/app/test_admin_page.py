@@ -9,7 +9,7 @@ from ue_core.services import accounts
 
 
 def test_admin_adds_a_consultant(world: World) -> None:
-    at = app_as(world, "admin", "pages/admin.py").run()
+    at = app_as(world, "admin", "screens/admin.py").run()
     at.selectbox[0].set_value(Role.CONSULTANT).run()
     at.text_input[0].input("Priya Shah")
     at.text_input[1].input("Priya.Shah@test.example")
@@ -20,7 +20,7 @@ def test_admin_adds_a_consultant(world: World) -> None:
 
 
 def test_duplicate_email_is_refused_with_a_message(world: World) -> None:
-    at = app_as(world, "admin", "pages/admin.py").run()
+    at = app_as(world, "admin", "screens/admin.py").run()
     at.text_input[0].input("Someone")
     at.text_input[1].input("member@test.example")
     at.button(key="FormSubmitter:add_person-Add person").click().run()
@@ -28,7 +28,7 @@ def test_duplicate_email_is_refused_with_a_message(world: World) -> None:
 
 
 def test_loading_an_unchanged_framework_says_so(world: World) -> None:
-    at = app_as(world, "admin", "pages/admin.py").run()
+    at = app_as(world, "admin", "screens/admin.py").run()
     load = next(b for b in at.button if b.label == "Load the framework file")
     load.click().run()
     assert "has not changed" in at.info[0].value
@@ -36,7 +36,7 @@ def test_loading_an_unchanged_framework_says_so(world: World) -> None:
 
 
 def test_admin_edits_a_library_entry(world: World) -> None:
-    at = app_as(world, "admin", "pages/admin.py").run()
+    at = app_as(world, "admin", "screens/admin.py").run()
     entry_box = next(s for s in at.selectbox if s.label == "Entry")
     slug = entry_box.value
     title_box = next(t for t in at.text_input if t.label == "Title")

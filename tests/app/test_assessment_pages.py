@@ -66,7 +66,7 @@ def agree_all(world: World, assessment_id: int, practice_ids: list[int], today: 
 
 
 def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World) -> None:
-    at = open_page(world, "member", "pages/assessment.py")
+    at = open_page(world, "member", "screens/assessment.py")
     assert "Test team (Office for Test Statistics) has not started its 2026 to 2027" in texts(at)
     assert "starts from the answers" not in texts(at)  # no earlier round to carry over
     at.button[0].click().run()
@@ -100,7 +100,7 @@ def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World
     assert mine[second.id].answer.reason == "We publish no forecasts."
 
     # Signing in again later resumes with everything saved.
-    again = open_page(world, "member", "pages/assessment.py")
+    again = open_page(world, "member", "screens/assessment.py")
     assert again.radio(key=f"level_{first.id}_v2").value == 4
     assert again.text_area(key=f"evidence_{first.id}_v2").value == "User map reviewed in May"
 
@@ -113,7 +113,7 @@ def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
     version = assessments.load_state(world.db, lead, previous).summary.version
     assessments.submit(world.db, lead, previous, expected_version=version)
 
-    at = open_page(world, "member", "pages/assessment.py")
+    at = open_page(world, "member", "screens/assessment.py")
     assert "starts from the answers your team agreed in 2025 to 2026" in texts(at)
     at.button[0].click().run()
     assert "29 practices have an answer your team agreed in 2025 to 2026" in texts(at)
@@ -137,7 +137,7 @@ def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> N
         expected_version=None,
         today=uk_today(),
     )
-    at = open_page(world, "member", "pages/assessment.py")
+    at = open_page(world, "member", "screens/assessment.py")
     # The same person saves from another window in the meantime.
     assessments.save_rating(
         world.db,
@@ -167,7 +167,7 @@ def test_another_team_sees_only_its_own_assessment(world: World) -> None:
     started(world)
     at = app_as(world, "outsider").run()
     at.session_state[TEAM_KEY] = world.team_id  # even if asked for, not theirs
-    at.switch_page(str(REPO / "pages/assessment.py")).run()
+    at.switch_page(str(REPO / "screens/assessment.py")).run()
     assert "Other team (Ministry of Other Tests) has not started" in texts(at)
     assert "Test team" not in texts(at)
     assert not at.radio
@@ -193,7 +193,7 @@ def _rated_apart(world: World) -> tuple[int, list[int]]:
 
 def test_lead_sees_ratings_side_by_side_and_records_the_agreed_level(world: World) -> None:
     assessment_id, ids = _rated_apart(world)
-    at = open_page(world, "lead", "pages/agree.py")
+    at = open_page(world, "lead", "screens/agree.py")
     assert "- Lead: Not answered yet\n- Member: 1 Beginning\n- Member2: 4 Developing" in texts(at)
     assert at.warning[0].value.startswith("Ratings differ by 3 levels: discuss.")
     at.checkbox(key="agree_only_discuss").check().run()
@@ -212,7 +212,7 @@ def test_lead_sees_ratings_side_by_side_and_records_the_agreed_level(world: Worl
 
 def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
     assessment_id, ids = _rated_apart(world)
-    at = open_page(world, "lead", "pages/agree.py")
+    at = open_page(world, "lead", "screens/agree.py")
     at.checkbox(key="agree_only_discuss").check().run()
     # The lead saves from another window first.
     assessments.save_agreed(
@@ -234,10 +234,10 @@ def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
 
 
 def test_agree_page_empty_state_and_refusals(world: World) -> None:
-    at = open_page(world, "lead", "pages/agree.py")
+    at = open_page(world, "lead", "screens/agree.py")
     assert "has not started this round's self-assessment yet" in texts(at)
     for who in ("member", "outsider", "champion"):
-        refused = app_as(world, who, "pages/agree.py").run()
+        refused = app_as(world, who, "screens/agree.py").run()
         assert [e.value for e in refused.error] == [REFUSED], who
         assert not refused.title
 
@@ -248,7 +248,7 @@ def test_agree_page_empty_state_and_refusals(world: World) -> None:
 def test_unanswered_practices_block_submission_with_an_error_summary(world: World) -> None:
     assessment_id, ids = started(world)
     agree_all(world, assessment_id, ids[:27], uk_today())
-    at = open_page(world, "lead", "pages/check_answers.py")
+    at = open_page(world, "lead", "screens/check_answers.py")
     assert "2 practices still need an agreed answer" in texts(at)
     at.button(key="submit_assessment").click().run()
     assert at.header[0].value == "There is a problem"
@@ -268,7 +268,7 @@ def test_unanswered_practices_block_submission_with_an_error_summary(world: Worl
 def test_lead_submits_and_the_assessment_becomes_read_only(world: World) -> None:
     assessment_id, ids = started(world)
     agree_all(world, assessment_id, ids, uk_today())
-    at = open_page(world, "lead", "pages/check_answers.py")
+    at = open_page(world, "lead", "screens/check_answers.py")
     assert "Agreed answer: 3 Learning" in texts(at)
     assert "Evidence: Team minutes" in texts(at)
     at.button(key="submit_assessment").click().run()
@@ -278,19 +278,19 @@ def test_lead_submits_and_the_assessment_becomes_read_only(world: World) -> None
     summary = assessments.load_state(world.db, world.actor("lead"), assessment_id).summary
     assert summary.is_submitted and summary.submitted_by == "Lead"
 
-    member = open_page(world, "member", "pages/assessment.py")
+    member = open_page(world, "member", "screens/assessment.py")
     assert "Lead submitted this assessment on" in texts(member)
     assert not member.radio
 
 
 def test_check_page_empty_state_member_view_and_another_team(world: World) -> None:
-    at = open_page(world, "member", "pages/check_answers.py")
+    at = open_page(world, "member", "screens/check_answers.py")
     assert "has not started this round's self-assessment yet" in texts(at)
     started(world)
-    at = open_page(world, "member", "pages/check_answers.py")
+    at = open_page(world, "member", "screens/check_answers.py")
     assert "Only your team lead can change agreed answers and submit" in texts(at)
     assert not [b for b in at.button if b.key == "submit_assessment"]
-    outsider = open_page(world, "outsider", "pages/check_answers.py")
+    outsider = open_page(world, "outsider", "screens/check_answers.py")
     assert "Other team (Ministry of Other Tests) has not started" in texts(outsider)
     assert "Know who uses the statistics" not in texts(outsider)
 
@@ -298,7 +298,7 @@ def test_check_page_empty_state_member_view_and_another_team(world: World) -> No
 def test_change_link_opens_the_one_practice_on_the_agree_page(world: World) -> None:
     _, ids = _rated_apart(world)
     at = app_as(world, "lead").run()
-    at.switch_page(str(REPO / "pages/agree.py"))
+    at.switch_page(str(REPO / "screens/agree.py"))
     at.query_params["practice"] = "know-your-users"
     at.run()
     assert not at.exception
@@ -319,7 +319,7 @@ def test_a_person_in_two_teams_chooses_the_team(world: World) -> None:
         role=Role.MEMBER,
         team_id=world.other_team_id,
     )
-    at = open_page(world, "member", "pages/assessment.py")
+    at = open_page(world, "member", "screens/assessment.py")
     team = at.selectbox(key="team_choice")
     assert team.options == [
         "Other team (Ministry of Other Tests)",
@@ -329,6 +329,6 @@ def test_a_person_in_two_teams_chooses_the_team(world: World) -> None:
     team.set_value(world.team_id).run()
     assert "You have rated 0 of 29 practices." in texts(at)
     # The choice is remembered on the other assessment screens.
-    at.switch_page(str(REPO / "pages/check_answers.py")).run()
+    at.switch_page(str(REPO / "screens/check_answers.py")).run()
     assert at.selectbox(key="team_choice").value == world.team_id
     assert "0 of 29 practices have an agreed answer." in texts(at)

@@ -12,7 +12,7 @@ from ue_core.catalogue import load_catalogue
 from ue_core.services import library
 from ui.auth import EMAIL_KEY
 
-PAGE = "pages/library.py"
+PAGE = "screens/library.py"
 
 
 @pytest.fixture(autouse=True)

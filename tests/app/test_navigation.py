@@ -57,11 +57,11 @@ def test_home_says_what_needs_attention(world: World) -> None:
 def test_team_member_cannot_switch_to_a_consultant_page(world: World) -> None:
     at = app_as(world, "member").run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(str(REPO / "pages/triage.py"))
+        at.switch_page(str(REPO / "screens/triage.py"))
 
 
 def test_consultant_page_refuses_a_team_member_on_its_own(world: World) -> None:
-    at = app_as(world, "member", "pages/triage.py").run()
+    at = app_as(world, "member", "screens/triage.py").run()
     assert [e.value for e in at.error] == [
         "You do not have access to this. Ask your admin if you need it."
     ]
@@ -69,7 +69,7 @@ def test_consultant_page_refuses_a_team_member_on_its_own(world: World) -> None:
 
 
 def test_admin_page_refuses_a_consultant(world: World) -> None:
-    at = app_as(world, "consultant", "pages/admin.py").run()
+    at = app_as(world, "consultant", "screens/admin.py").run()
     assert "do not have access" in at.error[0].value
 
 

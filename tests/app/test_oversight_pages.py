@@ -8,8 +8,8 @@ from tests.factories import World
 from ue_core.db.models import AssessmentStatus
 from ue_core.disclosure import SUPPRESSED, SUPPRESSED_NOTE
 
-ORGANISATION_PAGE = "pages/organisation.py"
-SYSTEM_PAGE = "pages/system_overview.py"
+ORGANISATION_PAGE = "screens/organisation.py"
+SYSTEM_PAGE = "screens/system_overview.py"
 
 
 def seed(world: World) -> None:

@@ -17,8 +17,8 @@ from tests.factories import World
 from ue_core.services import assessments, results
 from ue_core.services.frameworks import sync_framework
 
-RESULTS = "pages/results.py"
-HISTORY = "pages/history.py"
+RESULTS = "screens/results.py"
+HISTORY = "screens/history.py"
 
 
 def open_page(world: World, who: str, page: str) -> AppTest:

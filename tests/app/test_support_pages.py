@@ -9,12 +9,12 @@ from ue_core.services import support
 
 
 def test_team_with_no_requests_sees_an_empty_state(world: World) -> None:
-    at = app_as(world, "member", "pages/request_support.py").run()
+    at = app_as(world, "member", "screens/request_support.py").run()
     assert "has not asked the hub for help yet" in at.markdown[-1].value
 
 
 def test_member_sends_a_request_and_sees_it_listed(world: World) -> None:
-    at = app_as(world, "member", "pages/request_support.py").run()
+    at = app_as(world, "member", "screens/request_support.py").run()
     at.text_input[0].input("Setting up a user group")
     at.text_area[0].input("We want a user group for our housing statistics; where do we start?")
     at.button[0].click().run()
@@ -25,7 +25,7 @@ def test_member_sends_a_request_and_sees_it_listed(world: World) -> None:
 
 
 def test_too_short_a_request_is_explained_and_not_saved(world: World) -> None:
-    at = app_as(world, "member", "pages/request_support.py").run()
+    at = app_as(world, "member", "screens/request_support.py").run()
     at.text_input[0].input("Help")
     at.text_area[0].input("Please")
     at.button[0].click().run()
@@ -41,7 +41,7 @@ def test_consultant_assigns_a_request(world: World) -> None:
         "Survey advice",
         "We are redesigning our user survey and want a second opinion.",
     )
-    at = app_as(world, "consultant", "pages/triage.py").run()
+    at = app_as(world, "consultant", "screens/triage.py").run()
     assert at.expander[0].label.startswith("Survey advice (Test team, New)")
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
     at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
@@ -60,7 +60,7 @@ def test_triage_conflict_shows_the_other_persons_change(world: World) -> None:
         "Survey advice",
         "We are redesigning our user survey and want a second opinion.",
     )
-    at = app_as(world, "consultant", "pages/triage.py").run()
+    at = app_as(world, "consultant", "screens/triage.py").run()
     # Another consultant saves first.
     support.update_request(
         world.db,
@@ -87,5 +87,5 @@ def test_team_member_from_another_team_cannot_see_requests(world: World) -> None
         "Survey advice",
         "We are redesigning our user survey and want a second opinion.",
     )
-    at = app_as(world, "outsider", "pages/request_support.py").run()
+    at = app_as(world, "outsider", "screens/request_support.py").run()
     assert "has not asked the hub for help yet" in at.markdown[-1].value

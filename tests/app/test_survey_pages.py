@@ -41,7 +41,7 @@ def fallback_backend(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_import_page_empty_state_then_a_file_is_previewed_checked_and_saved(
     world: World,
 ) -> None:
-    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
     assert not at.exception
     assert any("No surveys have been imported yet" in m.value for m in at.markdown)
 
@@ -64,7 +64,7 @@ def test_import_page_empty_state_then_a_file_is_previewed_checked_and_saved(
 
 
 def test_import_page_shows_a_bad_file_problem_and_saves_nothing(world: World) -> None:
-    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
     at.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
     assert not at.exception
     assert "empty.csv cannot be imported. The file is empty" in at.error[0].value
@@ -73,7 +73,7 @@ def test_import_page_shows_a_bad_file_problem_and_saves_nothing(world: World) ->
 
 def test_import_page_blocks_saving_when_the_mapping_has_errors(world: World) -> None:
     data = survey_bytes().replace(b"R2,", b"R1,")
-    at = app_as(world, "consultant", "pages/survey_import.py").run()
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
     at.file_uploader[0].set_value(("dupes.csv", data, "text/csv")).run()
     id_box = next(s for s in at.selectbox if s.label == "Respondent ID column")
     id_box.set_value("Respondent ID").run()
@@ -84,14 +84,14 @@ def test_import_page_blocks_saving_when_the_mapping_has_errors(world: World) -> 
 
 @pytest.mark.parametrize("who", ["member", "lead", "champion"])
 def test_people_outside_the_hub_are_refused_both_pages(world: World, who: str) -> None:
-    for script in ("pages/survey_import.py", "pages/survey_themes.py"):
+    for script in ("screens/survey_import.py", "screens/survey_themes.py"):
         at = app_as(world, who, script).run()
         assert at.error and REFUSED in at.error[0].value
         assert not at.file_uploader
 
 
 def test_themes_page_empty_state_points_to_the_import_page(world: World) -> None:
-    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
     assert not at.exception
     assert any("No surveys have been imported yet" in m.value for m in at.markdown)
 
@@ -106,7 +106,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
         ColumnMapping("Respondent ID", ["Barriers"], ["Profession"]),
         "Barriers survey",
     )
-    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
     assert not at.exception
     assert any("No themes yet for this question" in m.value for m in at.markdown)
 
@@ -140,7 +140,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     assert after.theme(first.id).label == "Time to engage"
 
     # The edits survive a fresh session.
-    again = app_as(world, "consultant", "pages/survey_themes.py").run()
+    again = app_as(world, "consultant", "screens/survey_themes.py").run()
     assert any(h.value.startswith("1. Time to engage") for h in again.subheader)
     assert any("Themes by profession" in m.value for m in again.markdown)
     assert any("[c] means fewer than 5 answers" in m.value for m in again.markdown)
@@ -161,7 +161,7 @@ def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
     )
     qid = question_id(world)
     surveys.find_themes(world.db, consultant, qid, 3)
-    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
     next(b for b in at.button if b.label == "Approve themes").click().run()
     assert not at.exception
     assert at.success[0].value == "Themes approved."
@@ -172,7 +172,7 @@ def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
         world.db, consultant, result.survey_id, surveys.read_file(later.encode(), "l.csv"), mapping
     )
     assert added.needs_review == 1
-    at = app_as(world, "consultant", "pages/survey_themes.py").run()
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
     assert any("1 waiting for review" in m.value for m in at.markdown)
     answer_id = surveys.review_queue(world.db, consultant, set_id_for(world))[0].answer_id
     review = [m for m in at.multiselect if m.label == "Answers"][-1]  # the Review tab's list

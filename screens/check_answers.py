@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.db.models import Role
 from ue_core.errors import ConflictError, InputError
 from ue_core.services import assessments
 from ue_core.services.assessments import PracticeItem, SavedAnswer
 from ue_core.timefmt import format_datetime, uk_today
+from ue_core.vocabulary import Role
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY

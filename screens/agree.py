@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.db.models import Role
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import assessments
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import format_datetime, uk_today
+from ue_core.vocabulary import Role
 from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
