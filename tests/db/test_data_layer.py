@@ -131,3 +131,39 @@ def test_version_column_catches_a_write_between_read_and_save(any_db: Database) 
     with any_db.read() as session:
         row = session.get(SupportRequest, request_id)
         assert row is not None and row.resolution == "Changed by someone else"
+
+
+def test_changed_framework_makes_a_new_version_and_assessments_keep_theirs(
+    any_db: Database,
+) -> None:
+    from datetime import date
+
+    from ue_core.framework import load_framework
+    from ue_core.services import assessments
+    from ue_core.services.frameworks import current_version_id, framework_for_version
+
+    first = sync_framework(any_db, None)
+    world = build_world(any_db)
+    today = date(2026, 9, 1)
+    assessment_id = assessments.start_assessment(
+        any_db, world.actor("member"), world.team_id, today
+    )
+
+    framework = load_framework()
+    practice = framework.principles[0].practices[0]
+    changed_practice = practice.model_copy(
+        update={"levels": {**practice.levels, 1: "A reworded first level for this test."}}
+    )
+    principle = framework.principles[0].model_copy(
+        update={"practices": [changed_practice, *framework.principles[0].practices[1:]]}
+    )
+    changed = framework.model_copy(update={"principles": [principle, *framework.principles[1:]]})
+    second = sync_framework(any_db, world.actor("admin"), changed)
+
+    assert second.created and second.version_id != first.version_id
+    with any_db.read() as session:
+        assert current_version_id(session) == second.version_id
+        old = framework_for_version(session, first.version_id)
+        assert old.practice(practice.key).levels[1] == practice.levels[1]
+    state = assessments.load_state(any_db, world.actor("member"), assessment_id)
+    assert state.summary.framework_version_id == first.version_id
