@@ -42,7 +42,8 @@ def test_consultant_assigns_a_request(world: World) -> None:
         "We are redesigning our user survey and want a second opinion.",
     )
     at = app_as(world, "consultant", "screens/triage.py").run()
-    assert at.expander[0].label.startswith("Survey advice (Test team, New)")
+    assert at.dataframe[0].value["Summary"].tolist() == ["Survey advice"]
+    assert at.header[0].value == "Survey advice"
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
     at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
     at.button[0].click().run()
@@ -89,3 +90,35 @@ def test_team_member_from_another_team_cannot_see_requests(world: World) -> None
     )
     at = app_as(world, "outsider", "screens/request_support.py").run()
     assert "has not asked the hub for help yet" in at.markdown[-1].value
+
+
+def test_triage_queue_is_searched_and_paged(world: World) -> None:
+    member = world.actor("member")
+    for number in range(30):
+        support.submit_request(
+            world.db,
+            member,
+            world.team_id,
+            f"Question {number:02d}",
+            "A question about engaging with the users of our statistics.",
+        )
+    support.submit_request(
+        world.db,
+        member,
+        world.team_id,
+        "Citizen panel advice",
+        "We would like to run a citizen panel on our statistics next year.",
+    )
+    consultant = world.actor("consultant")
+    first = support.search_queue(world.db, consultant, page_size=25)
+    assert (first.total, first.pages, len(first.requests)) == (31, 2, 25)
+    second = support.search_queue(world.db, consultant, page=2, page_size=25)
+    assert len(second.requests) == 6
+    assert not {r.id for r in first.requests} & {r.id for r in second.requests}
+    found = support.search_queue(world.db, consultant, text="citizen PANEL")
+    assert [r.subject for r in found.requests] == ["Citizen panel advice"]
+
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    assert "31 requests match, newest first. Page 1 of 2." in [m.value for m in at.markdown]
+    at.text_input[0].input("citizen").run()
+    assert at.dataframe[0].value["Summary"].tolist() == ["Citizen panel advice"]

@@ -64,7 +64,9 @@ class Consultant:
     name: str
 
 
-def _views(session: Session, where: list[object]) -> list[RequestView]:
+def _views(
+    session: Session, where: list[object], *, limit: int | None = None, offset: int = 0
+) -> list[RequestView]:
     requester = aliased(User)
     assignee = aliased(User)
     stmt = (
@@ -81,6 +83,8 @@ def _views(session: Session, where: list[object]) -> list[RequestView]:
         .outerjoin(assignee, SupportRequest.assignee_id == assignee.id)
         .where(*where)  # type: ignore[arg-type]
         .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return [
         RequestView(
@@ -149,6 +153,56 @@ def triage_queue(
     require(actor, Permission.TRIAGE_REQUESTS)
     with db.read() as session:
         return _views(session, [SupportRequest.status.in_([s.value for s in statuses])])
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """One page of the triage queue, and how many requests match in all."""
+
+    requests: list[RequestView]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def search_queue(
+    db: Database,
+    actor: Actor,
+    statuses: tuple[RequestStatus, ...] = OPEN_STATUSES,
+    text: str = "",
+    *,
+    page: int = 1,
+    page_size: int = 25,
+) -> RequestPage:
+    """A page of requests with these statuses whose summary, team or organisation contains
+    ``text``, newest first. Paged in the database, so a long queue stays quick."""
+    require(actor, Permission.TRIAGE_REQUESTS)
+    where: list[object] = [SupportRequest.status.in_([s.value for s in statuses])]
+    for word in text.split():
+        pattern = f"%{word.lower()}%"
+        where.append(
+            func.lower(SupportRequest.subject).like(pattern)
+            | func.lower(Team.name).like(pattern)
+            | func.lower(Organisation.name).like(pattern)
+        )
+    with db.read() as session:
+        total = (
+            session.scalar(
+                select(func.count(SupportRequest.id))
+                .join(Team, SupportRequest.team_id == Team.id)
+                .join(Organisation, Team.organisation_id == Organisation.id)
+                .where(*where)  # type: ignore[arg-type]
+            )
+            or 0
+        )
+        last_page = max(1, -(-total // page_size))
+        page = min(max(page, 1), last_page)
+        items = _views(session, where, limit=page_size, offset=(page - 1) * page_size)
+    return RequestPage(items, total, page, page_size)
 
 
 def count_by_status(db: Database, actor: Actor) -> dict[RequestStatus, int]:
