@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test lint typecheck unit e2e bench migrate demo chromium clean
+.PHONY: run test lint typecheck unit e2e bench bench-themes migrate demo chromium clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -53,6 +53,11 @@ e2e: $(VENV)/.dev chromium
 ## make bench: builds a --scale large database under bench/out and prints the figures
 bench: $(VENV)/.dev
 	$(PY) -m bench
+
+## make bench-themes: survey-theme quality (needs the benchmark-only packages) and speed
+bench-themes: $(VENV)/.dev
+	$(PY) -m pip install --quiet --no-deps --target bench/out/lib -r bench/requirements-bench.txt
+	PYTHONPATH=bench/out/lib $(PY) -m bench --only themes
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench/out

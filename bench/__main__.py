@@ -1,7 +1,8 @@
 """``python -m bench``: build (or reuse) the large demo database and measure page latency.
 
-    python -m bench                      # everything: the dataset, then page latency
+    python -m bench                      # the dataset, page latency, then recommendations
     python -m bench --only dataset       # only build or check the database
+    python -m bench --only recommendations   # judged-set evaluation and recommender latency
     python -m bench --only pages --repeats 3 --page home
     python -m bench --database-url sqlite:////tmp/other.db
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
@@ -26,7 +27,10 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages", "themes")
+SECTIONS = ("dataset", "pages", "recommendations", "themes")
+# Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
+# when asked for: `make bench-themes` or `python -m bench --only themes`.
+DEFAULT_SECTIONS = ("dataset", "pages", "recommendations")
 README_PATH = Path(__file__).resolve().parent / "README.md"
 TABLE_START = "<!-- page-latency table: start -->"
 TABLE_END = "<!-- page-latency table: end -->"
@@ -43,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         action="append",
         choices=SECTIONS,
-        help="run only this part (repeat for more); default: all parts",
+        help="run only this part (repeat for more); default: all but themes",
     )
     parser.add_argument(
         "--repeats",
@@ -113,13 +117,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    chosen = set(args.only or SECTIONS)
+    chosen = set(args.only or DEFAULT_SECTIONS)
     if "themes" in chosen:
         from bench.themes_speed import run_themes
 
         themes_status = run_themes(args.results)
         if chosen == {"themes"}:
             return themes_status
+    if "recommendations" in chosen:
+        from bench import recommend_eval
+
+        status = recommend_eval.main([])
+        if chosen == {"recommendations"}:
+            return status
     try:
         info = dataset.ensure_dataset(args.database_url, rebuild=args.rebuild)
     except dataset.DatasetError as error:
