@@ -21,7 +21,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_action_plan_downloads
 from ui.navigation import SCREENS_BY_KEY, screens_for
-from ui.rating_form import choose_team
+from ui.teams import choose_team
 from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)

@@ -21,14 +21,13 @@ from ui.rating_form import (
     NOT_APPLICABLE,
     STRENGTH_OPTIONS,
     accessible_date_inputs,
-    choose_team,
     conflict_rows,
     describe_answer,
     describe_evidence,
     level_label,
     option_for,
-    team_choices,
 )
+from ui.teams import choose_team, team_choices
 from ui.text import plain
 
 PRINCIPLE_KEY = "agree_principle"

@@ -25,15 +25,14 @@ from ui.rating_form import (
     NOT_APPLICABLE,
     STRENGTH_OPTIONS,
     accessible_date_inputs,
-    choose_team,
     conflict_rows,
     describe_answer,
     first_unfinished,
     level_label,
     option_for,
     references_markdown,
-    team_choices,
 )
+from ui.teams import choose_team, team_choices
 
 PRINCIPLE_KEY = "rate_principle"
 

@@ -13,7 +13,8 @@ from ue_core.vocabulary import Role
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
-from ui.rating_form import choose_team, describe_answer, describe_evidence, team_choices
+from ui.rating_form import describe_answer, describe_evidence
+from ui.teams import choose_team, team_choices
 from ui.text import plain
 
 OUTCOME_KEY = "check_submit_outcome"

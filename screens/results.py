@@ -30,6 +30,7 @@ from ui.context import db
 from ui.downloads import render_assessment_downloads
 from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.recommendations import render_recommendations
+from ui.teams import choose_team
 from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
@@ -50,18 +51,11 @@ def signed(value: float) -> str:
 
 st.title("Results")
 
-teams = {
-    m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
-}
-if not teams:
+chosen_team = choose_team(actor)
+if chosen_team is None:
     st.info("You are not in a team yet, so there are no results to show. Ask your admin.")
     st.stop()
-if len(teams) > 1:
-    chosen_team = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
-    assert chosen_team is not None
-    team_id = int(chosen_team)
-else:
-    team_id = next(iter(teams))
+team_id = chosen_team
 
 try:
     available = results.assessments_with_results(db(), actor, team_id)

@@ -7,7 +7,6 @@ from datetime import date
 
 import streamlit as st
 
-from ue_core.authz import Actor
 from ue_core.framework import Framework
 from ue_core.scoring import LEVEL_NAMES
 from ue_core.services.assessments import (
@@ -18,7 +17,7 @@ from ue_core.services.assessments import (
     Progress,
 )
 from ue_core.timefmt import format_date
-from ue_core.vocabulary import EvidenceStrength, Role
+from ue_core.vocabulary import EvidenceStrength
 from ui.text import plain
 
 #: The radio option that stands for "not applicable" next to levels 1 to 5.
@@ -26,7 +25,6 @@ NOT_APPLICABLE = 0
 LEVEL_OPTIONS: tuple[int, ...] = (1, 2, 3, 4, 5, NOT_APPLICABLE)
 STRENGTH_OPTIONS: tuple[EvidenceStrength, ...] = tuple(STRENGTH_LABELS)
 #: Session key holding the team chosen on any assessment screen, shared by all three.
-TEAM_KEY = "assessment_team_id"
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -95,43 +93,6 @@ def references_markdown(item: PracticeItem, framework: Framework) -> str:
         title = titles.get(url, url)
         lines.append(f"- [{plain(title)}]({url})")
     return "\n".join(lines)
-
-
-def team_choices(actor: Actor, *roles: Role) -> dict[int, str]:
-    """The person's teams (as member or lead, or only ``roles``) by id, in name order."""
-    wanted = set(roles) or {Role.MEMBER, Role.LEAD}
-    teams = {
-        m.team_id: f"{m.team_name} ({m.organisation_name})"
-        for m in actor.memberships
-        if m.team_id is not None and m.role in wanted
-    }
-    return dict(sorted(teams.items(), key=lambda item: item[1].casefold()))
-
-
-def choose_team(actor: Actor, *roles: Role) -> int | None:
-    """The team to work on: the only one, or the one picked in a selector (remembered)."""
-    teams = team_choices(actor, *roles)
-    if not teams:
-        return None
-    options = list(teams)
-    if len(options) == 1:
-        return options[0]
-    remembered = st.session_state.get(TEAM_KEY)
-    # The remembered team wins over any widget state left from another page.
-    st.session_state["team_choice"] = remembered if remembered in options else options[0]
-    chosen = st.selectbox(
-        "Team",
-        options=options,
-        key="team_choice",
-        format_func=teams.__getitem__,
-        on_change=_remember_team,
-    )
-    st.session_state[TEAM_KEY] = chosen
-    return int(chosen) if chosen is not None else options[0]
-
-
-def _remember_team() -> None:
-    st.session_state[TEAM_KEY] = st.session_state.get("team_choice")
 
 
 def conflict_rows(current: dict[str, object], mine: Answer) -> dict[str, list[str]]:

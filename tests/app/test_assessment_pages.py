@@ -12,7 +12,8 @@ from ue_core.db.models import Role
 from ue_core.services import accounts, assessments
 from ue_core.services.assessments import Answer
 from ue_core.timefmt import uk_today
-from ui.rating_form import NOT_APPLICABLE, TEAM_KEY
+from ui.rating_form import NOT_APPLICABLE
+from ui.teams import TEAM_KEY
 
 LAST_ROUND_DAY = date(2025, 9, 1)
 REFUSED = "You do not have access to this. Ask your admin if you need it."

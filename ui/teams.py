@@ -1,0 +1,47 @@
+"""Choosing which of a person's teams a team screen is about (remembered across screens)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.authz import Actor
+from ue_core.vocabulary import Role
+
+TEAM_KEY = "assessment_team_id"
+
+
+def team_choices(actor: Actor, *roles: Role) -> dict[int, str]:
+    """The person's teams (as member or lead, or only ``roles``) by id, in name order."""
+    wanted = set(roles) or {Role.MEMBER, Role.LEAD}
+    teams = {
+        m.team_id: f"{m.team_name} ({m.organisation_name})"
+        for m in actor.memberships
+        if m.team_id is not None and m.role in wanted
+    }
+    return dict(sorted(teams.items(), key=lambda item: item[1].casefold()))
+
+
+def choose_team(actor: Actor, *roles: Role) -> int | None:
+    """The team to work on: the only one, or the one picked in a selector (remembered)."""
+    teams = team_choices(actor, *roles)
+    if not teams:
+        return None
+    options = list(teams)
+    if len(options) == 1:
+        return options[0]
+    remembered = st.session_state.get(TEAM_KEY)
+    # The remembered team wins over any widget state left from another page.
+    st.session_state["team_choice"] = remembered if remembered in options else options[0]
+    chosen = st.selectbox(
+        "Team",
+        options=options,
+        key="team_choice",
+        format_func=teams.__getitem__,
+        on_change=_remember_team,
+    )
+    st.session_state[TEAM_KEY] = chosen
+    return int(chosen) if chosen is not None else options[0]
+
+
+def _remember_team() -> None:
+    st.session_state[TEAM_KEY] = st.session_state.get("team_choice")
