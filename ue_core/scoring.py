@@ -49,45 +49,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Final
 
-HOW_SCORES_WORK: Final[str] = """## How scores work
-
-Scores are worked out from your team's agreed ratings every time they are shown. Nobody types
-them in, so they always match the ratings.
-
-**Practices.** Each practice is rated at one of five levels: 1 Beginning, 2 Emerging, 3 Learning,
-4 Developing and 5 Mastering. A practice can also be marked as not applicable, or left unrated for
-now.
-
-**Principle scores.** A principle's score is the average level of its rated practices. Practices
-marked as not applicable, and practices not rated yet, are left out. If none of a principle's
-practices has a level, the principle has no score.
-
-**Overall score.** The overall score is the average of the principle scores. Every principle counts
-the same, however many practices it has. Principles with no score are left out.
-
-**Levels.** Scores are shown to one decimal place, with halves rounded up. The level is the whole
-number part of the score as shown, so a score from 3.0 to 3.9 is Learning. A score of 3.96 is shown
-as 4.0 and is Developing. Scores always stay between 1 and 5.
-
-**Targets and gaps.** Each principle can have a target level. The gap is the target minus the
-score. A positive gap means you are short of your target. A gap of zero or less means you have
-reached it.
-
-**Evidence dates.** Evidence dated more than 12 months before the day the scores are worked out is
-flagged as out of date. Evidence dated exactly 12 months before is still current: on 1 June 2026,
-evidence from 1 June 2025 is current and evidence from 31 May 2025 is out of date. Out-of-date
-evidence still counts towards the score, but check that it is still true. A rated practice with no
-evidence date is flagged as undated.
-
-**Planned actions.** A projection shows the scores you would reach if each planned action reached
-its intended level. A plan never lowers a practice's level. Plans for practices that are not rated,
-or marked as not applicable, are left out.
-
-**Comparing rounds.** To compare with an earlier round, each practice is matched with the same
-practice in that round. If the framework has changed, a practice may have no match. It is then
-listed as not comparable and left out of the change. Changes for principles, and overall, use only
-practices that have a level in both rounds.
-"""
+# The module docstring is the rules, written for the people who see the scores.
+HOW_SCORES_WORK: Final[str] = __doc__ or ""
 
 MIN_LEVEL: Final[int] = 1
 MAX_LEVEL: Final[int] = 5
