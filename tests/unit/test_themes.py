@@ -27,6 +27,7 @@ from ue_core.themes import (
     label_themes,
     suggest_n_themes,
 )
+from ue_core.themes import clustering as clustering_module
 from ue_core.themes import embedding as embedding_module
 from ue_core.themes.labels import STOP_WORDS, join_terms, stem
 
@@ -301,6 +302,59 @@ def test_suggestion_finds_well_separated_groups():
     assert suggest_n_themes(points, seed=0) == 5
     assert suggest_n_themes(points, seed=0) == suggest_n_themes(points, seed=0)
     assert suggest_n_themes(points, seed=0, sample_size=100) == 5
+
+
+def _separated_groups(
+    n_groups: int, per_group: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_groups, 32)) * 10
+    truth = np.repeat(np.arange(n_groups), per_group)
+    points = centres[truth] + rng.normal(size=(len(truth), 32))
+    return points.astype(np.float32), truth
+
+
+def _same_partition(found: Sequence[int], truth: np.ndarray) -> bool:
+    pairs = set(zip(found, truth.tolist(), strict=True))
+    return len(pairs) == len(set(truth.tolist())) == len(set(found))
+
+
+def test_ward_starting_centres_are_deterministic_and_one_per_group():
+    points, truth = _separated_groups(6, 30)
+    centres = clustering_module._ward_centres(points, 6, seed=3)
+    assert centres is not None
+    assert centres.shape == (6, 32)
+    again = clustering_module._ward_centres(points, 6, seed=3)
+    assert again is not None
+    np.testing.assert_array_equal(centres, again)
+    group_means = np.stack([points[truth == group].mean(axis=0) for group in range(6)])
+    nearest = np.argmin(((centres[:, None, :] - group_means[None, :, :]) ** 2).sum(axis=2), axis=1)
+    assert sorted(nearest.tolist()) == list(range(6))
+
+
+def test_ward_starts_are_skipped_when_the_sample_has_too_few_distinct_rows():
+    points = np.repeat(np.eye(3, dtype=np.float32), 10, axis=0)
+    assert clustering_module._ward_centres(points, 4, seed=0) is None
+    labels, centres = clustering_module._kmeans_labels(points, 3, seed=0)
+    assert centres.shape == (3, 3)
+    assert len(set(labels.tolist())) == 3
+
+
+def test_ward_sample_is_seeded_and_capped(monkeypatch):
+    monkeypatch.setattr(clustering_module, "WARD_SAMPLE", 50)
+    points, truth = _separated_groups(4, 100)
+    labels, _ = clustering_module._kmeans_labels(points, 4, seed=1)
+    again, _ = clustering_module._kmeans_labels(points, 4, seed=1)
+    np.testing.assert_array_equal(labels, again)
+    assert _same_partition(labels.tolist(), truth)
+
+
+def test_big_surveys_use_mini_batches_from_ward_starts(monkeypatch):
+    monkeypatch.setattr(clustering_module, "MINIBATCH_FROM", 100)
+    points, truth = _separated_groups(5, 60)
+    labels, centres = clustering_module._kmeans_labels(points, 5, seed=0)
+    assert centres.shape == (5, 32)
+    assert _same_partition(labels.tolist(), truth)
 
 
 def test_suggestion_for_tiny_inputs():

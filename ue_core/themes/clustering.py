@@ -1,8 +1,11 @@
 """Group embedded answers into themes with k-means.
 
-Every usable answer gets a theme: there is no outlier bin. The number of themes is either chosen
-by a person or suggested from the silhouette score over a small range, measured on a seeded
-sample. The same texts, embeddings, number of themes and seed always give the same themes.
+k-means starts from centres found by Ward's hierarchical clustering of a seeded sample of at
+most ``WARD_SAMPLE`` answers, which on labelled benchmarks matches human groupings better than
+k-means++ starts. Every usable answer gets a theme: there is no outlier bin. The number of
+themes is either chosen by a person or suggested from the silhouette score over a small range,
+measured on a seeded sample. The same texts, embeddings, number of themes and seed always give
+the same themes.
 """
 
 from __future__ import annotations
@@ -23,12 +26,41 @@ IntArray = npt.NDArray[np.int64]
 MINIBATCH_FROM: Final = 30_000
 #: How many answers the suggested number of themes is measured on.
 SUGGEST_SAMPLE: Final = 2_000
+#: How many answers the starting theme centres are found on, by Ward's hierarchical clustering.
+WARD_SAMPLE: Final = 2_000
 #: Most representative answers per theme.
 REPRESENTATIVES: Final = 5
 
 
+def _seeded_sample(matrix: FloatMatrix, size: int, seed: int) -> FloatMatrix:
+    """At most ``size`` rows, chosen with ``seed`` and kept in their original order."""
+    if len(matrix) <= size:
+        return matrix
+    rng = np.random.default_rng(seed)
+    return matrix[np.sort(rng.choice(len(matrix), size=size, replace=False))]
+
+
+def _ward_centres(matrix: FloatMatrix, n_clusters: int, seed: int) -> FloatMatrix | None:
+    """Starting centres from Ward's hierarchical clustering of a seeded sample.
+
+    Ward merges the pair of groups that adds least to the within-group sum of squares, the same
+    quantity k-means lowers, but it builds groups from the bottom up, so it does not depend on
+    where random starting centres happen to land. Returns ``None`` when the sample holds fewer
+    distinct rows than ``n_clusters``, so the caller falls back to k-means++ starts.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    sample = _seeded_sample(matrix, WARD_SAMPLE, seed)
+    if len(np.unique(sample, axis=0)) < n_clusters:
+        return None
+    groups = AgglomerativeClustering(n_clusters=n_clusters, linkage="ward").fit_predict(sample)
+    return np.stack([sample[groups == c].mean(axis=0) for c in range(n_clusters)]).astype(
+        np.float32
+    )
+
+
 def _restarts(n_rows: int) -> int:
-    """How many k-means starts to try: fewer for big surveys, so re-clustering stays fast."""
+    """How many k-means++ starts to try: fewer for big surveys, so re-clustering stays fast."""
     if n_rows < 5_000:
         return 3
     return 2 if n_rows < 15_000 else 1
@@ -37,17 +69,29 @@ def _restarts(n_rows: int) -> int:
 def _kmeans_labels(
     matrix: FloatMatrix, n_clusters: int, seed: int, *, quick: bool = False
 ) -> tuple[IntArray, FloatMatrix]:
-    """Cluster rows; returns each row's cluster and the cluster centres."""
+    """Cluster rows; returns each row's cluster and the cluster centres.
+
+    Unless ``quick``, k-means starts from centres found by Ward's clustering of a seeded sample
+    (see :func:`_ward_centres`); ``quick`` (used to suggest a number of themes) and samples with
+    too few distinct rows start from k-means++ instead.
+    """
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
+    centres = None if quick else _ward_centres(matrix, n_clusters, seed)
+    model: KMeans | MiniBatchKMeans
     if len(matrix) >= MINIBATCH_FROM:
         model = MiniBatchKMeans(
             n_clusters=n_clusters,
+            init="k-means++" if centres is None else centres,
             random_state=seed,
-            n_init=3,
+            n_init=3 if centres is None else 1,
             batch_size=4096,
             max_iter=100,
             reassignment_ratio=0.01,
+        )
+    elif centres is not None:
+        model = KMeans(
+            n_clusters=n_clusters, init=centres, n_init=1, random_state=seed, max_iter=150
         )
     else:
         model = KMeans(
