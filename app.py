@@ -12,7 +12,7 @@ st.set_page_config(
     layout="wide",
 )
 
-actor = auth.signed_in_actor()
+actor = auth.start_run()
 if actor is None:
     # Every screen's address shows the sign-in page, so a bookmarked or shared link lands on
     # the screen it names once the person has signed in.

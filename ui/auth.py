@@ -14,6 +14,8 @@ from ue_core.services import accounts
 from ui.context import db, settings
 
 EMAIL_KEY = "signed_in_email"
+# The Actor the router looked up at the start of this run, so the page does not look it up again.
+RUN_ACTOR_KEY = "actor_this_run"
 
 
 def _config_error_stop(error: ConfigError) -> None:
@@ -123,9 +125,24 @@ def sidebar(actor: Actor) -> None:
         st.button("Sign out", on_click=sign_out)
 
 
-def require_page(permission: Permission | None) -> Actor:
-    """Every page calls this first: the page's own access check, whatever the menu shows."""
+def start_run() -> Actor | None:
+    """The router calls this once per run: look the person up and keep them for the page."""
     actor = signed_in_actor()
+    if actor is None:
+        st.session_state.pop(RUN_ACTOR_KEY, None)
+    else:
+        st.session_state[RUN_ACTOR_KEY] = actor
+    return actor
+
+
+def require_page(permission: Permission | None) -> Actor:
+    """Every page calls this first: the page's own access check, whatever the menu shows.
+
+    It uses the person the router looked up in this run; a page script run on its own (as in
+    tests) looks them up itself.
+    """
+    kept = st.session_state.get(RUN_ACTOR_KEY)
+    actor = kept if isinstance(kept, Actor) else signed_in_actor()
     try:
         actor = require(actor, permission) if permission else require_signed_in(actor)
     except AccessDenied as denied:
