@@ -210,12 +210,12 @@ class AssessmentState:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def _answer_from_rating(row: Rating) -> SavedAnswer:
+def _saved_answer(row: Rating | AgreedRating, reason: str, carried_over: bool) -> SavedAnswer:
     return SavedAnswer(
         Answer(
             level=row.level,
             not_applicable=row.not_applicable,
-            reason=row.not_applicable_reason,
+            reason=reason,
             evidence=row.evidence,
             evidence_date=row.evidence_date,
             evidence_strength=EvidenceStrength(row.evidence_strength)
@@ -223,26 +223,18 @@ def _answer_from_rating(row: Rating) -> SavedAnswer:
             else None,
         ),
         version=row.version,
-        carried_over=row.carried_over,
+        carried_over=carried_over,
         updated_at=row.updated_at,
     )
+
+
+def _answer_from_rating(row: Rating) -> SavedAnswer:
+    return _saved_answer(row, row.not_applicable_reason, row.carried_over)
 
 
 def _answer_from_agreed(row: AgreedRating) -> SavedAnswer:
-    return SavedAnswer(
-        Answer(
-            level=row.level,
-            not_applicable=row.not_applicable,
-            reason=row.note,
-            evidence=row.evidence,
-            evidence_date=row.evidence_date,
-            evidence_strength=EvidenceStrength(row.evidence_strength)
-            if row.evidence_strength
-            else None,
-        ),
-        version=row.version,
-        updated_at=row.updated_at,
-    )
+    """The lead's note travels in the answer's ``reason``."""
+    return _saved_answer(row, row.note, carried_over=False)
 
 
 def _summary(session: Session, assessment: Assessment) -> AssessmentSummary:
