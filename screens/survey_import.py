@@ -10,7 +10,7 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import InputError, NotFound
 from ue_core.redaction import REDACTION_KINDS, describe_counts
-from ue_core.services import surveys
+from ue_core.services.surveys import imports, views
 from ue_core.survey_import import ColumnMapping, RawTable, preview, validate
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
@@ -37,7 +37,7 @@ if done is not None:
     st.success(done)
     st.write("Next, open Survey themes in the menu to find themes in the answers.")
 
-existing = surveys.list_surveys(db(), actor)
+existing = views.list_surveys(db(), actor)
 targets: list[int | None] = [None, *[s.id for s in existing]]
 titles = {s.id: s.title for s in existing}
 target = st.selectbox(
@@ -81,7 +81,7 @@ cache_key = f"survey_raw_{signature}"
 raw: RawTable | None = st.session_state.get(cache_key)
 if raw is None:
     try:
-        raw = surveys.read_file(data, uploaded.name)
+        raw = imports.read_file(data, uploaded.name)
     except InputError as problem:
         st.error(f"{uploaded.name} cannot be imported. {problem}")
         st.stop()
@@ -153,7 +153,7 @@ st.write(describe_counts(report.redaction_counts))
 st.dataframe(
     pd.DataFrame(
         {
-            "Kind of personal data": [surveys.REDACTION_LABELS[k] for k in REDACTION_KINDS],
+            "Kind of personal data": [imports.REDACTION_LABELS[k] for k in REDACTION_KINDS],
             "Removed": [report.redaction_counts[k] for k in REDACTION_KINDS],
         }
     ),
@@ -170,13 +170,13 @@ else:
 if st.button(label, type="primary", disabled=not report.ok):
     try:
         if target is None:
-            result = surveys.import_survey(db(), actor, raw, mapping, title)
+            result = imports.import_survey(db(), actor, raw, mapping, title)
             message = (
                 f"Saved '{title.strip()}': {result.responses:,} responses and "
                 f"{result.answers:,} free-text answers."
             )
         else:
-            result = surveys.add_responses(db(), actor, target, raw, mapping)
+            result = imports.add_responses(db(), actor, target, raw, mapping)
             message = (
                 f"Added {result.responses:,} responses and {result.answers:,} free-text answers "
                 f"to '{title}'."

@@ -10,7 +10,15 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import surveys
+from ue_core.services.surveys import (
+    embeddings,
+    exports,
+    read_across,
+    refine,
+    theme_sets,
+    views,
+    you_said_we_did,
+)
 from ue_core.timefmt import format_date, format_datetime
 from ui import concurrency
 from ui.auth import require_page
@@ -28,7 +36,7 @@ MAX_CHOICES = 500
 
 st.title("Survey themes")
 
-all_surveys = surveys.list_surveys(db(), actor)
+all_surveys = views.list_surveys(db(), actor)
 if not all_surveys:
     st.write(
         "No surveys have been imported yet. Open Import a survey in the menu to import one, "
@@ -75,8 +83,8 @@ def run_edit(action: Callable[[], object], done: str, version_name: str) -> None
         st.rerun()
 
 
-current = surveys.current_theme_set(db(), actor, question_id)
-_, backend_text = surveys.available_backend()
+current = views.current_theme_set(db(), actor, question_id)
+_, backend_text = embeddings.available_backend()
 
 
 def find_form() -> None:
@@ -106,7 +114,7 @@ def find_form() -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     try:
-        surveys.find_themes(
+        theme_sets.find_themes(
             db(),
             actor,
             question_id,
@@ -138,24 +146,24 @@ if current.approved_set_id is not None and current.approved_set_id != current.id
         help="Answers imported later are given the approved themes until you approve the draft.",
     )
     if shown_set == "approved":
-        current = surveys.theme_set(db(), actor, current.approved_set_id)
+        current = views.theme_set(db(), actor, current.approved_set_id)
 
 set_id = current.id
 version_name = f"theme_set_{set_id}"
 seen = concurrency.seen_version(version_name, current.version)
-status = "Approved" if current.status == surveys.APPROVED else "Draft"
+status = "Approved" if current.status == views.APPROVED else "Draft"
 st.write(
     f"**{status} themes** found {format_datetime(current.created_at)} with "
-    f"{surveys.describe_backend(current.backend)}. {current.answer_count:,} answers in "
+    f"{embeddings.describe_backend(current.backend)}. {current.answer_count:,} answers in "
     f"{len(current.themes)} themes; {current.not_relevant_count:,} marked not relevant"
     + (f"; {current.unthemed_count:,} with no words to group" if current.unthemed_count else "")
     + (f"; {current.review_count:,} waiting for review" if current.review_count else "")
     + "."
 )
-if current.status != surveys.APPROVED and current.approved_set_id is not None:
+if current.status != views.APPROVED and current.approved_set_id is not None:
     st.info("Another set of themes for this question is approved. Approving this one replaces it.")
 with st.expander("Find themes again, for example with another number of themes"):
-    if current.status == surveys.APPROVED:
+    if current.status == views.APPROVED:
         st.write("This makes new draft themes; these approved themes stay until you approve them.")
     else:
         st.write(
@@ -166,7 +174,7 @@ with st.expander("Find themes again, for example with another number of themes")
 
 theme_ids = [t.id for t in current.themes]
 labels = {t.id: t.label for t in current.themes}
-coded = surveys.coded_answers(db(), actor, current.id)
+coded = views.coded_answers(db(), actor, current.id)
 texts = {a.answer_id: a.text for a in coded}
 
 
@@ -187,7 +195,7 @@ with tabs[0]:
                 "Typical answers:\n\n"
                 + "\n".join(f"- {plain(' '.join(text.split()))}" for text in theme.representatives)
             )
-    if current.status != surveys.APPROVED:
+    if current.status != views.APPROVED:
         st.subheader("Approve these themes")
         st.write(
             "When the themes are right, approve them. Answers imported later are then given the "
@@ -195,7 +203,7 @@ with tabs[0]:
         )
         if st.button("Approve themes", key=f"approve_{current.id}"):
             run_edit(
-                lambda: surveys.approve(db(), actor, set_id, expected_version=seen),
+                lambda: theme_sets.approve(db(), actor, set_id, expected_version=seen),
                 "Themes approved.",
                 version_name,
             )
@@ -211,7 +219,7 @@ with tabs[1]:
         rename = st.form_submit_button("Rename theme")
     if rename and rename_id is not None:
         run_edit(
-            lambda: surveys.rename_theme(
+            lambda: refine.rename_theme(
                 db(), actor, set_id, rename_id, new_label, expected_version=seen
             ),
             f"Theme renamed to '{' '.join(new_label.split())}'.",
@@ -227,7 +235,7 @@ with tabs[1]:
         merge = st.form_submit_button("Merge themes")
     if merge:
         run_edit(
-            lambda: surveys.merge_themes(
+            lambda: refine.merge_themes(
                 db(), actor, set_id, merge_ids, label=merge_label, expected_version=seen
             ),
             f"{len(merge_ids)} themes merged.",
@@ -241,7 +249,7 @@ with tabs[1]:
         split = st.form_submit_button("Split theme")
     if split and split_id is not None:
         run_edit(
-            lambda: surveys.split_theme(
+            lambda: refine.split_theme(
                 db(), actor, set_id, split_id, int(parts), expected_version=seen
             ),
             f"Theme split into {int(parts)}.",
@@ -277,7 +285,7 @@ with tabs[1]:
             irrelevant = irrelevant_col.form_submit_button("Mark as not relevant")
     if move and target_id is not None:
         run_edit(
-            lambda: surveys.move_answers(
+            lambda: refine.move_answers(
                 db(), actor, set_id, chosen_answers, target_id, expected_version=seen
             ),
             f"{len(chosen_answers)} answers moved to '{labels[target_id]}'.",
@@ -285,7 +293,7 @@ with tabs[1]:
         )
     if irrelevant:
         run_edit(
-            lambda: surveys.set_not_relevant(
+            lambda: refine.set_not_relevant(
                 db(), actor, set_id, chosen_answers, source != 0, expected_version=seen
             ),
             f"{len(chosen_answers)} answers "
@@ -310,7 +318,7 @@ with tabs[1]:
         seed = st.form_submit_button("Start new theme")
     if seed:
         run_edit(
-            lambda: surveys.seed_theme(
+            lambda: refine.seed_theme(
                 db(), actor, set_id, examples, seed_label, expected_version=seen
             ),
             f"New theme '{' '.join(seed_label.split())}' started.",
@@ -348,13 +356,15 @@ with tabs[2]:
             give = give_col.form_submit_button("Give them this theme")
         if keep:
             run_edit(
-                lambda: surveys.accept_review(db(), actor, set_id, reviewed, expected_version=seen),
+                lambda: theme_sets.accept_review(
+                    db(), actor, set_id, reviewed, expected_version=seen
+                ),
                 f"{len(reviewed)} answers reviewed.",
                 version_name,
             )
         if give and review_target is not None:
             run_edit(
-                lambda: surveys.move_answers(
+                lambda: refine.move_answers(
                     db(), actor, set_id, reviewed, review_target, expected_version=seen
                 ),
                 f"{len(reviewed)} answers reviewed and given '{labels[review_target]}'.",
@@ -369,7 +379,7 @@ with tabs[3]:
     else:
         default = closed.index("Profession") if "Profession" in closed else 0
         by = st.selectbox("Show themes by", closed, index=default, key=f"across_{current.id}")
-        across = surveys.read_across(db(), actor, set_id, by)
+        across = read_across.read_across(db(), actor, set_id, by)
         rows = []
         for theme_label in across.themes:
             for category in across.categories:
@@ -380,8 +390,8 @@ with tabs[3]:
                         "Theme": theme_label,
                         "Group": category,
                         "Percentage": share,
-                        "Label": surveys.SUPPRESSED if share is None else f"{share:.0f}%",
-                        "Answers": surveys.SUPPRESSED if count is None else str(count),
+                        "Label": read_across.SUPPRESSED if share is None else f"{share:.0f}%",
+                        "Answers": read_across.SUPPRESSED if count is None else str(count),
                     }
                 )
         frame = pd.DataFrame(rows)
@@ -407,25 +417,27 @@ with tabs[3]:
         chart(
             f"Themes by {by.lower()}",
             f"For each group of respondents, the percentage of the group's answers in each "
-            f"theme. Each cell shows its percentage as text. {surveys.SUPPRESSED_NOTE}",
+            f"theme. Each cell shows its percentage as text. {read_across.SUPPRESSED_NOTE}",
             figure,
             across.table(),
         )
         st.subheader("Counts and percentages")
         st.dataframe(across.wide_table(), hide_index=True, width="stretch")
         if across.any_suppressed:
-            st.caption(surveys.SUPPRESSED_NOTE)
+            st.caption(read_across.SUPPRESSED_NOTE)
 
 with tabs[4]:
     st.header("You said, we did")
     st.write("Record what the hub did about each theme, and publish the log.")
-    if current.status != surveys.APPROVED:
+    if current.status != views.APPROVED:
         st.write(
             "These themes are a draft: if you find themes again, actions recorded against them "
             "are removed. Approve the themes first to keep the log."
         )
     log = [
-        a for a in surveys.action_log(db(), actor, survey.id) if a.question == question.column_name
+        a
+        for a in you_said_we_did.action_log(db(), actor, survey.id)
+        if a.question == question.column_name
     ]
     if log:
         st.dataframe(
@@ -448,7 +460,9 @@ with tabs[4]:
         action_theme = st.selectbox("Theme", theme_ids, format_func=labels.__getitem__)
         action_text = st.text_area("What the hub did or will do")
         action_status = st.selectbox(
-            "Status", list(surveys.ACTION_STATUSES), format_func=surveys.ACTION_STATUSES.__getitem__
+            "Status",
+            list(you_said_we_did.ACTION_STATUSES),
+            format_func=you_said_we_did.ACTION_STATUSES.__getitem__,
         )
         published_text = st.text_input(
             "Date published, for example 27 3 2026 (leave empty if not published yet)"
@@ -456,13 +470,13 @@ with tabs[4]:
         add = st.form_submit_button("Add action")
     if add and action_theme is not None:
         try:
-            surveys.add_action(
+            you_said_we_did.add_action(
                 db(),
                 actor,
                 action_theme,
                 action_text,
                 action_status or "planned",
-                surveys.parse_published(published_text),
+                you_said_we_did.parse_published(published_text),
             )
         except (InputError, AccessDenied, NotFound) as problem:
             st.error(str(problem))
@@ -480,8 +494,8 @@ with tabs[4]:
             )
             new_status = st.selectbox(
                 "New status",
-                list(surveys.ACTION_STATUSES),
-                format_func=surveys.ACTION_STATUSES.__getitem__,
+                list(you_said_we_did.ACTION_STATUSES),
+                format_func=you_said_we_did.ACTION_STATUSES.__getitem__,
             )
             new_date_text = st.text_input(
                 "Date published, for example 27 3 2026 (leave empty to keep it as it is)"
@@ -493,25 +507,25 @@ with tabs[4]:
         if chosen is not None and (change or remove):
             try:
                 if remove:
-                    surveys.delete_action(db(), actor, chosen.id)
+                    you_said_we_did.delete_action(db(), actor, chosen.id)
                 else:
-                    surveys.update_action(
+                    you_said_we_did.update_action(
                         db(),
                         actor,
                         chosen.id,
                         chosen.action,
                         new_status or chosen.status,
-                        surveys.parse_published(new_date_text) or chosen.published_on,
+                        you_said_we_did.parse_published(new_date_text) or chosen.published_on,
                     )
             except (InputError, AccessDenied, NotFound) as problem:
                 st.error(str(problem))
             else:
                 st.session_state[DONE_KEY] = "Action deleted." if remove else "Action saved."
                 st.rerun()
-    stem = surveys.file_stem(db(), actor, current.id)
+    stem = exports.file_stem(db(), actor, current.id)
     st.download_button(
         "Download the log (HTML)",
-        data=lambda: surveys.action_log_html(db(), actor, survey.id),
+        data=lambda: you_said_we_did.action_log_html(db(), actor, survey.id),
         file_name=f"{stem}-you-said-we-did.html",
         mime="text/html",
         on_click="ignore",
@@ -519,7 +533,7 @@ with tabs[4]:
     )
     st.download_button(
         "Download the log (ODS)",
-        data=lambda: surveys.action_log_ods(db(), actor, survey.id),
+        data=lambda: you_said_we_did.action_log_ods(db(), actor, survey.id),
         file_name=f"{stem}-you-said-we-did.ods",
         mime=ODS_MIME,
         on_click="ignore",
@@ -534,10 +548,10 @@ with tabs[5]:
         "- **Theme summary (HTML)**: each theme with its size, top terms and typical answers, "
         "and read-across tables."
     )
-    stem = surveys.file_stem(db(), actor, current.id)
+    stem = exports.file_stem(db(), actor, current.id)
     st.download_button(
         "Download coded responses (ODS)",
-        data=lambda: surveys.coded_ods(db(), actor, set_id),
+        data=lambda: exports.coded_ods(db(), actor, set_id),
         file_name=f"{stem}-coded.ods",
         mime=ODS_MIME,
         on_click="ignore",
@@ -545,7 +559,7 @@ with tabs[5]:
     )
     st.download_button(
         "Download coded responses (XLSX)",
-        data=lambda: surveys.coded_xlsx(db(), actor, set_id),
+        data=lambda: exports.coded_xlsx(db(), actor, set_id),
         file_name=f"{stem}-coded.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -553,7 +567,7 @@ with tabs[5]:
     )
     st.download_button(
         "Download coded responses (CSV)",
-        data=lambda: surveys.coded_csv(db(), actor, set_id),
+        data=lambda: exports.coded_csv(db(), actor, set_id),
         file_name=f"{stem}-coded.csv",
         mime="text/csv",
         on_click="ignore",
@@ -561,7 +575,7 @@ with tabs[5]:
     )
     st.download_button(
         "Download theme summary (HTML)",
-        data=lambda: surveys.theme_summary_html(db(), actor, set_id),
+        data=lambda: exports.theme_summary_html(db(), actor, set_id),
         file_name=f"{stem}-themes.html",
         mime="text/html",
         on_click="ignore",

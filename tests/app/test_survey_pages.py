@@ -6,7 +6,7 @@ import pytest
 
 from tests.app.conftest import app_as
 from tests.factories import World
-from ue_core.services import surveys
+from ue_core.services.surveys import imports, theme_sets, views
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -59,7 +59,7 @@ def test_import_page_empty_state_then_a_file_is_previewed_checked_and_saved(
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved 'Barriers survey': 21 responses")
-    listed = surveys.list_surveys(world.db, world.actor("consultant"))
+    listed = views.list_surveys(world.db, world.actor("consultant"))
     assert [(s.title, s.response_count) for s in listed] == [("Barriers survey", 21)]
 
 
@@ -68,7 +68,7 @@ def test_import_page_shows_a_bad_file_problem_and_saves_nothing(world: World) ->
     at.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
     assert not at.exception
     assert "empty.csv cannot be imported. The file is empty" in at.error[0].value
-    assert surveys.list_surveys(world.db, world.actor("consultant")) == []
+    assert views.list_surveys(world.db, world.actor("consultant")) == []
 
 
 def test_import_page_blocks_saving_when_the_mapping_has_errors(world: World) -> None:
@@ -98,8 +98,8 @@ def test_themes_page_empty_state_points_to_the_import_page(world: World) -> None
 
 def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: World) -> None:
     consultant = world.actor("consultant")
-    raw = surveys.read_file(survey_bytes(), "barriers.csv")
-    surveys.import_survey(
+    raw = imports.read_file(survey_bytes(), "barriers.csv")
+    imports.import_survey(
         world.db,
         consultant,
         raw,
@@ -119,7 +119,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     headings = [h.value for h in at.subheader if h.value[:2] in {"1.", "2.", "3.", "4."}]
     assert len(headings) == 4
 
-    view = surveys.current_theme_set(world.db, consultant, question_id(world))
+    view = views.current_theme_set(world.db, consultant, question_id(world))
     assert view is not None
     first = view.themes[0]
     rename_box = next(s for s in at.selectbox if s.label == "Theme to rename")
@@ -135,7 +135,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     next(b for b in at.button if b.label == "Merge themes").click().run()
     assert not at.exception
     assert at.success[0].value == "2 themes merged."
-    after = surveys.current_theme_set(world.db, consultant, question_id(world))
+    after = views.current_theme_set(world.db, consultant, question_id(world))
     assert after is not None and len(after.themes) == 3
     assert after.theme(first.id).label == "Time to engage"
 
@@ -147,7 +147,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
 
 
 def question_id(world: World) -> int:
-    survey = surveys.list_surveys(world.db, world.actor("consultant"))[0]
+    survey = views.list_surveys(world.db, world.actor("consultant"))[0]
     return survey.free_text_questions[0].id
 
 
@@ -156,11 +156,11 @@ def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
 ) -> None:
     consultant = world.actor("consultant")
     mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
-    result = surveys.import_survey(
-        world.db, consultant, surveys.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
+    result = imports.import_survey(
+        world.db, consultant, imports.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
     )
     qid = question_id(world)
-    surveys.find_themes(world.db, consultant, qid, 3)
+    theme_sets.find_themes(world.db, consultant, qid, 3)
     at = app_as(world, "consultant", "screens/survey_themes.py").run()
     next(b for b in at.button if b.label == "Approve themes").click().run()
     assert not at.exception
@@ -168,22 +168,22 @@ def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
     assert any(m.value.startswith("**Approved themes**") for m in at.markdown)
 
     later = 'Respondent ID,Profession,Barriers\nL1,Economist,"Parking near the office"\n'
-    added = surveys.add_responses(
-        world.db, consultant, result.survey_id, surveys.read_file(later.encode(), "l.csv"), mapping
+    added = imports.add_responses(
+        world.db, consultant, result.survey_id, imports.read_file(later.encode(), "l.csv"), mapping
     )
     assert added.needs_review == 1
     at = app_as(world, "consultant", "screens/survey_themes.py").run()
     assert any("1 waiting for review" in m.value for m in at.markdown)
-    answer_id = surveys.review_queue(world.db, consultant, set_id_for(world))[0].answer_id
+    answer_id = theme_sets.review_queue(world.db, consultant, set_id_for(world))[0].answer_id
     review = [m for m in at.multiselect if m.label == "Answers"][-1]  # the Review tab's list
     review.set_value([answer_id])
     next(b for b in at.button if b.label == "Give them this theme").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("1 answers reviewed and given")
-    assert surveys.review_queue(world.db, consultant, set_id_for(world)) == []
+    assert theme_sets.review_queue(world.db, consultant, set_id_for(world)) == []
 
 
 def set_id_for(world: World) -> int:
-    view = surveys.current_theme_set(world.db, world.actor("consultant"), question_id(world))
+    view = views.current_theme_set(world.db, world.actor("consultant"), question_id(world))
     assert view is not None
     return view.id

@@ -17,7 +17,16 @@ from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import Survey, SurveyAnswer, SurveyResponse, ThemeAssignment
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import surveys
+from ue_core.services.surveys import (
+    embeddings,
+    exports,
+    imports,
+    read_across,
+    refine,
+    theme_sets,
+    views,
+    you_said_we_did,
+)
 from ue_core.survey_import import ColumnMapping, preview
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA, embed_texts
 
@@ -84,9 +93,9 @@ def saved_rows(db: Database) -> tuple[int, int, int]:
 def imported(world: World, data: bytes | None = None) -> tuple[int, int]:
     """Import the topic survey; returns the survey id and the free-text question id."""
     consultant = world.actor("consultant")
-    raw = surveys.read_file(data or survey_csv(), "survey.csv")
-    result = surveys.import_survey(world.db, consultant, raw, MAPPING, "Barriers survey")
-    survey = surveys.get_survey(world.db, consultant, result.survey_id)
+    raw = imports.read_file(data or survey_csv(), "survey.csv")
+    result = imports.import_survey(world.db, consultant, raw, MAPPING, "Barriers survey")
+    survey = views.get_survey(world.db, consultant, result.survey_id)
     return result.survey_id, survey.free_text_questions[0].id
 
 
@@ -135,7 +144,7 @@ def test_a_bad_file_gives_a_specific_message_and_saves_nothing(
     world: World, data: bytes, filename: str, mapping: ColumnMapping | None, message: str
 ) -> None:
     with pytest.raises(InputError, match=re.escape(message)):
-        surveys.import_survey_file(
+        imports.import_survey_file(
             world.db, world.actor("consultant"), data, filename, "Bad", mapping
         )
     assert saved_rows(world.db) == (0, 0, 0)
@@ -144,7 +153,7 @@ def test_a_bad_file_gives_a_specific_message_and_saves_nothing(
 def test_a_too_large_file_is_refused(world: World) -> None:
     big = survey_csv() + b"x" * (21 * 1024 * 1024)
     with pytest.raises(InputError, match="larger than 20 MB"):
-        surveys.import_survey_file(world.db, world.actor("consultant"), big, "big.csv", "Big")
+        imports.import_survey_file(world.db, world.actor("consultant"), big, "big.csv", "Big")
     assert saved_rows(world.db) == (0, 0, 0)
 
 
@@ -152,7 +161,7 @@ def test_a_problem_found_while_saving_rolls_everything_back(world: World) -> Non
     long_id = "R" * 200
     data = survey_csv(["We lack time", "No users"]).replace(b"R2,", f"{long_id},".encode())
     with pytest.raises(InputError, match="Row 3: the respondent ID is longer"):
-        surveys.import_survey_file(world.db, world.actor("consultant"), data, "s.csv", "S", MAPPING)
+        imports.import_survey_file(world.db, world.actor("consultant"), data, "s.csv", "S", MAPPING)
     assert saved_rows(world.db) == (0, 0, 0)
 
 
@@ -163,7 +172,7 @@ def test_import_stores_redacted_answers_and_counts_what_was_removed(world: World
         "   ",
     ]
     survey_id, _ = imported(world, survey_csv(texts))
-    survey = surveys.get_survey(world.db, world.actor("consultant"), survey_id)
+    survey = views.get_survey(world.db, world.actor("consultant"), survey_id)
     assert survey.response_count == 3
     assert survey.redaction_counts["email"] == 1
     assert survey.redaction_counts["url"] == 1
@@ -179,9 +188,9 @@ def test_import_stores_redacted_answers_and_counts_what_was_removed(world: World
 def test_only_hub_consultants_can_import_or_see_surveys(world: World) -> None:
     for who in ("member", "lead", "champion", "admin"):
         with pytest.raises(AccessDenied):
-            surveys.import_survey_file(world.db, world.actor(who), survey_csv(), "s.csv", "S")
+            imports.import_survey_file(world.db, world.actor(who), survey_csv(), "s.csv", "S")
         with pytest.raises(AccessDenied):
-            surveys.list_surveys(world.db, world.actor(who))
+            views.list_surveys(world.db, world.actor(who))
     assert saved_rows(world.db) == (0, 0, 0)
 
 
@@ -190,9 +199,9 @@ def test_themes_are_deterministic_and_embeddings_are_computed_once(
 ) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    first = surveys.find_themes(world.db, consultant, question_id, 4)
+    first = theme_sets.find_themes(world.db, consultant, question_id, 4)
     coded_first = {
-        a.answer_id: a.theme_label for a in surveys.coded_answers(world.db, consultant, first)
+        a.answer_id: a.theme_label for a in views.coded_answers(world.db, consultant, first)
     }
     with world.db.read() as session:
         stored = dict(session.execute(select(SurveyAnswer.id, SurveyAnswer.embedding)).all())
@@ -203,26 +212,26 @@ def test_themes_are_deterministic_and_embeddings_are_computed_once(
         calls.append(1)
         return embed_texts(*args, **kwargs)
 
-    monkeypatch.setattr(surveys, "embed_texts", counting)
-    second = surveys.find_themes(world.db, consultant, question_id, 4)
+    monkeypatch.setattr(embeddings, "embed_texts", counting)
+    second = theme_sets.find_themes(world.db, consultant, question_id, 4)
     assert calls == []  # stored embeddings were reused
     coded_second = {
-        a.answer_id: a.theme_label for a in surveys.coded_answers(world.db, consultant, second)
+        a.answer_id: a.theme_label for a in views.coded_answers(world.db, consultant, second)
     }
     assert coded_first == coded_second
     with world.db.read() as session:
         again = dict(session.execute(select(SurveyAnswer.id, SurveyAnswer.embedding)).all())
     assert again == stored
     # The earlier draft was replaced, not kept beside the new one.
-    view = surveys.current_theme_set(world.db, consultant, question_id)
+    view = views.current_theme_set(world.db, consultant, question_id)
     assert view is not None and view.id == second
     assert sum(t.size for t in view.themes) == 40
     assert all(t.representatives for t in view.themes)
-    assert all(len(t.representatives) <= surveys.REPRESENTATIVES for t in view.themes)
+    assert all(len(t.representatives) <= views.REPRESENTATIVES for t in view.themes)
 
 
-def current(world: World, question_id: int) -> surveys.ThemeSetView:
-    view = surveys.current_theme_set(world.db, world.actor("consultant"), question_id)
+def current(world: World, question_id: int) -> views.ThemeSetView:
+    view = views.current_theme_set(world.db, world.actor("consultant"), question_id)
     assert view is not None
     return view
 
@@ -230,10 +239,10 @@ def current(world: World, question_id: int) -> surveys.ThemeSetView:
 def test_rename_is_saved_and_a_stale_version_is_refused(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
     view = current(world, question_id)
     theme = view.themes[0]
-    surveys.rename_theme(
+    refine.rename_theme(
         world.db,
         consultant,
         set_id,
@@ -246,11 +255,11 @@ def test_rename_is_saved_and_a_stale_version_is_refused(world: World) -> None:
     assert after.theme(theme.id).renamed
     assert after.version == view.version + 1
     with pytest.raises(ConflictError):
-        surveys.rename_theme(
+        refine.rename_theme(
             world.db, consultant, set_id, theme.id, "Other", expected_version=view.version
         )
     with pytest.raises(InputError, match="already called"):
-        surveys.rename_theme(
+        refine.rename_theme(
             world.db,
             consultant,
             set_id,
@@ -264,11 +273,11 @@ def test_rename_is_saved_and_a_stale_version_is_refused(world: World) -> None:
 def test_merge_split_move_not_relevant_and_seed(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
     view = current(world, question_id)
     a, b = view.themes[0], view.themes[1]
 
-    kept = surveys.merge_themes(
+    kept = refine.merge_themes(
         world.db, consultant, set_id, [a.id, b.id], label="Merged", expected_version=view.version
     )
     view = current(world, question_id)
@@ -276,66 +285,64 @@ def test_merge_split_move_not_relevant_and_seed(world: World) -> None:
     assert view.theme(kept).size == a.size + b.size
     assert view.theme(kept).label == "Merged"
     with pytest.raises(InputError, match="two or more"):
-        surveys.merge_themes(world.db, consultant, set_id, [kept], expected_version=view.version)
+        refine.merge_themes(world.db, consultant, set_id, [kept], expected_version=view.version)
 
-    parts = surveys.split_theme(
-        world.db, consultant, set_id, kept, 2, expected_version=view.version
-    )
+    parts = refine.split_theme(world.db, consultant, set_id, kept, 2, expected_version=view.version)
     view = current(world, question_id)
     assert len(parts) == 2 and len(view.themes) == 4
     assert sum(view.theme(p).size for p in parts) == a.size + b.size
     assert sum(t.size for t in view.themes) == 40
 
-    coded = surveys.coded_answers(world.db, consultant, set_id)
+    coded = views.coded_answers(world.db, consultant, set_id)
     mover = next(c for c in coded if c.theme_id != parts[0])
-    surveys.move_answers(
+    refine.move_answers(
         world.db, consultant, set_id, [mover.answer_id], parts[0], expected_version=view.version
     )
-    moved = {c.answer_id: c for c in surveys.coded_answers(world.db, consultant, set_id)}
+    moved = {c.answer_id: c for c in views.coded_answers(world.db, consultant, set_id)}
     assert moved[mover.answer_id].theme_id == parts[0]
     assert moved[mover.answer_id].moved_by_hand
 
     view = current(world, question_id)
-    surveys.set_not_relevant(
+    refine.set_not_relevant(
         world.db, consultant, set_id, [mover.answer_id], expected_version=view.version
     )
     view = current(world, question_id)
     assert view.not_relevant_count == 1
     assert sum(t.size for t in view.themes) == 39
-    surveys.set_not_relevant(
+    refine.set_not_relevant(
         world.db, consultant, set_id, [mover.answer_id], False, expected_version=view.version
     )
     view = current(world, question_id)
     assert view.not_relevant_count == 0
 
     senior = [c.answer_id for c in coded if "senior" in c.text.lower()][:2]
-    new_id, size = surveys.seed_theme(
+    new_id, size = refine.seed_theme(
         world.db, consultant, set_id, senior, "Senior support", expected_version=view.version
     )
     view = current(world, question_id)
     assert view.theme(new_id).label == "Senior support"
     assert view.theme(new_id).size == size >= 2
-    after = {c.answer_id: c for c in surveys.coded_answers(world.db, consultant, set_id)}
+    after = {c.answer_id: c for c in views.coded_answers(world.db, consultant, set_id)}
     assert all(after[answer].theme_id == new_id for answer in senior)
 
 
 def test_approved_themes_are_given_to_later_answers_with_a_review_queue(world: World) -> None:
     consultant = world.actor("consultant")
     survey_id, question_id = imported(world)
-    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
     view = current(world, question_id)
-    surveys.approve(world.db, consultant, set_id, expected_version=view.version)
-    assert current(world, question_id).status == surveys.APPROVED
+    theme_sets.approve(world.db, consultant, set_id, expected_version=view.version)
+    assert current(world, question_id).status == views.APPROVED
 
     later = [
         "There is never enough time to engage before the release",
         "Our survey response rate is very low",
         "Parking at the office is expensive",
     ]
-    raw = surveys.read_file(survey_csv(later, start=100), "later.csv")
-    result = surveys.add_responses(world.db, consultant, survey_id, raw, MAPPING)
+    raw = imports.read_file(survey_csv(later, start=100), "later.csv")
+    result = imports.add_responses(world.db, consultant, survey_id, raw, MAPPING)
     assert result.responses == 3 and result.assigned == 3
-    coded = {c.text: c for c in surveys.coded_answers(world.db, consultant, set_id)}
+    coded = {c.text: c for c in views.coded_answers(world.db, consultant, set_id)}
     for text in later[:2]:
         assert coded[text].theme_id is not None
         assert coded[text].confidence is not None
@@ -343,29 +350,29 @@ def test_approved_themes_are_given_to_later_answers_with_a_review_queue(world: W
     assert coded[later[0]].theme_id == time_theme.theme_id
     assert not coded[later[0]].needs_review
     assert coded[later[2]].needs_review
-    queue = surveys.review_queue(world.db, consultant, set_id)
+    queue = theme_sets.review_queue(world.db, consultant, set_id)
     assert later[2] in [a.text for a in queue]
     view = current(world, question_id)
-    surveys.accept_review(
+    theme_sets.accept_review(
         world.db, consultant, set_id, [a.answer_id for a in queue], expected_version=view.version
     )
-    assert surveys.review_queue(world.db, consultant, set_id) == []
+    assert theme_sets.review_queue(world.db, consultant, set_id) == []
 
     # The same respondent cannot be added twice; nothing more is saved.
     before = saved_rows(world.db)
     with pytest.raises(InputError, match="already in this survey"):
-        surveys.add_responses(world.db, consultant, survey_id, raw, MAPPING)
+        imports.add_responses(world.db, consultant, survey_id, raw, MAPPING)
     assert saved_rows(world.db) == before
 
 
 def test_read_across_suppresses_counts_under_five(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
-    across = surveys.read_across(world.db, consultant, set_id, "Profession")
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    across = read_across.read_across(world.db, consultant, set_id, "Profession")
     assert set(across.categories) == {"Statistician", "Researcher", "Economist"}
     assert across.category_totals == {"Statistician": 24, "Researcher": 8, "Economist": 8}
-    coded = surveys.coded_answers(world.db, consultant, set_id)
+    coded = views.coded_answers(world.db, consultant, set_id)
     for (theme, category), shown in across.counts.items():
         true = sum(
             1
@@ -387,7 +394,7 @@ def test_read_across_suppresses_counts_under_five(world: World) -> None:
         assert hidden != 1 or all(value in (None, 0) for value in column)
     assert across.any_suppressed
     table = across.table()
-    assert surveys.SUPPRESSED in set(table["Answers"])
+    assert read_across.SUPPRESSED in set(table["Answers"])
     assert not any(
         str(value).isdigit() and 0 < int(value) < 5 for value in table["Answers"].tolist()
     )
@@ -397,27 +404,27 @@ def test_actions_and_exports(world: World) -> None:
     consultant = world.actor("consultant")
     texts = ['=HYPERLINK("http://bad") no time to engage', *TOPICS["time"], *TOPICS["survey"]]
     survey_id, question_id = imported(world, survey_csv(texts))
-    set_id = surveys.find_themes(world.db, consultant, question_id, 2)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 2)
     view = current(world, question_id)
-    action_id = surveys.add_action(
+    action_id = you_said_we_did.add_action(
         world.db, consultant, view.themes[0].id, "Published release-day guidance", "done"
     )
     with pytest.raises(InputError):
-        surveys.add_action(world.db, consultant, view.themes[0].id, " ", "done")
-    log = surveys.action_log(world.db, consultant, survey_id)
+        you_said_we_did.add_action(world.db, consultant, view.themes[0].id, " ", "done")
+    log = you_said_we_did.action_log(world.db, consultant, survey_id)
     assert [(a.id, a.status_label) for a in log] == [(action_id, "Done")]
-    assert "Published release-day guidance" in surveys.action_log_html(
+    assert "Published release-day guidance" in you_said_we_did.action_log_html(
         world.db, consultant, survey_id
     )
-    assert surveys.action_log_ods(world.db, consultant, survey_id)[:2] == b"PK"
+    assert you_said_we_did.action_log_ods(world.db, consultant, survey_id)[:2] == b"PK"
 
-    csv_text = surveys.coded_csv(world.db, consultant, set_id).decode("utf-8-sig")
+    csv_text = exports.coded_csv(world.db, consultant, set_id).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text
-    assert surveys.coded_ods(world.db, consultant, set_id)[:2] == b"PK"
-    assert surveys.coded_xlsx(world.db, consultant, set_id)[:2] == b"PK"
-    html = surveys.theme_summary_html(world.db, consultant, set_id)
+    assert exports.coded_ods(world.db, consultant, set_id)[:2] == b"PK"
+    assert exports.coded_xlsx(world.db, consultant, set_id)[:2] == b"PK"
+    html = exports.theme_summary_html(world.db, consultant, set_id)
     assert "Themes by Profession" in html and "<table" in html
-    frame = surveys.coded_frame(world.db, consultant, set_id)
+    frame = exports.coded_frame(world.db, consultant, set_id)
     assert list(frame.columns[:3]) == ["Respondent ID", "Profession", "Answer"]
     assert len(frame) == len(texts)
 
@@ -425,9 +432,9 @@ def test_actions_and_exports(world: World) -> None:
 def test_suggested_number_comes_from_stored_embeddings(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    n = surveys.suggested_n_themes(world.db, consultant, question_id)
+    n = theme_sets.suggested_n_themes(world.db, consultant, question_id)
     assert 2 <= n <= 12
-    set_id = surveys.find_themes(world.db, consultant, question_id)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id)
     assert len(current(world, question_id).themes) == n
     with world.db.read() as session:
         rows = session.scalar(
@@ -437,18 +444,18 @@ def test_suggested_number_comes_from_stored_embeddings(world: World) -> None:
         )
     assert rows == 40
     assert np.isfinite(n)
-    assert preview(surveys.read_file(survey_csv(), "s.csv")).suggested_mapping.respondent_id
+    assert preview(imports.read_file(survey_csv(), "s.csv")).suggested_mapping.respondent_id
 
 
 def test_published_dates_are_read_as_day_month_year() -> None:
-    assert surveys.parse_published("27 3 2026") == date(2026, 3, 27)
-    assert surveys.parse_published("27/03/2026") == date(2026, 3, 27)
-    assert surveys.parse_published("2026-03-27") == date(2026, 3, 27)
-    assert surveys.parse_published("  ") is None
+    assert you_said_we_did.parse_published("27 3 2026") == date(2026, 3, 27)
+    assert you_said_we_did.parse_published("27/03/2026") == date(2026, 3, 27)
+    assert you_said_we_did.parse_published("2026-03-27") == date(2026, 3, 27)
+    assert you_said_we_did.parse_published("  ") is None
     with pytest.raises(InputError, match="real date"):
-        surveys.parse_published("31 2 2026")
+        you_said_we_did.parse_published("31 2 2026")
     with pytest.raises(InputError, match="like 27 3 2026"):
-        surveys.parse_published("next Tuesday")
+        you_said_we_did.parse_published("next Tuesday")
 
 
 def test_answers_added_before_approval_are_themed_when_the_themes_are_approved(
@@ -456,14 +463,14 @@ def test_answers_added_before_approval_are_themed_when_the_themes_are_approved(
 ) -> None:
     consultant = world.actor("consultant")
     survey_id, question_id = imported(world)
-    set_id = surveys.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
     later = ["Our survey response rate is very low", "We never have time before a release"]
-    raw = surveys.read_file(survey_csv(later, start=200), "later.csv")
-    result = surveys.add_responses(world.db, consultant, survey_id, raw, MAPPING)
+    raw = imports.read_file(survey_csv(later, start=200), "later.csv")
+    result = imports.add_responses(world.db, consultant, survey_id, raw, MAPPING)
     assert result.assigned == 0  # nothing is approved yet
     view = current(world, question_id)
-    surveys.approve(world.db, consultant, set_id, expected_version=view.version)
-    coded = {c.text: c for c in surveys.coded_answers(world.db, consultant, set_id)}
+    theme_sets.approve(world.db, consultant, set_id, expected_version=view.version)
+    coded = {c.text: c for c in views.coded_answers(world.db, consultant, set_id)}
     survey_theme = coded["Our user survey gets a very low response rate"].theme_id
     assert coded[later[0]].theme_id == survey_theme
     assert coded[later[1]].theme_id is not None
