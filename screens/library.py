@@ -7,8 +7,8 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import InputError, NotFound
-from ue_core.services import library
-from ue_core.services.library import LibraryItem
+from ue_core.services.library import browse, recommendations, usage
+from ue_core.services.library.catalogue import LibraryItem
 from ui.auth import require_page
 from ui.context import db
 from ui.recommendations import SELECTED_KEY
@@ -89,16 +89,16 @@ st.write(
 selected = st.session_state.get(SELECTED_KEY)
 if selected:
     try:
-        _show_detail(library.get_item_by_slug(db(), actor, str(selected)))
+        _show_detail(browse.get_item_by_slug(db(), actor, str(selected)))
     except (AccessDenied, NotFound) as error:
         st.session_state.pop(SELECTED_KEY, None)
         st.error(str(error))
     st.stop()
 
-options = library.filter_options(db(), actor)
+options = browse.filter_options(db(), actor)
 query = st.text_input(
     "Search the library",
-    max_chars=library.MAX_QUERY,
+    max_chars=browse.MAX_QUERY,
     help="Every word must appear somewhere in the entry, for example 'user forum housing'.",
 )
 first, second, third = st.columns(3)
@@ -133,7 +133,7 @@ organisation = sixth.selectbox(
 )
 
 try:
-    found = library.search(
+    found = browse.search(
         db(),
         actor,
         query,
@@ -168,7 +168,7 @@ with st.form("library_need"):
 if asked:
     try:
         with st.spinner("Finding resources. The first search after a restart takes longer."):
-            suggestions = library.recommend_for_text(db(), actor, need, k=5)
+            suggestions = recommendations.recommend_for_text(db(), actor, need, k=5)
         st.session_state["library_need_results"] = [s.resource_id for s in suggestions]
         st.session_state["library_need_reasons"] = {s.resource_id: s.reason for s in suggestions}
     except (InputError, AccessDenied) as error:
@@ -179,7 +179,7 @@ if asked:
 reasons: dict[str, str] = st.session_state.get("library_need_reasons", {})
 for slug in st.session_state.get("library_need_results", []):
     try:
-        item = library.get_item_by_slug(db(), actor, slug)
+        item = browse.get_item_by_slug(db(), actor, slug)
     except NotFound:
         continue
     with st.container(border=True):
@@ -192,7 +192,7 @@ for slug in st.session_state.get("library_need_results", []):
 
 if actor.can(Permission.ADMINISTER):
     st.header("How recommendations are used", anchor=False)
-    stats = library.resource_stats(db(), actor)
+    stats = usage.resource_stats(db(), actor)
     st.write(
         "For each entry: the number of assessments it was recommended for, how often teams "
         "opened it, said they would use it or marked it not relevant, and how many uses were "

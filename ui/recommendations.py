@@ -11,8 +11,9 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Actor
 from ue_core.errors import InputError, NotFound
 from ue_core.scoring import format_score
-from ue_core.services import library
-from ue_core.services.library import EventKind, LibraryItem
+from ue_core.services.library import follow_up, peer_contacts, recommendations
+from ue_core.services.library.catalogue import LibraryItem
+from ue_core.services.library.recommendations import EventKind
 from ue_core.vocabulary import Role
 from ui.context import db
 from ui.text import plain
@@ -30,7 +31,7 @@ def open_in_library(item: LibraryItem) -> None:
 
 def _record(actor: Actor, item: LibraryItem, event: EventKind, assessment_id: int) -> bool:
     try:
-        library.record_event(db(), actor, item.row_id, event, assessment_id=assessment_id)
+        recommendations.record_event(db(), actor, item.row_id, event, assessment_id=assessment_id)
     except (AccessDenied, NotFound, InputError) as error:
         st.error(str(error))
         return False
@@ -39,7 +40,7 @@ def _record(actor: Actor, item: LibraryItem, event: EventKind, assessment_id: in
 
 def _recommendation_cards(actor: Actor, assessment_id: int) -> int:
     """Draw the suggestions; returns the assessment's team id."""
-    panel = library.recommendation_panel(db(), actor, assessment_id)
+    panel = recommendations.recommendation_panel(db(), actor, assessment_id)
     if not panel.items:
         st.write(
             "No suggestions yet. Suggestions appear once the team has agreed answers and a "
@@ -89,7 +90,7 @@ def _recommendation_cards(actor: Actor, assessment_id: int) -> int:
 
 
 def _follow_up(actor: Actor, assessment_id: int) -> None:
-    follow_ups = library.follow_up(db(), actor, assessment_id)
+    follow_ups = follow_up.follow_up(db(), actor, assessment_id)
     if not follow_ups:
         return
     st.subheader("Did it help?", anchor=False)
@@ -109,7 +110,7 @@ def _follow_up(actor: Actor, assessment_id: int) -> None:
 
 def _peers(actor: Actor, assessment_id: int, team_id: int) -> None:
     st.subheader("Talk to other teams", anchor=False)
-    contacts = library.peer_contacts(db(), actor, assessment_id)
+    contacts = peer_contacts.peer_contacts(db(), actor, assessment_id)
     if contacts:
         st.write(
             "Teams in other organisations that are strong where you are below target, and "
@@ -137,7 +138,7 @@ def _peers(actor: Actor, assessment_id: int, team_id: int) -> None:
         )
     if team_id not in actor.team_ids():
         return
-    current = library.happy_to_talk(db(), actor, team_id)
+    current = peer_contacts.happy_to_talk(db(), actor, team_id)
     if team_id in actor.team_ids(Role.LEAD):
         chosen = st.toggle(
             "Our team is happy to talk to other teams about our approach",
@@ -148,7 +149,7 @@ def _peers(actor: Actor, assessment_id: int, team_id: int) -> None:
         )
         if chosen != current:
             try:
-                library.set_happy_to_talk(db(), actor, team_id, chosen)
+                peer_contacts.set_happy_to_talk(db(), actor, team_id, chosen)
             except (AccessDenied, NotFound) as error:
                 st.error(str(error))
             else:

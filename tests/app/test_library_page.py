@@ -9,7 +9,7 @@ from tests.app.conftest import TIMEOUT, app_as
 from tests.db.test_library import submitted_assessment
 from tests.factories import World
 from ue_core.catalogue import load_catalogue
-from ue_core.services import library
+from ue_core.services.library import browse, peer_contacts
 from ui.auth import EMAIL_KEY
 
 PAGE = "screens/library.py"
@@ -67,7 +67,7 @@ def test_only_admins_see_usage_figures(world: World) -> None:
     admin = app_as(world, "admin", PAGE).run()
     assert "How recommendations are used" in [h.value for h in admin.header]
     table = admin.dataframe[0].value
-    assert len(table) == len(library.search(world.db, world.actor("admin")))
+    assert len(table) == len(browse.search(world.db, world.actor("admin")))
     assert set(table["Recommended"]) == {0}
 
 
@@ -117,7 +117,7 @@ def test_lead_opts_the_team_in_to_peer_contacts(world: World) -> None:
     at = _section_as(world, "lead", assessment_id).run()
     at.toggle[0].set_value(True).run()
     assert at.success[0].value == "Your team is now listed for other teams."
-    assert library.happy_to_talk(world.db, world.actor("member"), world.team_id)
+    assert peer_contacts.happy_to_talk(world.db, world.actor("member"), world.team_id)
 
 
 def test_another_team_is_refused(world: World) -> None:

@@ -8,7 +8,8 @@ from tests.factories import build_world
 from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import catalogue_admin, library
+from ue_core.services import catalogue_admin
+from ue_core.services.library import browse, catalogue
 
 
 def test_admin_edit_survives_a_file_sync_until_restored(any_db: Database) -> None:
@@ -24,7 +25,7 @@ def test_admin_edit_survives_a_file_sync_until_restored(any_db: Database) -> Non
         is_active=False,
         expected_version=entry.version,
     )
-    library.sync_catalogue(any_db, admin)
+    catalogue.sync_catalogue(any_db, admin)
     [edited] = [e for e in catalogue_admin.library_entries(any_db, admin) if e.slug == entry.slug]
     assert (edited.title, edited.summary, edited.is_active) == (
         "A clearer title",
@@ -32,7 +33,7 @@ def test_admin_edit_survives_a_file_sync_until_restored(any_db: Database) -> Non
         False,
     )
     assert edited.edited_by == "Admin" and edited.edited_at is not None
-    hidden = library.search(any_db, world.actor("member"), query="A clearer title")
+    hidden = browse.search(any_db, world.actor("member"), query="A clearer title")
     assert all(item.slug != entry.slug for item in hidden)
 
     catalogue_admin.restore_file_version(any_db, admin, entry.slug)

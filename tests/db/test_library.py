@@ -27,9 +27,17 @@ from ue_core.db.models import (
 )
 from ue_core.db.models import Resource as ResourceRow
 from ue_core.errors import InputError
-from ue_core.services import accounts, library
+from ue_core.services import accounts
 from ue_core.services.frameworks import current_version_id, sync_framework
-from ue_core.services.library import EventKind
+from ue_core.services.library import (
+    browse,
+    catalogue,
+    follow_up,
+    peer_contacts,
+    usage,
+)
+from ue_core.services.library import recommendations as suggestions
+from ue_core.services.library.recommendations import EventKind
 
 PRINCIPLES = (
     "proactively-involving-users",
@@ -106,24 +114,24 @@ def _events(db: Database, event: str) -> int:
 def test_catalogue_is_copied_once_and_searchable(world: World) -> None:
     db, member = world.db, world.actor("member")
     everything = load_catalogue().resources()
-    assert len(library.search(db, member)) == len(everything)
-    assert library.sync_catalogue(db) == 0
+    assert len(browse.search(db, member)) == len(everything)
+    assert catalogue.sync_catalogue(db) == 0
     with db.transaction() as session:
         session.add(ResourceRow(slug="withdrawn-entry", kind="training", title="Gone", content={}))
-    assert library.sync_catalogue(db) == 1
+    assert catalogue.sync_catalogue(db) == 1
     with db.read() as session:
         withdrawn = session.scalar(select(ResourceRow).where(ResourceRow.slug == "withdrawn-entry"))
         assert withdrawn is not None and not withdrawn.is_active
-    [orr] = library.search(db, member, "twitter rail")
+    [orr] = browse.search(db, member, "twitter rail")
     assert orr.slug == "orr-twitter-qa"
     assert orr.details["organisation"] == "Office of Rail and Road"
-    by_org = library.search(db, member, organisation="Office of Rail and Road")
+    by_org = browse.search(db, member, organisation="Office of Rail and Road")
     assert {item.slug for item in by_org} == {"orr-twitter-qa", "orr-data-portal-users"}
-    training = library.search(db, member, kind="training", practice="accessible-to-all")
+    training = browse.search(db, member, kind="training", practice="accessible-to-all")
     assert training and all(item.resource.kind == "training" for item in training)
-    assert library.search(db, member, "no such words anywhere xyzzy") == []
+    assert browse.search(db, member, "no such words anywhere xyzzy") == []
     with pytest.raises(InputError):
-        library.search(db, member, "x" * 501)
+        browse.search(db, member, "x" * 501)
 
 
 def test_recommendations_follow_the_biggest_gap_and_respect_access(world: World) -> None:
@@ -131,40 +139,40 @@ def test_recommendations_follow_the_biggest_gap_and_respect_access(world: World)
     assessment_id = submitted_assessment(
         db, world.team_id, "2025 to 2026", {"close-feedback-loop": 1}
     )
-    recommendations = library.recommend_for_assessment(db, world.actor("member"), assessment_id)
+    recommendations = suggestions.recommend_for_assessment(db, world.actor("member"), assessment_id)
     assert len(recommendations) == 8
     assert recommendations[0].practice_key == "close-feedback-loop"
     assert recommendations[0].reason.startswith(
         "'Show what happened to feedback' is at Beginning, your target is Developing: this"
     )
-    assert library.recommend_for_assessment(db, world.actor("champion"), assessment_id)
+    assert suggestions.recommend_for_assessment(db, world.actor("champion"), assessment_id)
     with pytest.raises(AccessDenied):
-        library.recommend_for_assessment(db, world.actor("outsider"), assessment_id)
-    text = library.recommend_for_text(db, world.actor("consultant"), "live Q&A on Twitter")
+        suggestions.recommend_for_assessment(db, world.actor("outsider"), assessment_id)
+    text = suggestions.recommend_for_text(db, world.actor("consultant"), "live Q&A on Twitter")
     assert text[0].resource_id == "orr-twitter-qa"
 
 
 def test_panel_records_shown_once_hides_dismissed_and_marks_used(world: World) -> None:
     db, member = world.db, world.actor("member")
     assessment_id = submitted_assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
-    panel = library.recommendation_panel(db, member, assessment_id)
+    panel = suggestions.recommendation_panel(db, member, assessment_id)
     assert panel.can_record and len(panel.items) == 8
-    library.recommendation_panel(db, member, assessment_id)
+    suggestions.recommendation_panel(db, member, assessment_id)
     assert _events(db, "shown") == 8
     first, second = panel.items[0].item, panel.items[1].item
-    library.record_event(db, member, first.row_id, EventKind.USED, assessment_id=assessment_id)
-    library.record_event(
+    suggestions.record_event(db, member, first.row_id, EventKind.USED, assessment_id=assessment_id)
+    suggestions.record_event(
         db, member, second.row_id, EventKind.DISMISSED, assessment_id=assessment_id
     )
-    again = library.recommendation_panel(db, member, assessment_id)
+    again = suggestions.recommendation_panel(db, member, assessment_id)
     slugs = [entry.item.slug for entry in again.items]
     assert second.slug not in slugs and len(slugs) == 8 and again.dismissed_count == 1
     assert next(e for e in again.items if e.item.slug == first.slug).used
-    hub = library.recommendation_panel(db, world.actor("consultant"), assessment_id)
+    hub = suggestions.recommendation_panel(db, world.actor("consultant"), assessment_id)
     assert not hub.can_record
     assert _events(db, "shown") == 9  # only the replacement for the dismissed one is new
     with pytest.raises(AccessDenied):
-        library.record_event(
+        suggestions.record_event(
             db,
             world.actor("outsider"),
             first.row_id,
@@ -172,7 +180,7 @@ def test_panel_records_shown_once_hides_dismissed_and_marks_used(world: World) -
             assessment_id=assessment_id,
         )
     with pytest.raises(AccessDenied):
-        library.record_event(
+        suggestions.record_event(
             db,
             world.actor("consultant"),
             first.row_id,
@@ -184,12 +192,12 @@ def test_panel_records_shown_once_hides_dismissed_and_marks_used(world: World) -
 def test_follow_up_and_admin_figures_show_whether_used_resources_helped(world: World) -> None:
     db, member = world.db, world.actor("member")
     earlier = submitted_assessment(db, world.team_id, "2025 to 2026", {"user-groups": 1})
-    item = library.get_item_by_slug(db, member, "cccis-construction-statistics")
-    library.recommendation_panel(db, member, earlier)
-    library.record_event(db, member, item.row_id, EventKind.OPENED, assessment_id=earlier)
-    library.record_event(db, member, item.row_id, EventKind.USED, assessment_id=earlier)
+    item = browse.get_item_by_slug(db, member, "cccis-construction-statistics")
+    suggestions.recommendation_panel(db, member, earlier)
+    suggestions.record_event(db, member, item.row_id, EventKind.OPENED, assessment_id=earlier)
+    suggestions.record_event(db, member, item.row_id, EventKind.USED, assessment_id=earlier)
     later = submitted_assessment(db, world.team_id, "2026 to 2027", {"user-groups": 3})
-    [follow] = library.follow_up(db, member, later)
+    [follow] = follow_up.follow_up(db, member, later)
     assert follow.item.slug == "cccis-construction-statistics"
     assert follow.round_label == "2025 to 2026"
     assert follow.improved
@@ -197,10 +205,10 @@ def test_follow_up_and_admin_figures_show_whether_used_resources_helped(world: W
     assert moved["user-groups"] == (
         "'Take part in user groups and forums' moved up from Beginning to Learning"
     )
-    assert library.follow_up(db, member, earlier) == []
+    assert follow_up.follow_up(db, member, earlier) == []
     with pytest.raises(AccessDenied):
-        library.resource_stats(db, member)
-    stats = {s.slug: s for s in library.resource_stats(db, world.actor("admin"))}
+        usage.resource_stats(db, member)
+    stats = {s.slug: s for s in usage.resource_stats(db, world.actor("admin"))}
     row = stats["cccis-construction-statistics"]
     assert (row.recommended, row.opened, row.used, row.dismissed, row.improved) == (1, 1, 1, 0, 1)
 
@@ -238,7 +246,7 @@ def test_peer_contacts_show_only_opted_in_teams_in_other_organisations(world: Wo
         role=Role.LEAD,
         team_id=opted_in,
     )
-    contacts = library.peer_contacts(db, member, ours)
+    contacts = peer_contacts.peer_contacts(db, member, ours)
     assert {c.team_name for c in contacts} == {"Opted-in strong team"}
     assert {c.principle_key for c in contacts} == set(PRINCIPLES)
     assert contacts[0].contacts == (("Peer Lead", "peer.lead@test.example"),)
@@ -247,15 +255,15 @@ def test_peer_contacts_show_only_opted_in_teams_in_other_organisations(world: Wo
         team = session.get(Team, opted_in)
         assert team is not None
         team.happy_to_talk = False
-    assert library.peer_contacts(db, member, ours) == []
+    assert peer_contacts.peer_contacts(db, member, ours) == []
 
 
 def test_only_the_team_lead_changes_the_opt_in(world: World) -> None:
     db = world.db
-    assert library.happy_to_talk(db, world.actor("member"), world.team_id) is False
+    assert peer_contacts.happy_to_talk(db, world.actor("member"), world.team_id) is False
     with pytest.raises(AccessDenied):
-        library.set_happy_to_talk(db, world.actor("member"), world.team_id, True)
+        peer_contacts.set_happy_to_talk(db, world.actor("member"), world.team_id, True)
     with pytest.raises(AccessDenied):
-        library.set_happy_to_talk(db, world.actor("outsider"), world.team_id, True)
-    library.set_happy_to_talk(db, world.actor("lead"), world.team_id, True)
-    assert library.happy_to_talk(db, world.actor("member"), world.team_id) is True
+        peer_contacts.set_happy_to_talk(db, world.actor("outsider"), world.team_id, True)
+    peer_contacts.set_happy_to_talk(db, world.actor("lead"), world.team_id, True)
+    assert peer_contacts.happy_to_talk(db, world.actor("member"), world.team_id) is True

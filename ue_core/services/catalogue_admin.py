@@ -19,7 +19,7 @@ from ue_core.catalogue import count_sentences
 from ue_core.db.engine import Database
 from ue_core.db.models import Resource, User
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services.library import sync_catalogue
+from ue_core.services.library.catalogue import sync_catalogue
 
 MAX_TITLE = 200
 
