@@ -15,7 +15,7 @@ from ue_core.scoring import LEVEL_NAMES, format_score
 from ue_core.services import actions
 from ue_core.services.actions import ActionDraft, ActionPlan, ActionView
 from ue_core.timefmt import format_date, uk_today
-from ue_core.vocabulary import ActionStatus
+from ue_core.vocabulary import ACTION_STATUS_LABELS, ActionStatus
 from ui import charts, concurrency
 from ui.auth import require_page
 from ui.context import db
@@ -206,7 +206,7 @@ def edit_action(action: ActionView) -> None:
             "Status",
             options=STATUSES,
             index=STATUSES.index(action.status),
-            format_func=actions.STATUS_LABELS.__getitem__,
+            format_func=ACTION_STATUS_LABELS.__getitem__,
             key=f"edit_status_{action.id}",
         )
         intended = st.selectbox(
@@ -243,7 +243,7 @@ def edit_action(action: ActionView) -> None:
                 return
             if draft == replace(action.draft(), status=draft.status):
                 actions.change_status(db(), actor, action.id, draft.status, expected_version=seen)
-                message = f"Status changed to {actions.STATUS_LABELS[draft.status].lower()}."
+                message = f"Status changed to {ACTION_STATUS_LABELS[draft.status].lower()}."
             else:
                 actions.update_action(db(), actor, action.id, draft, expected_version=seen)
                 message = "Action saved."
@@ -298,7 +298,7 @@ if can_change:
         new_status = st.selectbox(
             "Status",
             options=STATUSES,
-            format_func=actions.STATUS_LABELS.__getitem__,
+            format_func=ACTION_STATUS_LABELS.__getitem__,
             key=f"add_status_{assessment_id}",
         )
         new_intended = st.selectbox(

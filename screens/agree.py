@@ -10,7 +10,7 @@ from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import assessments
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import format_datetime, uk_today
-from ue_core.vocabulary import Role
+from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, Role
 from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
@@ -222,7 +222,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
                     index=STRENGTH_OPTIONS.index(start.evidence_strength)
                     if start.evidence_strength
                     else None,
-                    format_func=assessments.STRENGTH_LABELS.__getitem__,
+                    format_func=EVIDENCE_STRENGTH_LABELS.__getitem__,
                     placeholder="Choose the strength of the evidence",
                     key=f"agreed_strength_{item.id}",
                 )

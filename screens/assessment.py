@@ -16,6 +16,7 @@ from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import assessments
 from ue_core.services.assessments import Answer, AssessmentState, PracticeItem
 from ue_core.timefmt import format_date, format_datetime, uk_today
+from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
@@ -262,7 +263,7 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
                 "How strong is the evidence?",
                 options=STRENGTH_OPTIONS,
                 index=STRENGTH_OPTIONS.index(strength) if strength else None,
-                format_func=assessments.STRENGTH_LABELS.__getitem__,
+                format_func=EVIDENCE_STRENGTH_LABELS.__getitem__,
                 key=keys["strength"],
                 placeholder="Choose the strength of the evidence",
                 on_change=_save,

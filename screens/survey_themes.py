@@ -20,6 +20,7 @@ from ue_core.services.surveys import (
     you_said_we_did,
 )
 from ue_core.timefmt import format_date, format_datetime
+from ue_core.vocabulary import ACTION_STATUS_LABELS
 from ui import concurrency
 from ui.auth import require_page
 from ui.charts import AF_TEXT, chart
@@ -461,8 +462,8 @@ with tabs[4]:
         action_text = st.text_area("What the hub did or will do")
         action_status = st.selectbox(
             "Status",
-            list(you_said_we_did.ACTION_STATUSES),
-            format_func=you_said_we_did.ACTION_STATUSES.__getitem__,
+            list(ACTION_STATUS_LABELS),
+            format_func=ACTION_STATUS_LABELS.__getitem__,
         )
         published_text = st.text_input(
             "Date published, for example 27 3 2026 (leave empty if not published yet)"
@@ -470,7 +471,7 @@ with tabs[4]:
         add = st.form_submit_button("Add action")
     if add and action_theme is not None:
         try:
-            you_said_we_did.add_action(
+            you_said_we_did.add_theme_action(
                 db(),
                 actor,
                 action_theme,
@@ -494,8 +495,8 @@ with tabs[4]:
             )
             new_status = st.selectbox(
                 "New status",
-                list(you_said_we_did.ACTION_STATUSES),
-                format_func=you_said_we_did.ACTION_STATUSES.__getitem__,
+                list(ACTION_STATUS_LABELS),
+                format_func=ACTION_STATUS_LABELS.__getitem__,
             )
             new_date_text = st.text_input(
                 "Date published, for example 27 3 2026 (leave empty to keep it as it is)"
@@ -507,9 +508,9 @@ with tabs[4]:
         if chosen is not None and (change or remove):
             try:
                 if remove:
-                    you_said_we_did.delete_action(db(), actor, chosen.id)
+                    you_said_we_did.delete_theme_action(db(), actor, chosen.id)
                 else:
-                    you_said_we_did.update_action(
+                    you_said_we_did.update_theme_action(
                         db(),
                         actor,
                         chosen.id,

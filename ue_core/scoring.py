@@ -138,6 +138,29 @@ def _mean(values: Iterable[Fraction]) -> Fraction | None:
     return sum(items, Fraction(0)) / len(items)
 
 
+def principle_score(total: int, count: int) -> Fraction:
+    """A principle's score from the sum and the number of its rated practices' levels.
+
+    The score is the mean level of the rated practices; ``count`` must be at least 1.
+    """
+    return Fraction(total, count)
+
+
+def principle_scores(levels: Iterable[tuple[str, int]]) -> dict[str, Fraction]:
+    """Each principle's score from (principle key, level) pairs of its rated practices."""
+    totals: dict[str, list[int]] = {}
+    for key, level in levels:
+        entry = totals.setdefault(key, [0, 0])
+        entry[0] += level
+        entry[1] += 1
+    return {key: principle_score(total, count) for key, (total, count) in totals.items()}
+
+
+def overall_score(scores: Iterable[Fraction]) -> Fraction | None:
+    """The overall score: the mean of the principle scores (None when there are none)."""
+    return _mean(scores)
+
+
 # --------------------------------------------------------------------------------------------
 # Inputs and results
 # --------------------------------------------------------------------------------------------
@@ -431,7 +454,7 @@ def score_assessment(
         if mean is not None:
             principle_fractions.append(mean)
 
-    overall = _mean(principle_fractions)
+    overall = overall_score(principle_fractions)
     cutoff = stale_cutoff(as_of)
     rated = [r for r in ratings if r.level is not None]
     practices = [

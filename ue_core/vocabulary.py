@@ -30,10 +30,25 @@ class EvidenceStrength(StrEnum):
     EXTERNALLY_VERIFIED = "externally_verified"
 
 
+EVIDENCE_STRENGTH_LABELS: dict[str, str] = {
+    EvidenceStrength.SELF_REPORTED: "Self-reported",
+    EvidenceStrength.DOCUMENTED: "Documented",
+    EvidenceStrength.EXTERNALLY_VERIFIED: "Externally verified",
+}
+
+
 class ActionStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     DONE = "done"
+
+
+#: Labels of an action's status, for a team's action plan and for the hub's "you said, we did".
+ACTION_STATUS_LABELS: dict[str, str] = {
+    ActionStatus.PLANNED: "Planned",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+}
 
 
 class RequestStatus(StrEnum):

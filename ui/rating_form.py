@@ -10,20 +10,19 @@ import streamlit as st
 from ue_core.framework import Framework
 from ue_core.scoring import LEVEL_NAMES
 from ue_core.services.assessments import (
-    STRENGTH_LABELS,
     Answer,
     PracticeItem,
     PrincipleProgress,
     Progress,
 )
 from ue_core.timefmt import format_date
-from ue_core.vocabulary import EvidenceStrength
+from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, EvidenceStrength
 from ui.text import plain
 
 #: The radio option that stands for "not applicable" next to levels 1 to 5.
 NOT_APPLICABLE = 0
 LEVEL_OPTIONS: tuple[int, ...] = (1, 2, 3, 4, 5, NOT_APPLICABLE)
-STRENGTH_OPTIONS: tuple[EvidenceStrength, ...] = tuple(STRENGTH_LABELS)
+STRENGTH_OPTIONS: tuple[EvidenceStrength, ...] = tuple(EvidenceStrength)
 #: Session key holding the team chosen on any assessment screen, shared by all three.
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -60,7 +59,7 @@ def describe_evidence(answer: Answer | None) -> str:
         return ""
     parts = []
     if answer.evidence_strength is not None:
-        parts.append(STRENGTH_LABELS[answer.evidence_strength])
+        parts.append(EVIDENCE_STRENGTH_LABELS[answer.evidence_strength])
     if answer.evidence_date is not None:
         parts.append(f"dated {format_date(answer.evidence_date)}")
     return ", ".join(parts)
@@ -117,7 +116,9 @@ def conflict_rows(current: dict[str, object], mine: Answer) -> dict[str, list[st
             answer.reason or "None",
             answer.evidence or "None",
             format_date(answer.evidence_date) or "None",
-            STRENGTH_LABELS[answer.evidence_strength] if answer.evidence_strength else "None",
+            EVIDENCE_STRENGTH_LABELS[answer.evidence_strength]
+            if answer.evidence_strength
+            else "None",
         ]
 
     return {

@@ -501,7 +501,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
             today=THIS_YEAR,
         ).version
     both_checked = threading.Barrier(2, timeout=20)
-    real_practice_in = assessments._practice_in
+    real_practice_in = assessments.practice_in
 
     def practice_in_then_wait(session: Any, assessment: Any, practice: int) -> Any:
         # Both sessions have opened their transaction; neither has read the rating yet.
@@ -509,7 +509,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
         both_checked.wait()
         return found
 
-    monkeypatch.setattr(assessments, "_practice_in", practice_in_then_wait)
+    monkeypatch.setattr(assessments, "practice_in", practice_in_then_wait)
     outcomes: dict[int, object] = {}
 
     def save(level: int) -> None:
@@ -531,7 +531,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(assessments, "_practice_in", real_practice_in)
+    monkeypatch.setattr(assessments, "practice_in", real_practice_in)
 
     conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
     wins = [o for o in outcomes.values() if isinstance(o, assessments.SavedAnswer)]

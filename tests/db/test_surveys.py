@@ -406,11 +406,11 @@ def test_actions_and_exports(world: World) -> None:
     survey_id, question_id = imported(world, survey_csv(texts))
     set_id = theme_sets.find_themes(world.db, consultant, question_id, 2)
     view = current(world, question_id)
-    action_id = you_said_we_did.add_action(
+    action_id = you_said_we_did.add_theme_action(
         world.db, consultant, view.themes[0].id, "Published release-day guidance", "done"
     )
     with pytest.raises(InputError):
-        you_said_we_did.add_action(world.db, consultant, view.themes[0].id, " ", "done")
+        you_said_we_did.add_theme_action(world.db, consultant, view.themes[0].id, " ", "done")
     log = you_said_we_did.action_log(world.db, consultant, survey_id)
     assert [(a.id, a.status_label) for a in log] == [(action_id, "Done")]
     assert "Published release-day guidance" in you_said_we_did.action_log_html(

@@ -27,35 +27,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.authz import Actor, Permission, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Action,
     ActionStatus,
-    AgreedRating,
     Assessment,
     AssessmentStatus,
-    FrameworkVersion,
-    Organisation,
     Practice,
     Principle,
     Round,
-    Target,
-    Team,
-    User,
 )
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.scoring import AssessmentScores, PracticeRating, project_scores, score_assessment
+from ue_core.scoring import AssessmentScores, project_scores, score_assessment
+from ue_core.services.assessment_reads import (
+    AssessmentRef,
+    PracticeAnswer,
+    assessment_ref,
+    practice_answers,
+    practice_in,
+    targets_for,
+    visible_assessment,
+)
 from ue_core.services.rounds import current_round
+from ue_core.vocabulary import ACTION_STATUS_LABELS
 
 MAX_DESCRIPTION = 2_000
 MAX_OWNER = 200
-
-STATUS_LABELS: dict[ActionStatus, str] = {
-    ActionStatus.PLANNED: "Planned",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.DONE: "Done",
-}
 
 WHAT_AN_ACTION_PLAN_IS = (
     "An action plan lists what your team will do to improve its user engagement. Each action "
@@ -65,58 +63,6 @@ WHAT_AN_ACTION_PLAN_IS = (
 
 
 # --- What the screens and exports read ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AssessmentRef:
-    """The assessment a plan or report belongs to."""
-
-    id: int
-    team_id: int
-    team_name: str
-    organisation_id: int
-    organisation_name: str
-    round_label: str
-    status: AssessmentStatus
-    submitted_at: datetime | None
-    submitted_by: str | None
-    framework_title: str
-    framework_edition: str
-    framework_about: str
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status is AssessmentStatus.SUBMITTED
-
-    @property
-    def status_label(self) -> str:
-        return "Submitted" if self.is_submitted else "Draft"
-
-
-@dataclass(frozen=True)
-class PracticeAnswer:
-    """One practice of the assessment with the team's agreed answer (if there is one)."""
-
-    id: int
-    key: str
-    title: str
-    principle_key: str
-    principle_title: str
-    level: int | None
-    not_applicable: bool
-    note: str
-    evidence: str
-    evidence_date: date | None
-    evidence_strength: str | None
-
-    def rating(self) -> PracticeRating:
-        return PracticeRating(
-            practice_key=self.key,
-            principle_key=self.principle_key,
-            level=None if self.not_applicable else self.level,
-            not_applicable=self.not_applicable,
-            evidence_date=self.evidence_date,
-        )
 
 
 @dataclass(frozen=True)
@@ -150,7 +96,7 @@ class ActionView:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return ACTION_STATUS_LABELS[self.status]
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self.due_on, self.status, today)
@@ -256,90 +202,6 @@ def planned_levels(actions: Sequence[ActionView]) -> dict[str, int]:
                 action.intended_level, planned.get(action.practice_key, 0)
             )
     return planned
-
-
-# --- Reading (shared with the reports) ------------------------------------------------------
-
-
-def visible_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
-    """The assessment, if ``actor`` may see it: its team, the organisation's champion, hub staff."""
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("That assessment does not exist.")
-    if assessment.team_id in actor.team_ids() or actor.is_hub_staff():
-        return assessment
-    team = session.get(Team, assessment.team_id)
-    if team is not None and team.organisation_id in actor.champion_organisation_ids():
-        return assessment
-    raise AccessDenied("You can only see your own team's work.")
-
-
-def assessment_ref(session: Session, assessment: Assessment) -> AssessmentRef:
-    team = session.get(Team, assessment.team_id)
-    round_ = session.get(Round, assessment.round_id)
-    version = session.get(FrameworkVersion, assessment.framework_version_id)
-    assert team is not None and round_ is not None and version is not None
-    organisation = session.get(Organisation, team.organisation_id)
-    submitter = (
-        session.get(User, assessment.submitted_by_id) if assessment.submitted_by_id else None
-    )
-    return AssessmentRef(
-        id=assessment.id,
-        team_id=team.id,
-        team_name=team.name,
-        organisation_id=team.organisation_id,
-        organisation_name=organisation.name if organisation else "",
-        round_label=round_.label,
-        status=AssessmentStatus(assessment.status),
-        submitted_at=assessment.submitted_at,
-        submitted_by=submitter.display_name if submitter else None,
-        framework_title=version.title,
-        framework_edition=version.edition,
-        framework_about=str(version.content.get("about", "")),
-    )
-
-
-def practice_answers(session: Session, assessment: Assessment) -> list[PracticeAnswer]:
-    """Every practice of the assessment's framework version, in framework order, with the
-    team's agreed answer where there is one."""
-    agreed = {
-        row.practice_id: row
-        for row in session.scalars(
-            select(AgreedRating).where(AgreedRating.assessment_id == assessment.id)
-        )
-    }
-    rows = session.execute(
-        select(Practice.id, Practice.key, Practice.title, Principle.key, Principle.title)
-        .join(Principle, Practice.principle_id == Principle.id)
-        .where(Practice.framework_version_id == assessment.framework_version_id)
-        .order_by(Principle.position, Practice.position)
-    ).all()
-    answers = []
-    for practice_id, key, title, principle_key, principle_title in rows:
-        row = agreed.get(practice_id)
-        answers.append(
-            PracticeAnswer(
-                id=practice_id,
-                key=key,
-                title=title,
-                principle_key=principle_key,
-                principle_title=principle_title,
-                level=None if row is None or row.not_applicable else row.level,
-                not_applicable=bool(row and row.not_applicable),
-                note=row.note if row else "",
-                evidence=row.evidence if row else "",
-                evidence_date=row.evidence_date if row else None,
-                evidence_strength=row.evidence_strength if row else None,
-            )
-        )
-    return answers
-
-
-def targets_for(session: Session, assessment_id: int) -> dict[str, int]:
-    return {
-        row.principle_key: row.level
-        for row in session.scalars(select(Target).where(Target.assessment_id == assessment_id))
-    }
 
 
 def action_views(session: Session, assessment_id: int) -> list[ActionView]:
@@ -474,12 +336,6 @@ def _team_assessment(session: Session, actor: Actor, assessment_id: int) -> Asse
     return assessment
 
 
-def _practice_in(session: Session, assessment: Assessment, practice_id: int) -> None:
-    practice = session.get(Practice, practice_id)
-    if practice is None or practice.framework_version_id != assessment.framework_version_id:
-        raise NotFound("That practice is not part of this assessment.")
-
-
 def _action_for_change(
     session: Session, actor: Actor, action_id: int, expected_version: int
 ) -> Action:
@@ -504,7 +360,7 @@ def add_action(db: Database, actor: Actor, assessment_id: int, draft: ActionDraf
     _check_draft(draft)
     with db.transaction() as session:
         assessment = _team_assessment(session, actor, assessment_id)
-        _practice_in(session, assessment, draft.practice_id)
+        practice_in(session, assessment, draft.practice_id)
         action = Action(
             assessment_id=assessment.id,
             practice_id=draft.practice_id,
@@ -531,7 +387,7 @@ def update_action(
         action = _action_for_change(session, actor, action_id, expected_version)
         assessment = session.get(Assessment, action.assessment_id)
         assert assessment is not None
-        _practice_in(session, assessment, draft.practice_id)
+        practice_in(session, assessment, draft.practice_id)
         before = _values(_view_of(session, action))
         action.practice_id = draft.practice_id
         action.description = draft.description.strip()
@@ -554,7 +410,7 @@ def change_status(
     require(actor, Permission.ASSESS)
     with db.transaction() as session:
         action = _action_for_change(session, actor, action_id, expected_version)
-        before = STATUS_LABELS[ActionStatus(action.status)]
+        before = ACTION_STATUS_LABELS[ActionStatus(action.status)]
         action.status = ActionStatus(status).value
         session.flush()
         audit.record(
@@ -564,7 +420,7 @@ def change_status(
             "action",
             action.id,
             before={"status": before},
-            after={"status": STATUS_LABELS[ActionStatus(status)]},
+            after={"status": ACTION_STATUS_LABELS[ActionStatus(status)]},
         )
         return _view_of(session, action)
 

@@ -45,17 +45,13 @@ from ue_core.db.models import (
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.framework import Framework
 from ue_core.scoring import LEVEL_NAMES
+from ue_core.services.assessment_reads import practice_in, previous_submitted
 from ue_core.services.frameworks import current_version_id, framework_for_version
 from ue_core.services.rounds import current_round
+from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
 MAX_EVIDENCE = 5_000
 MAX_NOTE = 2_000
-
-STRENGTH_LABELS: dict[EvidenceStrength, str] = {
-    EvidenceStrength.SELF_REPORTED: "Self-reported",
-    EvidenceStrength.DOCUMENTED: "Documented",
-    EvidenceStrength.EXTERNALLY_VERIFIED: "Externally verified",
-}
 
 
 class Progress(StrEnum):
@@ -448,20 +444,6 @@ class StartPreview:
     carried_over_from_label: str | None
 
 
-def _previous_submitted(session: Session, team_id: int, round_: Round) -> Assessment | None:
-    return session.scalar(
-        select(Assessment)
-        .join(Round, Assessment.round_id == Round.id)
-        .where(
-            Assessment.team_id == team_id,
-            Assessment.status == AssessmentStatus.SUBMITTED.value,
-            Round.starts_on < round_.starts_on,
-        )
-        .order_by(Round.starts_on.desc())
-        .limit(1)
-    )
-
-
 def start_preview(db: Database, actor: Actor, team_id: int, today: date) -> StartPreview | None:
     """The round a new assessment would be for and the round it would carry answers over from.
 
@@ -473,7 +455,7 @@ def start_preview(db: Database, actor: Actor, team_id: int, today: date) -> Star
         round_ = current_round(session, today)
         if round_ is None:
             return None
-        previous = _previous_submitted(session, team_id, round_)
+        previous = previous_submitted(session, team_id, round_)
         previous_round = session.get(Round, previous.round_id) if previous else None
         return StartPreview(round_.label, previous_round.label if previous_round else None)
 
@@ -510,7 +492,7 @@ def _start_in(db: Database, actor: Actor, team_id: int, today: date) -> int:
         version_id = current_version_id(session)
         if version_id is None:
             raise InputError("The framework has not been loaded yet. Ask an admin to load it.")
-        previous = _previous_submitted(session, team_id, round_)
+        previous = previous_submitted(session, team_id, round_)
         assessment = Assessment(
             team_id=team_id,
             round_id=round_.id,
@@ -555,13 +537,6 @@ def _editable(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     if assessment.status == AssessmentStatus.SUBMITTED.value:
         raise InputError("This assessment has been submitted, so it can no longer be changed.")
     return assessment
-
-
-def _practice_in(session: Session, assessment: Assessment, practice_id: int) -> Practice:
-    practice = session.get(Practice, practice_id)
-    if practice is None or practice.framework_version_id != assessment.framework_version_id:
-        raise NotFound("That practice is not part of this assessment.")
-    return practice
 
 
 def _conflict_values(answer: Answer) -> dict[str, object]:
@@ -667,7 +642,7 @@ def _save_rating_in(
     carried_over: bool,
 ) -> SavedAnswer:
     assessment = _editable(session, actor, assessment_id)
-    _practice_in(session, assessment, practice_id)
+    practice_in(session, assessment, practice_id)
     row = session.scalar(
         select(Rating).where(
             Rating.assessment_id == assessment_id,
@@ -831,7 +806,7 @@ def _save_agreed_in(
 ) -> SavedAnswer:
     assessment = _editable(session, actor, assessment_id)
     require_team(actor, assessment.team_id, Role.LEAD)
-    _practice_in(session, assessment, practice_id)
+    practice_in(session, assessment, practice_id)
     row = session.scalar(
         select(AgreedRating).where(
             AgreedRating.assessment_id == assessment_id,
@@ -871,7 +846,7 @@ def _save_agreed_in(
     return _answer_from_agreed(row)
 
 
-_STRENGTH_ORDER = {strength: rank for rank, strength in enumerate(STRENGTH_LABELS)}
+_STRENGTH_ORDER = {strength: rank for rank, strength in enumerate(EVIDENCE_STRENGTH_LABELS)}
 
 
 def suggested_answer(comparison: PracticeComparison) -> Answer:

@@ -41,7 +41,15 @@ from ue_core.db.models import (
 )
 from ue_core.disclosure import Aggregate, mean_over_teams, share_of_teams, suppress_counts
 from ue_core.errors import NotFound
-from ue_core.scoring import LEVEL_NAMES, MAX_LEVEL, MIN_LEVEL, level_for_score, round_score
+from ue_core.scoring import (
+    LEVEL_NAMES,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    level_for_score,
+    overall_score,
+    principle_score,
+    round_score,
+)
 from ue_core.services.frameworks import current_version_id
 from ue_core.services.rounds import current_round
 from ue_core.services.support import OPEN_STATUSES
@@ -95,7 +103,7 @@ class PrincipleComparison:
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class OrganisationTrendPoint:
     round_label: str
     organisation: Aggregate
     rest_of_system: Aggregate
@@ -121,7 +129,7 @@ class OrganisationDashboard:
     round_label: str | None
     teams: tuple[TeamRow, ...]
     principles: tuple[PrincipleComparison, ...]
-    trend: tuple[TrendPoint, ...]
+    trend: tuple[OrganisationTrendPoint, ...]
     targets_set: bool
     shortfalls: tuple[TargetShortfall, ...]
     open_requests: int
@@ -205,9 +213,7 @@ class _Submitted:
 
     @property
     def overall(self) -> Fraction | None:
-        if not self.principles:
-            return None
-        return sum(self.principles.values(), Fraction(0)) / len(self.principles)
+        return overall_score(self.principles.values())
 
 
 def _submitted_scores(session: Session, round_id: int | None = None) -> list[_Submitted]:
@@ -238,7 +244,7 @@ def _submitted_scores(session: Session, round_id: int | None = None) -> list[_Su
         if entry is None:
             entry = found[assessment_id] = _Submitted(assessment_id, team_id, round_, {})
         if count and total is not None:
-            entry.principles[key] = Fraction(int(total), int(count))
+            entry.principles[key] = principle_score(int(total), int(count))
     return list(found.values())
 
 
@@ -295,12 +301,12 @@ def _coverage(status: str | None) -> Coverage:
 
 
 @dataclass(frozen=True)
-class OrganisationChoice:
+class ChampionOrganisation:
     id: int
     name: str
 
 
-def champion_organisations(db: Database, actor: Actor) -> list[OrganisationChoice]:
+def champion_organisations(db: Database, actor: Actor) -> list[ChampionOrganisation]:
     """The organisations this person is the champion of, by name."""
     require(actor, Permission.VIEW_ORGANISATION)
     ids = actor.champion_organisation_ids()
@@ -312,7 +318,7 @@ def champion_organisations(db: Database, actor: Actor) -> list[OrganisationChoic
             .where(Organisation.id.in_(ids))
             .order_by(Organisation.name)
         )
-        return [OrganisationChoice(org_id, name) for org_id, name in rows]
+        return [ChampionOrganisation(org_id, name) for org_id, name in rows]
 
 
 def _require_champion(actor: Actor, organisation_id: int) -> None:
@@ -387,7 +393,7 @@ def organisation_dashboard(
         )
 
         trend = tuple(
-            TrendPoint(
+            OrganisationTrendPoint(
                 round_label=r.label,
                 organisation=_overall_mean(
                     s

@@ -16,6 +16,7 @@ assessment is submitted, and before that only in the team lead's downloads (as o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,28 +42,27 @@ from ue_core.scoring import (
     summary_sentences,
 )
 from ue_core.services.actions import (
-    STATUS_LABELS,
     ActionView,
+    action_views,
+    planned_levels,
+    sort_actions,
+)
+from ue_core.services.assessment_reads import (
     AssessmentRef,
     PracticeAnswer,
-    action_views,
     assessment_ref,
-    planned_levels,
     practice_answers,
-    sort_actions,
     targets_for,
     visible_assessment,
 )
 from ue_core.timefmt import format_date, format_datetime
+from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
+
+#: A function that makes one download of an assessment: (db, actor, assessment id, today).
+ReportMaker = Callable[[Database, Actor, int, date], bytes | str]
 
 AUTHOR = "USER hub user engagement workbench"
 PUBLISHER = "USER hub (User Support and Engagement Resource)"
-
-STRENGTH_LABELS = {
-    "self_reported": "Self-reported",
-    "documented": "Documented",
-    "externally_verified": "Externally verified",
-}
 
 NOTE_SCORES = (
     "[note 1]",
@@ -265,7 +265,7 @@ def practices_frame(data: ReportData) -> pd.DataFrame:
             "Not applicable": "Yes" if p.not_applicable else "No",
             "Evidence": p.evidence,
             "Evidence date": p.evidence_date,
-            "Evidence strength": STRENGTH_LABELS.get(p.evidence_strength or ""),
+            "Evidence strength": EVIDENCE_STRENGTH_LABELS.get(p.evidence_strength or ""),
             "Evidence check": _evidence_check(p, data.today),
             "Note": p.note,
         }
@@ -656,8 +656,8 @@ def slug(text: str) -> str:
 
 
 __all__ = [
-    "STATUS_LABELS",
     "ReportData",
+    "ReportMaker",
     "action_plan_csv",
     "action_plan_ods",
     "action_plan_workbook",

@@ -55,6 +55,7 @@ from ue_core.scoring import (
     score_assessment,
     summary_sentences,
 )
+from ue_core.services.assessment_reads import previous_submitted
 from ue_core.services.frameworks import framework_for_version
 from ue_core.targets import (
     ChangeFrequency,
@@ -209,7 +210,7 @@ class RoundScore:
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class PrincipleTrendPoint:
     principle_key: str
     principle_title: str
     round_label: str
@@ -340,22 +341,6 @@ def _titles(framework: Framework, keys: Sequence[str]) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _previous_submitted(session: Session, assessment: Assessment) -> Assessment | None:
-    round_ = session.get(Round, assessment.round_id)
-    assert round_ is not None
-    return session.scalar(
-        select(Assessment)
-        .join(Round, Assessment.round_id == Round.id)
-        .where(
-            Assessment.team_id == assessment.team_id,
-            Assessment.status == AssessmentStatus.SUBMITTED.value,
-            Round.starts_on < round_.starts_on,
-        )
-        .order_by(Round.starts_on.desc())
-        .limit(1)
-    )
-
-
 def _compare(
     session: Session,
     current: Assessment,
@@ -457,7 +442,9 @@ def assessment_scores(db: Database, actor: Actor, assessment_id: int, today: dat
             )
             for r in ratings
         )
-        previous_assessment = _previous_submitted(session, assessment)
+        round_ = session.get(Round, assessment.round_id)
+        assert round_ is not None
+        previous_assessment = previous_submitted(session, assessment.team_id, round_)
         previous = (
             None
             if previous_assessment is None
@@ -733,7 +720,7 @@ def team_history(db: Database, actor: Actor, team_id: int) -> list[RoundScore]:
         return history
 
 
-def principle_trend(history: Sequence[RoundScore]) -> list[TrendPoint]:
+def principle_trend(history: Sequence[RoundScore]) -> list[PrincipleTrendPoint]:
     """Each principle's score in each round, principles in the latest round's order.
 
     Principles are matched across rounds by key; titles are the latest round's.
@@ -745,7 +732,7 @@ def principle_trend(history: Sequence[RoundScore]) -> list[TrendPoint]:
         for key, title in round_score.principle_titles.items():
             titles.setdefault(key, title)
     return [
-        TrendPoint(
+        PrincipleTrendPoint(
             principle_key=key,
             principle_title=title,
             round_label=round_score.round_label,

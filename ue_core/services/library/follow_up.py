@@ -20,10 +20,10 @@ from ue_core.db.models import (
 from ue_core.errors import NotFound
 from ue_core.scoring import level_name
 from ue_core.services import results as results_service
+from ue_core.services.assessment_reads import agreed_levels
 from ue_core.services.library.catalogue import LibraryItem, _items, _practice_titles
 from ue_core.services.library.recommendations import (
     EventKind,
-    _agreed_levels,
     _latest_choice,
     _team_events,
 )
@@ -107,14 +107,14 @@ def follow_up(db: Database, actor: Actor, assessment_id: int) -> list[FollowUp]:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
             raise NotFound("That assessment does not exist.")
-        after = _agreed_levels(session, assessment_id)
+        after = agreed_levels(session, assessment_id)
         result = []
         for earlier in reversed(_earlier_assessments(session, assessment)):
             choices = _latest_choice(_team_events(session, assessment.team_id, earlier.id))
             used = [row for row, choice in choices.items() if choice == EventKind.USED]
             if not used:
                 continue
-            before = _agreed_levels(session, earlier.id)
+            before = agreed_levels(session, earlier.id)
             round_ = session.get(Round, earlier.round_id)
             assert round_ is not None
             for row in used:

@@ -25,6 +25,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import NotFound
+from ue_core.scoring import principle_scores
 from ue_core.services import results as results_service
 
 #: A principle score at or above this (Developing) counts as strong for peer contacts.
@@ -88,11 +89,8 @@ def _principle_scores(session: Session, assessment_id: int) -> dict[str, float]:
             AgreedRating.not_applicable.is_(False),
         )
     ).all()
-    levels: dict[str, list[int]] = {}
-    for key, level in rows:
-        if level is not None:
-            levels.setdefault(key, []).append(int(level))
-    return {key: sum(values) / len(values) for key, values in levels.items()}
+    scores = principle_scores((key, int(level)) for key, level in rows if level is not None)
+    return {key: float(score) for key, score in scores.items()}
 
 
 def peer_contacts(db: Database, actor: Actor, assessment_id: int) -> list[PeerContact]:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from ue_core.authz import Actor, Permission, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
-    AgreedRating,
     Assessment,
     Practice,
     Principle,
@@ -29,6 +28,7 @@ from ue_core.recommend import (
     rank_for_text,
 )
 from ue_core.services import results as results_service
+from ue_core.services.assessment_reads import agreed_levels
 from ue_core.services.library.catalogue import (
     LibraryItem,
     _framework,
@@ -76,19 +76,6 @@ def _text_index(items: Sequence[LibraryItem]) -> ResourceIndex:
     return build_index([item.resource for item in items], _practice_titles())
 
 
-def _agreed_levels(session: Session, assessment_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Practice.key, AgreedRating.level)
-        .join(AgreedRating, AgreedRating.practice_id == Practice.id)
-        .where(
-            AgreedRating.assessment_id == assessment_id,
-            AgreedRating.level.is_not(None),
-            AgreedRating.not_applicable.is_(False),
-        )
-    ).all()
-    return {key: int(level) for key, level in rows if level is not None}
-
-
 def _principle_of_practices(session: Session, assessment: Assessment) -> dict[str, str]:
     rows = session.execute(
         select(Practice.key, Principle.key)
@@ -111,7 +98,7 @@ def _gap_profile(
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
             raise NotFound("That assessment does not exist.")
-        levels = _agreed_levels(session, assessment_id)
+        levels = agreed_levels(session, assessment_id)
         principle_of = _principle_of_practices(session, assessment)
     gaps = {
         key: (level, targets[principle_of[key]])

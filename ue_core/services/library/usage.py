@@ -15,9 +15,10 @@ from ue_core.db.models import (
     RecommendationEvent,
     Round,
 )
+from ue_core.services.assessment_reads import agreed_levels
 from ue_core.services.library.catalogue import _items
 from ue_core.services.library.follow_up import _moves
-from ue_core.services.library.recommendations import EventKind, _agreed_levels
+from ue_core.services.library.recommendations import EventKind
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ def resource_stats(db: Database, actor: Actor) -> list[ResourceStats]:
                 continue
             moves = _moves(
                 item.resource,
-                _agreed_levels(session, assessment.id),
-                _agreed_levels(session, later.id),
+                agreed_levels(session, assessment.id),
+                agreed_levels(session, later.id),
                 {},
             )
             if any(

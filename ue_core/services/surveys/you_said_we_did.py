@@ -24,19 +24,13 @@ from ue_core.io.html_report import HtmlReport
 from ue_core.io.spreadsheet import Table, Workbook, to_ods
 from ue_core.services.surveys.views import get_survey
 from ue_core.timefmt import format_date
+from ue_core.vocabulary import ACTION_STATUS_LABELS
 
 MAX_ACTION: Final = 2_000
 
 
-ACTION_STATUSES: Final[dict[str, str]] = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-}
-
-
 @dataclass(frozen=True)
-class ActionView:
+class ThemeActionView:
     id: int
     theme_id: int
     theme_label: str
@@ -47,7 +41,7 @@ class ActionView:
 
     @property
     def status_label(self) -> str:
-        return ACTION_STATUSES.get(self.status, self.status)
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
 
 
 def _clean_action(action: str, status: str) -> str:
@@ -56,12 +50,12 @@ def _clean_action(action: str, status: str) -> str:
         raise InputError("Say what the hub did or will do about this theme.")
     if len(cleaned) > MAX_ACTION:
         raise InputError(f"The action must be {MAX_ACTION:,} characters or fewer.")
-    if status not in ACTION_STATUSES:
+    if status not in ACTION_STATUS_LABELS:
         raise InputError("Choose a status: planned, in progress or done.")
     return cleaned
 
 
-def add_action(
+def add_theme_action(
     db: Database,
     actor: Actor,
     theme_id: int,
@@ -91,7 +85,7 @@ def add_action(
         return row.id
 
 
-def update_action(
+def update_theme_action(
     db: Database,
     actor: Actor,
     action_id: int,
@@ -118,7 +112,7 @@ def update_action(
         )
 
 
-def delete_action(db: Database, actor: Actor, action_id: int) -> None:
+def delete_theme_action(db: Database, actor: Actor, action_id: int) -> None:
     require(actor, Permission.ANALYSE_SURVEYS)
     with db.transaction() as session:
         row = session.get(ThemeAction, action_id)
@@ -136,7 +130,7 @@ def delete_action(db: Database, actor: Actor, action_id: int) -> None:
         )
 
 
-def action_log(db: Database, actor: Actor, survey_id: int) -> list[ActionView]:
+def action_log(db: Database, actor: Actor, survey_id: int) -> list[ThemeActionView]:
     """The survey's 'you said, we did' log, by question and theme."""
     require(actor, Permission.ANALYSE_SURVEYS)
     with db.read() as session:
@@ -149,12 +143,12 @@ def action_log(db: Database, actor: Actor, survey_id: int) -> list[ActionView]:
             .order_by(SurveyQuestion.position, Theme.position, ThemeAction.id)
         ).all()
     return [
-        ActionView(a.id, a.theme_id, label, question, a.action, a.status, a.published_on)
+        ThemeActionView(a.id, a.theme_id, label, question, a.action, a.status, a.published_on)
         for a, label, question in rows
     ]
 
 
-def _actions_frame(actions: list[ActionView]) -> pd.DataFrame:
+def _actions_frame(actions: list[ThemeActionView]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Question": [a.question for a in actions],
