@@ -35,7 +35,7 @@ from bench.report import Column, median, percentile, ratio, say
 from ue_core.authz import ROLE_LABELS, Actor
 from ue_core.db.engine import Database
 from ue_core.db.models import Role
-from ue_core.demo.personas import PERSONAS, Persona
+from ue_core.personas import PERSONAS, Persona
 from ue_core.services import accounts
 from ui.auth import EMAIL_KEY
 from ui.navigation import SCREENS, Screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.config import Settings, load_settings
-from ue_core.db.engine import Database
+from ue_core.services.database import Database, open_database
 
 
 @st.cache_resource(show_spinner=False)
@@ -15,7 +15,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def database(url: str) -> Database:
-    return Database(url)
+    return open_database(url)
 
 
 def db() -> Database:

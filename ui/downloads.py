@@ -7,14 +7,11 @@ report service when a file is made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from functools import partial
 
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor
-from ue_core.db.engine import Database
 from ue_core.errors import NotFound
 from ue_core.services import reports
 from ue_core.timefmt import uk_today
@@ -24,8 +21,6 @@ ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML_MIME = "text/html"
 CSV_MIME = "text/csv"
-
-Maker = Callable[[Database, Actor, int, date], bytes | str]
 
 
 def _file_stem(actor: Actor, assessment_id: int) -> str | None:
@@ -37,7 +32,12 @@ def _file_stem(actor: Actor, assessment_id: int) -> str | None:
 
 
 def _button(
-    label: str, maker: Maker, actor: Actor, assessment_id: int, file_name: str, mime: str
+    label: str,
+    maker: reports.ReportMaker,
+    actor: Actor,
+    assessment_id: int,
+    file_name: str,
+    mime: str,
 ) -> None:
     st.download_button(
         label,

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import REPO, app_as
 from tests.factories import World
 from ue_core.db.models import Role
-from ue_core.demo.personas import PERSONAS
+from ue_core.personas import PERSONAS
 from ue_core.services import accounts
 from ui.navigation import SCREENS
 

@@ -11,7 +11,7 @@ from tests.e2e.helpers import (
     sign_in_as,
     wait_for_app,
 )
-from ue_core.demo.personas import DEMO_ORGANISATION
+from ue_core.personas import DEMO_ORGANISATION
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from tests.e2e.helpers import (
     sign_out,
 )
 from ue_core.authz import Actor, MembershipView
-from ue_core.demo.personas import PERSONAS, Persona
+from ue_core.personas import PERSONAS, Persona
 from ui.navigation import screens_for
 
 pytestmark = pytest.mark.e2e

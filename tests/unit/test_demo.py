@@ -37,7 +37,6 @@ from ue_core.db.models import (
 from ue_core.demo import DemoError, build_survey_frame, content, generate, survey_text
 from ue_core.demo.__main__ import main
 from ue_core.demo.generator import CURRENT_ROUND, ROUNDS
-from ue_core.demo.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
 from ue_core.demo.survey import (
     ACTIVITIES,
     BARRIERS,
@@ -50,6 +49,7 @@ from ue_core.demo.survey import (
     write_survey,
 )
 from ue_core.framework import load_framework
+from ue_core.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
 
 SEED = 2021
 

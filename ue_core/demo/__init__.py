@@ -1,7 +1,7 @@
 """Fictional demo data: ``python -m ue_core.demo`` fills an empty database for trying the app.
 
-``generate`` and ``build_survey_frame`` are loaded on first use, so importing
-``ue_core.demo.personas`` (as the sign-in does) stays light.
+``generate`` and ``build_survey_frame`` are loaded on first use, so importing the package
+stays light. The personas it signs in as live in ``ue_core.personas``.
 """
 
 from __future__ import annotations

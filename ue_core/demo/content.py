@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ue_core.demo.personas import DEMO_ORGANISATION, DEMO_TEAM
+from ue_core.personas import DEMO_ORGANISATION, DEMO_TEAM
 
 
 def _lines(block: str) -> tuple[str, ...]:

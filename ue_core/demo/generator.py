@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ue_core.db.engine import Database
+from ue_core.db.framework_store import sync_in_session
 from ue_core.db.models import (
     Action,
     ActionStatus,
@@ -45,13 +46,6 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
-from ue_core.demo.personas import (
-    DEMO_EMAIL_DOMAIN,
-    DEMO_ORGANISATION,
-    DEMO_TEAM,
-    PERSONAS,
-    Persona,
-)
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -59,8 +53,14 @@ from ue_core.demo.survey import (
     build_survey_frame,
 )
 from ue_core.framework import Framework, load_framework
+from ue_core.personas import (
+    DEMO_EMAIL_DOMAIN,
+    DEMO_ORGANISATION,
+    DEMO_TEAM,
+    PERSONAS,
+    Persona,
+)
 from ue_core.redaction import add_counts, redact
-from ue_core.services.frameworks import sync_in_session
 from ue_core.targets import (
     ChangeFrequency,
     PublicInterest,

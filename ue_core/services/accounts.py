@@ -12,8 +12,8 @@ from ue_core.authz import AccessDenied, Actor, MembershipView, Permission, requi
 from ue_core.config import AuthMode, Settings
 from ue_core.db.engine import Database
 from ue_core.db.models import Membership, Organisation, Role, Team, User
-from ue_core.demo.personas import PERSONAS, Persona
 from ue_core.passwords import hash_password, verify_password
+from ue_core.personas import PERSONAS, Persona
 
 
 class AccountError(Exception):

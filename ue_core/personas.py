@@ -1,10 +1,14 @@
-"""The demo personas: fixed, clearly fictional people that the demo sign-in offers."""
+"""The demo personas: fixed, clearly fictional people that the demo sign-in offers.
+
+The sign-in (``ue_core.services.accounts``) and the demo generator (``ue_core.demo``) both read
+them, so they live outside both.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ue_core.db.models import Role
+from ue_core.vocabulary import Role
 
 DEMO_EMAIL_DOMAIN = "demo.example"
 DEMO_ORGANISATION = "Department for Fictional Statistics"
