@@ -49,8 +49,9 @@ def _show_detail(item: LibraryItem) -> None:
     st.caption(plain(f"{item.kind_label} · {resource.origin} · {resource.detail}"))
     if resource.is_example:
         st.info(
-            "This is an example of support the USER hub offers, not an existing named course. "
-            "Ask the hub for it through 'Ask the hub for help'."
+            "This describes a kind of support the user engagement strategy for statistics "
+            "(2021) set out for the USER hub. It is not an existing named course or service: "
+            "ask the hub what it offers now through 'Ask the hub for help'."
         )
     st.markdown(plain(resource.summary))
     for key, label in DETAIL_LABELS.items():
@@ -58,6 +59,9 @@ def _show_detail(item: LibraryItem) -> None:
         if value in (None, "") or key == "description":
             continue
         st.markdown(f"**{label}:** {plain(str(value))}")
+    for quote in item.quotes():
+        st.markdown(f"> “{plain(quote.text)}”")
+        st.markdown(f"Quoted from [{plain(quote.source)}]({quote.source_url})")
     for line in _tags(item):
         st.markdown(plain(line))
     st.markdown("**Sources:**")

@@ -51,6 +51,7 @@ __all__ = [
     "CaseStudyFile",
     "Catalogue",
     "Resource",
+    "Quotation",
     "ResourceKind",
     "TrainingFile",
     "TrainingKind",
@@ -231,6 +232,19 @@ class _Content(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Quotation(_Content):
+    """Words kept exactly as a source has them, shown as a quotation with its source.
+
+    Everything else in the catalogue is in our own words; a passage whose exact wording matters
+    (such as a recommendation) goes here instead. ``source`` names who said it and where, and
+    ``source_url`` (one of the entry's ``source_urls``) is where a reader can check it.
+    """
+
+    text: ShortText
+    source: ShortText
+    source_url: HttpsUrl
+
+
 class _Tagged(_Content):
     """Fields shared by every catalogue entry."""
 
@@ -240,11 +254,26 @@ class _Tagged(_Content):
     practices: list[PracticeKey] = Field(min_length=1)
     methods: list[MethodKey] = Field(min_length=1)
     source_urls: list[HttpsUrl] = Field(min_length=1)
+    quotes: list[Quotation] = Field(default_factory=list)
 
     @field_validator("principles", "practices", "methods", "source_urls")
     @classmethod
     def _check_unique_tags(cls, value: list[str]) -> list[str]:
         return _require_unique(value, "tag")
+
+    @model_validator(mode="after")
+    def _check_quote_sources(self) -> _Tagged:
+        errors = [
+            _error(
+                ("quotes", index, "source_url"),
+                f"{quote.source_url} is not one of this entry's source_urls",
+            )
+            for index, quote in enumerate(self.quotes)
+            if quote.source_url not in self.source_urls
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
 
 
 class CaseStudy(_Tagged):
@@ -272,7 +301,8 @@ class TrainingOffer(_Tagged):
     """Training, guidance or other support a team can use to improve its engagement.
 
     ``is_example`` is true for the hub's own entries describing a kind of support the strategy
-    says the hub offers; those are not existing named courses and must be provided by the hub.
+    set out for the hub; those are not existing named courses or services, so a team asks the
+    hub what it offers now.
     ``audiences`` lists the users of statistics the offer helps a team reach, if any.
     """
 

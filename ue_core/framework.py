@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
@@ -30,6 +29,13 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ue_core.code_of_practice import (
+    CODE_2_1_PATTERN,
+    CODE_3_0_PATTERN,
+    DEFAULT_CODE_PATH,
+    EditionNumber,
+    shipped_code_of_practice,
+)
 from ue_core.content import load_model, parse_model
 
 __all__ = [
@@ -43,7 +49,6 @@ __all__ = [
     "MIN_PRINCIPLES",
     "OSR_PRINCIPLE_LABELS",
     "PRACTICE_AREA_LABELS",
-    "UNVERIFIED_CODE_3_0",
     "Framework",
     "Level",
     "OsrPrinciple",
@@ -90,13 +95,6 @@ OSR_PRINCIPLE_LABELS: Final[dict[OsrPrinciple, str]] = {
     "none": "None",
 }
 
-# Code of Practice edition 2.1 practice IDs: T1-T6, Q1-Q3 and V1-V5, then a practice number.
-CODE_2_1_PATTERN: Final = re.compile(r"^(T[1-6]|Q[1-3]|V[1-5])\.[1-9][0-9]?$")
-# Code of Practice edition 3.0: a standard (1 to 10), optionally with a required practice number.
-CODE_3_0_PATTERN: Final = re.compile(r"^(10|[1-9])(\.[1-9][0-9]?)?$")
-# Code 3.0 references we could not verify (standard 8 was not retrieved; 9.8 was cut off).
-UNVERIFIED_CODE_3_0: Final = frozenset({"8", "9.8"})
-
 _SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 
@@ -130,12 +128,22 @@ class Level(_Content):
     summary: Prose
 
 
+def _check_listed(edition: EditionNumber, ref: str) -> str:
+    if ref not in shipped_code_of_practice().ids(edition):
+        raise ValueError(
+            f"{ref!r} is not in the list of Code of Practice {edition} practices "
+            f"({DEFAULT_CODE_PATH.parent.name}/{DEFAULT_CODE_PATH.name}); cite only a practice "
+            "listed there, and list only one a public source confirms"
+        )
+    return ref
+
+
 def _check_code_2_1_id(ref: str) -> str:
     if not CODE_2_1_PATTERN.match(ref):
         raise ValueError(
             f"{ref!r} is not a Code of Practice 2.1 practice ID (expected one like 'V1.5')"
         )
-    return ref
+    return _check_listed("2.1", ref)
 
 
 def _check_code_3_0_ref(ref: str) -> str:
@@ -144,9 +152,7 @@ def _check_code_3_0_ref(ref: str) -> str:
             f"{ref!r} is not a Code of Practice 3.0 reference "
             "(expected a standard and practice like '9.1' or '10.3')"
         )
-    if ref in UNVERIFIED_CODE_3_0 or ref.split(".")[0] in UNVERIFIED_CODE_3_0:
-        raise ValueError(f"Code 3.0 reference {ref!r} is unverified, so it cannot be cited")
-    return ref
+    return _check_listed("3.0", ref)
 
 
 Code21Id = Annotated[str, AfterValidator(_check_code_2_1_id)]

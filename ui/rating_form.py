@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from ue_core.code_of_practice import EditionNumber, shipped_code_of_practice
 from ue_core.framework import Framework
 from ue_core.scoring import LEVEL_NAMES
 from ue_core.services.assessments import (
@@ -81,13 +82,32 @@ def first_unfinished(progress: Sequence[PrincipleProgress]) -> str | None:
 
 
 def references_markdown(item: PracticeItem, framework: Framework) -> str:
-    """The practice's Code of Practice references and source links, as Markdown."""
+    """The practice's Code of Practice references and source links, as Markdown.
+
+    Each Code reference shows its edition, ID and short title, with a link to the principle or
+    standard it belongs to, so that a reader can check it.
+    """
+    code = shipped_code_of_practice()
     titles = {str(source.url): source.title for source in framework.sources}
     lines = []
-    if item.code_2_1:
-        lines.append(f"- Code of Practice for Statistics edition 2.1: {', '.join(item.code_2_1)}")
-    if item.code_3_0:
-        lines.append(f"- Code of Practice for Statistics edition 3.0: {', '.join(item.code_3_0)}")
+    editions: tuple[tuple[EditionNumber, str, tuple[str, ...]], ...] = (
+        ("2.1", "principle", item.code_2_1),
+        ("3.0", "standard", item.code_3_0),
+    )
+    for edition, group_noun, refs in editions:
+        if refs:
+            lines.append(f"- Code of Practice for Statistics, edition {edition}:")
+        for ref in refs:
+            try:
+                listed = code.reference(edition, ref)
+            except KeyError:
+                lines.append(f"    - {plain(ref)} (no longer in the workbench's list of practices)")
+                continue
+            group = f"[{plain(f'{group_noun} {listed.group_id} {listed.group_title}')}]"
+            if listed.id == listed.group_id:
+                lines.append(f"    - {group}({listed.source_url})")
+            else:
+                lines.append(f"    - {plain(listed.label)}, under {group}({listed.source_url})")
     for url in item.sources:
         title = titles.get(url, url)
         lines.append(f"- [{plain(title)}]({url})")

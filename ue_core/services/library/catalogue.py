@@ -19,6 +19,7 @@ from ue_core.catalogue import (
     METHODS,
     PRINCIPLES,
     Catalogue,
+    Quotation,
     Resource,
     ResourceKind,
     load_catalogue,
@@ -53,6 +54,10 @@ class LibraryItem:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.resource.kind]
+
+    def quotes(self) -> list[Quotation]:
+        """Passages the entry quotes word for word, each with its source."""
+        return [Quotation.model_validate(quote) for quote in self.details.get("quotes", [])]
 
     def principle_labels(self) -> list[str]:
         return [PRINCIPLES.get(key, key) for key in self.resource.principles]
@@ -110,7 +115,10 @@ def _content(catalogue: Catalogue, resource: Resource) -> dict[str, Any]:
         "source_urls": list(resource.source_urls),
         "is_example": resource.is_example,
     }
-    return {"resource": view, "details": {key: entry[key] for key in keys}}
+    details = {key: entry[key] for key in keys}
+    if entry["quotes"]:
+        details["quotes"] = entry["quotes"]
+    return {"resource": view, "details": details}
 
 
 def _resource_from(content: Mapping[str, Any]) -> Resource:
