@@ -106,6 +106,20 @@ def test_member_starts_the_assessment_and_each_change_saves_at_once(world: World
     assert again.text_area(key=f"evidence_{first.id}_v2").value == "User map reviewed in May"
 
 
+def test_each_code_reference_shows_its_edition_and_short_title(world: World) -> None:
+    at = open_page(world, "member", "screens/assessment.py")
+    at.button[0].click().run()
+    shown = texts(at)
+    # 'Know who uses the statistics' cites V1.1 from edition 2.1.
+    assert "- Code of Practice for Statistics, edition 2.1:" in shown
+    assert "V1\\.1 Understand use, under [principle V1 Relevance to users]" in shown
+    at.selectbox(key="rate_principle").set_value("open-and-transparent").run()
+    shown = texts(at)
+    # 'Tell users about changes in advance' cites 9.7 from edition 3.0.
+    assert "- Code of Practice for Statistics, edition 3.0:" in shown
+    assert "9\\.7 Give advance notice of material changes, under [standard 9 Be clear]" in shown
+
+
 def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
     lead = world.actor("lead")
     previous = assessments.start_assessment(world.db, lead, world.team_id, LAST_ROUND_DAY)

@@ -52,6 +52,34 @@ def test_opening_an_entry_shows_every_field_and_its_sources(world: World) -> Non
     assert at.header[0].value == "Results"
 
 
+def test_a_quotation_is_shown_as_one_with_its_source(world: World) -> None:
+    at = app_as(world, "member", PAGE).run()
+    at.text_input[0].input("UKSA").run()
+    [open_button] = [b for b in at.button if str(b.key).startswith("library_open_")]
+    open_button.click().run()
+    assert (
+        at.header[0].value == "Engaging producers and users to write the user engagement strategy"
+    )
+    shown = [m.value for m in at.markdown]
+    assert "> “UKSA should develop a strategy for engaging all users of official statistics”" in [
+        value.replace("\\", "") for value in shown
+    ]
+    [source] = [value for value in shown if value.startswith("Quoted from [")]
+    assert "(https://publications.parliament.uk/pa/cm201719/cmselect/cmpubadm/1820/182010.htm)" in (
+        source
+    )
+
+
+def test_a_hub_example_says_it_describes_planned_support(world: World) -> None:
+    at = app_as(world, "member", PAGE).run()
+    at.text_input[0].input("citizen panels").run()
+    [open_button] = [b for b in at.button if str(b.key).startswith("library_open_")]
+    open_button.click().run()
+    [note] = [i.value for i in at.info]
+    assert "a kind of support the user engagement strategy for statistics (2021) set out" in note
+    assert "not an existing named course or service" in note
+
+
 def test_a_need_gets_suggestions_with_reasons(world: World) -> None:
     at = app_as(world, "member", PAGE).run()
     at.text_area[0].input("We want to set up a user group for our housing statistics")
