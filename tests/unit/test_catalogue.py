@@ -256,6 +256,45 @@ def test_valid_examples_parse() -> None:
     assert offers[0].audiences == []
 
 
+QUOTED = (
+    "    quotes:\n"
+    "      - text: Every user should be heard.\n"
+    "        source: An example committee, a report (2019), paragraph 2\n"
+    "        source_url: https://example.gov.uk/second\n"
+    "    source_urls: [https://example.gov.uk/second]\n"
+)
+
+
+def test_a_quotation_keeps_its_words_and_source() -> None:
+    text = VALID_CASES.replace("    source_urls: [https://example.gov.uk/second]\n", QUOTED)
+
+    [_, second] = parse_case_studies(text)
+
+    [quote] = second.quotes
+    assert quote.text == "Every user should be heard."
+    assert quote.source == "An example committee, a report (2019), paragraph 2"
+    assert quote.source_url == "https://example.gov.uk/second"
+    assert parse_case_studies(VALID_CASES)[0].quotes == []
+
+
+def test_a_quotation_must_cite_one_of_the_entrys_sources() -> None:
+    text = VALID_CASES.replace(
+        "    source_urls: [https://example.gov.uk/second]\n",
+        QUOTED.replace(
+            "source_url: https://example.gov.uk/second", "source_url: https://x.gov.uk/y"
+        ),
+    )
+
+    with pytest.raises(ContentError) as caught:
+        parse_case_studies(text, "cases.yaml")
+
+    problem = only_problem(caught.value)
+    assert problem.path == "case_studies[1].quotes[0].source_url"
+    expected = 1 + text.splitlines().index("        source_url: https://x.gov.uk/y")
+    assert problem.line == expected
+    assert problem.message == "https://x.gov.uk/y is not one of this entry's source_urls"
+
+
 def test_missing_source_url_is_reported_at_the_entry() -> None:
     text = VALID_CASES.replace("    source_urls: [https://example.gov.uk/second]\n", "")
 
