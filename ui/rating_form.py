@@ -108,9 +108,11 @@ def references_markdown(item: PracticeItem, framework: Framework) -> str:
                 lines.append(f"    - {group}({listed.source_url})")
             else:
                 lines.append(f"    - {plain(listed.label)}, under {group}({listed.source_url})")
+    if item.sources:
+        lines.append("- Sources:")
     for url in item.sources:
         title = titles.get(url, url)
-        lines.append(f"- [{plain(title)}]({url})")
+        lines.append(f"    - [{plain(title)}]({url})")
     return "\n".join(lines)
 
 

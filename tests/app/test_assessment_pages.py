@@ -113,6 +113,8 @@ def test_each_code_reference_shows_its_edition_and_short_title(world: World) -> 
     # 'Know who uses the statistics' cites V1.1 from edition 2.1.
     assert "- Code of Practice for Statistics, edition 2.1:" in shown
     assert "V1\\.1 Understand use, under [principle V1 Relevance to users]" in shown
+    sources = shown[shown.index("- Sources:") :]
+    assert "\n    - [OSR regulatory guidance on user engagement](" in sources
     at.selectbox(key="rate_principle").set_value("open-and-transparent").run()
     shown = texts(at)
     # 'Tell users about changes in advance' cites 9.7 from edition 3.0.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,6 +16,9 @@ from tests.e2e.helpers import (
 )
 
 pytestmark = pytest.mark.e2e
+
+#: Screenshots for people to review (the brief's folder), beside the test run's own.
+REVIEW_DIR = Path("/work/screens-review")
 
 MEMBER = "Sam Patel"
 #: The first recommendations load the embedding model and embed the catalogue once per server.
@@ -88,3 +93,28 @@ def test_member_sees_recommendations_with_reasons_and_marks_one_used(
     wait_for_app(page)
     expect(main.get_by_text("entries match.", exact=False)).to_be_visible()
     assert_no_axe_violations(page, "the Library page after a search")
+
+
+def test_a_quotation_is_marked_up_as_one_with_its_source(page: Page, app_url: str) -> None:
+    sign_in_as(page, app_url, MEMBER)
+    go_to(page, "Library")
+    main = page.get_by_test_id("stMain")
+    search = main.get_by_role("textbox", name="Search the library")
+    search.fill("UKSA")
+    search.press("Enter")
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page)
+    click(page, "Read more")
+    quote = main.locator("blockquote")
+    expect(quote).to_have_text(
+        "“UKSA should develop a strategy for engaging all users of official statistics”"
+    )
+    expect(
+        main.get_by_role("link", name="Public Administration and Constitutional")
+    ).to_have_attribute(
+        "href", "https://publications.parliament.uk/pa/cm201719/cmselect/cmpubadm/1820/182010.htm"
+    )
+    quote.scroll_into_view_if_needed()
+    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(REVIEW_DIR / "library-quotation-pacac.png"), full_page=True)
+    assert_no_axe_violations(page, "a Library entry with a quotation")
