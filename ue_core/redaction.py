@@ -155,3 +155,73 @@ _NAMES: Final[Mapping[RedactionKind, tuple[str, str]]] = {
 def _plural(kind: RedactionKind, value: int) -> str:
     singular, plural = _NAMES[kind]
     return singular if value == 1 else plural
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole columns of personal data
+
+# Column names that say the column holds personal identifiers, after lower-casing and turning
+# punctuation into spaces. "Respondent email" and "Your name" match; "Organisation name" and
+# "Region (NI)" do not.
+_PERSONAL_COLUMN_NAMES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"\be ?mail\b"), "e-mail addresses"),
+    (re.compile(r"\b(?:phone|telephone|mobile|tel)\b"), "phone numbers"),
+    (re.compile(r"\bni (?:number|no)\b|\bnino\b|\bnational insurance\b"), "NI numbers"),
+    (re.compile(r"\bpost ?code\b"), "postcodes"),
+    (re.compile(r"\b(?:home|postal|street) address\b|^address$"), "addresses"),
+    (re.compile(r"\b(?:date of birth|dob|birth date)\b"), "dates of birth"),
+    (
+        re.compile(
+            r"^(?:(?:respondent s?|your|full|first|last|given|family|contact|person s?|"
+            r"participant s?)\s+)?(?:name|names|surname|forename|forenames)$"
+        ),
+        "people's names",
+    ),
+)
+
+#: The share of a column's values that must hold personal data for the column to count as one.
+PERSONAL_VALUE_SHARE: Final = 0.5
+
+_VALUE_PHRASES: Final[Mapping[RedactionKind, str]] = {
+    "email": "e-mail addresses",
+    "phone": "phone numbers",
+    "url": "web addresses",
+    "ni number": "NI numbers",
+    "postcode": "postcodes",
+}
+
+
+def personal_column(name: str, values: Iterable[str], sample: int = 500) -> str | None:
+    """What personal data a whole column holds ("e-mail addresses"), or None.
+
+    A column counts when its name says so, or when at least half of its (first ``sample``)
+    filled values hold an e-mail address, phone number, web address, NI number or postcode.
+    """
+    normalised = " ".join(re.sub(r"[^a-z0-9]+", " ", name.casefold()).split())
+    for pattern, phrase in _PERSONAL_COLUMN_NAMES:
+        if pattern.search(normalised):
+            return phrase
+    kinds = empty_counts()
+    checked = holding = 0
+    for value in values:
+        if not value:
+            continue
+        checked += 1
+        found = redact(value).counts
+        if any(found.values()):
+            holding += 1
+            for kind, count in found.items():
+                kinds[kind] += count
+        if checked >= sample:
+            break
+    if checked and holding >= PERSONAL_VALUE_SHARE * checked:
+        return _VALUE_PHRASES[max(REDACTION_KINDS, key=lambda kind: kinds[kind])]
+    return None
+
+
+def describe_place_counts(counts: Mapping[RedactionKind, int], place: str) -> str:
+    """Like :func:`describe_counts`, for another part of the survey ("the closed answers")."""
+    sentence = describe_counts(counts)
+    if not any(counts.values()):
+        return f"No personal data was found in {place}."
+    return sentence.replace("the free text", place, 1)

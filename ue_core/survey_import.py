@@ -7,55 +7,51 @@ The steps follow what a person does on the import screen:
 3. :func:`validate` checks the file against the chosen mapping and returns a
    :class:`ValidationReport` before anything is saved.
 4. :func:`prepare` turns the table into a :class:`PreparedSurvey` with personal data removed
-   from the free text.
+   from every answer. A column of personal identifiers (e-mail addresses, names, phone
+   numbers) is never suggested, and cannot be the respondent ID or a closed question.
 
-Problems that stop a file being read raise :class:`ImportProblem` with a plain-English message.
-Row numbers are the ones a person sees in a spreadsheet: the header is row 1, the first answer
-is row 2.
+Problems that stop a file being read raise :class:`ImportProblem` with a plain-English message;
+the limits on what is read are in :mod:`ue_core.io.survey_file`. Row numbers are the ones a
+person sees in a spreadsheet: when the column names are in row 1, the first answer is row 2.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
-import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Final, Literal
-from xml.etree import ElementTree
+from typing import Literal
 
-from ue_core.redaction import RedactionKind, add_counts, empty_counts, redact
+from ue_core.io.survey_file import (
+    DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES,
+)
+from ue_core.io.survey_file import (
+    DEFAULT_MAX_ROWS as DEFAULT_MAX_ROWS,
+)
+from ue_core.io.survey_file import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELLS,
+    Grid,
+    Limits,
+    TableFormat,
+    column_letter,
+    read_grid,
+)
+from ue_core.io.survey_file import (
+    ImportProblem as ImportProblem,
+)
+from ue_core.redaction import (
+    RedactionKind,
+    add_counts,
+    empty_counts,
+    personal_column,
+    redact,
+)
 
-TableFormat = Literal["csv", "xlsx", "ods"]
-ColumnKind = Literal["respondent_id", "free_text", "closed", "empty"]
+ColumnKind = Literal["respondent_id", "free_text", "closed", "personal", "empty"]
 
-#: The largest file we accept, in bytes (20 MB).
-DEFAULT_MAX_BYTES: Final = 20 * 1024 * 1024
-#: The most rows of answers we accept in one file.
-DEFAULT_MAX_ROWS: Final = 200_000
-#: The most an XLSX or ODS file may unpack to (its parts are compressed XML).
-MAX_UNPACKED_BYTES: Final = 400 * 1024 * 1024
-
-_DELIMITERS: Final = (",", ";", "\t")
-_DELIMITER_NAMES: Final[Mapping[str, str]] = {",": "comma", ";": "semicolon", "\t": "tab"}
-_TEXT_EXTENSIONS: Final = (".csv", ".tsv", ".txt")
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC: Final = b"PK\x03\x04"
-_ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
-_UNREADABLE: Final = "This file could not be read as CSV, Excel or ODS"
-
-
-class ImportProblem(Exception):
-    """A problem with an uploaded file, with a message meant for the person importing it."""
-
-    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.row = row
-        self.column = column
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,9 @@ class RawTable:
     """A survey file read into text cells, before any columns are chosen.
 
     ``rows[i]`` has one cell per column and came from spreadsheet row ``row_numbers[i]``.
-    Completely empty rows are dropped, so row numbers can skip.
+    Completely empty rows are dropped, so row numbers can skip. ``header_row`` is the row that
+    held the column names and ``top_rows`` the first rows with something in them (so a person
+    can choose another header row).
     """
 
     filename: str
@@ -84,6 +82,8 @@ class RawTable:
     delimiter: str | None = None
     sheet_name: str | None = None
     warnings: tuple[Issue, ...] = ()
+    header_row: int = 1
+    top_rows: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -123,6 +123,9 @@ class ColumnProfile:
     mean_length: float
     examples: tuple[str, ...]
     suggested_kind: ColumnKind
+    personal: str | None = None
+    looks_like_id: bool = False
+    blank: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class Preview:
     suggested_mapping: ColumnMapping
     source: str
     warnings: tuple[Issue, ...]
+    header_row: int = 1
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class ValidationReport:
     warnings: list[Issue]
     redaction_counts: dict[RedactionKind, int]
     row_count: int
+    closed_redaction_counts: dict[RedactionKind, int] = field(default_factory=empty_counts)
 
     @property
     def ok(self) -> bool:
@@ -188,353 +193,147 @@ def read_table(
     filename: str,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
+    header_row: int | None = None,
 ) -> RawTable:
     """Read a CSV, XLSX or ODS file into a :class:`RawTable`.
 
     The format is chosen from the file's content (Excel and ODS files are zip archives), with the
     extension as a tie-breaker; text files may be UTF-8 (with or without a byte-order mark),
-    UTF-16 with a byte-order mark or Windows-1252, separated by commas, semicolons or tabs.
+    UTF-16 or Windows-1252, separated by commas, semicolons or tabs. ``header_row`` is the
+    spreadsheet row that holds the column names; by default it is found (titles and notes
+    above the column names are left out, with a warning). Size limits are in
+    :mod:`ue_core.io.survey_file`.
 
     Raises :class:`ImportProblem` when the file is empty, too large or unreadable.
     """
-    if len(data) > max_bytes:
-        raise ImportProblem(f"The file is larger than {_format_megabytes(max_bytes)}")
-    if not data.strip(b" \t\r\n\x00") or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        raise ImportProblem("The file is empty")
-    lowered = filename.lower()
-    if data.startswith(_OLE_MAGIC):
-        raise ImportProblem(
-            "This looks like an old-style Excel (.xls) file or a password-protected workbook: "
-            "save it as .xlsx, .ods or .csv without a password and try again"
-        )
-    if data.startswith(_ZIP_MAGIC):
-        cells, sheet, source_format = _read_zip_spreadsheet(data, max_rows)
-        return _build_table(filename, source_format, cells, max_rows, sheet_name=sheet)
-    if lowered.endswith((".xlsx", ".xlsm", ".ods", ".xls")):
-        raise ImportProblem(
-            f"{_UNREADABLE}: the name ends in {lowered.rsplit('.', 1)[-1].upper()} "
-            "but the content is not a spreadsheet. It may be damaged"
-        )
-    text, encoding = _decode(data)
-    delimiter = _sniff_delimiter(text)
-    cells = _read_csv(text, delimiter)
-    return _build_table(filename, "csv", cells, max_rows, encoding=encoding, delimiter=delimiter)
+    grid = read_grid(data, filename, Limits(max_bytes=max_bytes, max_rows=max_rows))
+    return _build_table(filename, grid, max_rows, header_row)
 
 
-def _format_megabytes(value: int) -> str:
-    megabytes = value / (1024 * 1024)
-    return f"{megabytes:g} MB" if megabytes >= 1 else f"{value:,} bytes"
+def header_choices(raw: RawTable) -> list[tuple[int, str]]:
+    """The rows a person may choose as the header, each with a short description of it."""
+    return [(number, _describe_row(number, cells)) for number, cells in raw.top_rows]
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode text, trying UTF-8 with a BOM, UTF-16 with a BOM, UTF-8, then Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            break
-        return text, encoding
-    raise ImportProblem(
-        f"{_UNREADABLE}: it is not text in a known encoding (UTF-8 or Windows-1252)"
-    )
+def _describe_row(number: int, cells: Sequence[str]) -> str:
+    shown = ", ".join(cell for cell in cells if cell)
+    if len(shown) > 80:
+        shown = shown[:77].rstrip() + "..."
+    return f"Row {number}: {shown}"
 
 
-def _looks_binary(text: str) -> bool:
-    sample = text[:20_000]
-    if "\x00" in sample:
-        return True
-    control = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
-    return control > max(5, len(sample) // 100)
+def detect_header_row(rows: Sequence[tuple[int, Sequence[str]]]) -> int:
+    """The position in ``rows`` of the row most likely to hold the column names.
 
-
-def _sniff_delimiter(text: str) -> str:
-    """Choose the delimiter that splits the first lines into the most consistent columns."""
-    sample_lines = text[:200_000].splitlines()[:50]
-    sample = "\n".join(sample_lines)
-    best = ","
-    best_score: tuple[float, int] = (0.0, 1)
-    for delimiter in _DELIMITERS:
-        try:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
-        except csv.Error:
-            continue
-        if len(rows) > 1 and len(sample_lines) == 50:
-            rows = rows[:-1]  # the last sampled line may be cut through a quoted cell
-        if not rows:
-            continue
-        width = len(rows[0])
-        if width < 2:
-            continue
-        consistent = sum(1 for row in rows if len(row) == width) / len(rows)
-        score = (consistent, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_csv(text: str, delimiter: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as error:
-        row_number = len(rows) + 1
-        raise ImportProblem(
-            f"{_UNREADABLE}: row {row_number} is broken ({error}). "
-            "Check for a quotation mark that is opened but never closed",
-            row=row_number,
-        ) from error
-    return rows
-
-
-def _read_zip_spreadsheet(data: bytes, max_rows: int) -> tuple[list[list[str]], str, TableFormat]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ImportProblem(f"{_UNREADABLE}: the file seems to be damaged") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportProblem(
-            "The file is too large: it unpacks to more than "
-            + _format_megabytes(MAX_UNPACKED_BYTES)
-        )
-    with archive:
-        if "xl/workbook.xml" in names:
-            return (*_read_xlsx(data, max_rows), "xlsx")
-        if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
-            return (*_read_ods(archive.read("content.xml"), max_rows), "ods")
-    raise ImportProblem(f"{_UNREADABLE}: it is a zip archive but not a spreadsheet")
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[list[str]], str]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportProblem(f"{_UNREADABLE}: the Excel file seems to be damaged") from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > max_rows + 1:
-                break
-        return rows, str(sheet.title)
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    """Turn a spreadsheet cell into the text a person sees (12.0 becomes "12")."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-_ODS_NS: Final = {
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
-
-
-def _q(prefix: str, name: str) -> str:
-    return f"{{{_ODS_NS[prefix]}}}{name}"
-
-
-def _read_ods(content: bytes, max_rows: int) -> tuple[list[list[str]], str]:
-    """Read the first sheet of an ODS file's content.xml.
-
-    Repeated rows and cells (how ODS stores runs of identical or empty cells) are expanded, but a
-    trailing run of empty rows or cells is dropped rather than expanded.
+    Titles, dates and notes above a table fill one or two cells; the column names fill most
+    of the table's width. The header is the first row that fills more than half as many cells
+    as the typical row near the top of the file.
     """
-    try:
-        root = ElementTree.fromstring(content)  # noqa: S314 - the parser does not fetch entities
-    except ElementTree.ParseError as error:
-        raise ImportProblem(f"{_UNREADABLE}: the ODS file seems to be damaged") from error
-    table = root.find(f".//{_q('table', 'table')}")
-    if table is None:
-        raise ImportProblem("The file is empty")
-    name = table.get(_q("table", "name"), "Sheet1")
-    rows: list[list[str]] = []
-    pending_empty = 0
-    for row_element in _ods_rows(table):
-        repeat = int(row_element.get(_q("table", "number-rows-repeated"), "1"))
-        cells = _ods_cells(row_element)
-        if not any(cells):
-            pending_empty += repeat
-            continue
-        rows.extend([] for _ in range(pending_empty))
-        pending_empty = 0
-        rows.extend(list(cells) for _ in range(min(repeat, max_rows + 2)))
-        if len(rows) > max_rows + 1:
-            break
-    return rows, name
-
-
-_ODS_ROW_CONTAINERS: Final = frozenset(
-    _q("table", name) for name in ("table-rows", "table-header-rows", "table-row-group")
-)
-
-
-def _ods_rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    for child in table:
-        if child.tag == _q("table", "table-row"):
-            yield child
-        elif child.tag in _ODS_ROW_CONTAINERS:
-            yield from _ods_rows(child)
-
-
-def _ods_cells(row: ElementTree.Element) -> list[str]:
-    cells: list[str] = []
-    pending_empty = 0
-    for cell in row:
-        if cell.tag not in (_q("table", "table-cell"), _q("table", "covered-table-cell")):
-            continue
-        repeat = int(cell.get(_q("table", "number-columns-repeated"), "1"))
-        value = _ods_cell_text(cell)
-        if not value:
-            pending_empty += repeat
-            continue
-        cells.extend("" for _ in range(pending_empty))
-        pending_empty = 0
-        cells.extend(value for _ in range(min(repeat, 16_384)))
-    return cells
-
-
-def _ods_cell_text(cell: ElementTree.Element) -> str:
-    value_type = cell.get(_q("office", "value-type"))
-    if value_type in ("float", "percentage", "currency"):
-        raw = cell.get(_q("office", "value"))
-        if raw is not None:
-            try:
-                return _cell_text(float(raw))
-            except ValueError:
-                return raw
-    if value_type == "date":
-        raw = cell.get(_q("office", "date-value"), "")
-        return raw[:10] if raw.endswith("T00:00:00") else raw.replace("T", " ")
-    if value_type == "boolean":
-        return "TRUE" if cell.get(_q("office", "boolean-value")) == "true" else "FALSE"
-    paragraphs = [
-        _ods_paragraph_text(element) for element in cell if element.tag == _q("text", "p")
-    ]
-    return "\n".join(paragraphs)
-
-
-def _ods_paragraph_text(element: ElementTree.Element) -> str:
-    parts: list[str] = [element.text or ""]
-    for child in element:
-        if child.tag == _q("text", "s"):
-            parts.append(" " * int(child.get(_q("text", "c"), "1")))
-        elif child.tag == _q("text", "tab"):
-            parts.append("\t")
-        elif child.tag == _q("text", "line-break"):
-            parts.append("\n")
-        else:
-            parts.append(_ods_paragraph_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    number = position + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    if not rows:
+        return 0
+    filled = [sum(1 for cell in cells if cell) for _, cells in rows[:HEADER_SEARCH_ROWS]]
+    typical = statistics.median(filled)
+    for position, count in enumerate(filled):
+        if count > typical / 2 and (count >= 2 or typical < 2):
+            return position
+    return 0
 
 
 def _build_table(
-    filename: str,
-    source_format: TableFormat,
-    cells: list[list[str]],
-    max_rows: int,
-    *,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    sheet_name: str | None = None,
+    filename: str, grid: Grid, max_rows: int, header_row: int | None = None
 ) -> RawTable:
-    cleaned = [[cell.strip() for cell in row] for row in cells]
-    if not any(any(row) for row in cleaned):
+    if not grid.rows:
         raise ImportProblem("The file is empty")
-    header = cleaned[0]
-    if not any(header):
-        raise ImportProblem("Row 1 is empty: the first row should hold the column names", row=1)
-    while header and not header[-1]:
-        header = header[:-1]
+    top = grid.rows[:HEADER_SEARCH_ROWS]
+    if header_row is None:
+        header_position = detect_header_row(top)
+    else:
+        positions = [i for i, (number, _) in enumerate(top) if number == header_row]
+        if not positions:
+            raise ImportProblem(
+                f"Row {header_row} cannot hold the column names: it is empty, or it is not "
+                f"among the first {HEADER_SEARCH_ROWS} rows that have something in them",
+                row=header_row,
+            )
+        header_position = positions[0]
+    header_number, header = grid.rows[header_position]
     warnings: list[Issue] = []
+    if header_position:
+        skipped = [number for number, _ in grid.rows[:header_position]]
+        listed = f"row {skipped[0]}" if len(skipped) == 1 else f"rows {skipped[0]}-{skipped[-1]}"
+        warnings.append(
+            Issue(
+                header_number,
+                None,
+                f"The column names were found in row {header_number}, so {listed} above them "
+                "(a title or notes) were left out. If that is wrong, choose the row that holds "
+                "the column names",
+            )
+        )
     columns: list[str] = []
     seen: dict[str, int] = {}
     for position, name in enumerate(header):
-        label = name or f"Column {_column_letter(position)}"
+        label = name or f"Column {column_letter(position)}"
         key = label.casefold()
         if key in seen:
             seen[key] += 1
             renamed = f"{label} ({seen[key]})"
             warnings.append(
-                Issue(1, label, f"Two columns are called '{label}': the second is now '{renamed}'")
+                Issue(
+                    header_number,
+                    label,
+                    f"Two columns are called '{label}': the second is now '{renamed}'",
+                )
             )
             label = renamed
         else:
             seen[key] = 1
         columns.append(label)
     width = len(columns)
+    body = grid.rows[header_position + 1 :]
+    if len(body) > max_rows:
+        raise ImportProblem(
+            f"The file has more than {max_rows:,} rows of answers, the most one file may hold: "
+            "split it into smaller files"
+        )
+    if not body:
+        raise ImportProblem(
+            f"The file has column names in row {header_number} but no answers below them"
+        )
+    if width * len(body) > MAX_CELLS:
+        raise ImportProblem(
+            f"The file has more than {MAX_CELLS:,} cells (rows times columns), the most one "
+            "file may hold: split it into smaller files, or save only the columns you need"
+        )
     rows: list[tuple[str, ...]] = []
     numbers: list[int] = []
-    for index, row in enumerate(cleaned[1:], start=2):
-        if not any(row):
-            continue
-        if len(rows) >= max_rows:
-            raise ImportProblem(
-                f"The file has more than {max_rows:,} rows of answers: split it into smaller files"
-            )
-        if len(row) > width and any(row[width:]):
+    for number, cells in body:
+        if len(cells) > width:
             warnings.append(
                 Issue(
-                    index,
+                    number,
                     None,
-                    f"Row {index} has more cells than there are column names; "
+                    f"Row {number} has more cells than there are column names; "
                     "the extra cells were left out",
                 )
             )
-        padded = (row + [""] * width)[:width]
-        rows.append(tuple(padded))
-        numbers.append(index)
-    if not rows:
-        raise ImportProblem("The file has column names in row 1 but no answers below them")
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + ("",) * (width - len(cells))
+        rows.append(cells)
+        numbers.append(number)
     return RawTable(
         filename=filename,
-        source_format=source_format,
+        source_format=grid.source_format,
         columns=tuple(columns),
         rows=tuple(rows),
         row_numbers=tuple(numbers),
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet_name=sheet_name,
+        encoding=grid.encoding,
+        delimiter=grid.delimiter,
+        sheet_name=grid.sheet_name,
         warnings=tuple(warnings),
+        header_row=header_number,
+        top_rows=tuple((number, cells[:20]) for number, cells in top),
     )
 
 
@@ -553,9 +352,12 @@ def profile_column(raw: RawTable, column: str) -> ColumnProfile:
     mean_length = sum(len(value) for value in filled) / len(filled) if filled else 0.0
     mean_words = sum(len(_WORD.findall(value)) for value in filled) / len(filled) if filled else 0.0
     examples = tuple(dict.fromkeys(filled))[:3]
+    personal = personal_column(column, filled)
     kind: ColumnKind
     if not filled:
         kind = "empty"
+    elif personal is not None:
+        kind = "personal"
     elif (
         distinct == len(filled)
         and len(filled) == len(values)
@@ -574,23 +376,37 @@ def profile_column(raw: RawTable, column: str) -> ColumnProfile:
         mean_length=round(mean_length, 1),
         examples=examples,
         suggested_kind=kind,
+        personal=personal,
+        looks_like_id=bool(filled) and personal is None and _looks_like_id(column, mean_words),
+        blank=len(values) - len(filled),
     )
 
 
+def _looks_like_id(column: str, mean_words: float) -> bool:
+    return _ID_NAME.search(column) is not None and mean_words < 3
+
+
 def suggest_mapping(profiles: Sequence[ColumnProfile]) -> ColumnMapping:
-    """A first guess at the mapping: the person confirms or changes it."""
+    """A first guess at the mapping: the person confirms or changes it.
+
+    A column that looks like a respondent ID is suggested even when some of its values repeat
+    or are blank, so that the check before saving says so; the rows are numbered instead only
+    when the person chooses that. Columns of personal data are never suggested.
+    """
     ids = [profile.name for profile in profiles if profile.suggested_kind == "respondent_id"]
     named_ids = [name for name in ids if _ID_NAME.search(name)]
-    candidates = named_ids or ids
+    flawed_ids = [profile.name for profile in profiles if profile.looks_like_id]
+    candidates = named_ids or flawed_ids or ids
     respondent_id = candidates[0] if candidates else None
     return ColumnMapping(
         respondent_id=respondent_id,
-        free_text=[p.name for p in profiles if p.suggested_kind == "free_text"],
+        free_text=[
+            p.name for p in profiles if p.suggested_kind == "free_text" and p.name != respondent_id
+        ],
         closed=[
             p.name
             for p in profiles
-            if p.suggested_kind == "closed"
-            or (p.suggested_kind == "respondent_id" and p.name != respondent_id)
+            if p.name != respondent_id and p.suggested_kind in ("closed", "respondent_id")
         ],
     )
 
@@ -606,7 +422,53 @@ def preview(raw: RawTable, n_rows: int = 10) -> Preview:
         profiles=profiles,
         suggested_mapping=suggest_mapping(profiles),
         source=raw.describe_source(),
-        warnings=raw.warnings,
+        warnings=(*raw.warnings, *_column_warnings(raw, profiles)),
+        header_row=raw.header_row,
+    )
+
+
+def _column_warnings(raw: RawTable, profiles: Sequence[ColumnProfile]) -> list[Issue]:
+    warnings: list[Issue] = []
+    for profile in profiles:
+        if profile.personal is not None:
+            warnings.append(
+                Issue(
+                    None,
+                    profile.name,
+                    f"The column '{profile.name}' holds personal data ({profile.personal}), so "
+                    "it is not suggested for any role and cannot be the respondent ID",
+                )
+            )
+        elif profile.looks_like_id and (profile.distinct < profile.filled or profile.blank):
+            warnings.append(Issue(None, profile.name, _flawed_id_message(raw, profile)))
+    return warnings
+
+
+def _flawed_id_message(raw: RawTable, profile: ColumnProfile) -> str:
+    first_seen: dict[str, int] = {}
+    example = ""
+    repeated: set[str] = set()
+    for value, row in zip(raw.column_values(profile.name), raw.row_numbers, strict=True):
+        if not value:
+            continue
+        if value in first_seen:
+            if not repeated:
+                example = f"'{value}' is in rows {first_seen[value]} and {row}"
+            repeated.add(value)
+        else:
+            first_seen[value] = row
+    problems: list[str] = []
+    if repeated:
+        values = "1 value appears" if len(repeated) == 1 else f"{len(repeated):,} values appear"
+        problems.append(f"{values} more than once ({example})")
+    if profile.blank:
+        problems.append(
+            "1 row has no value" if profile.blank == 1 else f"{profile.blank:,} rows have no value"
+        )
+    return (
+        f"The column '{profile.name}' looks like a respondent ID, but "
+        + " and ".join(problems)
+        + ". Fix the file and upload it again, or choose to number the rows instead"
     )
 
 
@@ -623,6 +485,7 @@ def validate(raw: RawTable, mapping: ColumnMapping) -> ValidationReport:
         return ValidationReport(errors, warnings, empty_counts(), raw.row_count)
     if mapping.respondent_id is not None:
         errors.extend(_id_errors(raw, mapping.respondent_id))
+    errors.extend(_personal_column_errors(raw, mapping))
     answered = [False] * raw.row_count
     for column in mapping.free_text:
         values = raw.column_values(column)
@@ -647,7 +510,53 @@ def validate(raw: RawTable, mapping: ColumnMapping) -> ValidationReport:
         for value in raw.column_values(column)
         if value
     )
-    return ValidationReport(errors, warnings, counts, raw.row_count)
+    closed_counts = add_counts(
+        redact(value).counts
+        for column in mapping.closed
+        for value in raw.column_values(column)
+        if value
+    )
+    return ValidationReport(errors, warnings, counts, raw.row_count, closed_counts)
+
+
+def _personal_column_errors(raw: RawTable, mapping: ColumnMapping) -> list[Issue]:
+    """A respondent ID or closed question may not be a column of personal identifiers.
+
+    IDs cannot be redacted (they must stay different from each other), and a column of names
+    cannot be recognised value by value, so such columns are refused as a whole.
+    """
+    errors: list[Issue] = []
+    if mapping.respondent_id is not None:
+        column = mapping.respondent_id
+        found = personal_column(column, raw.column_values(column))
+        holding = [
+            row
+            for value, row in zip(raw.column_values(column), raw.row_numbers, strict=True)
+            if value and redact(value).total
+        ]
+        if found is not None or holding:
+            what = found or "contact details"
+            where = f" (for example row {holding[0]})" if holding else ""
+            errors.append(
+                Issue(
+                    holding[0] if holding else None,
+                    column,
+                    f"The column '{column}' holds personal data ({what}){where}, so it cannot "
+                    "be the respondent ID: choose another column, or number the rows instead",
+                )
+            )
+    for column in mapping.closed:
+        found = personal_column(column, raw.column_values(column))
+        if found is not None:
+            errors.append(
+                Issue(
+                    None,
+                    column,
+                    f"The column '{column}' holds personal data ({found}): leave it out of the "
+                    "closed questions",
+                )
+            )
+    return errors
 
 
 def _mapping_errors(raw: RawTable, mapping: ColumnMapping) -> list[Issue]:
@@ -703,7 +612,8 @@ def _blank_rows_message(rows: list[int]) -> str:
 
 
 def prepare(raw: RawTable, mapping: ColumnMapping) -> PreparedSurvey:
-    """Validate, then build the responses to store with personal data removed from free text.
+    """Validate, then build the responses to store with personal data removed from every
+    answer, free text and closed alike. ``redaction_counts`` counts both.
 
     Raises :class:`ImportProblem` with the first error when the survey is not valid. Without a
     respondent ID column, each respondent is named after their row, for example "row-2".
@@ -717,18 +627,18 @@ def prepare(raw: RawTable, mapping: ColumnMapping) -> PreparedSurvey:
     counts = empty_counts()
     responses: list[PreparedResponse] = []
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
-        free_text: dict[str, str] = {}
-        for column in mapping.free_text:
+        answers: dict[str, str] = {}
+        for column in [*mapping.free_text, *mapping.closed]:
             result = redact(row[positions[column]])
-            free_text[column] = result.text
+            answers[column] = result.text
             for kind, value in result.counts.items():
                 counts[kind] += value
         responses.append(
             PreparedResponse(
                 row=number,
                 respondent_id=row[id_position] if id_position is not None else f"row-{number}",
-                free_text=free_text,
-                closed={column: row[positions[column]] for column in mapping.closed},
+                free_text={column: answers[column] for column in mapping.free_text},
+                closed={column: answers[column] for column in mapping.closed},
             )
         )
     return PreparedSurvey(
