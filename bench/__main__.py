@@ -6,6 +6,7 @@
     python -m bench --only pages --repeats 3 --page home
     python -m bench --database-url sqlite:////tmp/other.db
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
+    python -m bench --only hostile       # peak memory of reading hostile spreadsheets
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -27,10 +28,10 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages", "recommendations", "themes")
+SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile")
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
 # when asked for: `make bench-themes` or `python -m bench --only themes`.
-DEFAULT_SECTIONS = ("dataset", "pages", "recommendations")
+DEFAULT_SECTIONS = ("dataset", "pages", "recommendations", "hostile")
 README_PATH = Path(__file__).resolve().parent / "README.md"
 TABLE_START = "<!-- page-latency table: start -->"
 TABLE_END = "<!-- page-latency table: end -->"
@@ -124,6 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         themes_status = run_themes(args.results)
         if chosen == {"themes"}:
             return themes_status
+    if "hostile" in chosen:
+        from bench import hostile_files
+
+        hostile_status = hostile_files.run(args.results)
+        if chosen == {"hostile"}:
+            return hostile_status
     if "recommendations" in chosen:
         from bench import recommend_eval
 

@@ -81,7 +81,10 @@ def ods_repeated_rows() -> bytes:
 
 def ods_empty_rows_then_an_answer() -> bytes:
     """A million empty rows, then one answer: legitimate, and must not be expanded."""
-    empty = '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+    empty = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        "<table:table-cell/></table:table-row>"
+    )
     answer = "<table:table-row>" + _string_cell("R1") + _string_cell("late") + "</table:table-row>"
     return ods_from_content(_HEADER_ROW + empty + answer)
 
@@ -139,9 +142,9 @@ def ods_entity_expansion() -> bytes:
 
 
 def zip_bomb() -> bytes:
-    """A valid ODS followed by 300 MB of spaces, compressed to a few hundred kilobytes."""
+    """A valid ODS followed by 100 MB of spaces, compressed to a few hundred kilobytes."""
     row = "<table:table-row>" + _string_cell("R1") + _string_cell("fine") + "</table:table-row>"
-    return ods_from_content(_HEADER_ROW + row, padding=300 * 1024 * 1024)
+    return ods_from_content(_HEADER_ROW + row, padding=100 * 1024 * 1024)
 
 
 def _xlsx(cells: dict[str, str]) -> bytes:
@@ -249,7 +252,7 @@ HOSTILE_FILES: tuple[HostileFile, ...] = (
     ),
     HostileFile(
         "zip_bomb",
-        "ODS: 300 MB of spaces compressed into the archive",
+        "ODS: 100 MB of spaces compressed into the archive",
         zip_bomb,
         "bomb.ods",
         "The file is too large: it unpacks to",

@@ -122,7 +122,7 @@ def _xlsx_without_text() -> bytes:
             MAPPING,
             "Respondent ID 'R1' appears more than once (rows 2 and 3)",
         ),
-        (b"\x00\x01\x02\x03" * 400, "binary.csv", None, "could not be read"),
+        (b"\x00\x01\x02\x03" * 400, "binary.csv", None, "binary data"),
         (_xlsx_without_text(), "broken.xlsx", None, "not a spreadsheet"),
         (
             b"ID,Comment\n1,\n2,\n",

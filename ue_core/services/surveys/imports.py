@@ -62,10 +62,13 @@ class ImportResult:
     needs_review: int = 0
 
 
-def read_file(data: bytes, filename: str) -> RawTable:
-    """Read an uploaded file, turning a problem into an InputError with its message."""
+def read_file(data: bytes, filename: str, header_row: int | None = None) -> RawTable:
+    """Read an uploaded file, turning a problem into an InputError with its message.
+
+    ``header_row`` is the row holding the column names, when the person has chosen one.
+    """
     try:
-        return read_table(data, filename)
+        return read_table(data, filename, header_row=header_row)
     except ImportProblem as problem:
         raise InputError(problem.message) from problem
 
