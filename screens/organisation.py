@@ -15,6 +15,7 @@ from ue_core.timefmt import uk_today
 from ui.auth import require_page
 from ui.charts import AF_DUO, chart
 from ui.context import db
+from ui.downloads import render_table_download
 from ui.text import plain
 
 OWN = "Your organisation"
@@ -79,6 +80,7 @@ teams_table = pd.DataFrame(
     }
 )
 st.dataframe(teams_table, hide_index=True, width="stretch", height="content")
+render_table_download(teams_table, "Download this table (CSV)", "teams-coverage.csv")
 if counts[oversight.Coverage.NOT_STARTED]:
     st.write(
         "Teams that have not started can begin from their home page; their last submitted "

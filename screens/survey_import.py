@@ -9,9 +9,9 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import InputError, NotFound
-from ue_core.redaction import REDACTION_KINDS, describe_counts
+from ue_core.redaction import REDACTION_KINDS, describe_counts, describe_place_counts
 from ue_core.services.surveys import imports, views
-from ue_core.survey_import import ColumnMapping, RawTable, preview, validate
+from ue_core.survey_import import ColumnMapping, RawTable, header_choices, preview, validate
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
 from ui.context import db
@@ -29,7 +29,8 @@ st.write(
     "Upload a survey export as CSV, Excel (XLSX) or OpenDocument (ODS). You will see a preview, "
     "choose what each column holds and check the file before anything is saved. E-mail "
     "addresses, phone numbers, web addresses, National Insurance numbers and postcodes are "
-    "removed from the free text before it is stored; the original text is not kept."
+    "removed from the answers before they are stored; the original text is not kept. A column "
+    "of names or contact details cannot be saved."
 )
 
 done = st.session_state.pop(RESULT_KEY, None)
@@ -76,23 +77,48 @@ if uploaded is None:
     st.stop()
 
 data = uploaded.getvalue()
+filename = uploaded.name
 signature = hashlib.sha256(data).hexdigest()[:16]
 cache_key = f"survey_raw_{signature}"
-raw: RawTable | None = st.session_state.get(cache_key)
-if raw is None:
-    try:
-        raw = imports.read_file(data, uploaded.name)
-    except InputError as problem:
-        st.error(f"{uploaded.name} cannot be imported. {problem}")
-        st.stop()
-    st.session_state[cache_key] = raw
+
+
+def read_upload(header_row: int | None) -> RawTable:
+    """The file read with the given header row (found when None), once per file and row."""
+    key = f"{cache_key}_{header_row}"
+    found: RawTable | None = st.session_state.get(key)
+    if found is None:
+        try:
+            found = imports.read_file(data, filename, header_row)
+        except InputError as problem:
+            st.error(f"{filename} cannot be imported. {problem}")
+            st.stop()
+        st.session_state[key] = found
+    return found
+
+
+detected = read_upload(None)
+st.header("Preview")
+choices = dict(header_choices(detected))
+header_row = st.selectbox(
+    "Row with the column names",
+    options=list(choices),
+    index=list(choices).index(detected.header_row),
+    format_func=lambda number: choices[number],
+    key=f"header_{signature}",
+    help="Rows above it, such as a title or notes, are left out.",
+)
+raw = detected if header_row == detected.header_row else read_upload(header_row)
+form_key = f"{signature}_{raw.header_row}"
 
 view = preview(raw)
-st.header("Preview")
 st.write(f"{view.source}: {view.row_count:,} rows of answers and {len(view.columns)} columns.")
 sample = pd.DataFrame(list(view.rows), columns=list(view.columns))
 sample.insert(0, "Row", list(view.row_numbers))
 st.dataframe(sample, hide_index=True, width="stretch")
+column_notes = [issue for issue in view.warnings if issue not in raw.warnings]
+if column_notes:
+    st.warning("About these columns:")
+    st.markdown("\n".join(f"- {plain(issue.message)}" for issue in column_notes))
 
 st.header("Choose what each column holds")
 suggested = view.suggested_mapping
@@ -102,7 +128,7 @@ id_choice = st.selectbox(
     "Respondent ID column",
     options=id_options,
     index=id_options.index(suggested.respondent_id) if suggested.respondent_id else 0,
-    key=f"map_id_{signature}",
+    key=f"map_id_{form_key}",
     help="A column with a different value for every respondent.",
 )
 id_column = None if id_choice == NO_ID else id_choice
@@ -111,7 +137,7 @@ free_text = st.multiselect(
     "Free-text questions",
     options=text_options,
     default=[c for c in suggested.free_text if c in text_options],
-    key=f"map_free_{signature}",
+    key=f"map_free_{form_key}",
     help="Questions people answered in their own words. These are the ones you can find themes in.",
 )
 closed_options = [c for c in text_options if c not in free_text]
@@ -119,7 +145,7 @@ closed = st.multiselect(
     "Closed questions (for read-across, such as organisation type or profession)",
     options=closed_options,
     default=[c for c in suggested.closed if c in closed_options],
-    key=f"map_closed_{signature}",
+    key=f"map_closed_{form_key}",
 )
 mapping = ColumnMapping(
     respondent_id=id_column,
@@ -129,7 +155,7 @@ mapping = ColumnMapping(
 
 st.header("Check before saving")
 # Checking counts personal data in every answer: do it once per file and mapping, not per rerun.
-report_key = f"survey_report_{signature}"
+report_key = f"survey_report_{form_key}"
 mapping_key = (mapping.respondent_id, tuple(mapping.free_text), tuple(mapping.closed))
 cached = st.session_state.get(report_key)
 if cached is not None and cached[0] == mapping_key:
@@ -149,12 +175,17 @@ if report.warnings:
     st.warning("Check these before saving:")
     st.markdown("\n".join(f"- {plain(issue.message)}" for issue in report.warnings[:50]))
 st.subheader("Personal data removed")
-st.write(describe_counts(report.redaction_counts))
+removed = (
+    f"{describe_counts(report.redaction_counts)} "
+    f"{describe_place_counts(report.closed_redaction_counts, 'the closed answers')}"
+)
+st.write(removed)
 st.dataframe(
     pd.DataFrame(
         {
             "Kind of personal data": [imports.REDACTION_LABELS[k] for k in REDACTION_KINDS],
-            "Removed": [report.redaction_counts[k] for k in REDACTION_KINDS],
+            "From free text": [report.redaction_counts[k] for k in REDACTION_KINDS],
+            "From closed answers": [report.closed_redaction_counts[k] for k in REDACTION_KINDS],
         }
     ),
     hide_index=True,
@@ -189,8 +220,9 @@ if st.button(label, type="primary", disabled=not report.ok):
     except (InputError, AccessDenied, NotFound) as problem:
         st.error(f"Nothing was saved. {problem}")
     else:
-        st.session_state[RESULT_KEY] = message + " " + describe_counts(report.redaction_counts)
-        st.session_state.pop(cache_key, None)
+        st.session_state[RESULT_KEY] = message + " " + removed
+        for key in [k for k in st.session_state if str(k).startswith(cache_key)]:
+            st.session_state.pop(key, None)
         st.session_state.pop(report_key, None)
         st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1
         st.rerun()

@@ -25,6 +25,7 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.charts import AF_TEXT, chart
 from ui.context import db
+from ui.downloads import render_table_download
 from ui.text import plain
 
 actor = require_page(Permission.ANALYSE_SURVEYS)
@@ -423,7 +424,9 @@ with tabs[3]:
             across.table(),
         )
         st.subheader("Counts and percentages")
-        st.dataframe(across.wide_table(), hide_index=True, width="stretch")
+        wide = across.wide_table()
+        st.dataframe(wide, hide_index=True, width="stretch")
+        render_table_download(wide, "Download this table (CSV)", "themes-read-across.csv")
         if across.any_suppressed:
             st.caption(read_across.SUPPRESSED_NOTE)
 

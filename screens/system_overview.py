@@ -16,6 +16,7 @@ from ue_core.timefmt import uk_today
 from ui.auth import require_page
 from ui.charts import AF_CATEGORICAL, chart
 from ui.context import db
+from ui.downloads import render_table_download
 
 HEAT_LOW = (255, 255, 255)
 HEAT_HIGH = (0x6B, 0xAC, 0xE6)  # the AF light blue: dark text stays readable on every shade
@@ -77,24 +78,26 @@ st.write(
 by_coverage = sorted(
     overview.organisations, key=lambda o: (o.share_submitted or 0.0, o.name.lower())
 )
+coverage_table = pd.DataFrame(
+    {
+        "Organisation": [o.name for o in by_coverage],
+        "Teams": [o.teams for o in by_coverage],
+        "Submitted this round": [o.submitted for o in by_coverage],
+        "In draft": [o.draft for o in by_coverage],
+        "Submitted (%)": [
+            None if o.share_submitted is None else round(o.share_submitted * 100)
+            for o in by_coverage
+        ],
+        "Mean overall score": [o.overall.display(format_score) for o in by_coverage],
+    }
+)
 st.dataframe(
-    pd.DataFrame(
-        {
-            "Organisation": [o.name for o in by_coverage],
-            "Teams": [o.teams for o in by_coverage],
-            "Submitted this round": [o.submitted for o in by_coverage],
-            "In draft": [o.draft for o in by_coverage],
-            "Submitted (%)": [
-                None if o.share_submitted is None else round(o.share_submitted * 100)
-                for o in by_coverage
-            ],
-            "Mean overall score": [o.overall.display(format_score) for o in by_coverage],
-        }
-    ),
+    coverage_table,
     hide_index=True,
     width="stretch",
     column_config={"Submitted (%)": st.column_config.NumberColumn(format="%d%%")},
 )
+render_table_download(coverage_table, "Download this table (CSV)", "coverage-by-organisation.csv")
 if any(o.overall.suppressed for o in overview.organisations):
     st.caption(SUPPRESSED_NOTE)
 

@@ -226,15 +226,15 @@ def detect_header_row(rows: Sequence[tuple[int, Sequence[str]]]) -> int:
     """The position in ``rows`` of the row most likely to hold the column names.
 
     Titles, dates and notes above a table fill one or two cells; the column names fill most
-    of the table's width. The header is the first row that fills more than half as many cells
-    as the typical row near the top of the file.
+    of the table's width. The header is the first row that fills at least three quarters as
+    many cells as the typical (median) row near the top of the file.
     """
     if not rows:
         return 0
     filled = [sum(1 for cell in cells if cell) for _, cells in rows[:HEADER_SEARCH_ROWS]]
     typical = statistics.median(filled)
     for position, count in enumerate(filled):
-        if count > typical / 2 and (count >= 2 or typical < 2):
+        if count * 4 >= typical * 3 and (count >= 2 or typical < 2):
             return position
     return 0
 

@@ -1,4 +1,4 @@
-"""Download buttons for a team's assessment and its action plan.
+"""Download buttons for a team's assessment, its action plan and tables shown on a page.
 
 The files are made only when someone presses a button (Streamlit runs the callable then), so
 drawing a page stays quick. Access is checked before the buttons are drawn, and again by the
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor
 from ue_core.errors import NotFound
+from ue_core.io.safe_csv import to_csv_bytes
 from ue_core.services import reports
 from ue_core.timefmt import uk_today
 from ui.context import db
@@ -119,4 +121,20 @@ def render_action_plan_downloads(actor: Actor, assessment_id: int) -> None:
         assessment_id,
         f"{stem}-action-plan.csv",
         CSV_MIME,
+    )
+
+
+def render_table_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
+    """A formula-safe CSV of a table shown on the page.
+
+    Streamlit's own table download is turned off (``client.disableDataExport``): it would let
+    a cell starting with "=" run as a formula in a spreadsheet. This one neutralises such cells.
+    """
+    st.download_button(
+        label,
+        data=partial(to_csv_bytes, frame),
+        file_name=file_name,
+        mime=CSV_MIME,
+        on_click="ignore",
+        key=f"download_{file_name}",
     )

@@ -187,3 +187,51 @@ def set_id_for(world: World) -> int:
     view = views.current_theme_set(world.db, world.actor("consultant"), question_id(world))
     assert view is not None
     return view.id
+
+
+def test_import_page_finds_the_header_below_a_title_and_lets_the_consultant_choose_it(
+    world: World,
+) -> None:
+    data = b"Barriers survey, December 2026\n\n" + survey_bytes()
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
+    at.file_uploader[0].set_value(("titled.csv", data, "text/csv")).run()
+    assert not at.exception
+    header_box = next(s for s in at.selectbox if s.label == "Row with the column names")
+    assert header_box.value == 3
+    assert header_box.options[:2] == [
+        "Row 1: Barriers survey, December 2026",
+        "Row 3: Respondent ID, Profession, Barriers",
+    ]
+    assert any("No problems found: 21 responses" in m.value for m in at.markdown)
+    assert any("found in row 3, so row 1 above them" in m.value for m in at.markdown)
+
+    header_box.set_value(1).run()
+    assert not at.exception
+    id_box = next(s for s in at.selectbox if s.label == "Respondent ID column")
+    assert id_box.options == [
+        "No ID column: number the rows instead",
+        "Barriers survey",
+        "December 2026",
+    ]
+
+    header_box = next(s for s in at.selectbox if s.label == "Row with the column names")
+    header_box.set_value(3).run()
+    at.text_input[0].set_value("Barriers survey").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Saved 'Barriers survey': 21 responses")
+
+
+def test_import_page_warns_about_contact_details_and_does_not_suggest_them(world: World) -> None:
+    rows = ["Respondent email,Barriers"] + [
+        f"person{i}@example.org,{text}" for i, text in enumerate(ANSWERS)
+    ]
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
+    at.file_uploader[0].set_value(("emails.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception
+    id_box = next(s for s in at.selectbox if s.label == "Respondent ID column")
+    assert id_box.value == "No ID column: number the rows instead"
+    assert any("Respondent email" in m.value and "personal data" in m.value for m in at.markdown)
+    id_box.set_value("Respondent email").run()
+    assert "Nothing has been saved" in at.error[0].value
+    assert at.button[0].disabled

@@ -31,3 +31,16 @@ def test_unknown_values_are_named() -> None:
         load_settings({"UE_AUTH_MODE": "magic"})
     with pytest.raises(ConfigError, match="'staging'"):
         load_settings({"UE_ENV": "staging"})
+
+
+def test_streamlit_grid_downloads_are_off_because_they_are_not_formula_safe() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config as streamlit_config
+
+    path = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
+    # The pinned Streamlit knows the option, so the setting is not silently ignored.
+    assert "client.disableDataExport" in streamlit_config._config_options_template

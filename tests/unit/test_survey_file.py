@@ -138,7 +138,7 @@ def test_the_row_is_named_by_record_and_by_line_after_a_cell_with_line_breaks() 
 
 def test_a_quotation_mark_in_the_wrong_place_is_refused_naming_the_row() -> None:
     data = b'ID,Comment\nR1,"closed" then more\nR2,fine\n'
-    with pytest.raises(ImportProblem, match="^Row 2 has a quotation mark in the wrong place"):
+    with pytest.raises(ImportProblem, match=r"^Row 2 has a quotation mark in the wrong place"):
         read_table(data, "s.csv")
 
 
@@ -234,8 +234,10 @@ def test_a_column_named_like_contact_details_is_never_suggested_as_the_id() -> N
     view = preview(read_table("\n".join(rows).encode(), "s.csv"))
     assert view.suggested_mapping.respondent_id == "Ref"
     assert "Respondent email" not in view.suggested_mapping.closed
-    assert any("'Respondent email' holds personal data (e-mail addresses)" in w.message
-               for w in view.warnings)
+    assert any(
+        "'Respondent email' holds personal data (e-mail addresses)" in w.message
+        for w in view.warnings
+    )
 
 
 @pytest.mark.parametrize("column", ["Your name", "Phone", "NI number", "Postcode", "Contact"])

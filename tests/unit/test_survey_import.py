@@ -329,7 +329,8 @@ def test_prepare_redacts_free_text_and_keeps_closed_answers():
 
 def test_personal_data_in_closed_answers_is_removed_and_counted_apart_from_free_text():
     raw = read_table(
-        b"ID,Team,Comment\nR1,Call 0300 123 4567,fine\nR2,Sales,mail jo@example.com\n", "s.csv"
+        b"ID,Team,Comment\nR1,Call 0300 123 4567,fine\nR2,Sales,mail jo@example.com\nR3,Sales,ok\n",
+        "s.csv",
     )
     mapping = ColumnMapping("ID", ["Comment"], ["Team"])
     report = validate(raw, mapping)
