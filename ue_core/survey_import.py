@@ -257,7 +257,7 @@ def _build_table(
             )
         header_position = positions[0]
     header_number, header = grid.rows[header_position]
-    warnings: list[Issue] = []
+    warnings: list[Issue] = [Issue(row, None, message) for row, message in grid.warnings]
     if header_position:
         skipped = [number for number, _ in grid.rows[:header_position]]
         listed = f"row {skipped[0]}" if len(skipped) == 1 else f"rows {skipped[0]}-{skipped[-1]}"

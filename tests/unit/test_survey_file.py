@@ -136,8 +136,15 @@ def test_the_row_is_named_by_record_and_by_line_after_a_cell_with_line_breaks() 
         read_table(data, "s.csv")
 
 
-def test_a_quotation_mark_in_the_wrong_place_is_refused_naming_the_row() -> None:
-    data = b'ID,Comment\nR1,"closed" then more\nR2,fine\n'
+def test_a_quotation_mark_out_of_place_within_one_line_is_read_with_a_warning() -> None:
+    raw = read_table(b'ID,Comment\nR1,"=LINK("x") then more"\nR2,fine\n', "s.csv")
+    assert raw.rows == (("R1", '=LINK(x") then more"'), ("R2", "fine"))
+    assert raw.warnings[0].row == 2
+    assert raw.warnings[0].message.startswith("Row 2 has a quotation mark in the wrong place")
+
+
+def test_a_quotation_mark_that_runs_on_past_its_line_is_refused_naming_the_row() -> None:
+    data = b'ID,Comment\nR1,"starts here\nR2,ends" here\nR3,fine\n'
     with pytest.raises(ImportProblem, match=r"^Row 2 has a quotation mark in the wrong place"):
         read_table(data, "s.csv")
 

@@ -113,6 +113,7 @@ class Grid:
     encoding: str | None = None
     delimiter: str | None = None
     sheet_name: str | None = None
+    warnings: tuple[tuple[int, str], ...] = ()
 
 
 def read_grid(data: bytes, filename: str, limits: Limits) -> Grid:
@@ -142,8 +143,8 @@ def read_grid(data: bytes, filename: str, limits: Limits) -> Grid:
     text, encoding = _decode(data)
     _refuse_marked_up_text(text)
     delimiter = _sniff_delimiter(text)
-    rows = _read_csv(text, delimiter, limits)
-    return Grid("csv", rows, encoding=encoding, delimiter=delimiter)
+    rows, warnings = _read_csv(text, delimiter, limits)
+    return Grid("csv", rows, encoding=encoding, delimiter=delimiter, warnings=warnings)
 
 
 def format_size(value: int) -> str:
@@ -325,15 +326,42 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(text: str, delimiter: str, limits: Limits) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """Read CSV strictly, so a stray quotation mark is reported rather than swallowing rows."""
+class _Lines:
+    """The lines of a text, remembering the last one handed to the CSV reader."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.last = ""
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._lines.readline()
+        if not line:
+            raise StopIteration
+        self.last = line
+        return line
+
+
+def _read_csv(
+    text: str, delimiter: str, limits: Limits
+) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, str], ...]]:
+    """Read CSV strictly, so a stray quotation mark cannot swallow the rows after it.
+
+    A quotation mark out of place within one line (``"=SUM("x") and more"``) is read as
+    written, with a warning. One that runs on past the end of its line, or is never closed,
+    is refused, naming the row where it starts. Returns the rows and the warnings.
+    """
     # The csv module's own cell limit (128 KiB) raises the same error as a broken quotation
     # mark; the file is already within max_bytes, so let it read any cell and check its length.
     if csv.field_size_limit() < len(text) + 1:
         csv.field_size_limit(len(text) + 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     counter = _Counter(limits)
     rows: list[tuple[int, tuple[str, ...]]] = []
+    warnings: list[tuple[int, str]] = []
     number = 0
     while True:
         start_line = reader.line_num + 1
@@ -342,8 +370,17 @@ def _read_csv(text: str, delimiter: str, limits: Limits) -> tuple[tuple[int, tup
         except StopIteration:
             break
         except csv.Error as error:
-            message = _quote_problem(number + 1, start_line, str(error))
-            raise ImportProblem(message, row=number + 1) from error
+            if "end of data" in str(error) or reader.line_num != start_line:
+                message = _quote_problem(number + 1, start_line, str(error))
+                raise ImportProblem(message, row=number + 1) from error
+            row = next(csv.reader([lines.last], delimiter=delimiter), [])
+            warnings.append(
+                (
+                    number + 1,
+                    f"Row {number + 1} has a quotation mark in the wrong place: its cells were "
+                    "read as written. Check them in the preview",
+                )
+            )
         number += 1
         cells = _strip_trailing_empty([cell.strip() for cell in row])
         if not any(cells):
@@ -354,7 +391,7 @@ def _read_csv(text: str, delimiter: str, limits: Limits) -> tuple[tuple[int, tup
         rows.append((number, tuple(cells)))
         if not counter.add_rows(1, len(cells)):
             break
-    return tuple(rows)
+    return tuple(rows), tuple(warnings)
 
 
 def _quote_problem(row: int, line: int, error: str) -> str:
