@@ -13,7 +13,7 @@ from ue_core import audit
 from ue_core.db.engine import Database
 from ue_core.db.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from ue_core.errors import InputError
-from ue_core.services import surveys
+from ue_core.services.surveys import imports
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -55,10 +55,10 @@ def test_an_import_that_fails_after_inserting_leaves_no_rows(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consultant = world.actor("consultant")
-    raw = surveys.read_file(CSV, "survey.csv")
+    raw = imports.read_file(CSV, "survey.csv")
     interrupt_at_the_audit_record(monkeypatch)
     with pytest.raises(Interrupted):
-        surveys.import_survey(world.db, consultant, raw, MAPPING, "Half written")
+        imports.import_survey(world.db, consultant, raw, MAPPING, "Half written")
     assert stored(world.db) == (0, 0, 0, 0)
 
 
@@ -66,15 +66,15 @@ def test_adding_responses_that_fails_after_inserting_leaves_the_survey_as_it_was
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consultant = world.actor("consultant")
-    first = surveys.import_survey(
-        world.db, consultant, surveys.read_file(CSV, "survey.csv"), MAPPING, "Survey"
+    first = imports.import_survey(
+        world.db, consultant, imports.read_file(CSV, "survey.csv"), MAPPING, "Survey"
     )
     before = stored(world.db)
     later = CSV.replace(b"R1,", b"R4,").replace(b"R2,", b"R5,").replace(b"R3,", b"R6,")
     interrupt_at_the_audit_record(monkeypatch)
     with pytest.raises(Interrupted):
-        surveys.add_responses(
-            world.db, consultant, first.survey_id, surveys.read_file(later, "later.csv"), MAPPING
+        imports.add_responses(
+            world.db, consultant, first.survey_id, imports.read_file(later, "later.csv"), MAPPING
         )
     assert stored(world.db) == before
     with world.db.read() as session:
@@ -85,8 +85,8 @@ def test_adding_responses_that_fails_after_inserting_leaves_the_survey_as_it_was
 
 def test_closed_answers_are_stored_without_contact_details_and_counted(world: World) -> None:
     consultant = world.actor("consultant")
-    result = surveys.import_survey(
-        world.db, consultant, surveys.read_file(CSV, "survey.csv"), MAPPING, "Survey"
+    result = imports.import_survey(
+        world.db, consultant, imports.read_file(CSV, "survey.csv"), MAPPING, "Survey"
     )
     with world.db.read() as session:
         closed = list(
@@ -106,7 +106,7 @@ def test_closed_answers_are_stored_without_contact_details_and_counted(world: Wo
 def test_a_column_of_email_addresses_is_refused_as_the_respondent_id(world: World) -> None:
     data = b"Email,Comment\na@example.org,fine\nb@example.org,slow\n"
     with pytest.raises(InputError, match="holds personal data"):
-        surveys.import_survey_file(
+        imports.import_survey_file(
             world.db,
             world.actor("consultant"),
             data,
@@ -132,7 +132,7 @@ def test_a_fuzzed_upload_saves_a_whole_survey_or_nothing(world: World, grid: lis
     before = stored(world.db)
     data = "\n".join(",".join(row) for row in [["ID", "Comment"], *grid]).encode()
     try:
-        result = surveys.import_survey_file(
+        result = imports.import_survey_file(
             world.db, world.actor("consultant"), data, "fuzz.csv", "Fuzzed survey"
         )
     except InputError as problem:
