@@ -13,11 +13,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-# Analysis Function categorical palette, in the order the guidance says to use it.
-AF_CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
-AF_DUO = ("#12436D", "#F46A25")
-AF_SEQUENTIAL = ("#12436D", "#2073BC", "#6BACE6")
-AF_TEXT = "#0B0C0C"
+from ue_core.palette import AF_CATEGORICAL as AF_CATEGORICAL  # re-exported for screens
+from ue_core.palette import AF_DUO as AF_DUO
+from ue_core.palette import AF_GRID, AF_LEVEL_BLUES, AF_LEVEL_TEXT, NO_LEVEL_FILL, TARGET_COLOUR
+from ue_core.palette import AF_TEXT as AF_TEXT
 
 
 def af_theme_config(chart: alt.TopLevelMixin) -> Any:
@@ -28,7 +27,7 @@ def af_theme_config(chart: alt.TopLevelMixin) -> Any:
             titleColor=AF_TEXT,
             labelFontSize=13,
             titleFontSize=13,
-            gridColor="#D9D9D9",
+            gridColor=AF_GRID,
         )
         .configure_legend(
             labelColor=AF_TEXT,
@@ -67,15 +66,6 @@ def chart(
 
 
 # --- Results charts: scores against targets, practice heatmap, change, trends -------------------
-
-#: Five tints of AF blue for levels 1 to 5 (lightest is level 1). The three darkest are the AF
-#: sequential palette; the two lighter tints extend it so every level has its own shade.
-AF_LEVEL_BLUES = ("#D6E7F7", "#A4CCEF", "#6BACE6", "#2073BC", "#12436D")
-#: Text drawn on each level's shade: dark on the light tints, white on the dark ones (both pass
-#: WCAG AA contrast against their shade).
-AF_LEVEL_TEXT = (AF_TEXT, AF_TEXT, AF_TEXT, "#FFFFFF", "#FFFFFF")
-NO_LEVEL_FILL = "#F3F2F1"
-TARGET_COLOUR = "#F46A25"
 
 
 def scores_against_targets(data: pd.DataFrame) -> alt.TopLevelMixin:
