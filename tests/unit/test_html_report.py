@@ -171,3 +171,23 @@ def test_empty_lists_add_nothing():
     html = report.render()
     assert "<ul>" not in html
     assert "<dl>" not in html
+
+
+def test_a_figure_embeds_its_svg_chart_between_description_and_table() -> None:
+    from ue_core.io.svg_charts import BarRow, bar_chart
+
+    chart = bar_chart(
+        chart_id="scores",
+        title="Scores",
+        description="One bar.",
+        rows=[BarRow("A", (2.0,), "2.0")],
+        axis_title="Score",
+    )
+    report = HtmlReport("Report")
+    report.figure("One bar.", pd.DataFrame({"Principle": ["A"], "Score": [2.0]}), "Scores", chart)
+    html = report.render()
+    figure = html[html.index("<figure>") : html.index("</figure>")]
+    assert figure.index("<p>One bar.</p>") < figure.index("<svg xmlns=") < figure.index("<table>")
+    assert 'role="img"' in figure and "<title" in figure and "<desc" in figure
+    assert "<script" not in html
+    assert "print-color-adjust: exact" in html

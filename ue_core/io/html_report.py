@@ -1,7 +1,8 @@
 """Accessible standalone HTML reports.
 
-A report is one self-contained HTML document: no external assets, no JavaScript, no images.
-Charts are described in words and followed by the table of data behind them. Every piece of
+A report is one self-contained HTML document: no external assets, no JavaScript, no image
+files. A chart is inline SVG (``ue_core.io.svg_charts``), described in words and followed by the
+table of data behind it. Every piece of
 text is HTML-escaped, because reports carry user-supplied text such as survey answers and
 evidence notes.
 
@@ -22,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ue_core.io.svg_charts import SvgChart
 
 __all__ = ["MISSING_TEXT", "HtmlReport"]
 
@@ -58,6 +61,7 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0 0 2em; padding: 1em; border: 2px solid #0b0c0c; }
 figcaption { font-weight: bold; font-size: 1.375rem; margin: 0 0 0.5em; }
+svg.chart { display: block; width: 100%; max-width: 800px; height: auto; margin: 0 0 1em; }
 dt { font-weight: bold; }
 dd { margin: 0 0 0.75em 1.5em; }
 @media print {
@@ -66,7 +70,9 @@ dd { margin: 0 0 0.75em 1.5em; }
   .skip-link { display: none; }
   h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
-  tr, figure, dl { break-inside: avoid; page-break-inside: avoid; }
+  tr, dl, svg.chart { break-inside: avoid; page-break-inside: avoid; }
+  figure { border: 0; padding: 0; }
+  svg.chart { max-width: 100%; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   a { color: #000000; }
   @page { margin: 2cm; }
 }
@@ -144,16 +150,24 @@ class HtmlReport:
         """
         self._blocks.append(self._table_html(df, caption, row_header_column))
 
-    def figure(self, description: str, table_df: pd.DataFrame, caption: str) -> None:
-        """Add a chart as text: its caption, a description of what it shows, and the table
-        of data behind it (images are not embedded in reports)."""
+    def figure(
+        self,
+        description: str,
+        table_df: pd.DataFrame,
+        caption: str,
+        chart: SvgChart | None = None,
+    ) -> None:
+        """Add a chart: its caption (the title), a description of what it shows, the chart
+        as inline SVG when given, and the table of data behind it."""
         if not caption.strip() or not description.strip():
             raise ValueError("A figure needs a caption and a description")
         table_html = self._table_html(table_df, f"Data for the chart: {caption}", None)
+        drawing = "" if chart is None else f"{chart.markup}\n"
         self._blocks.append(
             "<figure>\n"
             f"<figcaption>{escape(caption)}</figcaption>\n"
             f"<p>{escape(description)}</p>\n"
+            f"{drawing}"
             f"{table_html}\n"
             "</figure>"
         )
