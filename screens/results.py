@@ -140,41 +140,22 @@ with st.expander("How scores work"):
 # --- Scores against targets ----------------------------------------------------------------
 
 st.header("Scores against targets")
-principle_order = [p.principle_key for p in scores.principles]
-score_rows = []
-for principle in scores.principles:
-    label = score_text(principle.score)
-    if principle.target is not None:
-        label += f" (target {principle.target})"
-    score_rows.append(
-        {
-            "Principle": titles[principle.principle_key],
-            "Score": None if principle.score is None else float(format_score(principle.score)),
-            "Level": principle.level_name or "No level",
-            "Target": principle.target,
-            "Gap": principle.display_gap or "",
-            "Practices rated": f"{principle.rated_count} of {principle.practice_count}",
-            "Label": label,
-        }
-    )
-score_table = pd.DataFrame(score_rows)
-with_target = [r for r in score_rows if r["Target"] is not None]
-short = [r for r in with_target if r["Gap"] and float(str(r["Gap"])) > 0]
-if with_target:
-    target_sentence = (
-        f"You are short of your target on {len(short)} of {len(with_target)} principles."
-        if short
-        else "You have reached your target on every principle that has one."
-    )
-else:
-    target_sentence = "No targets are set yet: answer the questions under Targets below."
+figures = view.figures  # the same figures as every download of this assessment
+principle_order = [p.principle_key for p in figures.principles]
+score_table = figures.table()
+chart_data = pd.DataFrame(
+    {
+        "Principle": [p.title for p in figures.principles],
+        "Score": [None if p.score is None else float(p.score) for p in figures.principles],
+        "Target": [p.target for p in figures.principles],
+        "Label": [p.label for p in figures.principles],
+    }
+)
 charts.chart(
     "Principle scores against targets",
-    "Each bar is a principle's score from 1 (Beginning) to 5 (Mastering), with the score "
-    "written at its end. The orange mark shows the target, also written next to the score. "
-    + target_sentence,
-    charts.scores_against_targets(score_table[["Principle", "Score", "Target", "Label"]]),
-    score_table.drop(columns=["Label"]),
+    figures.description(),
+    charts.scores_against_targets(chart_data),
+    score_table,
     key="scores_chart",
 )
 
@@ -476,12 +457,17 @@ if profile is None:
     st.write("Answer the questions above to see suggested targets for each principle.")
 else:
     level_options = [1, 2, 3, 4, 5]
+    st.write(
+        "A suggested target counts as your target, on this page and in every download, until "
+        "you set a different level with a reason."
+    )
     st.dataframe(
         pd.DataFrame(
             {
                 "Principle": [t.title for t in view.targets],
                 "Suggested target": [level_label(t.suggested_level) for t in view.targets],
                 "Your target": [level_label(t.level) for t in view.targets],
+                "Target source": [t.basis.value for t in view.targets],
                 "Reason for a different target": [t.reason_for_change for t in view.targets],
             }
         ),

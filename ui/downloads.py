@@ -65,6 +65,7 @@ def render_assessment_downloads(
         "- **Spreadsheet (ODS or XLSX)**: a cover sheet, notes, and one table per sheet: "
         "scores, practices and evidence, individual ratings and actions. ODS is the open "
         "format government uses by default; XLSX is for Excel.\n"
+        "- **Scores (CSV)**: each principle's score, target and gap, as on this page.\n"
         "- **Practices (CSV)**: the agreed level and evidence of each practice, as plain data."
     )
     _button(
@@ -90,6 +91,14 @@ def render_assessment_downloads(
         assessment_id,
         f"{stem}.xlsx",
         XLSX_MIME,
+    )
+    _button(
+        "Download scores (CSV)",
+        reports.scores_csv,
+        actor,
+        assessment_id,
+        f"{stem}-scores.csv",
+        CSV_MIME,
     )
     _button(
         "Download practices (CSV)",

@@ -46,10 +46,10 @@ from ue_core.services.assessment_reads import (
     assessment_ref,
     practice_answers,
     practice_in,
-    targets_for,
     visible_assessment,
 )
 from ue_core.services.rounds import current_round
+from ue_core.services.scores_against_targets import target_levels
 from ue_core.vocabulary import ACTION_STATUS_LABELS
 
 MAX_DESCRIPTION = 2_000
@@ -253,7 +253,7 @@ def action_plan(db: Database, actor: Actor, assessment_id: int, today: date) -> 
         assessment = visible_assessment(session, actor, assessment_id)
         ref = assessment_ref(session, assessment)
         practices = practice_answers(session, assessment)
-        targets = targets_for(session, assessment.id)
+        targets = target_levels(session, assessment)  # saved, else suggested
         actions = sort_actions(action_views(session, assessment.id), today)
     ratings = [p.rating() for p in practices]
     return ActionPlan(

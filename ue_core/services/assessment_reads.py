@@ -22,7 +22,6 @@ from ue_core.db.models import (
     Practice,
     Principle,
     Round,
-    Target,
     Team,
     User,
 )
@@ -154,13 +153,6 @@ def practice_answers(session: Session, assessment: Assessment) -> list[PracticeA
             )
         )
     return answers
-
-
-def targets_for(session: Session, assessment_id: int) -> dict[str, int]:
-    return {
-        row.principle_key: row.level
-        for row in session.scalars(select(Target).where(Target.assessment_id == assessment_id))
-    }
 
 
 def practice_in(session: Session, assessment: Assessment, practice_id: int) -> Practice:

@@ -1,7 +1,9 @@
 """Downloads of a team's assessment: an HTML report, a spreadsheet (ODS and XLSX) and CSV files.
 
-Everything is read from the database and scored with ``ue_core.scoring`` when asked for, so a
-download always matches what the screens show. Each function checks access first: the team's
+Everything is read from the database when asked for, through the same read model as the
+Results screen (``results.results_of``): the scores, the targets that count (suggested targets
+included, and marked as suggestions), the summary and the chart descriptions are the screen's
+own, so a download always says what the screen says. Each function checks access first: the team's
 members and lead, the organisation's champion and USER hub staff may download a team's results.
 
 The spreadsheet follows the Analysis Function checklist through ``ue_core.io.spreadsheet``: a
@@ -19,7 +21,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import select
@@ -30,16 +31,15 @@ from ue_core.db.models import Membership, Rating, Role, User
 from ue_core.io.html_report import HtmlReport
 from ue_core.io.safe_csv import to_csv_bytes
 from ue_core.io.spreadsheet import Table, Workbook, to_ods, to_xlsx
+from ue_core.io.svg_charts import BarRow, Series, SvgChart, bar_chart
+from ue_core.palette import AF_CATEGORICAL
 from ue_core.scoring import (
     LEVEL_NAMES,
     AssessmentScores,
-    PrincipleScore,
     format_score,
     is_stale,
     project_scores,
     round_score,
-    score_assessment,
-    summary_sentences,
 )
 from ue_core.services.actions import (
     ActionView,
@@ -52,9 +52,10 @@ from ue_core.services.assessment_reads import (
     PracticeAnswer,
     assessment_ref,
     practice_answers,
-    targets_for,
     visible_assessment,
 )
+from ue_core.services.results import ResultsView, results_of
+from ue_core.services.scores_against_targets import ScoreFigures
 from ue_core.timefmt import format_date, format_datetime
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
@@ -95,6 +96,14 @@ NOTE_ACTIONS = (
     "is the score the team would reach if every action in the plan reached its intended level; "
     "a plan never lowers a practice's level.",
 )
+NOTE_SUGGESTED = (
+    "[note 6]",
+    "A target 'Suggested from the profile' is the level the workbench suggests from the team's "
+    "answers about its statistics: how much public interest there is, how wide the range of "
+    "users is and how often the statistics change. It counts as the team's target until the "
+    "team sets a different level, with a reason, on the Results page. A target 'Set by the "
+    "team' is one the team chose itself.",
+)
 
 
 @dataclass(frozen=True)
@@ -111,9 +120,8 @@ class ReportData:
     """Everything the downloads hold, read in one transaction and scored as of ``today``."""
 
     assessment: AssessmentRef
+    results: ResultsView  # what the Results screen shows
     practices: list[PracticeAnswer]
-    targets: dict[str, int]
-    scores: AssessmentScores
     projected: AssessmentScores
     actions: list[ActionView]
     individual: list[IndividualRating] | None  # None when this person may not see them yet
@@ -121,8 +129,20 @@ class ReportData:
     today: date
 
     @property
+    def scores(self) -> AssessmentScores:
+        return self.results.scores
+
+    @property
+    def figures(self) -> ScoreFigures:
+        return self.results.figures
+
+    @property
+    def targets(self) -> dict[str, int]:
+        return {t.principle_key: t.level for t in self.results.targets if t.level is not None}
+
+    @property
     def principle_titles(self) -> dict[str, str]:
-        return {p.principle_key: p.principle_title for p in self.practices}
+        return dict(self.results.principle_titles)
 
     @property
     def title(self) -> str:
@@ -135,8 +155,8 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
     with db.read() as session:
         assessment = visible_assessment(session, actor, assessment_id)
         ref = assessment_ref(session, assessment)
+        results = results_of(session, assessment, today)
         practices = practice_answers(session, assessment)
-        targets = targets_for(session, assessment.id)
         actions = sort_actions(action_views(session, assessment.id), today)
         may_see_individual = ref.is_submitted or assessment.team_id in actor.team_ids(Role.LEAD)
         individual: list[IndividualRating] | None = None
@@ -173,11 +193,11 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
             )
         )
     ratings = [p.rating() for p in practices]
+    targets = {t.principle_key: t.level for t in results.targets if t.level is not None}
     return ReportData(
         assessment=ref,
+        results=results,
         practices=practices,
-        targets=targets,
-        scores=score_assessment(ratings, today, targets),
         projected=project_scores(ratings, planned_levels(actions), as_of=today, targets=targets),
         actions=actions,
         individual=individual,
@@ -193,40 +213,9 @@ def _score(value: float | None) -> float | None:
     return None if value is None else float(round_score(value))
 
 
-def _gap(principle: PrincipleScore) -> float | None:
-    shown = principle.display_gap
-    return None if shown is None else float(Decimal(shown))
-
-
 def scores_frame(data: ReportData) -> pd.DataFrame:
-    """One row per principle, then the overall score: score, level, target and gap."""
-    titles = data.principle_titles
-    rows = [
-        {
-            "Principle": titles.get(p.principle_key, p.principle_key),
-            "Score": _score(p.score),
-            "Level": p.level,
-            "Level name": p.level_name,
-            "Target level": p.target,
-            "Gap to target": _gap(p),
-            "Practices rated": p.rated_count,
-            "Practices": p.practice_count,
-        }
-        for p in data.scores.principles
-    ]
-    rows.append(
-        {
-            "Principle": "Overall",
-            "Score": _score(data.scores.overall_score),
-            "Level": data.scores.overall_level,
-            "Level name": data.scores.overall_level_name,
-            "Target level": None,
-            "Gap to target": None,
-            "Practices rated": sum(p.rated_count for p in data.scores.principles),
-            "Practices": sum(p.practice_count for p in data.scores.principles),
-        }
-    )
-    return pd.DataFrame(rows).astype({"Level": "Int64", "Target level": "Int64"})
+    """One row per principle, then the overall score: the Results screen's own table."""
+    return data.figures.table()
 
 
 def projection_frame(data: ReportData) -> pd.DataFrame:
@@ -241,6 +230,9 @@ def projection_frame(data: ReportData) -> pd.DataFrame:
                 "Current score": _score(current.score),
                 "Projected score": _score(projected.score),
                 "Target level": current.target,
+                "Target source": None
+                if current.target is None
+                else data.figures.principle(current.principle_key).target_basis.value,
             }
         )
     return pd.DataFrame(rows).astype({"Target level": "Int64"})
@@ -347,10 +339,10 @@ def assessment_workbook(db: Database, actor: Actor, assessment_id: int, today: d
             title=f"Principle scores and targets, {ref.team_name}, {ref.round_label}",
             dataframe=scores_frame(data),
             description=(
-                "Each principle's score, level, target level and gap to target, then the "
-                "overall score."
+                "Each principle's score, level, target level, where the target comes from and "
+                "the gap to target, then the overall score. " + data.figures.target_sentence()
             ),
-            notes=[NOTE_SCORES[0]],
+            notes=[NOTE_SCORES[0], NOTE_SUGGESTED[0]],
         ),
         Table(
             sheet_name="Practices",
@@ -400,15 +392,17 @@ def assessment_workbook(db: Database, actor: Actor, assessment_id: int, today: d
                 dataframe=projection_frame(data),
                 description=(
                     "Each principle's current score, the score it would reach if every action "
-                    "reached its intended level, and its target level."
+                    "reached its intended level, its target level and where the target comes "
+                    "from."
                 ),
-                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0]],
+                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0], NOTE_SUGGESTED[0]],
             )
         )
         contents.append("Actions: the team's action plan, overdue actions first.")
         contents.append("Projection: current and projected principle scores and targets.")
     else:
         contents.append("The team has no actions in its action plan yet.")
+    notes.append(NOTE_SUGGESTED)  # notes in number order
     cover = [
         (
             "About this workbook",
@@ -456,6 +450,11 @@ def assessment_csv(db: Database, actor: Actor, assessment_id: int, today: date) 
     return to_csv_bytes(practices_frame(report_data(db, actor, assessment_id, today)))
 
 
+def scores_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
+    """The scores against targets table (the Results screen's own) as formula-safe CSV."""
+    return to_csv_bytes(scores_frame(report_data(db, actor, assessment_id, today)))
+
+
 def action_plan_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
     """The action plan as formula-safe CSV, overdue actions first."""
     data = report_data(db, actor, assessment_id, today)
@@ -487,7 +486,7 @@ def action_plan_workbook(db: Database, actor: Actor, assessment_id: int, today: 
             ),
             ("Contact", _contact_text(data)),
         ],
-        notes=[NOTE_SCORES, NOTE_ACTIONS],
+        notes=[NOTE_SCORES, NOTE_ACTIONS, NOTE_SUGGESTED],
         tables=[
             Table(
                 sheet_name="Actions",
@@ -502,9 +501,10 @@ def action_plan_workbook(db: Database, actor: Actor, assessment_id: int, today: 
                 dataframe=projection_frame(data),
                 description=(
                     "Each principle's current score, the score it would reach if every action "
-                    "reached its intended level, and its target level."
+                    "reached its intended level, its target level and where the target comes "
+                    "from."
                 ),
-                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0]],
+                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0], NOTE_SUGGESTED[0]],
             ),
         ],
         author=AUTHOR,
@@ -520,30 +520,64 @@ def action_plan_ods(db: Database, actor: Actor, assessment_id: int, today: date)
 # --- HTML report ---------------------------------------------------------------------------
 
 
-def scores_description(data: ReportData) -> str:
-    """A text description of the principle scores chart."""
-    titles = data.principle_titles
-    scored = [p for p in data.scores.principles if p.score is not None]
-    if not scored:
-        return "No principle has a score yet, so the chart has no bars."
-    high = max(scored, key=lambda p: p.score or 0.0)
-    low = min(scored, key=lambda p: p.score or 0.0)
-    short = [p for p in scored if p.meets_target is False]
-    with_target = [p for p in scored if p.target is not None]
-    parts = [
-        f"A bar chart of the score for each of the {len(data.scores.principles)} principles, "
-        "on a scale of 1 to 5, with each principle's target level marked.",
-        f"The highest score is {titles.get(high.principle_key, high.principle_key)} "
-        f"({high.display_score}) and the lowest is "
-        f"{titles.get(low.principle_key, low.principle_key)} ({low.display_score}).",
-    ]
-    if with_target:
-        parts.append(
-            f"{len(short)} of the {len(with_target)} principles with a target are below it."
+LEVEL_TICKS = {level: name for level, name in LEVEL_NAMES.items() if 1 <= level <= 5}
+SCORE_AXIS = "Score (1 Beginning to 5 Mastering)"
+
+
+def scores_chart(figures: ScoreFigures, title: str) -> SvgChart:
+    """The principle scores with each target marked, as inline SVG."""
+    return bar_chart(
+        chart_id="scores-chart",
+        title=title,
+        description=figures.description(),
+        rows=[
+            BarRow(
+                p.title,
+                (None if p.score is None else float(p.score),),
+                p.label,
+                marker=p.target,
+            )
+            for p in figures.principles
+        ],
+        axis_title=SCORE_AXIS,
+        tick_labels=LEVEL_TICKS,
+        marker_name="Target level",
+    )
+
+
+def projection_chart(data: ReportData, title: str) -> SvgChart:
+    """Current and projected principle scores with each target marked, as inline SVG."""
+    rows = []
+    for current in data.figures.principles:
+        projected = data.projected.principle(current.principle_key)
+        shown = None if projected.score is None else round_score(projected.score)
+        text = f"{current.score or 'No score'} now, {shown or 'no score'} with the plan" + (
+            "" if current.target is None else f" (target {current.target})"
         )
-    else:
-        parts.append("No targets have been set.")
-    return " ".join(parts)
+        rows.append(
+            BarRow(
+                current.title,
+                (
+                    None if current.score is None else float(current.score),
+                    None if shown is None else float(shown),
+                ),
+                text,
+                marker=current.target,
+            )
+        )
+    return bar_chart(
+        chart_id="projection-chart",
+        title=title,
+        description=projection_description(data),
+        rows=rows,
+        series=(
+            Series("Current score", AF_CATEGORICAL[0]),
+            Series("Projected score", AF_CATEGORICAL[1]),
+        ),
+        axis_title=SCORE_AXIS,
+        tick_labels=LEVEL_TICKS,
+        marker_name="Target level",
+    )
 
 
 def projection_description(data: ReportData) -> str:
@@ -590,14 +624,17 @@ def assessment_report_html(db: Database, actor: Actor, assessment_id: int, today
     )
 
     report.heading("Summary")
-    report.bullet_list(summary_sentences(data.scores, None, data.principle_titles))
+    report.bullet_list(data.results.summary)
 
     report.heading("Scores by principle")
+    scores_title = f"Principle scores and targets, {ref.team_name}, {ref.round_label}"
     report.figure(
-        scores_description(data),
+        data.figures.description(),
         scores_frame(data),
-        f"Principle scores and targets, {ref.team_name}, {ref.round_label}",
+        scores_title,
+        scores_chart(data.figures, scores_title),
     )
+    report.paragraph(NOTE_SUGGESTED[1])
     report.heading("How scores work", 3)
     for _note_id, text in (NOTE_SCORES, NOTE_STALE, NOTE_NOT_APPLICABLE):
         report.paragraph(text)
@@ -623,10 +660,12 @@ def assessment_report_html(db: Database, actor: Actor, assessment_id: int, today
             + NOTE_ACTIONS[1]
         )
         report.table(actions_frame(data.actions, today), "Actions, overdue actions first")
+        projection_title = "Current and projected principle scores"
         report.figure(
             projection_description(data),
             projection_frame(data),
-            "Current and projected principle scores",
+            projection_title,
+            projection_chart(data, projection_title),
         )
     else:
         report.paragraph("The team has no actions in its action plan yet.")
@@ -670,7 +709,10 @@ __all__ = [
     "export_name",
     "individual_frame",
     "practices_frame",
+    "projection_chart",
     "projection_frame",
     "report_data",
+    "scores_chart",
+    "scores_csv",
     "scores_frame",
 ]

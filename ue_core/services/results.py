@@ -12,8 +12,10 @@ submitted (a submitted assessment's agreed answers stay frozen). Champions and h
 targets but not change them. Every change is recorded in the audit log.
 
 A target is stored once someone saves it (or answers the profile questions, which stores the
-suggested target for every principle). Until then the suggestion from the profile is used; with
+suggested target for every principle). Until then the suggestion from the profile counts; with
 no profile there is no target. A target that differs from the suggestion needs a reason.
+``ue_core.services.scores_against_targets`` says which target counts and makes the figures the
+screen and every download show.
 
 Comparing rounds: each practice of the later round is matched with the same practice in the
 earlier round, by key or through the framework's ``previously`` crosswalk. When the framework
@@ -26,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,13 +58,14 @@ from ue_core.scoring import (
 )
 from ue_core.services.assessment_reads import previous_submitted
 from ue_core.services.frameworks import framework_for_version
-from ue_core.targets import (
-    ChangeFrequency,
-    PublicInterest,
-    StatisticsProfile,
-    UserBreadth,
-    suggest_targets,
+from ue_core.services.scores_against_targets import (
+    ScoreFigures,
+    TargetView,
+    profile_of,
+    score_figures,
+    target_views,
 )
+from ue_core.targets import StatisticsProfile, suggest_targets
 
 MAX_REASON = 1_000
 
@@ -125,25 +127,6 @@ class PracticeResult:
 
 
 @dataclass(frozen=True)
-class TargetView:
-    principle_key: str
-    title: str
-    suggested_level: int | None
-    rationale: str
-    level: int | None
-    reason_for_change: str
-    saved: bool
-
-    @property
-    def changed(self) -> bool:
-        return (
-            self.level is not None
-            and self.suggested_level is not None
-            and self.level != self.suggested_level
-        )
-
-
-@dataclass(frozen=True)
 class PreviousRound:
     """The comparison with the team's previous submitted round."""
 
@@ -165,6 +148,7 @@ class ResultsView:
     principle_titles: Mapping[str, str]
     practices: tuple[PracticeResult, ...]
     targets: tuple[TargetView, ...]
+    figures: ScoreFigures  # scores against targets as shown, on screen and in every download
     previous: PreviousRound | None
     summary: tuple[str, ...]
 
@@ -271,19 +255,6 @@ def _header(session: Session, assessment: Assessment) -> AssessmentHeader:
     )
 
 
-def _profile(assessment: Assessment) -> StatisticsProfile | None:
-    if not (assessment.public_interest and assessment.user_breadth and assessment.change_frequency):
-        return None
-    try:  # StatisticsProfile checks each value
-        return StatisticsProfile(
-            public_interest=cast(PublicInterest, assessment.public_interest),
-            user_breadth=cast(UserBreadth, assessment.user_breadth),
-            change_frequency=cast(ChangeFrequency, assessment.change_frequency),
-        )
-    except ValueError:
-        return None
-
-
 def _agreed_ratings(
     session: Session, assessment: Assessment, framework: Framework
 ) -> list[tuple[PracticeRating, bool]]:
@@ -368,47 +339,6 @@ def _compare(
     )
 
 
-def _target_views(
-    session: Session, assessment: Assessment, framework: Framework
-) -> list[TargetView]:
-    profile = _profile(assessment)
-    keys = [p.key for p in framework.principles]
-    suggestions = suggest_targets(profile, keys) if profile is not None else {}
-    saved = {
-        row.principle_key: row
-        for row in session.scalars(select(Target).where(Target.assessment_id == assessment.id))
-    }
-    views = []
-    for principle in framework.principles:
-        row = saved.get(principle.key)
-        suggestion = suggestions.get(principle.key)
-        if row is not None:
-            views.append(
-                TargetView(
-                    principle_key=principle.key,
-                    title=principle.title,
-                    suggested_level=suggestion.level if suggestion else row.suggested_level,
-                    rationale=suggestion.rationale if suggestion else row.rationale,
-                    level=row.level,
-                    reason_for_change=row.reason_for_change,
-                    saved=True,
-                )
-            )
-        else:
-            views.append(
-                TargetView(
-                    principle_key=principle.key,
-                    title=principle.title,
-                    suggested_level=suggestion.level if suggestion else None,
-                    rationale=suggestion.rationale if suggestion else "",
-                    level=suggestion.level if suggestion else None,
-                    reason_for_change="",
-                    saved=False,
-                )
-            )
-    return views
-
-
 # --- Results --------------------------------------------------------------------------------
 
 
@@ -418,49 +348,56 @@ def assessment_scores(db: Database, actor: Actor, assessment_id: int, today: dat
     For a draft, the agreed answers recorded so far are used; unanswered practices are listed.
     """
     with db.read() as session:
-        assessment = _visible_assessment(session, actor, assessment_id)
-        framework = framework_for_version(session, assessment.framework_version_id)
-        rated = _agreed_ratings(session, assessment, framework)
-        ratings = [r for r, _ in rated]
-        target_views = _target_views(session, assessment, framework)
-        targets = {t.principle_key: t.level for t in target_views if t.level is not None}
-        scores = score_assessment(ratings, today, targets)
-        titles = {p.key: p.title for p in framework.principles}
-        practices = tuple(
-            PracticeResult(
-                key=r.practice_key,
-                title=framework.practice(r.practice_key).title,
-                principle_key=r.principle_key,
-                principle_title=titles[r.principle_key],
-                level=r.level,
-                not_applicable=r.not_applicable,
-                evidence_date=r.evidence_date,
-                stale=r.level is not None
-                and r.evidence_date is not None
-                and is_stale(r.evidence_date, today),
-                undated=r.level is not None and r.evidence_date is None,
-            )
-            for r in ratings
+        return results_of(session, _visible_assessment(session, actor, assessment_id), today)
+
+
+def results_of(session: Session, assessment: Assessment, today: date) -> ResultsView:
+    """The results read model of ``assessment`` (the caller has checked access): what the
+    Results screen shows, and what every download of the assessment is made from."""
+    framework = framework_for_version(session, assessment.framework_version_id)
+    rated = _agreed_ratings(session, assessment, framework)
+    ratings = [r for r, _ in rated]
+    principles = [(p.key, p.title) for p in framework.principles]
+    views = target_views(session, assessment, principles)
+    levels = {t.principle_key: t.level for t in views if t.level is not None}
+    scores = score_assessment(ratings, today, levels)
+    titles = dict(principles)
+    practices = tuple(
+        PracticeResult(
+            key=r.practice_key,
+            title=framework.practice(r.practice_key).title,
+            principle_key=r.principle_key,
+            principle_title=titles[r.principle_key],
+            level=r.level,
+            not_applicable=r.not_applicable,
+            evidence_date=r.evidence_date,
+            stale=r.level is not None
+            and r.evidence_date is not None
+            and is_stale(r.evidence_date, today),
+            undated=r.level is not None and r.evidence_date is None,
         )
-        round_ = session.get(Round, assessment.round_id)
-        assert round_ is not None
-        previous_assessment = previous_submitted(session, assessment.team_id, round_)
-        previous = (
-            None
-            if previous_assessment is None
-            else _compare(session, assessment, framework, ratings, previous_assessment)
-        )
-        summary = summary_sentences(scores, previous.comparison if previous else None, titles)
-        return ResultsView(
-            header=_header(session, assessment),
-            profile=_profile(assessment),
-            scores=scores,
-            principle_titles=titles,
-            practices=practices,
-            targets=tuple(target_views),
-            previous=previous,
-            summary=tuple(summary),
-        )
+        for r in ratings
+    )
+    round_ = session.get(Round, assessment.round_id)
+    assert round_ is not None
+    previous_assessment = previous_submitted(session, assessment.team_id, round_)
+    previous = (
+        None
+        if previous_assessment is None
+        else _compare(session, assessment, framework, ratings, previous_assessment)
+    )
+    summary = summary_sentences(scores, previous.comparison if previous else None, titles)
+    return ResultsView(
+        header=_header(session, assessment),
+        profile=profile_of(assessment),
+        scores=scores,
+        principle_titles=titles,
+        practices=practices,
+        targets=tuple(views),
+        figures=score_figures(scores, titles, views),
+        previous=previous,
+        summary=tuple(summary),
+    )
 
 
 def assessments_with_results(db: Database, actor: Actor, team_id: int) -> list[AssessmentHeader]:
@@ -498,7 +435,7 @@ def targets(db: Database, actor: Actor, assessment_id: int) -> list[TargetView]:
     with db.read() as session:
         assessment = _visible_assessment(session, actor, assessment_id)
         framework = framework_for_version(session, assessment.framework_version_id)
-        return _target_views(session, assessment, framework)
+        return target_views(session, assessment, [(p.key, p.title) for p in framework.principles])
 
 
 def set_profile(
@@ -517,7 +454,7 @@ def set_profile(
     with db.transaction() as session:
         assessment = _plannable_assessment(session, actor, assessment_id)
         if assessment.version != expected_version:
-            current = _profile(assessment)
+            current = profile_of(assessment)
             raise ConflictError(
                 "Someone else changed this assessment after you opened the page. Their answers "
                 "are shown; check them and save again.",
@@ -527,7 +464,7 @@ def set_profile(
                     "change_frequency": current.change_frequency if current else None,
                 },
             )
-        before = _profile(assessment)
+        before = profile_of(assessment)
         assessment.public_interest = profile.public_interest
         assessment.user_breadth = profile.user_breadth
         assessment.change_frequency = profile.change_frequency
@@ -599,7 +536,7 @@ def set_target(
             principle = framework.principle(principle_key)
         except KeyError:
             raise NotFound("That principle is not part of this assessment.") from None
-        profile = _profile(assessment)
+        profile = profile_of(assessment)
         if profile is None:
             raise InputError(
                 "Answer the questions about your statistics first, so there is a suggested "
