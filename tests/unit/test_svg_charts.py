@@ -122,3 +122,15 @@ def test_a_chart_needs_a_title_a_description_and_one_value_per_series() -> None:
         bar_chart(
             chart_id="c", title="t", description="d", rows=[BarRow("A", (1, 2), "")], axis_title="a"
         )
+
+
+def test_the_drawing_widens_so_long_value_text_is_not_cut_off() -> None:
+    short = _chart([BarRow("A", (5.0,), "5.0")])
+    long_text = "2.1 now, 2.1 with the plan (target 5) and a good deal more to say"
+    long = _chart([BarRow("A", (5.0,), long_text)])
+    assert short.get("width") == "800"
+    width = float(long.get("width", ""))
+    text = long.find(".//svg:text[@class='value']", NS)
+    assert text is not None
+    assert width >= float(text.get("x", "")) + 7 * len(long_text)
+    assert long.get("viewBox") == f"0 0 {long.get('width')} {long.get('height')}"

@@ -61,7 +61,7 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0 0 2em; padding: 1em; border: 2px solid #0b0c0c; }
 figcaption { font-weight: bold; font-size: 1.375rem; margin: 0 0 0.5em; }
-svg.chart { display: block; width: 100%; max-width: 800px; height: auto; margin: 0 0 1em; }
+svg.chart { display: block; width: 100%; max-width: 900px; height: auto; margin: 0 0 1em; }
 dt { font-weight: bold; }
 dd { margin: 0 0 0.75em 1.5em; }
 @media print {

@@ -36,6 +36,7 @@ _LEGEND_HEIGHT = 34
 _AXIS_HEIGHT = 64
 _LABEL_CHARS = 32
 _FONT = "Arial, Helvetica, sans-serif"
+_CHAR_WIDTH = 7.6  # a generous average width of a 14px Arial character, to fit the text in
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,6 @@ def bar_chart(
         "role": "img",
         "aria-labelledby": f"{chart_id}-title",
         "aria-describedby": f"{chart_id}-desc",
-        "viewBox": f"0 0 {_WIDTH} {height}",
-        "width": str(_WIDTH),
         "height": str(height),
         "class": "chart",
         "font-family": _FONT,
@@ -182,6 +181,7 @@ def bar_chart(
     axis_label.text = axis_title
 
     # One group per row: category name, bars, marker, text.
+    width = float(_WIDTH)
     for index, row in enumerate(rows):
         top = plot_top + index * row_height
         group = _element(svg, "g", class_="row")
@@ -232,6 +232,9 @@ def bar_chart(
         value_text = _element(group, "text", x=_fmt(right + 8), y=_fmt(middle + 5))
         value_text.set("class", "value")
         value_text.text = row.text
+        width = max(width, right + 16 + _CHAR_WIDTH * len(row.text))
+    svg.set("width", str(round(width)))
+    svg.set("viewBox", f"0 0 {round(width)} {height}")
     return SvgChart(
         markup=ET.tostring(svg, encoding="unicode"), title=title, description=description
     )
