@@ -55,7 +55,7 @@ from ue_core.services.assessment_reads import (
     visible_assessment,
 )
 from ue_core.services.results import ResultsView, results_of
-from ue_core.services.scores_against_targets import ScoreFigures
+from ue_core.services.scores_against_targets import ScoreFigures, TargetBasis
 from ue_core.timefmt import format_date, format_datetime
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
@@ -551,9 +551,10 @@ def projection_chart(data: ReportData, title: str) -> SvgChart:
     for current in data.figures.principles:
         projected = data.projected.principle(current.principle_key)
         shown = None if projected.score is None else round_score(projected.score)
-        text = f"{current.score or 'No score'} now, {shown or 'no score'} with the plan" + (
-            "" if current.target is None else f" (target {current.target})"
-        )
+        text = f"{current.score or 'No score'} now, {shown or 'no score'} with the plan"
+        if current.target is not None:
+            suggested = current.target_basis is TargetBasis.SUGGESTED
+            text += f" (target {current.target}{', suggested' if suggested else ''})"
         rows.append(
             BarRow(
                 current.title,
