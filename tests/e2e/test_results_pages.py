@@ -23,8 +23,8 @@ LEAD = "Jo Williams"
 def go_to(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page)  # the first run of a page can take longer than expect's 5 seconds
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    wait_for_app(page)
 
 
 def open_expander(page: Page, label: str) -> None:
