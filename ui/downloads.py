@@ -60,8 +60,9 @@ def render_assessment_downloads(
     if stem is None:
         return
     st.markdown(
-        "- **Report (HTML)**: a page you can read, print or save as PDF, with every chart "
-        "described in words and its figures in tables.\n"
+        "- **Report (HTML)**: a page you can read, print or save as PDF, even offline: each "
+        "chart is drawn in the page, described in words and followed by its figures in a "
+        "table.\n"
         "- **Spreadsheet (ODS or XLSX)**: a cover sheet, notes, and one table per sheet: "
         "scores, practices and evidence, individual ratings and actions. ODS is the open "
         "format government uses by default; XLSX is for Excel.\n"
