@@ -1,4 +1,4 @@
-"""Admin: people and their roles, framework versions and the audit log."""
+"""Admin: people and their roles, framework versions and library entries."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ from ui.context import db
 actor = require_page(Permission.ADMINISTER)
 
 st.title("Admin")
-people_tab, framework_tab, library_tab, audit_tab = st.tabs(
-    ["People", "Framework", "Library", "Audit log"]
-)
+people_tab, framework_tab, library_tab = st.tabs(["People", "Framework", "Library"])
 
 with people_tab:
     st.header("People and roles")
@@ -172,19 +170,3 @@ with library_tab:
             concurrency.saved(version_name)
             st.toast("The file's version is back.")
             st.rerun()
-
-with audit_tab:
-    st.header("Audit log")
-    events = admin.recent_audit(db(), actor)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "When": [format_datetime(e.when) for e in events],
-                "Who": [e.who for e in events],
-                "Did": [e.action for e in events],
-                "To": [e.entity for e in events],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )

@@ -1,4 +1,5 @@
-"""Download buttons for a team's assessment, its action plan and tables shown on a page.
+"""Download buttons for a team's assessment, its action plan, the audit log and tables shown
+on a page.
 
 The files are made only when someone presses a button (Streamlit runs the callable then), so
 drawing a page stays quick. Access is checked before the buttons are drawn, and again by the
@@ -15,7 +16,7 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Actor
 from ue_core.errors import NotFound
 from ue_core.io.safe_csv import to_csv_bytes
-from ue_core.services import reports
+from ue_core.services import audit_log, reports
 from ue_core.timefmt import uk_today
 from ui.context import db
 
@@ -147,4 +148,18 @@ def render_table_download(frame: pd.DataFrame, label: str, file_name: str) -> No
         mime=CSV_MIME,
         on_click="ignore",
         key=f"download_{file_name}",
+    )
+
+
+def render_audit_download(actor: Actor, filters: audit_log.AuditFilter) -> None:
+    """The audit events matching ``filters`` as formula-safe CSV (admins only)."""
+    st.download_button(
+        "Download these events (CSV)",
+        data=partial(audit_log.audit_csv, db(), actor, filters),
+        file_name=f"audit-log-{uk_today().isoformat()}.csv",
+        mime=CSV_MIME,
+        on_click="ignore",
+        key="download_audit_log",
+        help=f"Every matching event, up to {audit_log.MAX_DOWNLOAD_ROWS:,}, with the values "
+        "before and after. Cells a spreadsheet could read as a formula start with an apostrophe.",
     )

@@ -142,6 +142,14 @@ SCREENS: tuple[Screen, ...] = (
         Permission.ADMINISTER,
         "Manage people and their roles, and load new framework versions.",
     ),
+    Screen(
+        "audit",
+        "screens/audit.py",
+        "Audit log",
+        ":material/history:",
+        Permission.ADMINISTER,
+        "Who changed what and when: filter the audit log and download it.",
+    ),
 )
 
 SCREENS_BY_KEY = {screen.key: screen for screen in SCREENS}

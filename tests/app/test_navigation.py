@@ -24,7 +24,7 @@ EXPECTED_LINKS = {
         "Survey themes",
         "Library",
     },
-    "admin": {"System overview", "Library", "Admin"},
+    "admin": {"System overview", "Library", "Admin", "Audit log"},
 }
 
 

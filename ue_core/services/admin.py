@@ -1,17 +1,15 @@
-"""Admin views: people and their roles, organisations and teams, the audit log."""
+"""Admin views: people and their roles, organisations and teams."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ue_core.authz import Actor, Permission, require
 from ue_core.db.engine import Database
-from ue_core.db.models import AuditEvent, Membership, Organisation, Team, User
+from ue_core.db.models import Membership, Organisation, Team, User
 from ue_core.services.accounts import actor_from_user
 
 
@@ -34,15 +32,6 @@ class TeamChoice:
 class OrganisationChoice:
     organisation_id: int
     name: str
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    when: datetime
-    who: str
-    action: str
-    entity: str
-    details: dict[str, Any] | None
 
 
 def people(db: Database, actor: Actor) -> list[PersonRow]:
@@ -89,24 +78,3 @@ def organisation_choices(db: Database, actor: Actor) -> list[OrganisationChoice]
             select(Organisation.id, Organisation.name).order_by(Organisation.name)
         ).all()
     return [OrganisationChoice(org_id, name) for org_id, name in rows]
-
-
-def recent_audit(db: Database, actor: Actor, limit: int = 200) -> list[AuditRow]:
-    require(actor, Permission.ADMINISTER)
-    with db.read() as session:
-        rows = session.execute(
-            select(AuditEvent, User.display_name)
-            .outerjoin(User, AuditEvent.actor_user_id == User.id)
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return [
-        AuditRow(
-            when=event.created_at,
-            who=name or "System",
-            action=event.action.replace("_", " "),
-            entity=f"{event.entity_type.replace('_', ' ')} {event.entity_id or ''}".strip(),
-            details=event.after,
-        )
-        for event, name in rows
-    ]

@@ -19,7 +19,7 @@ from ue_core.catalogue import count_sentences
 from ue_core.db.engine import Database
 from ue_core.db.models import Resource, User
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services.library.catalogue import sync_catalogue
+from ue_core.services.library.catalogue import file_version, sync_catalogue
 
 MAX_TITLE = 200
 
@@ -125,13 +125,39 @@ def edit_entry(
 
 
 def restore_file_version(db: Database, actor: Actor, slug: str) -> None:
-    """Drop the app's changes to an entry and apply the file's version again."""
+    """Drop the app's changes to an entry and apply the file's version, in one audited change.
+
+    An entry that has left the files is taken out of the library.
+    """
     require(actor, Permission.ADMINISTER)
+    from_file = file_version(slug)
     with db.transaction() as session:
         row = session.scalar(select(Resource).where(Resource.slug == slug))
         if row is None:
             raise NotFound("That library entry no longer exists.")
+        before = _audited_fields(row)
         row.edited_at = None
         row.edited_by_id = None
-        audit.record(session, actor, "restore_library_entry", "resource", row.id)
-    sync_catalogue(db, actor)
+        if from_file is None:
+            row.is_active = False
+        else:
+            row.kind, row.title, row.content = from_file
+            row.is_active = True
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "restore_library_entry",
+            "resource",
+            row.id,
+            before=before,
+            after=_audited_fields(row),
+        )
+
+
+def _audited_fields(row: Resource) -> dict[str, object]:
+    return {
+        "title": row.title,
+        "summary": row.content.get("resource", {}).get("summary", ""),
+        "is_active": row.is_active,
+    }

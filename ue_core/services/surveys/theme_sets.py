@@ -281,16 +281,36 @@ def review_queue(db: Database, actor: Actor, set_id: int) -> list[CodedAnswer]:
 def accept_review(
     db: Database, actor: Actor, set_id: int, answer_ids: Sequence[int], *, expected_version: int
 ) -> None:
-    """Keep the suggested theme for answers in the review queue."""
+    """Keep the suggested theme for answers in the review queue (audited)."""
     require(actor, Permission.ANALYSE_SURVEYS)
     with db.transaction() as session:
         _lock_set(session, set_id, expected_version)
+        accepted = sorted(
+            session.scalars(
+                select(ThemeAssignment.answer_id).where(
+                    ThemeAssignment.theme_set_id == set_id,
+                    ThemeAssignment.answer_id.in_(list(answer_ids)),
+                    ThemeAssignment.needs_review.is_(True),
+                )
+            )
+        )
+        if not accepted:
+            return
         session.execute(
             update(ThemeAssignment)
             .where(
                 ThemeAssignment.theme_set_id == set_id,
-                ThemeAssignment.answer_id.in_(list(answer_ids)),
+                ThemeAssignment.answer_id.in_(accepted),
             )
             .values(needs_review=False)
             .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            session,
+            actor,
+            "accept_theme_review",
+            "theme_set",
+            set_id,
+            None,
+            {"answer_ids": accepted, "accepted": len(accepted)},
         )
