@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.errors import InputError, NotFound
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.redaction import REDACTION_KINDS, describe_counts, describe_place_counts
-from ue_core.services.surveys import imports, views
+from ue_core.services.surveys import deletion, imports, views
 from ue_core.survey_import import ColumnMapping, RawTable, header_choices, preview, validate
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
@@ -22,6 +22,8 @@ actor = require_page(Permission.ANALYSE_SURVEYS)
 NO_ID = "No ID column: number the rows instead"
 NEW_SURVEY = "A new survey"
 RESULT_KEY = "survey_import_result"
+CONFIRM_DELETE_KEY = "survey_delete_confirm"
+DELETED_KEY = "survey_delete_result"
 UPLOAD_COUNTER = "survey_import_upload"
 
 st.title("Import a survey")
@@ -37,6 +39,9 @@ done = st.session_state.pop(RESULT_KEY, None)
 if done is not None:
     st.success(done)
     st.write("Next, open Survey themes in the menu to find themes in the answers.")
+deleted = st.session_state.pop(DELETED_KEY, None)
+if deleted is not None:
+    st.success(deleted)
 
 existing = views.list_surveys(db(), actor)
 targets: list[int | None] = [None, *[s.id for s in existing]]
@@ -74,6 +79,52 @@ if uploaded is None:
             hide_index=True,
             width="stretch",
         )
+        st.header("Delete a survey")
+        st.write(
+            "Deleting a survey removes its responses, answers, themes and you said, we did "
+            "actions for good. You will be told how many answers go and asked to confirm."
+        )
+        doomed = st.selectbox(
+            "Survey to delete",
+            options=[s.id for s in existing],
+            format_func=titles.__getitem__,
+            index=None,
+            placeholder="Choose a survey",
+        )
+        if doomed is not None:
+            if st.button("Delete this survey", key=f"delete_survey_{doomed}"):
+                st.session_state[CONFIRM_DELETE_KEY] = doomed
+            if st.session_state.get(CONFIRM_DELETE_KEY) == doomed:
+                try:
+                    contents = deletion.survey_contents(db(), actor, doomed)
+                except NotFound as problem:
+                    st.error(str(problem))
+                    st.stop()
+                st.warning(
+                    f"Delete {plain(contents.title)}? This removes {contents.describe()}. "
+                    "It cannot be undone."
+                )
+                confirm, cancel = st.columns(2)
+                if confirm.button(
+                    f"Yes, delete {contents.answers:,} answers",
+                    type="primary",
+                    key="confirm_delete",
+                ):
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+                    try:
+                        deletion.delete_survey(
+                            db(), actor, doomed, expected_answers=contents.answers
+                        )
+                    except (ConflictError, NotFound) as problem:
+                        st.error(str(problem))
+                    else:
+                        st.session_state[DELETED_KEY] = (
+                            f"Deleted {plain(contents.title)}: {contents.describe()}."
+                        )
+                        st.rerun()
+                if cancel.button("Cancel", key="cancel_delete"):
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+                    st.rerun()
     st.stop()
 
 data = uploaded.getvalue()

@@ -119,7 +119,7 @@ def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _rows(filters: AuditFilter) -> Select[tuple[AuditEvent, str | None]]:
+def _rows(filters: AuditFilter) -> Select[AuditEvent, str]:
     return (
         select(AuditEvent, User.display_name)
         .outerjoin(User, AuditEvent.actor_user_id == User.id)
