@@ -235,3 +235,26 @@ def test_import_page_warns_about_contact_details_and_does_not_suggest_them(world
     id_box.set_value("Respondent email").run()
     assert "Nothing has been saved" in at.error[0].value
     assert at.button[0].disabled
+
+
+def test_deleting_a_survey_asks_for_confirmation_naming_what_goes(world: World) -> None:
+    consultant = world.actor("consultant")
+    raw = imports.read_file(survey_bytes(), "barriers.csv")
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    imports.import_survey(world.db, consultant, raw, mapping, "Barriers survey")
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
+    next(s for s in at.selectbox if s.label == "Survey to delete").select_index(0).run()
+    at.button(key=next(b.key for b in at.button if b.label == "Delete this survey")).click().run()
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "Delete Barriers survey?" in warning and "21 answers" in warning
+    assert views.list_surveys(world.db, consultant)  # nothing deleted before confirming
+
+    at.button(key="cancel_delete").click().run()
+    assert not at.warning and views.list_surveys(world.db, consultant)
+
+    at.button(key=next(b.key for b in at.button if b.label == "Delete this survey")).click().run()
+    at.button(key="confirm_delete").click().run()
+    assert not at.exception and not at.error
+    assert views.list_surveys(world.db, consultant) == []
+    assert "Deleted Barriers survey: 21 responses, 21 answers" in at.success[0].value
