@@ -1,4 +1,5 @@
-"""Operator commands: ``python -m ue_core.cli create-user ...`` and ``load-framework``.
+"""Operator commands: ``python -m ue_core.cli create-user ...``, ``load-framework``,
+``backup PATH`` and ``restore PATH [--force]``.
 
 Passwords are read from the terminal (never from the command line, where they would be kept in
 shell history), or from UE_NEW_PASSWORD for scripted set-ups.
@@ -11,11 +12,13 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select
 
 from ue_core.config import load_settings
 from ue_core.content import ContentError
+from ue_core.db import backup
 from ue_core.db.engine import Database
 from ue_core.db.migrate import upgrade
 from ue_core.db.models import Organisation, Role, Team
@@ -44,6 +47,22 @@ def _password(wanted: bool) -> str | None:
     return first
 
 
+def _backup_or_restore(command: str, path: Path, url: str, args: argparse.Namespace) -> int:
+    shown = backup.shown_url(url)
+    try:
+        if command == "backup":
+            counts = backup.backup(url, path)
+            print(f"Backed up {shown} to {path}: {counts.describe()}.")
+            return 0
+        counts = backup.restore(path, url, force=bool(args.force))
+    except backup.BackupError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    upgrade(url)  # a backup from an older release is brought up to this release's schema
+    print(f"Restored {path} into {shown}: it now holds {counts.describe()}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ue_core.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -57,9 +76,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-password", action="store_true", help="single sign-on only (oidc mode)"
     )
     commands.add_parser("load-framework", help="load data/framework.yaml as a new version")
+    save = commands.add_parser(
+        "backup",
+        help="copy the database to a file (SQLite online backup, or pg_dump for PostgreSQL)",
+    )
+    save.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    load = commands.add_parser(
+        "restore", help="replace the database with a backup made by the backup command"
+    )
+    load.add_argument("path", type=Path, help="the backup file to read")
+    load.add_argument(
+        "--force", action="store_true", help="replace a database that already holds data"
+    )
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args.command, args.path, settings.database_url, args)
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
