@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ue_core.config import load_settings
 from ue_core.content import ContentError
@@ -57,6 +58,9 @@ def _backup_or_restore(command: str, path: Path, url: str, args: argparse.Namesp
         counts = backup.restore(path, url, force=bool(args.force))
     except backup.BackupError as problem:
         print(problem, file=sys.stderr)
+        return 2
+    except OperationalError as problem:
+        print(f"Cannot open the database {shown}: {problem.orig}", file=sys.stderr)
         return 2
     upgrade(url)  # a backup from an older release is brought up to this release's schema
     print(f"Restored {path} into {shown}: it now holds {counts.describe()}.")

@@ -106,6 +106,9 @@ def _backup_sqlite(url: URL, path: Path) -> None:
             source.backup(target)
         finally:
             target.close()
+    except sqlite3.Error as problem:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"The backup failed, so no backup was written: {problem}") from None
     finally:
         source.close()
     partial.replace(path)  # a half-written backup never sits under the name asked for
@@ -208,16 +211,18 @@ def _backup_postgres(url: URL, path: Path) -> None:
     partial.replace(path)
 
 
-def _search_path(url: str) -> list[str]:
+def _schemas_in_use(url: str) -> tuple[list[str], set[str]]:
+    """The database's search path (``$user`` filled in) and the schemas that exist."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             setting = str(connection.scalar(text("SHOW search_path")) or "")
             user = str(connection.scalar(text("SELECT current_user")) or "")
+            existing = set(connection.scalars(text("SELECT nspname FROM pg_namespace")))
     finally:
         engine.dispose()
     names = [part.strip().strip('"') for part in setting.split(",") if part.strip()]
-    return [user if name == "$user" else name for name in names]
+    return [user if name == "$user" else name for name in names], existing
 
 
 def _dumped_schemas(pg_restore: str, path: Path) -> set[str]:
@@ -231,7 +236,7 @@ def _dumped_schemas(pg_restore: str, path: Path) -> set[str]:
         if line.startswith(";") or " TABLE " not in line:
             continue
         words = line.split(" TABLE ", 1)[1].split()
-        if len(words) >= 2:
+        if len(words) >= 2 and words[0] != "DATA":
             schemas.add(words[0])
     if not schemas:
         raise BackupError(f"{path} holds no tables, so nothing was restored.")
@@ -241,12 +246,14 @@ def _dumped_schemas(pg_restore: str, path: Path) -> set[str]:
 def _restore_postgres(path: Path, url: URL) -> None:
     pg_restore = _pg_tool("pg_restore")
     dumped = _dumped_schemas(pg_restore, path)
-    wanted = _search_path(url.render_as_string(hide_password=False))
-    if not wanted or wanted[0] not in dumped:
+    search_path, existing = _schemas_in_use(url.render_as_string(hide_password=False))
+    # After the restore the app uses the first schema on its search path that exists.
+    used = next((name for name in search_path if name in existing | dumped), None)
+    if used not in dumped:
         raise BackupError(
             f"{path} is a backup of the schema {', '.join(sorted(dumped))}, but this database "
-            f"uses {wanted[0] if wanted else 'no schema'} (the first on its search path), so "
-            "nothing was restored."
+            f"uses {used or 'no schema'} (the first on its search path), so nothing was "
+            "restored."
         )
     connection, environment = _libpq(url)
     command = [
@@ -272,8 +279,10 @@ def backup(url: str, path: Path) -> TableCounts:
     if not path.parent.is_dir():
         raise BackupError(f"There is no folder {path.parent} to write the backup in.")
     parsed = make_url(url)
-    counts = table_counts(url)
     backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        _pg_tool("pg_dump")  # say so before anything else when the tool is missing
+    counts = table_counts(url)
     if backend == "sqlite":
         _backup_sqlite(parsed, path)
     elif backend == "postgresql":
@@ -297,6 +306,7 @@ def restore(path: Path, url: str, *, force: bool = False) -> TableCounts:
             _refuse_if_in_use(url, force)
         _restore_sqlite(path, parsed)
     elif backend == "postgresql":
+        _pg_tool("pg_restore")
         _refuse_if_in_use(url, force)
         _restore_postgres(path, parsed)
     else:
