@@ -47,8 +47,11 @@ class TableCounts:
         return sum(self.rows.values())
 
     def describe(self) -> str:
-        tables = len(self.rows)
-        return f"{self.total:,} rows in {tables:,} table{'s' if tables != 1 else ''}"
+        tables, rows = len(self.rows), self.total
+        return (
+            f"{rows:,} row{'s' if rows != 1 else ''} in "
+            f"{tables:,} table{'s' if tables != 1 else ''}"
+        )
 
 
 def shown_url(url: str) -> str:
