@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test lint typecheck unit e2e bench bench-themes migrate demo chromium clean
+.PHONY: run test lint typecheck unit e2e bench bench-themes migrate demo chromium pg-client clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: $(VENV)/.runtime
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium; }
 
+## Debian's postgresql-client: pg_dump and pg_restore, for `ue_core.cli backup|restore` and its tests
+pg-client:
+	@command -v pg_dump >/dev/null 2>&1 || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq postgresql-client; }
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -41,10 +45,10 @@ typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
 
 ## make test: everything CI runs: lint, types, unit, app, database and browser tests
-test: $(VENV)/.dev chromium lint typecheck
+test: $(VENV)/.dev chromium pg-client lint typecheck
 	$(PY) -m pytest
 
-unit: $(VENV)/.dev
+unit: $(VENV)/.dev pg-client
 	$(PY) -m pytest tests/unit tests/db tests/app
 
 e2e: $(VENV)/.dev chromium
