@@ -1,6 +1,6 @@
 """The audit log on SQLite and PostgreSQL: filters, paging and download for admins only; and
 changes that used to leave no audit row (accepting the theme review queue, restoring a library
-entry) now leave one."""
+entry, marking a recommendation used or dismissed) now leave one."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from ue_core.db.models import AuditEvent
 from ue_core.errors import InputError
 from ue_core.services import audit_log, catalogue_admin
 from ue_core.services.audit_log import AuditFilter
+from ue_core.services.library import browse, recommendations
+from ue_core.services.library.recommendations import EventKind
 from ue_core.services.surveys import imports, theme_sets, views
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -179,3 +181,26 @@ def test_restoring_a_library_entry_is_audited_with_what_changed(world: World) ->
         "is_active": False,
     }
     assert event.after == {"title": entry.title, "summary": entry.summary, "is_active": True}
+
+
+def test_marking_a_recommendation_used_or_dismissed_is_audited(world: World) -> None:
+    member = world.actor("member")
+    item = browse.get_item_by_slug(world.db, member, "cccis-construction-statistics")
+    for kind in (EventKind.OPENED, EventKind.USED, EventKind.DISMISSED):
+        recommendations.record_event(world.db, member, item.row_id, kind, team_id=world.team_id)
+    with world.db.read() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "recommendation_event")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [e.action for e in events] == [
+        "mark_recommendation_used",
+        "mark_recommendation_dismissed",
+    ]
+    assert all(e.actor_user_id == member.user_id for e in events)
+    assert events[0].after == {
+        "resource_id": item.row_id,
+        "team_id": world.team_id,
+        "assessment_id": None,
+    }

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ue_core import audit
 from ue_core.authz import Actor, Permission, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -44,6 +45,11 @@ class EventKind(StrEnum):
     OPENED = "opened"
     USED = "used"
     DISMISSED = "dismissed"
+
+
+#: Events that change what the team sees (a used or dismissed resource), so they are audited.
+#: Being shown or opening a resource is a usage figure, kept in recommendation_event alone.
+TEAM_CHOICES = frozenset({EventKind.USED, EventKind.DISMISSED})
 
 
 @dataclass(frozen=True)
@@ -226,12 +232,22 @@ def record_event(
         if team_id is None:
             raise InputError("Say which team this is for.")
         require_team(actor, team_id)
-        session.add(
-            RecommendationEvent(
-                team_id=team_id,
-                assessment_id=assessment_id,
-                resource_id=row_id,
-                event=EventKind(event).value,
-                user_id=actor.user_id,
-            )
+        recorded = RecommendationEvent(
+            team_id=team_id,
+            assessment_id=assessment_id,
+            resource_id=row_id,
+            event=EventKind(event).value,
+            user_id=actor.user_id,
         )
+        session.add(recorded)
+        if event in TEAM_CHOICES:
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                f"mark_recommendation_{EventKind(event).value}",
+                "recommendation_event",
+                recorded.id,
+                None,
+                {"resource_id": row_id, "team_id": team_id, "assessment_id": assessment_id},
+            )
