@@ -19,7 +19,7 @@ from ue_core.catalogue import count_sentences
 from ue_core.db.engine import Database
 from ue_core.db.models import Resource, User
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services.library.catalogue import file_version, sync_catalogue
+from ue_core.services.library.catalogue import _file_version, sync_catalogue
 
 MAX_TITLE = 200
 
@@ -130,7 +130,7 @@ def restore_file_version(db: Database, actor: Actor, slug: str) -> None:
     An entry that has left the files is taken out of the library.
     """
     require(actor, Permission.ADMINISTER)
-    from_file = file_version(slug)
+    from_file = _file_version(slug)
     with db.transaction() as session:
         row = session.scalar(select(Resource).where(Resource.slug == slug))
         if row is None:

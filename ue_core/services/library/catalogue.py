@@ -139,7 +139,7 @@ def _resource_from(content: Mapping[str, Any]) -> Resource:
     )
 
 
-def file_version(slug: str) -> tuple[str, str, dict[str, Any]] | None:
+def _file_version(slug: str) -> tuple[str, str, dict[str, Any]] | None:
     """The catalogue files' kind, title and stored content for one entry; None if it left them."""
     catalogue = _catalogue()
     for resource in catalogue.resources():
