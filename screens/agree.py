@@ -7,7 +7,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import assessments
+from ue_core.services import agreeing, assessments
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import format_datetime, uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, Role
@@ -61,7 +61,7 @@ if assessment_id is None:
 
 state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
-comparisons = assessments.compare_team_ratings(db(), actor, assessment_id)
+comparisons = agreeing.compare_team_ratings(db(), actor, assessment_id)
 names = {rater.user_id: rater.name for rater in state.raters}
 st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
 
@@ -109,7 +109,7 @@ if summary.is_submitted:
 
 def _agree_everyone_agrees() -> None:
     try:
-        added = assessments.agree_where_everyone_agrees(db(), actor, summary.id, uk_today())
+        added = agreeing.agree_where_everyone_agrees(db(), actor, summary.id, uk_today())
     except (InputError, AccessDenied, ConflictError) as problem:
         st.session_state[FLASH_KEY] = ("error", str(problem))
     else:
@@ -158,7 +158,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
     version_name = f"agreed_{summary.id}_{item.id}"
     current_version = agreed.version if agreed else 0
     seen = concurrency.seen_version(version_name, current_version)
-    start = agreed.answer if agreed else assessments.suggested_answer(comparison)
+    start = agreed.answer if agreed else agreeing.suggested_answer(comparison)
     with st.container(border=True, key=f"agree-{item.key}"):
         st.subheader(f"{number}. {item.title}", anchor=item.key)
         st.caption(item.principle_title)
@@ -245,7 +245,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
             evidence_strength=strength,
         )
         try:
-            assessments.save_agreed(
+            agreeing.save_agreed(
                 db(),
                 actor,
                 summary.id,

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import assessments
+from ue_core.services import assessments, individual_ratings, starting
 from ue_core.services.assessments import Answer, AssessmentState, PracticeItem
 from ue_core.timefmt import format_date, format_datetime, uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
@@ -56,7 +56,7 @@ def _link(key: str, label: str) -> None:
 
 
 if assessment_id is None:
-    preview = assessments.start_preview(db(), actor, team_id, today)
+    preview = starting.start_preview(db(), actor, team_id, today)
     if preview is None:
         st.info(
             "No assessment round is open. The USER hub opens a round each year; "
@@ -76,7 +76,7 @@ if assessment_id is None:
         )
     if st.button(f"Start the {preview.round_label} self-assessment", type="primary"):
         try:
-            assessments.start_assessment(db(), actor, team_id, today)
+            starting.start_assessment(db(), actor, team_id, today)
         except (InputError, AccessDenied) as problem:
             st.error(str(problem))
         else:
@@ -157,7 +157,7 @@ def _save(practice_id: int, version: int) -> None:
     shown = state.mine.get(practice_id)
     answer = _answer_from_widgets(_keys(practice_id, version), shown.answer if shown else None)
     try:
-        saved = assessments.save_rating(
+        saved = individual_ratings.save_rating(
             db(),
             actor,
             summary.id,
@@ -183,7 +183,7 @@ def _save(practice_id: int, version: int) -> None:
 
 def _keep_carried_over() -> None:
     try:
-        added = assessments.keep_carried_over(db(), actor, summary.id, uk_today())
+        added = individual_ratings.keep_carried_over(db(), actor, summary.id, uk_today())
     except (InputError, AccessDenied) as problem:
         st.session_state["keep_status"] = str(problem)
     else:

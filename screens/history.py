@@ -8,7 +8,7 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import NotFound
 from ue_core.scoring import LEVEL_NAMES, format_score
-from ue_core.services import results
+from ue_core.services import score_history
 from ui import charts
 from ui.auth import require_page
 from ui.context import db
@@ -39,7 +39,7 @@ if chosen_team is None:
 team_id = chosen_team
 
 try:
-    history = results.team_history(db(), actor, team_id)
+    history = score_history.team_history(db(), actor, team_id)
 except (AccessDenied, NotFound) as problem:
     st.error(str(problem))
     st.stop()
@@ -87,7 +87,7 @@ for round_score in changes:
 # --- Trend chart ---------------------------------------------------------------------------
 
 st.header("Trend by principle")
-trend = results.principle_trend(history)
+trend = score_history.principle_trend(history)
 panel_titles = list(dict.fromkeys(point.principle_title for point in trend))
 trend_rows = [
     {

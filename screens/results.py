@@ -13,7 +13,7 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.scoring import HOW_SCORES_WORK, LEVEL_NAMES, format_score
-from ue_core.services import results
+from ue_core.services import results, target_setting
 from ue_core.targets import (
     CHANGE_FREQUENCY_VALUES,
     PUBLIC_INTEREST_VALUES,
@@ -424,7 +424,7 @@ if profile_sent:
         st.error("Answer all three questions to get suggested targets.")
     else:
         try:
-            results.set_profile(
+            target_setting.set_profile(
                 db(),
                 actor,
                 header.id,
@@ -502,14 +502,14 @@ else:
                 reason = st.text_area(
                     "Reason for a different target",
                     value=target.reason_for_change,
-                    max_chars=results.MAX_REASON,
+                    max_chars=target_setting.MAX_REASON,
                     help="Needed when your target is not the suggested level.",
                     key=f"target_reason_{widget}",
                 )
                 target_sent = st.form_submit_button(f"Save target for {target.title}")
             if target_sent:
                 try:
-                    results.set_target(
+                    target_setting.set_target(
                         db(),
                         actor,
                         header.id,

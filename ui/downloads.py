@@ -16,7 +16,7 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Actor
 from ue_core.errors import NotFound
 from ue_core.io.safe_csv import to_csv_bytes
-from ue_core.services import audit_log, reports
+from ue_core.services import audit_log, report_files, reports
 from ue_core.timefmt import uk_today
 from ui.context import db
 
@@ -36,7 +36,7 @@ def _file_stem(actor: Actor, assessment_id: int) -> str | None:
 
 def _button(
     label: str,
-    maker: reports.ReportMaker,
+    maker: report_files.ReportMaker,
     actor: Actor,
     assessment_id: int,
     file_name: str,
@@ -72,7 +72,7 @@ def render_assessment_downloads(
     )
     _button(
         "Download report (HTML)",
-        reports.assessment_report_html,
+        report_files.assessment_report_html,
         actor,
         assessment_id,
         f"{stem}-report.html",
@@ -80,7 +80,7 @@ def render_assessment_downloads(
     )
     _button(
         "Download spreadsheet (ODS)",
-        reports.assessment_ods,
+        report_files.assessment_ods,
         actor,
         assessment_id,
         f"{stem}.ods",
@@ -88,7 +88,7 @@ def render_assessment_downloads(
     )
     _button(
         "Download spreadsheet (XLSX)",
-        reports.assessment_xlsx,
+        report_files.assessment_xlsx,
         actor,
         assessment_id,
         f"{stem}.xlsx",
@@ -96,7 +96,7 @@ def render_assessment_downloads(
     )
     _button(
         "Download scores (CSV)",
-        reports.scores_csv,
+        report_files.scores_csv,
         actor,
         assessment_id,
         f"{stem}-scores.csv",
@@ -104,7 +104,7 @@ def render_assessment_downloads(
     )
     _button(
         "Download practices (CSV)",
-        reports.assessment_csv,
+        report_files.assessment_csv,
         actor,
         assessment_id,
         f"{stem}-practices.csv",
@@ -119,7 +119,7 @@ def render_action_plan_downloads(actor: Actor, assessment_id: int) -> None:
         return
     _button(
         "Download action plan (ODS)",
-        reports.action_plan_ods,
+        report_files.action_plan_ods,
         actor,
         assessment_id,
         f"{stem}-action-plan.ods",
@@ -127,7 +127,7 @@ def render_action_plan_downloads(actor: Actor, assessment_id: int) -> None:
     )
     _button(
         "Download action plan (CSV)",
-        reports.action_plan_csv,
+        report_files.action_plan_csv,
         actor,
         assessment_id,
         f"{stem}-action-plan.csv",

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import REPO, app_as
 from tests.factories import World
 from ue_core.db.models import Role
-from ue_core.services import accounts, assessments
+from ue_core.services import accounts, agreeing, assessments, individual_ratings, starting
 from ue_core.services.assessments import Answer
 from ue_core.timefmt import uk_today
 from ui.rating_form import NOT_APPLICABLE
@@ -43,7 +43,7 @@ def page_links(at: AppTest) -> list[str]:
 
 
 def started(world: World) -> tuple[int, list[int]]:
-    assessment_id = assessments.start_assessment(
+    assessment_id = starting.start_assessment(
         world.db, world.actor("member"), world.team_id, uk_today()
     )
     state = assessments.load_state(world.db, world.actor("member"), assessment_id)
@@ -52,7 +52,7 @@ def started(world: World) -> tuple[int, list[int]]:
 
 def agree_all(world: World, assessment_id: int, practice_ids: list[int], today: date) -> None:
     for practice_id in practice_ids:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             world.actor("lead"),
             assessment_id,
@@ -124,7 +124,7 @@ def test_each_code_reference_shows_its_edition_and_short_title(world: World) -> 
 
 def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
     lead = world.actor("lead")
-    previous = assessments.start_assessment(world.db, lead, world.team_id, LAST_ROUND_DAY)
+    previous = starting.start_assessment(world.db, lead, world.team_id, LAST_ROUND_DAY)
     ids = [p.id for p in assessments.load_state(world.db, lead, previous).practices]
     agree_all(world, previous, ids, LAST_ROUND_DAY)
     version = assessments.load_state(world.db, lead, previous).summary.version
@@ -145,7 +145,7 @@ def test_last_rounds_answers_can_be_kept_and_are_marked(world: World) -> None:
 def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> None:
     assessment_id, ids = started(world)
     member = world.actor("member")
-    first = assessments.save_rating(
+    first = individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -156,7 +156,7 @@ def test_a_stale_save_shows_the_other_value_and_loses_nothing(world: World) -> N
     )
     at = open_page(world, "member", "screens/assessment.py")
     # The same person saves from another window in the meantime.
-    assessments.save_rating(
+    individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -196,7 +196,7 @@ def test_another_team_sees_only_its_own_assessment(world: World) -> None:
 def _rated_apart(world: World) -> tuple[int, list[int]]:
     assessment_id, ids = started(world)
     for who, level in (("member", 1), ("member2", 4)):
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             world.actor(who),
             assessment_id,
@@ -232,7 +232,7 @@ def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
     at = open_page(world, "lead", "screens/agree.py")
     at.checkbox(key="agree_only_discuss").check().run()
     # The lead saves from another window first.
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         world.actor("lead"),
         assessment_id,

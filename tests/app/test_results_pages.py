@@ -14,7 +14,7 @@ from tests.db.test_results import (
     changed_framework,
 )
 from tests.factories import World
-from ue_core.services import assessments, results
+from ue_core.services import agreeing, assessments, results, starting
 from ue_core.services.frameworks import sync_framework
 
 RESULTS = "screens/results.py"
@@ -159,9 +159,9 @@ def test_history_says_when_the_framework_changed(world: World) -> None:
 
 def test_draft_results_say_they_use_the_answers_agreed_so_far(world: World) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, FIRST_ROUND_DAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, FIRST_ROUND_DAY)
     first = assessments.load_state(world.db, lead, assessment_id).practices[0]
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,

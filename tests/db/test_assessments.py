@@ -14,7 +14,7 @@ from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent, EvidenceStrength
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import assessments
+from ue_core.services import agreeing, assessments, individual_ratings, starting
 from ue_core.services.assessments import Answer, Progress
 from ue_core.services.frameworks import sync_framework
 
@@ -37,7 +37,7 @@ def _agree_everything(world: World, assessment_id: int, today: date, level: int 
     lead = world.actor("lead")
     state = assessments.load_state(world.db, lead, assessment_id)
     for item in state.practices:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -49,7 +49,7 @@ def _agree_everything(world: World, assessment_id: int, today: date, level: int 
 
 
 def _submitted_last_year(world: World) -> int:
-    previous = assessments.start_assessment(world.db, world.actor("lead"), world.team_id, LAST_YEAR)
+    previous = starting.start_assessment(world.db, world.actor("lead"), world.team_id, LAST_YEAR)
     _agree_everything(world, previous, LAST_YEAR, level=2)
     state = assessments.load_state(world.db, world.actor("lead"), previous)
     assessments.submit(
@@ -60,15 +60,15 @@ def _submitted_last_year(world: World) -> int:
 
 def test_start_carries_over_last_rounds_agreed_answers(world: World) -> None:
     member = world.actor("member")
-    preview = assessments.start_preview(world.db, member, world.team_id, THIS_YEAR)
-    assert preview == assessments.StartPreview("2026 to 2027", None)
+    preview = starting.start_preview(world.db, member, world.team_id, THIS_YEAR)
+    assert preview == starting.StartPreview("2026 to 2027", None)
 
     previous = _submitted_last_year(world)
-    preview = assessments.start_preview(world.db, member, world.team_id, THIS_YEAR)
-    assert preview == assessments.StartPreview("2026 to 2027", "2025 to 2026")
+    preview = starting.start_preview(world.db, member, world.team_id, THIS_YEAR)
+    assert preview == starting.StartPreview("2026 to 2027", "2025 to 2026")
 
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
-    again = assessments.start_assessment(world.db, world.actor("member2"), world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    again = starting.start_assessment(world.db, world.actor("member2"), world.team_id, THIS_YEAR)
     assert again == assessment_id  # one assessment per team and round
     assert assessments.current_assessment_id(world.db, member, world.team_id, THIS_YEAR) == (
         assessment_id
@@ -82,18 +82,18 @@ def test_start_carries_over_last_rounds_agreed_answers(world: World) -> None:
     assert state.mine == {}
     assert {p.status for p in state.my_progress()} == {Progress.NOT_STARTED}
 
-    kept = assessments.keep_carried_over(world.db, member, assessment_id, THIS_YEAR)
+    kept = individual_ratings.keep_carried_over(world.db, member, assessment_id, THIS_YEAR)
     assert kept == 29
     state = assessments.load_state(world.db, member, assessment_id)
     assert all(saved.carried_over for saved in state.mine.values())
     assert {p.status for p in state.my_progress()} == {Progress.COMPLETED}
     # Keeping again adds nothing; another member's ratings are their own.
-    assert assessments.keep_carried_over(world.db, member, assessment_id, THIS_YEAR) == 0
+    assert individual_ratings.keep_carried_over(world.db, member, assessment_id, THIS_YEAR) == 0
     assert assessments.load_state(world.db, world.actor("member2"), assessment_id).mine == {}
 
     # Changing a carried-over rating makes it the person's own.
     first = state.practices[0].id
-    saved = assessments.save_rating(
+    saved = individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -107,10 +107,10 @@ def test_start_carries_over_last_rounds_agreed_answers(world: World) -> None:
 
 def test_progress_counts_answered_practices_per_principle(world: World) -> None:
     member = world.actor("member")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     state = assessments.load_state(world.db, member, assessment_id)
     first, second = state.practices[0], state.practices[1]
-    assessments.save_rating(
+    individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -120,7 +120,7 @@ def test_progress_counts_answered_practices_per_principle(world: World) -> None:
         today=THIS_YEAR,
     )
     # Not applicable without a reason is saved but not yet an answer.
-    assessments.save_rating(
+    individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -137,9 +137,9 @@ def test_progress_counts_answered_practices_per_principle(world: World) -> None:
 
 def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: World) -> None:
     member = world.actor("member")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
-    original = assessments.save_rating(
+    original = individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -155,7 +155,7 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
         evidence_date=date(2026, 6, 1),
         evidence_strength=EvidenceStrength.DOCUMENTED,
     )
-    assessments.save_rating(
+    individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -165,7 +165,7 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
         today=THIS_YEAR,
     )
     with pytest.raises(ConflictError) as raised:
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             member,
             assessment_id,
@@ -182,7 +182,7 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
 
     # Two windows both starting from no rating: the second is told too.
     other_id = assessments.load_state(world.db, member, assessment_id).practices[1].id
-    assessments.save_rating(
+    individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -192,7 +192,7 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
         today=THIS_YEAR,
     )
     with pytest.raises(ConflictError) as raised:
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             member,
             assessment_id,
@@ -204,7 +204,7 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
     assert raised.value.current["level"] == 5
 
     # Having seen the saved version, the person can save again.
-    resaved = assessments.save_rating(
+    resaved = individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -218,9 +218,9 @@ def test_two_sessions_save_the_same_rating_the_second_gets_the_conflict(world: W
 
 def test_two_sessions_save_the_agreed_answer_the_second_gets_the_conflict(world: World) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, lead, assessment_id).practices[0].id
-    first = assessments.save_agreed(
+    first = agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -230,7 +230,7 @@ def test_two_sessions_save_the_agreed_answer_the_second_gets_the_conflict(world:
         today=THIS_YEAR,
     )
     with pytest.raises(ConflictError) as raised:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -242,7 +242,7 @@ def test_two_sessions_save_the_agreed_answer_the_second_gets_the_conflict(world:
     assert "Lead recorded an agreed answer" in str(raised.value)
     assert raised.value.current["level"] == 3
     assert raised.value.current["reason"] == "We agreed."
-    second = assessments.save_agreed(
+    second = agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -252,7 +252,7 @@ def test_two_sessions_save_the_agreed_answer_the_second_gets_the_conflict(world:
         today=THIS_YEAR,
     )
     with pytest.raises(ConflictError):
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -267,15 +267,15 @@ def test_two_sessions_save_the_agreed_answer_the_second_gets_the_conflict(world:
 
 def test_access_is_limited_to_the_team_and_agreeing_to_its_lead(world: World) -> None:
     member = world.actor("member")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
     outsider = world.actor("outsider")
     with pytest.raises(AccessDenied):
         assessments.load_state(world.db, outsider, assessment_id)
     with pytest.raises(AccessDenied):
-        assessments.start_assessment(world.db, outsider, world.team_id, THIS_YEAR)
+        starting.start_assessment(world.db, outsider, world.team_id, THIS_YEAR)
     with pytest.raises(AccessDenied):
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             outsider,
             assessment_id,
@@ -285,7 +285,7 @@ def test_access_is_limited_to_the_team_and_agreeing_to_its_lead(world: World) ->
             today=THIS_YEAR,
         )
     with pytest.raises(AccessDenied):
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             member,
             assessment_id,
@@ -295,14 +295,14 @@ def test_access_is_limited_to_the_team_and_agreeing_to_its_lead(world: World) ->
             today=THIS_YEAR,
         )
     with pytest.raises(AccessDenied):
-        assessments.compare_team_ratings(world.db, member, assessment_id)
+        agreeing.compare_team_ratings(world.db, member, assessment_id)
     with pytest.raises(AccessDenied):
         assessments.submit(world.db, member, assessment_id, expected_version=1)
 
 
 def test_answers_are_checked(world: World) -> None:
     member = world.actor("member")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
     for answer, message in [
         (Answer(level=6), "from 1"),
@@ -310,7 +310,7 @@ def test_answers_are_checked(world: World) -> None:
         (Answer(level=3, evidence_date=date(2026, 9, 2)), "today or in the past"),
     ]:
         with pytest.raises(InputError, match=message):
-            assessments.save_rating(
+            individual_ratings.save_rating(
                 world.db,
                 member,
                 assessment_id,
@@ -324,11 +324,11 @@ def test_answers_are_checked(world: World) -> None:
 
 def test_lead_compares_ratings_and_flags_differences(world: World) -> None:
     member, member2, lead = world.actor("member"), world.actor("member2"), world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practices = assessments.load_state(world.db, member, assessment_id).practices
     apart, same = practices[0].id, practices[1].id
     for who, level in ((member, 1), (member2, 4)):
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             who,
             assessment_id,
@@ -338,7 +338,7 @@ def test_lead_compares_ratings_and_flags_differences(world: World) -> None:
             today=THIS_YEAR,
         )
     for who in (member, member2):
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             who,
             assessment_id,
@@ -353,12 +353,12 @@ def test_lead_compares_ratings_and_flags_differences(world: World) -> None:
             today=THIS_YEAR,
         )
     comparisons = {
-        c.practice.id: c for c in assessments.compare_team_ratings(world.db, lead, assessment_id)
+        c.practice.id: c for c in agreeing.compare_team_ratings(world.db, lead, assessment_id)
     }
     assert comparisons[apart].agreement.spread == 3
     assert comparisons[apart].agreement.needs_discussion
     assert comparisons[same].agreement.all_agree
-    suggested = assessments.suggested_answer(comparisons[same])
+    suggested = agreeing.suggested_answer(comparisons[same])
     assert suggested == Answer(
         level=3,
         evidence="Survey report",
@@ -366,23 +366,23 @@ def test_lead_compares_ratings_and_flags_differences(world: World) -> None:
         evidence_strength=EvidenceStrength.DOCUMENTED,
     )
 
-    assert assessments.agree_where_everyone_agrees(world.db, lead, assessment_id, THIS_YEAR) == 1
+    assert agreeing.agree_where_everyone_agrees(world.db, lead, assessment_id, THIS_YEAR) == 1
     state = assessments.load_state(world.db, lead, assessment_id)
     assert set(state.agreed) == {same}
     assert state.agreed[same].answer.level == 3
     # Individual ratings are kept alongside the agreed answer.
     comparisons = {
-        c.practice.id: c for c in assessments.compare_team_ratings(world.db, lead, assessment_id)
+        c.practice.id: c for c in agreeing.compare_team_ratings(world.db, lead, assessment_id)
     }
     assert len(comparisons[same].ratings) == 2
 
 
 def test_submission_is_blocked_by_unanswered_practices(world: World) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, THIS_YEAR)
     state = assessments.load_state(world.db, lead, assessment_id)
     first, second = state.practices[0], state.practices[1]
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -391,7 +391,7 @@ def test_submission_is_blocked_by_unanswered_practices(world: World) -> None:
         expected_version=None,
         today=THIS_YEAR,
     )
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -413,9 +413,9 @@ def test_submission_is_blocked_by_unanswered_practices(world: World) -> None:
 
 def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
     member, lead = world.actor("member"), world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
-    rating = assessments.save_rating(
+    rating = individual_ratings.save_rating(
         world.db,
         member,
         assessment_id,
@@ -435,7 +435,7 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
     assert state.summary.submitted_by == "Lead"
     assert state.summary.submitted_at is not None
     with pytest.raises(InputError, match="submitted"):
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             member,
             assessment_id,
@@ -445,7 +445,7 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
             today=THIS_YEAR,
         )
     with pytest.raises(InputError, match="submitted"):
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -457,7 +457,7 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
     with pytest.raises(InputError, match="submitted"):
         assessments.submit(world.db, lead, assessment_id, expected_version=version + 1)
     # The individual ratings are kept with the submitted assessment, visible to the team.
-    comparisons = assessments.compare_team_ratings(world.db, member, assessment_id)
+    comparisons = agreeing.compare_team_ratings(world.db, member, assessment_id)
     assert comparisons[0].ratings[member.user_id].answer.level == 3
 
     actions = _audit_actions(world.db)
@@ -486,8 +486,8 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
     time, the second INSERT breaks the unique constraint. Either way it is a ConflictError.
     """
     member = world.actor("lead" if agreed else "member")
-    save_fn = assessments.save_agreed if agreed else assessments.save_rating
-    assessment_id = assessments.start_assessment(world.db, member, world.team_id, THIS_YEAR)
+    save_fn = agreeing.save_agreed if agreed else individual_ratings.save_rating
+    assessment_id = starting.start_assessment(world.db, member, world.team_id, THIS_YEAR)
     practice_id = assessments.load_state(world.db, member, assessment_id).practices[0].id
     expected: int | None = None
     if first_save:
@@ -501,7 +501,8 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
             today=THIS_YEAR,
         ).version
     both_checked = threading.Barrier(2, timeout=20)
-    real_practice_in = assessments.practice_in
+    saving = agreeing if agreed else individual_ratings
+    real_practice_in = saving.practice_in
 
     def practice_in_then_wait(session: Any, assessment: Any, practice: int) -> Any:
         # Both sessions have opened their transaction; neither has read the rating yet.
@@ -509,7 +510,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
         both_checked.wait()
         return found
 
-    monkeypatch.setattr(assessments, "practice_in", practice_in_then_wait)
+    monkeypatch.setattr(saving, "practice_in", practice_in_then_wait)
     outcomes: dict[int, object] = {}
 
     def save(level: int) -> None:
@@ -531,7 +532,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(assessments, "practice_in", real_practice_in)
+    monkeypatch.setattr(saving, "practice_in", real_practice_in)
 
     conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
     wins = [o for o in outcomes.values() if isinstance(o, assessments.SavedAnswer)]
@@ -547,10 +548,10 @@ def test_submit_refuses_when_an_agreed_answer_changed_after_checking(world: Worl
     """A second lead's change while the first is on the check page blocks the first's submit."""
     any_db = world.db
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(any_db, lead, world.team_id, THIS_YEAR)
+    assessment_id = starting.start_assessment(any_db, lead, world.team_id, THIS_YEAR)
     state = assessments.load_state(any_db, lead, assessment_id)
     for item in state.practices:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             any_db,
             lead,
             assessment_id,
@@ -561,7 +562,7 @@ def test_submit_refuses_when_an_agreed_answer_changed_after_checking(world: Worl
         )
     checked = assessments.load_state(any_db, lead, assessment_id)
     first = checked.practices[0]
-    assessments.save_agreed(
+    agreeing.save_agreed(
         any_db,
         lead,
         assessment_id,

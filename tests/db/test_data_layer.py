@@ -139,15 +139,13 @@ def test_changed_framework_makes_a_new_version_and_assessments_keep_theirs(
     from datetime import date
 
     from ue_core.framework import load_framework
-    from ue_core.services import assessments
+    from ue_core.services import assessments, starting
     from ue_core.services.frameworks import current_version_id, framework_for_version
 
     first = sync_framework(any_db, None)
     world = build_world(any_db)
     today = date(2026, 9, 1)
-    assessment_id = assessments.start_assessment(
-        any_db, world.actor("member"), world.team_id, today
-    )
+    assessment_id = starting.start_assessment(any_db, world.actor("member"), world.team_id, today)
 
     framework = load_framework()
     practice = framework.principles[0].practices[0]

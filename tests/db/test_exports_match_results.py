@@ -24,7 +24,7 @@ from tests.db.test_results import FIRST_ROUND_DAY, SECOND_ROUND_DAY, agree_round
 from tests.factories import World, build_world
 from ue_core.db.engine import Database
 from ue_core.io.svg_charts import SVG_NAMESPACE
-from ue_core.services import assessments, reports, results
+from ue_core.services import assessments, report_files, results, target_setting
 from ue_core.services.frameworks import sync_framework
 from ue_core.services.scores_against_targets import TargetBasis
 from ue_core.targets import StatisticsProfile
@@ -53,11 +53,11 @@ def second_round_with_suggested_targets(world: World) -> int:
     member, lead = world.actor("member"), world.actor("lead")
     first = agree_round(world, FIRST_ROUND_DAY, {}, submit=False)
     version = results.assessment_scores(world.db, member, first, FIRST_ROUND_DAY).header.version
-    version = results.set_profile(world.db, member, first, PROFILE, expected_version=version)
+    version = target_setting.set_profile(world.db, member, first, PROFILE, expected_version=version)
     assessments.submit(world.db, lead, first, expected_version=version)
     second = agree_round(world, SECOND_ROUND_DAY, {"know-your-users": 4, "seek-views": None})
     key, level, reason = OWN_TARGET
-    results.set_target(world.db, member, second, key, level, reason)
+    target_setting.set_target(world.db, member, second, key, level, reason)
     return second
 
 
@@ -196,7 +196,7 @@ def test_the_page_and_every_export_show_the_same_scores_and_targets(world: World
     pd.testing.assert_frame_equal(normalise(shown), expected)
 
     # HTML report: the chart's table, its description, and the SVG's bars and markers.
-    html = reports.assessment_report_html(world.db, member, assessment_id, today)
+    html = report_files.assessment_report_html(world.db, member, assessment_id, today)
     parsed = _ReportParser()
     parsed.feed_report(html)
     caption = next(c for c in parsed.tables if c.startswith("Data for the chart: Principle"))
@@ -222,12 +222,15 @@ def test_the_page_and_every_export_show_the_same_scores_and_targets(world: World
     assert parsed.scripts == 0 and parsed.external == []
 
     # ODS and XLSX, read back with pandas.
-    for engine, maker in (("odf", reports.assessment_ods), ("openpyxl", reports.assessment_xlsx)):
+    for engine, maker in (
+        ("odf", report_files.assessment_ods),
+        ("openpyxl", report_files.assessment_xlsx),
+    ):
         data = maker(world.db, member, assessment_id, today)
         sheet = pd.read_excel(io.BytesIO(data), sheet_name="Scores", engine=engine, header=None)
         pd.testing.assert_frame_equal(normalise(sheet_table(sheet)), expected)
 
     # The scores CSV.
-    data = reports.scores_csv(world.db, member, assessment_id, today)
+    data = report_files.scores_csv(world.db, member, assessment_id, today)
     from_csv = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
     pd.testing.assert_frame_equal(normalise(from_csv), expected)

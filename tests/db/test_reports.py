@@ -18,7 +18,7 @@ from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import ActionStatus, Assessment, AssessmentStatus
 from ue_core.scoring import round_score
-from ue_core.services import actions, reports
+from ue_core.services import actions, report_files, reports
 from ue_core.services.actions import ActionDraft
 from ue_core.services.frameworks import sync_framework
 
@@ -80,7 +80,7 @@ def add_late_action(world: World, built: Built) -> None:
 def test_ods_reads_back_with_cover_notes_and_the_right_scores(world: World) -> None:
     built = submitted_assessment(world)
     add_late_action(world, built)
-    data = reports.assessment_ods(world.db, world.actor("member"), built.assessment_id, TODAY)
+    data = report_files.assessment_ods(world.db, world.actor("member"), built.assessment_id, TODAY)
 
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="odf", header=None)
     assert list(sheets) == [
@@ -124,7 +124,7 @@ def test_ods_reads_back_with_cover_notes_and_the_right_scores(world: World) -> N
 
 def test_xlsx_reads_back_with_openpyxl(world: World) -> None:
     built = submitted_assessment(world)
-    data = reports.assessment_xlsx(world.db, world.actor("lead"), built.assessment_id, TODAY)
+    data = report_files.assessment_xlsx(world.db, world.actor("lead"), built.assessment_id, TODAY)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Cover", "Notes", "Scores", "Practices", "Individual_ratings"]
     assert book["Cover"]["A1"].value.startswith("User engagement self-assessment")
@@ -139,18 +139,18 @@ def test_xlsx_reads_back_with_openpyxl(world: World) -> None:
 
 def test_csv_neutralises_formulas_in_evidence(world: World) -> None:
     built = submitted_assessment(world, evidence="=SUM(A1)")
-    data = reports.assessment_csv(world.db, world.actor("member"), built.assessment_id, TODAY)
+    data = report_files.assessment_csv(world.db, world.actor("member"), built.assessment_id, TODAY)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 29
     assert {row["Evidence"] for row in rows} == {"'=SUM(A1)"}
-    plan = reports.action_plan_csv(world.db, world.actor("member"), built.assessment_id, TODAY)
+    plan = report_files.action_plan_csv(world.db, world.actor("member"), built.assessment_id, TODAY)
     assert plan.decode("utf-8-sig").startswith('"Overdue","Principle"')
 
 
 def test_html_report_escapes_user_text_and_describes_charts(world: World) -> None:
     built = submitted_assessment(world, evidence="<script>alert('x')</script> minutes")
     add_late_action(world, built)
-    html = reports.assessment_report_html(
+    html = report_files.assessment_report_html(
         world.db, world.actor("member"), built.assessment_id, TODAY
     )
     assert "<script>" not in html
@@ -165,14 +165,16 @@ def test_html_report_escapes_user_text_and_describes_charts(world: World) -> Non
 def test_another_team_is_refused_and_the_champion_and_hub_may_download(world: World) -> None:
     built = submitted_assessment(world)
     for make in (
-        reports.assessment_workbook,
-        reports.assessment_report_html,
-        reports.assessment_csv,
+        report_files.assessment_workbook,
+        report_files.assessment_report_html,
+        report_files.assessment_csv,
     ):
         with pytest.raises(AccessDenied):
             make(world.db, world.actor("outsider"), built.assessment_id, TODAY)
     for who in ("champion", "consultant", "admin"):
-        book = reports.assessment_workbook(world.db, world.actor(who), built.assessment_id, TODAY)
+        book = report_files.assessment_workbook(
+            world.db, world.actor(who), built.assessment_id, TODAY
+        )
         assert [t.sheet_name for t in book.tables][:2] == ["Scores", "Practices"]
     assert reports.export_name(world.db, world.actor("member"), built.assessment_id) == (
         "test-team-2025-to-2026"
@@ -185,12 +187,12 @@ def test_a_draft_keeps_individual_ratings_for_the_lead_only(world: World) -> Non
         row = session.scalar(select(Assessment).where(Assessment.id == built.assessment_id))
         assert row is not None
         row.status = AssessmentStatus.DRAFT.value
-    member_book = reports.assessment_workbook(
+    member_book = report_files.assessment_workbook(
         world.db, world.actor("member"), built.assessment_id, TODAY
     )
     assert "Individual_ratings" not in [t.sheet_name for t in member_book.tables]
     assert any("Individual ratings are not included" in text for _, text in member_book.cover)
-    lead_book = reports.assessment_workbook(
+    lead_book = report_files.assessment_workbook(
         world.db, world.actor("lead"), built.assessment_id, TODAY
     )
     assert "Individual_ratings" in [t.sheet_name for t in lead_book.tables]
@@ -198,7 +200,7 @@ def test_a_draft_keeps_individual_ratings_for_the_lead_only(world: World) -> Non
 
 def test_action_plan_workbook_with_no_actions_says_so(world: World) -> None:
     built = submitted_assessment(world)
-    data = reports.action_plan_ods(world.db, world.actor("member"), built.assessment_id, TODAY)
+    data = report_files.action_plan_ods(world.db, world.actor("member"), built.assessment_id, TODAY)
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="odf", header=None)
     assert list(sheets) == ["Cover", "Notes", "Actions", "Projection"]
     assert table_from(sheets["Actions"], "Action plan").iloc[0, 0].startswith("The team has no")

@@ -14,7 +14,7 @@ from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.errors import ConflictError, InputError
 from ue_core.framework import Framework, load_framework
-from ue_core.services import assessments, results
+from ue_core.services import agreeing, assessments, results, score_history, starting, target_setting
 from ue_core.services.frameworks import sync_framework
 from ue_core.targets import StatisticsProfile, suggest_targets
 
@@ -36,7 +36,7 @@ def agree_round(
     """Start the team's assessment for the round holding ``today``, agree every practice (at
     ``levels[key]``, else ``default``; None means not applicable) and submit it."""
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, today)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, today)
     state = assessments.load_state(world.db, lead, assessment_id)
     for item in state.practices:
         level = levels.get(item.key, default)
@@ -49,7 +49,7 @@ def agree_round(
                 evidence_date=evidence_date or today,
             )
         )
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db, lead, assessment_id, item.id, answer, expected_version=None, today=today
         )
     if submit:
@@ -117,9 +117,9 @@ def test_evidence_older_than_twelve_months_is_flagged(world: World) -> None:
 
 def test_draft_results_use_the_answers_agreed_so_far(world: World) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, FIRST_ROUND_DAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, FIRST_ROUND_DAY)
     item = assessments.load_state(world.db, lead, assessment_id).practices[0]
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -163,7 +163,7 @@ def test_crosswalk_matches_renamed_practices_and_lists_replaced_ones(world: Worl
         2 / 6
     )
 
-    history = results.team_history(world.db, world.actor("member"), world.team_id)
+    history = score_history.team_history(world.db, world.actor("member"), world.team_id)
     assert [r.round_label for r in history] == ["2025 to 2026", "2026 to 2027"]
     assert [r.framework_changed for r in history] == [False, True]
     assert history[1].not_comparable_titles == ("Plan for future needs",)
@@ -184,18 +184,18 @@ def test_history_and_trend_per_principle(world: World) -> None:
     agree_round(world, FIRST_ROUND_DAY, {}, default=2)
     agree_round(world, SECOND_ROUND_DAY, {}, default=3)
 
-    history = results.team_history(world.db, world.actor("lead"), world.team_id)
+    history = score_history.team_history(world.db, world.actor("lead"), world.team_id)
 
     assert [r.overall_score for r in history] == [2.0, 3.0]
     assert history[1].comparison is not None
     assert history[1].comparison.overall_change == pytest.approx(1.0)
-    trend = results.principle_trend(history)
+    trend = score_history.principle_trend(history)
     assert len(trend) == 2 * len(history[0].principle_scores)
     assert [(p.round_label, p.score) for p in trend[:2]] == [
         ("2025 to 2026", 2.0),
         ("2026 to 2027", 3.0),
     ]
-    assert results.principle_trend([]) == []
+    assert score_history.principle_trend([]) == []
 
 
 def test_targets_follow_the_profile_and_need_a_reason_to_differ(world: World) -> None:
@@ -205,10 +205,10 @@ def test_targets_follow_the_profile_and_need_a_reason_to_differ(world: World) ->
     before = results.targets(world.db, member, assessment_id)
     assert all(t.level is None and t.suggested_level is None for t in before)
     with pytest.raises(InputError, match="questions about your statistics"):
-        results.set_target(world.db, member, assessment_id, "working-together", 4, "")
+        target_setting.set_target(world.db, member, assessment_id, "working-together", 4, "")
 
     version = results.assessment_scores(world.db, member, assessment_id, LATER).header.version
-    results.set_profile(world.db, member, assessment_id, PROFILE, expected_version=version)
+    target_setting.set_profile(world.db, member, assessment_id, PROFILE, expected_version=version)
     keys = [t.principle_key for t in before]
     suggested = suggest_targets(PROFILE, keys)
     after = results.targets(world.db, member, assessment_id)
@@ -220,8 +220,8 @@ def test_targets_follow_the_profile_and_need_a_reason_to_differ(world: World) ->
     key = "working-together"
     lower = suggested[key].level - 1
     with pytest.raises(InputError, match="Say why"):
-        results.set_target(world.db, member, assessment_id, key, lower, "  ")
-    saved = results.set_target(
+        target_setting.set_target(world.db, member, assessment_id, key, lower, "  ")
+    saved = target_setting.set_target(
         world.db,
         member,
         assessment_id,
@@ -236,7 +236,7 @@ def test_targets_follow_the_profile_and_need_a_reason_to_differ(world: World) ->
 
     # someone saw the old target: their save is refused, with ours shown
     with pytest.raises(ConflictError) as conflict:
-        results.set_target(
+        target_setting.set_target(
             world.db, member, assessment_id, key, 5, "Go big", expected=(suggested[key].level, "")
         )
     assert conflict.value.current["level"] == lower
@@ -244,9 +244,11 @@ def test_targets_follow_the_profile_and_need_a_reason_to_differ(world: World) ->
     # a new profile moves suggested targets but keeps the team's own choice
     narrow = StatisticsProfile("low", "narrow", "stable")
     with pytest.raises(ConflictError):
-        results.set_profile(world.db, member, assessment_id, narrow, expected_version=version)
+        target_setting.set_profile(
+            world.db, member, assessment_id, narrow, expected_version=version
+        )
     version = results.assessment_scores(world.db, member, assessment_id, LATER).header.version
-    results.set_profile(world.db, member, assessment_id, narrow, expected_version=version)
+    target_setting.set_profile(world.db, member, assessment_id, narrow, expected_version=version)
     narrow_suggested = suggest_targets(narrow, keys)
     by_key = {t.principle_key: t for t in results.targets(world.db, member, assessment_id)}
     assert by_key[key].level == lower
@@ -266,20 +268,24 @@ def test_only_the_team_changes_targets_and_other_teams_see_nothing(world: World)
     with pytest.raises(AccessDenied):
         results.targets(world.db, outsider, assessment_id)
     with pytest.raises(AccessDenied):
-        results.team_history(world.db, outsider, world.team_id)
+        score_history.team_history(world.db, outsider, world.team_id)
     with pytest.raises(AccessDenied):
         results.assessments_with_results(world.db, outsider, world.team_id)
     with pytest.raises(AccessDenied):
-        results.set_profile(world.db, outsider, assessment_id, PROFILE, expected_version=version)
+        target_setting.set_profile(
+            world.db, outsider, assessment_id, PROFILE, expected_version=version
+        )
 
     champion = world.actor("champion")
     assert results.assessment_scores(world.db, champion, assessment_id, LATER).header.is_submitted
-    assert len(results.team_history(world.db, world.actor("consultant"), world.team_id)) == 1
+    assert len(score_history.team_history(world.db, world.actor("consultant"), world.team_id)) == 1
     with pytest.raises(AccessDenied):
-        results.set_profile(world.db, champion, assessment_id, PROFILE, expected_version=version)
+        target_setting.set_profile(
+            world.db, champion, assessment_id, PROFILE, expected_version=version
+        )
 
     # the team can plan after submission: targets are not part of the frozen answers
-    results.set_profile(
+    target_setting.set_profile(
         world.db, world.actor("member2"), assessment_id, PROFILE, expected_version=version
     )
     assert all(t.saved for t in results.targets(world.db, champion, assessment_id))

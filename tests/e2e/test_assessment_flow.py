@@ -27,7 +27,7 @@ from tests.e2e.helpers import (
 from ue_core.authz import Actor
 from ue_core.db.engine import Database
 from ue_core.scoring import PracticeRating, round_score, score_assessment
-from ue_core.services import accounts, assessments
+from ue_core.services import accounts, agreeing, assessments
 from ue_core.timefmt import uk_today
 from ui.navigation import SCREENS_BY_KEY
 
@@ -119,7 +119,7 @@ def _needing_agreement(database_url: str) -> list[str]:
     """Practices where Sam and Alex did not both give the same answer (from the database)."""
     db = Database(database_url)
     try:
-        comparisons = assessments.compare_team_ratings(db, *_team_assessment(db))
+        comparisons = agreeing.compare_team_ratings(db, *_team_assessment(db))
     finally:
         db.dispose()
     found = [c for c in comparisons if c.agreement.rater_count != 2 or not c.agreement.all_agree]

@@ -12,7 +12,6 @@ other silently.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ue_core import audit
 from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
-from ue_core.consensus import Agreement, compare_ratings
+from ue_core.consensus import Agreement
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     AgreedRating,
@@ -44,13 +43,12 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.framework import Framework
-from ue_core.scoring import LEVEL_NAMES
-from ue_core.services.assessment_reads import practice_in, previous_submitted
-from ue_core.services.frameworks import current_version_id, framework_for_version
+from ue_core.services.frameworks import framework_for_version
 from ue_core.services.rounds import current_round
-from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
 MAX_EVIDENCE = 5_000
+
+
 MAX_NOTE = 2_000
 
 
@@ -201,9 +199,6 @@ class AssessmentState:
             if item.id == practice_id:
                 return item
         raise NotFound("That practice is not part of this assessment.")
-
-
-# --- Reading --------------------------------------------------------------------------------
 
 
 def _saved_answer(row: Rating | AgreedRating, reason: str, carried_over: bool) -> SavedAnswer:
@@ -433,91 +428,6 @@ def team_rounds(db: Database, actor: Actor, team_id: int) -> list[RoundInfo]:
     ]
 
 
-# --- Starting -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StartPreview:
-    """What starting the team's assessment now would do, to explain it before the button."""
-
-    round_label: str
-    carried_over_from_label: str | None
-
-
-def start_preview(db: Database, actor: Actor, team_id: int, today: date) -> StartPreview | None:
-    """The round a new assessment would be for and the round it would carry answers over from.
-
-    None when no round is open.
-    """
-    require(actor, Permission.ASSESS)
-    require_team(actor, team_id)
-    with db.read() as session:
-        round_ = current_round(session, today)
-        if round_ is None:
-            return None
-        previous = previous_submitted(session, team_id, round_)
-        previous_round = session.get(Round, previous.round_id) if previous else None
-        return StartPreview(round_.label, previous_round.label if previous_round else None)
-
-
-def start_assessment(db: Database, actor: Actor, team_id: int, today: date) -> int:
-    """Start the team's assessment for the current round (or return the one already started).
-
-    It uses the newest framework version and carries over the last submitted agreed answers.
-    When two people in the team start it at the same moment, both get the same assessment.
-    """
-    require(actor, Permission.ASSESS)
-    require_team(actor, team_id)
-    try:
-        return _start_in(db, actor, team_id, today)
-    except IntegrityError:
-        existing = current_assessment_id(db, actor, team_id, today)
-        if existing is None:
-            raise
-        return existing
-
-
-def _start_in(db: Database, actor: Actor, team_id: int, today: date) -> int:
-    with db.transaction() as session:
-        round_ = current_round(session, today)
-        if round_ is None:
-            raise InputError("No assessment round is open. Ask the USER hub to open one.")
-        existing = session.scalar(
-            select(Assessment.id).where(
-                Assessment.team_id == team_id, Assessment.round_id == round_.id
-            )
-        )
-        if existing is not None:
-            return existing
-        version_id = current_version_id(session)
-        if version_id is None:
-            raise InputError("The framework has not been loaded yet. Ask an admin to load it.")
-        previous = previous_submitted(session, team_id, round_)
-        assessment = Assessment(
-            team_id=team_id,
-            round_id=round_.id,
-            framework_version_id=version_id,
-            carried_over_from_id=previous.id if previous else None,
-            public_interest=previous.public_interest if previous else None,
-            user_breadth=previous.user_breadth if previous else None,
-            change_frequency=previous.change_frequency if previous else None,
-        )
-        session.add(assessment)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "start_assessment",
-            "assessment",
-            assessment.id,
-            after={"round": round_.label, "carried_over_from": assessment.carried_over_from_id},
-        )
-        return assessment.id
-
-
-# --- Saving ---------------------------------------------------------------------------------
-
-
 def _check_answer(answer: Answer, today: date, note_label: str) -> None:
     if answer.level is not None and not 1 <= answer.level <= 5:
         raise InputError("Choose a level from 1 (Beginning) to 5 (Mastering).")
@@ -539,6 +449,15 @@ def _editable(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     return assessment
 
 
+def _apply_answer(row: Rating | AgreedRating, answer: Answer) -> None:
+    """Copy an answer's level and evidence onto a person's rating or the team's agreed answer."""
+    row.level = answer.level
+    row.not_applicable = answer.not_applicable
+    row.evidence = answer.evidence.strip()
+    row.evidence_date = answer.evidence_date
+    row.evidence_strength = answer.evidence_strength.value if answer.evidence_strength else None
+
+
 def _conflict_values(answer: Answer) -> dict[str, object]:
     return {
         "level": answer.level,
@@ -548,20 +467,6 @@ def _conflict_values(answer: Answer) -> dict[str, object]:
         "evidence_date": answer.evidence_date.isoformat() if answer.evidence_date else None,
         "evidence_strength": answer.evidence_strength.value if answer.evidence_strength else None,
     }
-
-
-def _saved_rating(
-    db: Database, assessment_id: int, practice_id: int, user_id: int
-) -> SavedAnswer | None:
-    with db.read() as session:
-        row = session.scalar(
-            select(Rating).where(
-                Rating.assessment_id == assessment_id,
-                Rating.practice_id == practice_id,
-                Rating.user_id == user_id,
-            )
-        )
-        return _answer_from_rating(row) if row else None
 
 
 def _saved_agreed(db: Database, assessment_id: int, practice_id: int) -> SavedAnswer | None:
@@ -594,338 +499,6 @@ def _with_current(conflict: ConflictError, saved: SavedAnswer | None) -> Conflic
     if conflict.current or saved is None:
         return conflict
     return ConflictError(str(conflict), current=_conflict_values(saved.answer))
-
-
-def save_rating(
-    db: Database,
-    actor: Actor,
-    assessment_id: int,
-    practice_id: int,
-    answer: Answer,
-    *,
-    expected_version: int | None,
-    today: date,
-    carried_over: bool = False,
-) -> SavedAnswer:
-    """Save the acting person's own rating of one practice.
-
-    ``expected_version`` is the version the person was looking at (None if they had no saved
-    rating yet). If the saved rating has moved on since, nothing is saved and ConflictError
-    carries the saved values.
-    """
-    require(actor, Permission.ASSESS)
-    _check_answer(answer, today, "reason")
-    try:
-        with (
-            _races_as_conflicts(
-                "This rating was saved in another window at the same moment. The saved "
-                "version is shown; check it and make your change again."
-            ),
-            db.transaction() as session,
-        ):
-            return _save_rating_in(
-                session, actor, assessment_id, practice_id, answer, expected_version, carried_over
-            )
-    except ConflictError as conflict:
-        raise _with_current(
-            conflict, _saved_rating(db, assessment_id, practice_id, actor.user_id)
-        ) from None
-
-
-def _save_rating_in(
-    session: Session,
-    actor: Actor,
-    assessment_id: int,
-    practice_id: int,
-    answer: Answer,
-    expected_version: int | None,
-    carried_over: bool,
-) -> SavedAnswer:
-    assessment = _editable(session, actor, assessment_id)
-    practice_in(session, assessment, practice_id)
-    row = session.scalar(
-        select(Rating).where(
-            Rating.assessment_id == assessment_id,
-            Rating.practice_id == practice_id,
-            Rating.user_id == actor.user_id,
-        )
-    )
-    if row is not None and row.version != expected_version:
-        raise ConflictError(
-            "This rating was changed in another window or by another session after you "
-            "opened it. The saved version is shown; check it and make your change again.",
-            current=_conflict_values(_answer_from_rating(row).answer),
-        )
-    if row is None:
-        if expected_version is not None:
-            raise ConflictError("This rating was removed after you opened it.")
-        row = Rating(assessment_id=assessment_id, practice_id=practice_id, user_id=actor.user_id)
-        session.add(row)
-    before = _conflict_values(_answer_from_rating(row).answer) if row.id else None
-    row.level = answer.level
-    row.not_applicable = answer.not_applicable
-    row.not_applicable_reason = answer.reason.strip()
-    row.evidence = answer.evidence.strip()
-    row.evidence_date = answer.evidence_date
-    row.evidence_strength = answer.evidence_strength.value if answer.evidence_strength else None
-    row.carried_over = carried_over
-    session.flush()
-    saved = _answer_from_rating(row)
-    audit.record(
-        session,
-        actor,
-        "rate_practice",
-        "rating",
-        row.id,
-        before=before,
-        after=_conflict_values(saved.answer),
-    )
-    return saved
-
-
-def keep_carried_over(db: Database, actor: Actor, assessment_id: int, today: date) -> int:
-    """Copy last round's agreed answers into the person's unrated practices. Returns how many."""
-    require(actor, Permission.ASSESS)
-    with db.transaction() as session:
-        assessment = _editable(session, actor, assessment_id)
-        carried = _carried_answers(session, assessment)
-        rated = set(
-            session.scalars(
-                select(Rating.practice_id).where(
-                    Rating.assessment_id == assessment_id, Rating.user_id == actor.user_id
-                )
-            )
-        )
-        added = 0
-        for practice_id, answer in carried.items():
-            if practice_id in rated or not answer.is_answered:
-                continue
-            session.add(
-                Rating(
-                    assessment_id=assessment_id,
-                    practice_id=practice_id,
-                    user_id=actor.user_id,
-                    level=answer.level,
-                    not_applicable=answer.not_applicable,
-                    not_applicable_reason=answer.reason,
-                    evidence=answer.evidence,
-                    evidence_date=answer.evidence_date,
-                    evidence_strength=answer.evidence_strength.value
-                    if answer.evidence_strength
-                    else None,
-                    carried_over=True,
-                )
-            )
-            added += 1
-        audit.record(
-            session, actor, "keep_carried_over", "assessment", assessment_id, after={"count": added}
-        )
-        return added
-
-
-# --- Agreeing (team lead) -------------------------------------------------------------------
-
-
-def compare_team_ratings(
-    db: Database, actor: Actor, assessment_id: int
-) -> list[PracticeComparison]:
-    """Everyone's ratings side by side, per practice, with disagreements flagged (lead only).
-
-    Once an assessment is submitted the whole team can see the individual ratings kept with it.
-    """
-    with db.read() as session:
-        assessment = _load_assessment(session, actor, assessment_id)
-        is_lead = assessment.team_id in actor.team_ids(Role.LEAD)
-        if not is_lead and assessment.status != AssessmentStatus.SUBMITTED.value:
-            raise AccessDenied("Only the team lead sees everyone's ratings before submission.")
-        framework = framework_for_version(session, assessment.framework_version_id)
-        practices = _practices(session, framework, assessment.framework_version_id)
-        ratings: dict[int, dict[int, SavedAnswer]] = {}
-        for row in session.scalars(select(Rating).where(Rating.assessment_id == assessment_id)):
-            ratings.setdefault(row.practice_id, {})[row.user_id] = _answer_from_rating(row)
-        agreed = {
-            row.practice_id: _answer_from_agreed(row)
-            for row in session.scalars(
-                select(AgreedRating).where(AgreedRating.assessment_id == assessment_id)
-            )
-        }
-    result = []
-    for item in practices:
-        by_user = ratings.get(item.id, {})
-        levels = {
-            str(uid): saved.answer.level
-            for uid, saved in by_user.items()
-            if saved.answer.is_answered
-        }
-        result.append(
-            PracticeComparison(
-                practice=item,
-                ratings=by_user,
-                agreement=compare_ratings(levels),
-                agreed=agreed.get(item.id),
-            )
-        )
-    return result
-
-
-def save_agreed(
-    db: Database,
-    actor: Actor,
-    assessment_id: int,
-    practice_id: int,
-    answer: Answer,
-    *,
-    expected_version: int | None,
-    today: date,
-) -> SavedAnswer:
-    """The lead records the team's agreed answer, with a short note. Version-checked."""
-    require(actor, Permission.AGREE)
-    _check_answer(answer, today, "note")
-    try:
-        with (
-            _races_as_conflicts(
-                "Someone else recorded an agreed answer for this practice at the same moment. "
-                "Theirs is shown; check it and save again."
-            ),
-            db.transaction() as session,
-        ):
-            return _save_agreed_in(
-                session, actor, assessment_id, practice_id, answer, expected_version
-            )
-    except ConflictError as conflict:
-        raise _with_current(conflict, _saved_agreed(db, assessment_id, practice_id)) from None
-
-
-def _save_agreed_in(
-    session: Session,
-    actor: Actor,
-    assessment_id: int,
-    practice_id: int,
-    answer: Answer,
-    expected_version: int | None,
-) -> SavedAnswer:
-    assessment = _editable(session, actor, assessment_id)
-    require_team(actor, assessment.team_id, Role.LEAD)
-    practice_in(session, assessment, practice_id)
-    row = session.scalar(
-        select(AgreedRating).where(
-            AgreedRating.assessment_id == assessment_id,
-            AgreedRating.practice_id == practice_id,
-        )
-    )
-    if row is not None and row.version != expected_version:
-        who = session.get(User, row.agreed_by_id) if row.agreed_by_id else None
-        raise ConflictError(
-            f"{who.display_name if who else 'Someone else'} recorded an agreed answer for "
-            "this practice after you opened it. Theirs is shown; check it and save again.",
-            current=_conflict_values(_answer_from_agreed(row).answer),
-        )
-    if row is None:
-        if expected_version is not None:
-            raise ConflictError("This agreed answer was removed after you opened it.")
-        row = AgreedRating(assessment_id=assessment_id, practice_id=practice_id)
-        session.add(row)
-    before = _conflict_values(_answer_from_agreed(row).answer) if row.id else None
-    row.level = answer.level
-    row.not_applicable = answer.not_applicable
-    row.note = answer.reason.strip()
-    row.evidence = answer.evidence.strip()
-    row.evidence_date = answer.evidence_date
-    row.evidence_strength = answer.evidence_strength.value if answer.evidence_strength else None
-    row.agreed_by_id = actor.user_id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "agree_rating",
-        "agreed_rating",
-        row.id,
-        before=before,
-        after=_conflict_values(_answer_from_agreed(row).answer),
-    )
-    return _answer_from_agreed(row)
-
-
-_STRENGTH_ORDER = {strength: rank for rank, strength in enumerate(EVIDENCE_STRENGTH_LABELS)}
-
-
-def suggested_answer(comparison: PracticeComparison) -> Answer:
-    """A starting point for the agreed answer: the suggested level and the best evidence given.
-
-    The level is the consensus suggestion (median, rounded down), or not applicable when everyone
-    said so. The evidence is the text most people gave (the longest on a tie), with the latest
-    date and the strongest strength given alongside that text. The lead changes what they need.
-    """
-    agreement = comparison.agreement
-    answers = [s.answer for s in comparison.ratings.values() if s.answer.is_answered]
-    with_evidence = [a for a in answers if a.evidence.strip()]
-    evidence = ""
-    evidence_date = None
-    strength = None
-    if with_evidence:
-        counts = Counter(a.evidence.strip() for a in with_evidence)
-        evidence = max(counts, key=lambda text: (counts[text], len(text)))
-        same = [a for a in with_evidence if a.evidence.strip() == evidence]
-        dates = [a.evidence_date for a in same if a.evidence_date]
-        evidence_date = max(dates) if dates else None
-        strengths = [a.evidence_strength for a in same if a.evidence_strength]
-        strength = max(strengths, key=_STRENGTH_ORDER.__getitem__) if strengths else None
-    if agreement.suggests_not_applicable:
-        reasons = sorted({a.reason.strip() for a in answers if a.reason.strip()})
-        return Answer(
-            not_applicable=True,
-            reason="; ".join(reasons)[:MAX_NOTE],
-            evidence=evidence,
-            evidence_date=evidence_date,
-            evidence_strength=strength,
-        )
-    return Answer(
-        level=agreement.suggested_level,
-        evidence=evidence,
-        evidence_date=evidence_date,
-        evidence_strength=strength,
-    )
-
-
-def agree_where_everyone_agrees(db: Database, actor: Actor, assessment_id: int, today: date) -> int:
-    """Record the shared answer for every practice where all raters gave the same answer.
-
-    Only practices with no agreed answer yet and at least two raters are filled; each one is
-    saved (and audited) as if the lead had saved it by hand. Returns how many were recorded.
-    """
-    require(actor, Permission.AGREE)
-    added = 0
-    for comparison in compare_team_ratings(db, actor, assessment_id):
-        agreement = comparison.agreement
-        if comparison.agreed is not None or agreement.rater_count < 2 or not agreement.all_agree:
-            continue
-        answer = suggested_answer(comparison)
-        if agreement.suggested_level is not None:
-            note = f"Everyone rated it {LEVEL_NAMES[agreement.suggested_level]}."
-        else:
-            note = answer.reason or "Everyone said this practice is not applicable."
-        answer = Answer(
-            level=answer.level,
-            not_applicable=answer.not_applicable,
-            reason=note,
-            evidence=answer.evidence,
-            evidence_date=answer.evidence_date,
-            evidence_strength=answer.evidence_strength,
-        )
-        save_agreed(
-            db,
-            actor,
-            assessment_id,
-            comparison.practice.id,
-            answer,
-            expected_version=None,
-            today=today,
-        )
-        added += 1
-    return added
-
-
-# --- Checking and submitting ----------------------------------------------------------------
 
 
 def submission_problems(state: AssessmentState) -> list[SubmissionProblem]:

@@ -18,7 +18,6 @@ assessment is submitted, and before that only in the team lead's downloads (as o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,9 +27,6 @@ from sqlalchemy import select
 from ue_core.authz import Actor
 from ue_core.db.engine import Database
 from ue_core.db.models import Membership, Rating, Role, User
-from ue_core.io.html_report import HtmlReport
-from ue_core.io.safe_csv import to_csv_bytes
-from ue_core.io.spreadsheet import Table, Workbook, to_ods, to_xlsx
 from ue_core.io.svg_charts import BarRow, Series, SvgChart, bar_chart
 from ue_core.palette import AF_CATEGORICAL
 from ue_core.scoring import (
@@ -56,14 +52,14 @@ from ue_core.services.assessment_reads import (
 )
 from ue_core.services.results import ResultsView, results_of
 from ue_core.services.scores_against_targets import ScoreFigures, TargetBasis
-from ue_core.timefmt import format_date, format_datetime
+from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
-#: A function that makes one download of an assessment: (db, actor, assessment id, today).
-ReportMaker = Callable[[Database, Actor, int, date], bytes | str]
-
 AUTHOR = "USER hub user engagement workbench"
+
+
 PUBLISHER = "USER hub (User Support and Engagement Resource)"
+
 
 NOTE_SCORES = (
     "[note 1]",
@@ -74,28 +70,38 @@ NOTE_SCORES = (
     "shown. The gap is the target minus the score: a positive gap means the team is short of "
     "its target.",
 )
+
+
 NOTE_STALE = (
     "[note 2]",
     "Evidence dated more than 12 months before the date this file was made is marked as out of "
     "date. It still counts towards the score, but the team should check it is still true. A "
     "rated practice with no evidence date is marked as undated.",
 )
+
+
 NOTE_NOT_APPLICABLE = (
     "[note 3]",
     "A practice the team marked as not applicable has no level and is left out of the scores. "
     "The team's reason is in the Note column.",
 )
+
+
 NOTE_INDIVIDUAL = (
     "[note 4]",
     "Each team member rates every practice on their own before the team lead records the "
     "agreed level. These individual ratings are kept with the submitted assessment.",
 )
+
+
 NOTE_ACTIONS = (
     "[note 5]",
     "An action is overdue when its due date has passed and it is not done. The projected score "
     "is the score the team would reach if every action in the plan reached its intended level; "
     "a plan never lowers a practice's level.",
 )
+
+
 NOTE_SUGGESTED = (
     "[note 6]",
     "A target 'Suggested from the profile' is the level the workbench suggests from the team's "
@@ -206,9 +212,6 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
     )
 
 
-# --- Tables shared by every format ---------------------------------------------------------
-
-
 def _score(value: float | None) -> float | None:
     return None if value is None else float(round_score(value))
 
@@ -309,9 +312,6 @@ def actions_frame(actions: list[ActionView], today: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype({"Intended level": "Int64"})
 
 
-# --- Spreadsheet ---------------------------------------------------------------------------
-
-
 def _submitted_text(ref: AssessmentRef) -> str:
     if not ref.is_submitted:
         return "Not submitted yet: this is a draft and its answers may still change."
@@ -328,199 +328,9 @@ def _contact_text(data: ReportData) -> str:
     )
 
 
-def assessment_workbook(db: Database, actor: Actor, assessment_id: int, today: date) -> Workbook:
-    """The assessment as an accessible workbook: cover, notes, scores, practices, individual
-    ratings (when they may be shown) and actions (when there are any)."""
-    data = report_data(db, actor, assessment_id, today)
-    ref = data.assessment
-    tables = [
-        Table(
-            sheet_name="Scores",
-            title=f"Principle scores and targets, {ref.team_name}, {ref.round_label}",
-            dataframe=scores_frame(data),
-            description=(
-                "Each principle's score, level, target level, where the target comes from and "
-                "the gap to target, then the overall score. " + data.figures.target_sentence()
-            ),
-            notes=[NOTE_SCORES[0], NOTE_SUGGESTED[0]],
-        ),
-        Table(
-            sheet_name="Practices",
-            title=f"Agreed levels and evidence by practice, {ref.team_name}, {ref.round_label}",
-            dataframe=practices_frame(data),
-            description="The team's agreed level for each practice, with its evidence.",
-            notes=[NOTE_STALE[0], NOTE_NOT_APPLICABLE[0]],
-        ),
-    ]
-    contents = [
-        "Notes: the notes that apply to the tables.",
-        "Scores: principle scores, levels, targets and gaps.",
-        "Practices: the agreed level and evidence for each practice.",
-    ]
-    notes = [NOTE_SCORES, NOTE_STALE, NOTE_NOT_APPLICABLE]
-    if data.individual:
-        notes.append(NOTE_INDIVIDUAL)
-        tables.append(
-            Table(
-                sheet_name="Individual_ratings",
-                title=f"Individual ratings by team member, {ref.team_name}, {ref.round_label}",
-                dataframe=individual_frame(data.individual),
-                description="Each team member's own level for each practice they rated.",
-                notes=[NOTE_INDIVIDUAL[0]],
-            )
-        )
-        contents.append("Individual_ratings: each team member's own ratings.")
-    elif data.individual is None:
-        contents.append(
-            "Individual ratings are not included: they are shown once the assessment is submitted."
-        )
-    if data.actions:
-        notes.append(NOTE_ACTIONS)
-        tables.append(
-            Table(
-                sheet_name="Actions",
-                title=f"Action plan, {ref.team_name}, {ref.round_label}",
-                dataframe=actions_frame(data.actions, today),
-                description="The team's actions, overdue actions first.",
-                notes=[NOTE_ACTIONS[0]],
-            )
-        )
-        tables.append(
-            Table(
-                sheet_name="Projection",
-                title=f"Current and projected principle scores, {ref.team_name}",
-                dataframe=projection_frame(data),
-                description=(
-                    "Each principle's current score, the score it would reach if every action "
-                    "reached its intended level, its target level and where the target comes "
-                    "from."
-                ),
-                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0], NOTE_SUGGESTED[0]],
-            )
-        )
-        contents.append("Actions: the team's action plan, overdue actions first.")
-        contents.append("Projection: current and projected principle scores and targets.")
-    else:
-        contents.append("The team has no actions in its action plan yet.")
-    notes.append(NOTE_SUGGESTED)  # notes in number order
-    cover = [
-        (
-            "About this workbook",
-            f"The {ref.team_name} team's user engagement self-assessment for the "
-            f"{ref.round_label} round, made on {format_date(today)}.",
-        ),
-        ("Team", ref.team_name),
-        ("Organisation", ref.organisation_name or "Not recorded"),
-        ("Round", ref.round_label),
-        ("Status", ref.status_label),
-        ("Submitted", _submitted_text(ref)),
-        ("What this workbook contains", " ".join(contents)),
-        (
-            "About the framework",
-            f"{ref.framework_title}, edition {ref.framework_edition}. "
-            + (
-                ref.framework_about
-                or "This is the USER hub workbench's own framework, not an official scale."
-            ),
-        ),
-        ("Contact", _contact_text(data)),
-    ]
-    return Workbook(
-        title=data.title,
-        cover=cover,
-        notes=notes,
-        tables=tables,
-        author=AUTHOR,
-        organisation=PUBLISHER,
-        subject=f"User engagement maturity self-assessment, {ref.team_name}",
-        keywords=("user engagement", "self-assessment", "official statistics"),
-    )
-
-
-def assessment_ods(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    return to_ods(assessment_workbook(db, actor, assessment_id, today))
-
-
-def assessment_xlsx(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    return to_xlsx(assessment_workbook(db, actor, assessment_id, today))
-
-
-def assessment_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    """The practices table as formula-safe CSV."""
-    return to_csv_bytes(practices_frame(report_data(db, actor, assessment_id, today)))
-
-
-def scores_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    """The scores against targets table (the Results screen's own) as formula-safe CSV."""
-    return to_csv_bytes(scores_frame(report_data(db, actor, assessment_id, today)))
-
-
-def action_plan_csv(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    """The action plan as formula-safe CSV, overdue actions first."""
-    data = report_data(db, actor, assessment_id, today)
-    return to_csv_bytes(actions_frame(data.actions, today))
-
-
-def action_plan_workbook(db: Database, actor: Actor, assessment_id: int, today: date) -> Workbook:
-    """The action plan and the projected scores as an accessible workbook."""
-    data = report_data(db, actor, assessment_id, today)
-    ref = data.assessment
-    actions = actions_frame(data.actions, today)
-    if actions.empty:
-        actions = pd.DataFrame({"Action plan": ["The team has no actions in its action plan yet."]})
-    return Workbook(
-        title=f"Action plan: {ref.team_name}, {ref.round_label}",
-        cover=[
-            (
-                "About this workbook",
-                f"The {ref.team_name} team's user engagement action plan for the "
-                f"{ref.round_label} round, made on {format_date(today)}.",
-            ),
-            ("Organisation", ref.organisation_name or "Not recorded"),
-            ("Status of the assessment", ref.status_label),
-            (
-                "What this workbook contains",
-                "Notes: the notes that apply to the tables. Actions: the team's actions, "
-                "overdue actions first. Projection: current and projected principle scores "
-                "and targets.",
-            ),
-            ("Contact", _contact_text(data)),
-        ],
-        notes=[NOTE_SCORES, NOTE_ACTIONS, NOTE_SUGGESTED],
-        tables=[
-            Table(
-                sheet_name="Actions",
-                title=f"Action plan, {ref.team_name}, {ref.round_label}",
-                dataframe=actions,
-                description="The team's actions, overdue actions first.",
-                notes=[NOTE_ACTIONS[0]],
-            ),
-            Table(
-                sheet_name="Projection",
-                title=f"Current and projected principle scores, {ref.team_name}",
-                dataframe=projection_frame(data),
-                description=(
-                    "Each principle's current score, the score it would reach if every action "
-                    "reached its intended level, its target level and where the target comes "
-                    "from."
-                ),
-                notes=[NOTE_SCORES[0], NOTE_ACTIONS[0], NOTE_SUGGESTED[0]],
-            ),
-        ],
-        author=AUTHOR,
-        organisation=PUBLISHER,
-        keywords=("user engagement", "action plan", "official statistics"),
-    )
-
-
-def action_plan_ods(db: Database, actor: Actor, assessment_id: int, today: date) -> bytes:
-    return to_ods(action_plan_workbook(db, actor, assessment_id, today))
-
-
-# --- HTML report ---------------------------------------------------------------------------
-
-
 LEVEL_TICKS = {level: name for level, name in LEVEL_NAMES.items() if 1 <= level <= 5}
+
+
 SCORE_AXIS = "Score (1 Beginning to 5 Mastering)"
 
 
@@ -602,88 +412,6 @@ def projection_description(data: ReportData) -> str:
     return f"{lead} The plan would raise " + "; ".join(rises) + "."
 
 
-def assessment_report_html(db: Database, actor: Actor, assessment_id: int, today: date) -> str:
-    """An accessible, printable HTML report of the assessment."""
-    data = report_data(db, actor, assessment_id, today)
-    ref = data.assessment
-    report = HtmlReport(data.title, decimals=1)
-
-    report.heading("About this report")
-    report.definition_list(
-        [
-            ("Team", ref.team_name),
-            ("Organisation", ref.organisation_name or "Not recorded"),
-            ("Round", ref.round_label),
-            ("Status", ref.status_label),
-            ("Submitted", _submitted_text(ref)),
-            ("Report made on", format_date(today)),
-        ]
-    )
-    report.paragraph(
-        f"This report uses the {ref.framework_title} (edition {ref.framework_edition}). "
-        + ref.framework_about
-    )
-
-    report.heading("Summary")
-    report.bullet_list(data.results.summary)
-
-    report.heading("Scores by principle")
-    scores_title = f"Principle scores and targets, {ref.team_name}, {ref.round_label}"
-    report.figure(
-        data.figures.description(),
-        scores_frame(data),
-        scores_title,
-        scores_chart(data.figures, scores_title),
-    )
-    report.paragraph(NOTE_SUGGESTED[1])
-    report.heading("How scores work", 3)
-    for _note_id, text in (NOTE_SCORES, NOTE_STALE, NOTE_NOT_APPLICABLE):
-        report.paragraph(text)
-
-    report.heading("Practices")
-    frame = practices_frame(data)
-    for principle_title in dict.fromkeys(p.principle_title for p in data.practices):
-        report.heading(principle_title, 3)
-        part = frame[frame["Principle"] == principle_title].drop(columns=["Principle"])
-        report.table(
-            part.reset_index(drop=True),
-            f"Agreed levels and evidence: {principle_title}",
-            row_header_column="Practice",
-        )
-
-    report.heading("Action plan")
-    if data.actions:
-        overdue = [a for a in data.actions if a.is_overdue(today)]
-        report.paragraph(
-            f"The plan has {len(data.actions)} action{'s' if len(data.actions) != 1 else ''}"
-            + (f", of which {len(overdue)} overdue." if overdue else ", none overdue.")
-            + " "
-            + NOTE_ACTIONS[1]
-        )
-        report.table(actions_frame(data.actions, today), "Actions, overdue actions first")
-        projection_title = "Current and projected principle scores"
-        report.figure(
-            projection_description(data),
-            projection_frame(data),
-            projection_title,
-            projection_chart(data, projection_title),
-        )
-    else:
-        report.paragraph("The team has no actions in its action plan yet.")
-
-    if data.individual:
-        report.heading("Individual ratings")
-        report.paragraph(NOTE_INDIVIDUAL[1])
-        report.table(individual_frame(data.individual), "Individual ratings by team member")
-
-    report.heading("Contact")
-    report.paragraph(_contact_text(data))
-    return report.render()
-
-
-# --- File names ----------------------------------------------------------------------------
-
-
 def export_name(db: Database, actor: Actor, assessment_id: int) -> str:
     """A file name stem such as ``housing-statistics-2025-to-2026`` (access-checked)."""
     with db.read() as session:
@@ -693,27 +421,3 @@ def export_name(db: Database, actor: Actor, assessment_id: int) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "assessment"
-
-
-__all__ = [
-    "ReportData",
-    "ReportMaker",
-    "action_plan_csv",
-    "action_plan_ods",
-    "action_plan_workbook",
-    "actions_frame",
-    "assessment_csv",
-    "assessment_ods",
-    "assessment_report_html",
-    "assessment_workbook",
-    "assessment_xlsx",
-    "export_name",
-    "individual_frame",
-    "practices_frame",
-    "projection_chart",
-    "projection_frame",
-    "report_data",
-    "scores_chart",
-    "scores_csv",
-    "scores_frame",
-]

@@ -32,7 +32,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ue_core import audit
 from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -42,10 +41,9 @@ from ue_core.db.models import (
     FrameworkVersion,
     Practice,
     Round,
-    Target,
     Team,
 )
-from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.errors import NotFound
 from ue_core.framework import Framework
 from ue_core.scoring import (
     AssessmentScores,
@@ -65,28 +63,27 @@ from ue_core.services.scores_against_targets import (
     score_figures,
     target_views,
 )
-from ue_core.targets import StatisticsProfile, suggest_targets
-
-MAX_REASON = 1_000
+from ue_core.targets import StatisticsProfile
 
 PUBLIC_INTEREST_LABELS: dict[str, str] = {
     "low": "Low: few people outside specialist users follow them",
     "medium": "Medium: some media and public interest",
     "high": "High: often in the news or used in public debate",
 }
+
+
 USER_BREADTH_LABELS: dict[str, str] = {
     "narrow": "Narrow: a small group of specialist users",
     "mixed": "Mixed: some specialist and some general users",
     "wide": "Wide: many kinds of users, including the public",
 }
+
+
 CHANGE_FREQUENCY_LABELS: dict[str, str] = {
     "stable": "Rarely: methods, content and timing stay the same",
     "occasional": "Now and then: a change every year or two",
     "frequent": "Often: changes most years or more",
 }
-
-
-# --- Views ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -175,35 +172,6 @@ class ResultsView:
         return tuple(p for p in self.practices if p.undated)
 
 
-@dataclass(frozen=True)
-class RoundScore:
-    """One submitted round in a team's history."""
-
-    assessment_id: int
-    round_label: str
-    round_starts_on: date
-    framework_edition: str
-    principle_titles: Mapping[str, str]
-    principle_scores: Mapping[str, float | None]
-    overall_score: float | None
-    overall_level: int | None
-    comparison: RoundComparison | None  # with the round before, if there is one
-    framework_changed: bool  # the framework version differs from the round before
-    not_comparable_titles: tuple[str, ...]
-    removed_titles: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PrincipleTrendPoint:
-    principle_key: str
-    principle_title: str
-    round_label: str
-    score: float | None
-
-
-# --- Access ---------------------------------------------------------------------------------
-
-
 def _can_see_team(session: Session, actor: Actor, team_id: int) -> Team:
     team = session.get(Team, team_id)
     if team is None:
@@ -231,9 +199,6 @@ def _plannable_assessment(session: Session, actor: Actor, assessment_id: int) ->
     assessment = _visible_assessment(session, actor, assessment_id)
     require_team(actor, assessment.team_id)
     return assessment
-
-
-# --- Reading helpers ------------------------------------------------------------------------
 
 
 def _header(session: Session, assessment: Assessment) -> AssessmentHeader:
@@ -339,9 +304,6 @@ def _compare(
     )
 
 
-# --- Results --------------------------------------------------------------------------------
-
-
 def assessment_scores(db: Database, actor: Actor, assessment_id: int, today: date) -> ResultsView:
     """Scores, targets, practice details and the change since the previous submitted round.
 
@@ -427,254 +389,9 @@ def assessments_with_results(db: Database, actor: Actor, team_id: int) -> list[A
         return headers
 
 
-# --- Targets --------------------------------------------------------------------------------
-
-
 def targets(db: Database, actor: Actor, assessment_id: int) -> list[TargetView]:
     """The target for each principle: saved, else suggested from the profile, else none."""
     with db.read() as session:
         assessment = _visible_assessment(session, actor, assessment_id)
         framework = framework_for_version(session, assessment.framework_version_id)
         return target_views(session, assessment, [(p.key, p.title) for p in framework.principles])
-
-
-def set_profile(
-    db: Database,
-    actor: Actor,
-    assessment_id: int,
-    profile: StatisticsProfile,
-    expected_version: int,
-) -> int:
-    """Store the profile of the statistics and the targets it suggests. Returns the new version.
-
-    Saved targets that followed the old suggestion follow the new one; targets the team chose
-    for itself (with a reason) are kept. Raises ConflictError if the assessment changed since
-    ``expected_version``.
-    """
-    with db.transaction() as session:
-        assessment = _plannable_assessment(session, actor, assessment_id)
-        if assessment.version != expected_version:
-            current = profile_of(assessment)
-            raise ConflictError(
-                "Someone else changed this assessment after you opened the page. Their answers "
-                "are shown; check them and save again.",
-                current={
-                    "public_interest": current.public_interest if current else None,
-                    "user_breadth": current.user_breadth if current else None,
-                    "change_frequency": current.change_frequency if current else None,
-                },
-            )
-        before = profile_of(assessment)
-        assessment.public_interest = profile.public_interest
-        assessment.user_breadth = profile.user_breadth
-        assessment.change_frequency = profile.change_frequency
-        framework = framework_for_version(session, assessment.framework_version_id)
-        suggestions = suggest_targets(profile, [p.key for p in framework.principles])
-        saved = {
-            row.principle_key: row
-            for row in session.scalars(select(Target).where(Target.assessment_id == assessment.id))
-        }
-        for key, suggestion in suggestions.items():
-            row = saved.get(key)
-            if row is None:
-                row = Target(assessment_id=assessment.id, principle_key=key)
-                session.add(row)
-                row.level = suggestion.level
-                row.reason_for_change = ""
-            elif not row.reason_for_change.strip():
-                row.level = suggestion.level
-            row.suggested_level = suggestion.level
-            row.rationale = suggestion.rationale
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "set_statistics_profile",
-            "assessment",
-            assessment.id,
-            before=None
-            if before is None
-            else {
-                "public_interest": before.public_interest,
-                "user_breadth": before.user_breadth,
-                "change_frequency": before.change_frequency,
-            },
-            after={
-                "public_interest": profile.public_interest,
-                "user_breadth": profile.user_breadth,
-                "change_frequency": profile.change_frequency,
-            },
-        )
-        return assessment.version
-
-
-def set_target(
-    db: Database,
-    actor: Actor,
-    assessment_id: int,
-    principle_key: str,
-    level: int,
-    reason: str,
-    *,
-    expected: tuple[int | None, str] | None = None,
-) -> TargetView:
-    """Set a principle's target level. A level other than the suggested one needs a reason.
-
-    ``expected`` is the (level, reason) the person saw; if the saved target has changed since,
-    nothing is saved and ConflictError carries the saved values. Needs the profile first, so
-    there is a suggestion to compare with.
-    """
-    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-        raise InputError("Choose a target level from 1 (Beginning) to 5 (Mastering).")
-    reason = reason.strip()
-    if len(reason) > MAX_REASON:
-        raise InputError(f"The reason must be {MAX_REASON} characters or fewer.")
-    with db.transaction() as session:
-        assessment = _plannable_assessment(session, actor, assessment_id)
-        framework = framework_for_version(session, assessment.framework_version_id)
-        try:
-            principle = framework.principle(principle_key)
-        except KeyError:
-            raise NotFound("That principle is not part of this assessment.") from None
-        profile = profile_of(assessment)
-        if profile is None:
-            raise InputError(
-                "Answer the questions about your statistics first, so there is a suggested "
-                "target to start from."
-            )
-        suggestion = suggest_targets(profile, [principle_key])[principle_key]
-        if level != suggestion.level and not reason:
-            raise InputError(
-                f"Say why the target for {principle.title} differs from the suggested "
-                f"level ({suggestion.level})."
-            )
-        row = session.scalar(
-            select(Target).where(
-                Target.assessment_id == assessment.id, Target.principle_key == principle_key
-            )
-        )
-        if expected is not None:
-            seen_level, seen_reason = expected
-            now = (row.level, row.reason_for_change) if row is not None else (None, "")
-            if row is not None and now != (seen_level, seen_reason.strip()):
-                raise ConflictError(
-                    f"Someone else changed the target for {principle.title} after you opened "
-                    "the page. Theirs is shown; check it and save again.",
-                    current={"level": row.level, "reason_for_change": row.reason_for_change},
-                )
-        before = (
-            None
-            if row is None
-            else {"level": row.level, "reason_for_change": row.reason_for_change}
-        )
-        if row is None:
-            row = Target(assessment_id=assessment.id, principle_key=principle_key)
-            session.add(row)
-        row.level = level
-        row.suggested_level = suggestion.level
-        row.rationale = suggestion.rationale
-        row.reason_for_change = reason
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "set_target",
-            "target",
-            row.id,
-            before=before,
-            after={
-                "principle_key": principle_key,
-                "level": level,
-                "suggested_level": suggestion.level,
-                "reason_for_change": row.reason_for_change,
-            },
-        )
-        return TargetView(
-            principle_key=principle_key,
-            title=principle.title,
-            suggested_level=suggestion.level,
-            rationale=suggestion.rationale,
-            level=row.level,
-            reason_for_change=row.reason_for_change,
-            saved=True,
-        )
-
-
-# --- History --------------------------------------------------------------------------------
-
-
-def team_history(db: Database, actor: Actor, team_id: int) -> list[RoundScore]:
-    """Every submitted round of the team, oldest first, with scores and the change from the
-    round before (practices matched through the framework's crosswalk)."""
-    with db.read() as session:
-        _can_see_team(session, actor, team_id)
-        rows = session.execute(
-            select(Assessment, Round)
-            .join(Round, Assessment.round_id == Round.id)
-            .where(
-                Assessment.team_id == team_id,
-                Assessment.status == AssessmentStatus.SUBMITTED.value,
-            )
-            .order_by(Round.starts_on)
-        ).all()
-        history: list[RoundScore] = []
-        before: tuple[Assessment, Framework, list[PracticeRating]] | None = None
-        for assessment, round_ in rows:
-            framework = framework_for_version(session, assessment.framework_version_id)
-            ratings = [r for r, _ in _agreed_ratings(session, assessment, framework)]
-            as_of = assessment.submitted_at.date() if assessment.submitted_at else round_.ends_on
-            scores = score_assessment(ratings, as_of)
-            comparison = None
-            changed = False
-            not_comparable: tuple[str, ...] = ()
-            removed: tuple[str, ...] = ()
-            if before is not None:
-                previous, previous_framework, previous_ratings = before
-                changed = previous.framework_version_id != assessment.framework_version_id
-                crosswalk = build_crosswalk(framework, previous_framework) if changed else None
-                comparison = compare_rounds(previous_ratings, ratings, crosswalk)
-                not_comparable = _titles(framework, comparison.not_comparable)
-                removed = _titles(previous_framework, comparison.removed)
-            version = session.get(FrameworkVersion, assessment.framework_version_id)
-            assert version is not None
-            history.append(
-                RoundScore(
-                    assessment_id=assessment.id,
-                    round_label=round_.label,
-                    round_starts_on=round_.starts_on,
-                    framework_edition=version.edition,
-                    principle_titles={p.key: p.title for p in framework.principles},
-                    principle_scores={p.principle_key: p.score for p in scores.principles},
-                    overall_score=scores.overall_score,
-                    overall_level=scores.overall_level,
-                    comparison=comparison,
-                    framework_changed=changed,
-                    not_comparable_titles=not_comparable,
-                    removed_titles=removed,
-                )
-            )
-            before = (assessment, framework, ratings)
-        return history
-
-
-def principle_trend(history: Sequence[RoundScore]) -> list[PrincipleTrendPoint]:
-    """Each principle's score in each round, principles in the latest round's order.
-
-    Principles are matched across rounds by key; titles are the latest round's.
-    """
-    if not history:
-        return []
-    titles: dict[str, str] = {}
-    for round_score in reversed(history):
-        for key, title in round_score.principle_titles.items():
-            titles.setdefault(key, title)
-    return [
-        PrincipleTrendPoint(
-            principle_key=key,
-            principle_title=title,
-            round_label=round_score.round_label,
-            score=round_score.principle_scores.get(key),
-        )
-        for key, title in titles.items()
-        for round_score in history
-    ]
