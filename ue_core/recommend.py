@@ -6,9 +6,9 @@ Two entry points take data rather than ids, so they can be tested and benchmarke
   (levels 1 Beginning to 5 Mastering) and ranks resources for the practices below target;
 - :func:`rank_for_text` takes a support request or evidence note and ranks resources by meaning.
 
-``ue_core.services.library`` binds them to the database as ``recommend_for_assessment`` and
-``recommend_for_text`` (the entry points the issue names), reading the team's agreed levels,
-targets and the active catalogue.
+``ue_core.services.library.recommendations`` binds them to the database as
+``recommend_for_assessment`` and ``recommend_for_text`` (the entry points the issue names),
+reading the team's agreed levels, targets and the active catalogue.
 
 How an assessment is ranked:
 
