@@ -68,30 +68,50 @@ def chart(
 # --- Results charts: scores against targets, practice heatmap, change, trends -------------------
 
 
+#: Every score chart runs from 1 (Beginning) to 5 (Mastering), the scale the scores are on.
+SCORE_DOMAIN = (1, 5)
+SCORE_TITLE = "Score (1 Beginning to 5 Mastering)"
+
+
+def score_axis(field: str = "Score:Q", *, title: str | None = SCORE_TITLE) -> alt.X:
+    """The x axis of a score chart: fixed at 1 to 5, a tick at each level."""
+    return alt.X(
+        field,
+        scale=alt.Scale(domain=list(SCORE_DOMAIN), clamp=True),
+        title=title,
+        axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+    )
+
+
 def scores_against_targets(data: pd.DataFrame) -> alt.TopLevelMixin:
     """Horizontal bars of principle scores with an orange tick at each target.
 
     ``data`` has columns Principle, Score (float or missing), Target (int or missing) and Label
-    (the text written at the end of each bar, such as "2.1 (target 4)"), in display order.
+    (the text written at the end of each bar, such as "2.1 (target 4)"), in display order. Bars
+    start at 1, the bottom of the scale.
     """
     order = list(data["Principle"])
     y = alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
-    x_scale = alt.Scale(domain=[0, 5.6])
-    base = alt.Chart(data)
+    base = alt.Chart(data).transform_calculate(Start=str(SCORE_DOMAIN[0]))
     bars = base.mark_bar(color=AF_CATEGORICAL[0], height=22).encode(
-        x=alt.X("Score:Q", scale=x_scale, title="Score (1 Beginning to 5 Mastering)"),
+        x=score_axis("Start:Q"),
+        x2="Score:Q",
         y=y,
         tooltip=["Principle", "Score", "Target"],
     )
     ticks = (
         base.transform_filter("isValid(datum.Target)")
         .mark_tick(color=TARGET_COLOUR, thickness=4, size=34)
-        .encode(x=alt.X("Target:Q", scale=x_scale), y=y)
+        .encode(x=score_axis("Target:Q"), y=y)
     )
     labels = base.mark_text(align="left", dx=6, color=AF_TEXT, fontSize=13).encode(
-        x=alt.X("Score:Q", scale=x_scale), y=y, text="Label:N"
+        x=score_axis(), y=y, text="Label:N"
     )
-    return alt.layer(bars, ticks, labels).properties(height=alt.Step(44))
+    return (
+        alt.layer(bars, ticks, labels)
+        .properties(height=alt.Step(44))
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 130})
+    )
 
 
 def level_heatmap(
@@ -201,7 +221,12 @@ def score_trends(data: pd.DataFrame, panels: list[str], rounds: list[str]) -> al
     One series per panel, so no colour has to be told apart; each point has its score written.
     """
     x = alt.X("Round:N", sort=rounds, title=None, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("Score:Q", scale=alt.Scale(domain=[1, 5.4]), title="Score")
+    y = alt.Y(
+        "Score:Q",
+        scale=alt.Scale(domain=list(SCORE_DOMAIN), clamp=True),
+        title="Score",
+        axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+    )
     base = alt.Chart().encode(x=x, y=y)
     line = base.mark_line(color=AF_CATEGORICAL[0], strokeWidth=3)
     points = base.mark_point(color=AF_CATEGORICAL[0], filled=True, size=80, shape="circle")

@@ -41,7 +41,12 @@ def test_results_show_scores_change_and_evidence_for_the_latest_round(world: Wor
     assert at.title[0].value == "Results"
     assert at.selectbox[0].value == 0  # the latest submitted round
     headers = [h.value for h in at.header]
-    assert headers[:3] == ["Summary", "Scores against targets", "Practice levels"]
+    assert headers[:3] == ["Summary", "Next steps", "Contents"]
+    assert [t.label for t in at.tabs][:3] == [
+        "Scores against targets",
+        "Practice levels",
+        "Change since the last round",
+    ]
     assert "Change since the last round" in headers and "Targets" in headers
     summary = at.markdown[0].value
     assert "Your overall level is" in summary and "Since the last round" in summary
