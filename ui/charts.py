@@ -246,3 +246,46 @@ def score_trends(data: pd.DataFrame, panels: list[str], rounds: list[str]) -> al
             columns=3,
         )
     )
+
+
+# --- Survey themes: read across -----------------------------------------------------------------
+
+#: Light grey to AF mid blue for 0% to 100% of a group's answers.
+SHARE_RANGE = ("#F3F2F1", "#6BACE6")
+
+
+def share_heatmap(
+    data: pd.DataFrame, themes: list[str], groups: list[str], group_title: str
+) -> alt.TopLevelMixin:
+    """Themes (rows) by groups (columns), shaded by the share of the group's answers.
+
+    ``data`` has columns Theme, Group, Percentage (0 to 100, or missing when suppressed), Label
+    (the percentage as text, or the suppression mark) and Answers. Every cell has its label
+    written in it, so colour is never the only cue; suppressed cells are left unshaded. The
+    legend runs from 0% to 100% whatever the figures.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "Group:N",
+            title=group_title,
+            sort=groups,
+            axis=alt.Axis(labelAngle=0, labelLimit=140, orient="top"),
+        ),
+        y=alt.Y("Theme:N", title=None, sort=themes, axis=alt.Axis(labelLimit=320)),
+        tooltip=["Theme", "Group", "Label", "Answers"],
+    )
+    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+        color=alt.condition(
+            "isValid(datum.Percentage)",
+            alt.Color(
+                "Percentage:Q",
+                title="Share of the group's answers",
+                scale=alt.Scale(domain=[0, 100], range=list(SHARE_RANGE), interpolate="rgb"),
+                legend=alt.Legend(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'"),
+            ),
+            alt.value("#FFFFFF"),
+        )
+    )
+    words = base.mark_text(color=AF_TEXT, fontSize=13).encode(text="Label:N")
+    figure: alt.TopLevelMixin = (cells + words).properties(height=alt.Step(34))
+    return figure

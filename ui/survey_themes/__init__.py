@@ -1,0 +1,1 @@
+"""The tabs of the Survey themes screen, one module each, sharing one ``ThemePage``."""

@@ -1,0 +1,145 @@
+"""The Refine tab: rename, merge and split themes, move answers, start a theme from examples."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ue_core.services.surveys import refine
+from ue_core.text import plural
+from ui.context import db
+from ui.survey_themes.page import MAX_CHOICES, ThemePage
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
+def rename_form(page: ThemePage) -> None:
+    st.subheader("Rename a theme")
+    with st.form(f"rename_{page.set_id}", clear_on_submit=True):
+        theme_id = st.selectbox(
+            "Theme to rename", page.theme_ids, format_func=page.labels.__getitem__
+        )
+        label = st.text_input("New name")
+        sent = st.form_submit_button("Rename theme")
+    if sent and theme_id is not None:
+        page.edit(
+            lambda: refine.rename_theme(
+                db(), page.actor, page.set_id, theme_id, label, expected_version=page.seen
+            ),
+            f"Theme renamed to '{_tidy(label)}'.",
+        )
+
+
+def merge_form(page: ThemePage) -> None:
+    st.subheader("Merge themes")
+    with st.form(f"merge_{page.set_id}", clear_on_submit=True):
+        chosen = st.multiselect(
+            "Themes to merge (choose two or more)",
+            page.theme_ids,
+            format_func=page.labels.__getitem__,
+        )
+        label = st.text_input("Name for the merged theme (optional)")
+        sent = st.form_submit_button("Merge themes")
+    if sent:
+        page.edit(
+            lambda: refine.merge_themes(
+                db(), page.actor, page.set_id, chosen, label=label, expected_version=page.seen
+            ),
+            f"{plural(len(chosen), 'theme')} merged.",
+        )
+
+
+def split_form(page: ThemePage) -> None:
+    st.subheader("Split a theme")
+    with st.form(f"split_{page.set_id}", clear_on_submit=True):
+        theme_id = st.selectbox(
+            "Theme to split", page.theme_ids, format_func=page.labels.__getitem__
+        )
+        parts = st.number_input("Split into", min_value=2, max_value=10, value=2, step=1)
+        sent = st.form_submit_button("Split theme")
+    if sent and theme_id is not None:
+        page.edit(
+            lambda: refine.split_theme(
+                db(), page.actor, page.set_id, theme_id, int(parts), expected_version=page.seen
+            ),
+            f"Theme split into {int(parts)}.",
+        )
+
+
+def move_form(page: ThemePage) -> None:
+    st.subheader("Move answers or mark them not relevant")
+    labels = page.labels
+    source = st.selectbox(
+        "Show answers in",
+        [*page.theme_ids, 0],
+        format_func=lambda tid: "Not relevant" if tid == 0 else labels[tid],
+        key=f"move_source_{page.set_id}",
+    )
+    in_source = [
+        a.answer_id
+        for a in page.coded
+        if (a.not_relevant if source == 0 else (a.theme_id == source and not a.not_relevant))
+    ]
+    if len(in_source) > MAX_CHOICES:
+        st.write(
+            f"Showing the first {MAX_CHOICES} of {len(in_source):,} answers. Type in the answers "
+            "box to search them."
+        )
+        in_source = in_source[:MAX_CHOICES]
+    with st.form(f"move_{page.set_id}", clear_on_submit=True):
+        chosen = st.multiselect("Answers", in_source, format_func=page.short)
+        target_id = st.selectbox("Move to", page.theme_ids, format_func=labels.__getitem__)
+        move_col, irrelevant_col = st.columns(2)
+        move = move_col.form_submit_button("Move answers")
+        if source == 0:
+            irrelevant = irrelevant_col.form_submit_button("Bring back to the nearest theme")
+        else:
+            irrelevant = irrelevant_col.form_submit_button("Mark as not relevant")
+    if move and target_id is not None:
+        page.edit(
+            lambda: refine.move_answers(
+                db(), page.actor, page.set_id, chosen, target_id, expected_version=page.seen
+            ),
+            f"{plural(len(chosen), 'answer')} moved to '{labels[target_id]}'.",
+        )
+    if irrelevant:
+        page.edit(
+            lambda: refine.set_not_relevant(
+                db(), page.actor, page.set_id, chosen, source != 0, expected_version=page.seen
+            ),
+            f"{plural(len(chosen), 'answer')} "
+            + ("marked not relevant." if source != 0 else "brought back."),
+        )
+
+
+def seed_form(page: ThemePage) -> None:
+    st.subheader("Start a theme from examples")
+    st.write(
+        "Choose a few answers that show the new theme. Other answers join it when they are "
+        "closer to it than to their own theme; answers you moved by hand stay where they are."
+    )
+    search = st.text_input("Find answers containing", key=f"seed_search_{page.set_id}")
+    matches = [
+        a.answer_id
+        for a in page.coded
+        if not a.not_relevant and (not search or search.casefold() in a.text.casefold())
+    ][:MAX_CHOICES]
+    with st.form(f"seed_{page.set_id}", clear_on_submit=True):
+        examples = st.multiselect("Example answers", matches, format_func=page.short)
+        label = st.text_input("Name for the new theme")
+        sent = st.form_submit_button("Start new theme")
+    if sent:
+        page.edit(
+            lambda: refine.seed_theme(
+                db(), page.actor, page.set_id, examples, label, expected_version=page.seen
+            ),
+            f"New theme '{_tidy(label)}' started.",
+        )
+
+
+def refine_tab(page: ThemePage) -> None:
+    st.header("Refine the themes")
+    st.write("Every change is saved straight away.")
+    for form in (rename_form, merge_form, split_form, move_form, seed_form):
+        form(page)
