@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.errors import InputError, NotFound
 from ue_core.scoring import LEVEL_NAMES, format_score
 from ue_core.services import actions
 from ue_core.services.actions import ActionDraft, ActionPlan, ActionView
+from ue_core.text import plural, plural_noun
 from ue_core.timefmt import format_date, uk_today
 from ue_core.vocabulary import ACTION_STATUS_LABELS, ActionStatus
 from ui import charts, concurrency
@@ -75,20 +75,6 @@ def due_date_fields(key: str, value: date | None) -> tuple[str, str, str]:
         "Due year", value=str(value.year) if value else "", max_chars=4, key=f"{key}_year"
     )
     return day, month, year
-
-
-def show_conflict(conflict: ConflictError) -> None:
-    st.error(str(conflict))
-    if conflict.current:
-        st.table(
-            {
-                "Field": [name.capitalize() for name in conflict.current],
-                "Their value": [
-                    "Not set" if value is None else str(value)
-                    for value in conflict.current.values()
-                ],
-            }
-        )
 
 
 st.title("Action plan")
@@ -157,8 +143,9 @@ else:
     overdue = plan.overdue
     if overdue:
         st.warning(
-            f"Overdue: {len(overdue)} action{'s are' if len(overdue) != 1 else ' is'} past "
-            "the due date and not done. They are listed first."
+            f"Overdue: {plural(len(overdue), 'action')} "
+            f"{plural_noun(len(overdue), 'is', 'are')} past the due date and not done. "
+            "They are listed first."
         )
     st.dataframe(
         pd.DataFrame(
@@ -222,39 +209,38 @@ def edit_action(action: ActionView) -> None:
         delete = st.form_submit_button("Delete action")
     if not (save or delete):
         return
-    try:
+    if delete and not confirm:
+        st.error("Tick 'Yes, delete this action' to delete it.")
+        return
+    said: list[str] = []  # what the save did, to tell the person
+
+    def save_change() -> None:
         if delete:
-            if not confirm:
-                st.error("Tick 'Yes, delete this action' to delete it.")
-                return
             actions.delete_action(db(), actor, action.id, expected_version=seen)
-            message = "Action deleted."
+            said.append("Action deleted.")
+            return
+        draft = ActionDraft(
+            practice_id=int(practice_id if practice_id is not None else action.practice_id),
+            description=description,
+            owner=owner,
+            due_on=actions.parse_due_date(*due_parts),
+            status=status or action.status,
+            intended_level=intended,
+        )
+        if draft == action.draft():
+            return
+        if draft == replace(action.draft(), status=draft.status):
+            actions.change_status(db(), actor, action.id, draft.status, expected_version=seen)
+            said.append(f"Status changed to {ACTION_STATUS_LABELS[draft.status].lower()}.")
         else:
-            draft = ActionDraft(
-                practice_id=int(practice_id if practice_id is not None else action.practice_id),
-                description=description,
-                owner=owner,
-                due_on=actions.parse_due_date(*due_parts),
-                status=status or action.status,
-                intended_level=intended,
-            )
-            if draft == action.draft():
-                st.info("Nothing has changed, so there was nothing to save.")
-                return
-            if draft == replace(action.draft(), status=draft.status):
-                actions.change_status(db(), actor, action.id, draft.status, expected_version=seen)
-                message = f"Status changed to {ACTION_STATUS_LABELS[draft.status].lower()}."
-            else:
-                actions.update_action(db(), actor, action.id, draft, expected_version=seen)
-                message = "Action saved."
-    except ConflictError as conflict:
-        concurrency.acknowledge(name, action.version)
-        show_conflict(conflict)
-    except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
-    else:
-        concurrency.saved(name)
-        st.toast(message)
+            actions.update_action(db(), actor, action.id, draft, expected_version=seen)
+            said.append("Action saved.")
+
+    if concurrency.save_checked(save_change, name=name, current_version=action.version):
+        if not said:
+            st.info("Nothing has changed, so there was nothing to save.")
+            return
+        st.toast(said[0])
         st.rerun()
 
 
@@ -372,47 +358,6 @@ if table["Current score"].isna().all():
         "You can still plan actions."
     )
 else:
-    long = table.melt(
-        id_vars=["Principle", "Target"],
-        value_vars=["Current score", "Projected score"],
-        var_name="Scores",
-        value_name="Score",
-    ).dropna(subset=["Score"])
-    long["Scores"] = long["Scores"].map(
-        {"Current score": "Now", "Projected score": "If the plan works"}
-    )
-    long["Label"] = long.apply(
-        lambda r: (
-            f"{r['Scores'].lower()} {r['Score']:.1f}"
-            + ("" if pd.isna(r["Target"]) or r["Scores"] == "Now" else f" (target {r['Target']})")
-        ),
-        axis=1,
-    )
-    order = list(table["Principle"])
-    scale = alt.Scale(domain=[0, 5.8])
-    y = alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
-    series = ["Now", "If the plan works"]
-    base = alt.Chart(long)
-    bars = base.mark_bar(height=16).encode(
-        x=alt.X(
-            "Score:Q",
-            scale=scale,
-            title="Score (1 Beginning to 5 Mastering)",
-            axis=alt.Axis(values=[0, 1, 2, 3, 4, 5]),
-        ),
-        y=y,
-        yOffset=alt.YOffset("Scores:N", sort=series),
-        color=alt.Color("Scores:N", scale=charts.categorical_scale(series), title=None),
-        tooltip=["Principle", "Scores", "Score", "Target"],
-    )
-    labels = base.mark_text(align="left", dx=4, color=charts.AF_TEXT, fontSize=12).encode(
-        x="Score:Q", y=y, yOffset=alt.YOffset("Scores:N", sort=series), text="Label:N"
-    )
-    targets = (
-        alt.Chart(table.dropna(subset=["Target"]))
-        .mark_tick(color=charts.AF_TEXT, thickness=3, size=40)
-        .encode(x=alt.X("Target:Q", scale=scale), y=y)
-    )
     description = (
         "For each principle, the top bar is the score now and the bottom bar the score if every "
         "action reaches its intended level; both are written at the end of the bars. The black "
@@ -429,7 +374,7 @@ else:
     charts.chart(
         "Scores now and if the plan works",
         description,
-        alt.layer(bars, labels, targets).properties(height=alt.Step(18)),
+        charts.projected_scores(table),
         table,
         key="projection_chart",
     )

@@ -289,3 +289,55 @@ def share_heatmap(
     words = base.mark_text(color=AF_TEXT, fontSize=13).encode(text="Label:N")
     figure: alt.TopLevelMixin = (cells + words).properties(height=alt.Step(34))
     return figure
+
+
+# --- Action plan: scores now and if the plan works ----------------------------------------------
+
+
+def projected_scores(table: pd.DataFrame) -> alt.TopLevelMixin:
+    """Two bars per principle (now, and if every action reaches its level) and a target mark.
+
+    ``table`` has columns Principle, Current score, Projected score (floats or missing) and
+    Target (a nullable integer), in display order. Bars start at 1, the bottom of the scale.
+    """
+    long = table.melt(
+        id_vars=["Principle", "Target"],
+        value_vars=["Current score", "Projected score"],
+        var_name="Scores",
+        value_name="Score",
+    ).dropna(subset=["Score"])
+    series = ["Now", "If the plan works"]
+    long["Scores"] = long["Scores"].map(
+        {"Current score": "Now", "Projected score": "If the plan works"}
+    )
+    long["Label"] = [
+        f"{which.lower()} {score:.1f}"
+        + ("" if pd.isna(target) or which == "Now" else f" (target {target})")
+        for which, score, target in zip(long["Scores"], long["Score"], long["Target"], strict=True)
+    ]
+    y = alt.Y("Principle:N", sort=list(table["Principle"]), title=None)
+    y = y.axis(labelLimit=300)
+    offset = alt.YOffset("Scores:N", sort=series)
+    base = alt.Chart(long).transform_calculate(Start=str(SCORE_DOMAIN[0]))
+    bars = base.mark_bar(height=16).encode(
+        x=score_axis("Start:Q"),
+        x2="Score:Q",
+        y=y,
+        yOffset=offset,
+        color=alt.Color("Scores:N", scale=categorical_scale(series), title=None),
+        tooltip=["Principle", "Scores", "Score", "Target"],
+    )
+    labels = base.mark_text(align="left", dx=4, color=AF_TEXT, fontSize=12).encode(
+        x=score_axis(), y=y, yOffset=offset, text="Label:N"
+    )
+    targets = (
+        alt.Chart(table.dropna(subset=["Target"]))
+        .mark_tick(color=AF_TEXT, thickness=3, size=40)
+        .encode(x=score_axis("Target:Q"), y=y)
+    )
+    figure: alt.TopLevelMixin = (
+        alt.layer(bars, labels, targets)
+        .properties(height=alt.Step(18))
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 170})
+    )
+    return figure
