@@ -9,14 +9,19 @@ from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import InputError, NotFound
 from ue_core.services.library import browse, recommendations, usage
 from ue_core.services.library.catalogue import LibraryItem
+from ue_core.text import plural, plural_noun
 from ui.auth import require_page
 from ui.context import db
+from ui.paging import paged
 from ui.recommendations import SELECTED_KEY
 from ui.text import plain
 
 actor = require_page(Permission.USE_LIBRARY)
 
 ANY = ""
+#: Entries on one page of the compact list, and of the cards.
+LIST_PAGE = 15
+CARD_PAGE = 5
 DETAIL_LABELS = {
     "organisation": "Organisation",
     "year": "Year",
@@ -72,6 +77,20 @@ def _show_detail(item: LibraryItem) -> None:
         st.rerun()
 
 
+def _open(item: LibraryItem) -> None:
+    st.session_state[SELECTED_KEY] = item.slug
+    st.rerun()
+
+
+def _row(item: LibraryItem) -> None:
+    """One line of the compact list: the title (opens the entry) and what kind of entry it is."""
+    resource = item.resource
+    title, about = st.columns([3, 2], vertical_alignment="center")
+    if title.button(resource.title, key=f"library_row_{item.row_id}", type="tertiary"):
+        _open(item)
+    about.caption(plain(f"{item.kind_label} · {resource.origin}"))
+
+
 def _card(item: LibraryItem) -> None:
     resource = item.resource
     with st.container(border=True):
@@ -80,8 +99,7 @@ def _card(item: LibraryItem) -> None:
         st.markdown(plain(resource.summary))
         st.markdown(plain(" · ".join(_tags(item)[1:3])))
         if st.button("Read more", key=f"library_open_{item.row_id}", help=resource.title):
-            st.session_state[SELECTED_KEY] = item.slug
-            st.rerun()
+            _open(item)
 
 
 st.title("Library")
@@ -156,10 +174,18 @@ st.header("Results", anchor=False)
 if not found:
     st.write("Nothing matches. Try fewer words or set a filter back to 'Any'.")
 else:
-    noun = "entry matches" if len(found) == 1 else "entries match"
-    st.write(f"{len(found)} {noun}.")
-    for entry in found:
-        _card(entry)
+    st.write(f"{plural(len(found), 'entry')} {plural_noun(len(found), 'matches', 'match')}.")
+    layout = st.radio(
+        "Show the results as",
+        options=["list", "cards"],
+        format_func=lambda v: "A compact list" if v == "list" else "Cards with summaries",
+        horizontal=True,
+        key="library_layout",
+    )
+    filters = (query, kind, principle, practice, method, audience, organisation, layout)
+    page_size = LIST_PAGE if layout == "list" else CARD_PAGE
+    for entry in paged(found, key=f"library::{filters!r}", size=page_size):
+        (_row if layout == "list" else _card)(entry)
 
 st.header("Find resources for a need", anchor=False)
 with st.form("library_need"):
@@ -191,8 +217,7 @@ for slug in st.session_state.get("library_need_results", []):
         st.caption(plain(f"{item.kind_label} · {item.resource.origin}"))
         st.markdown(plain(reasons.get(slug, "")))
         if st.button("Read more", key=f"library_need_{item.row_id}"):
-            st.session_state[SELECTED_KEY] = item.slug
-            st.rerun()
+            _open(item)
 
 if actor.can(Permission.ADMINISTER):
     st.header("How recommendations are used", anchor=False)

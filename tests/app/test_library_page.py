@@ -20,8 +20,9 @@ def _fast_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UE_THEMES_BACKEND", "tfidf-lsa")
 
 
-def _card_titles(at: object) -> list[str]:
-    return [h.value for h in at.subheader]  # type: ignore[attr-defined]
+def _card_titles(at: AppTest) -> list[str]:
+    """The titles in the compact list (each a button that opens the entry)."""
+    return [b.label for b in at.button if str(b.key).startswith("library_row_")]
 
 
 def test_member_searches_and_filters_the_library(world: World) -> None:
@@ -42,7 +43,7 @@ def test_member_searches_and_filters_the_library(world: World) -> None:
 def test_opening_an_entry_shows_every_field_and_its_sources(world: World) -> None:
     at = app_as(world, "member", PAGE).run()
     at.text_input[0].input("Twitter").run()
-    [open_button] = [b for b in at.button if str(b.key).startswith("library_open_")]
+    [open_button] = [b for b in at.button if str(b.key).startswith("library_row_")]
     open_button.click().run()
     assert at.header[0].value == "Live Twitter question and answer sessions on rail statistics"
     text = " ".join(m.value for m in at.markdown)
@@ -55,7 +56,7 @@ def test_opening_an_entry_shows_every_field_and_its_sources(world: World) -> Non
 def test_a_quotation_is_shown_as_one_with_its_source(world: World) -> None:
     at = app_as(world, "member", PAGE).run()
     at.text_input[0].input("UKSA").run()
-    [open_button] = [b for b in at.button if str(b.key).startswith("library_open_")]
+    [open_button] = [b for b in at.button if str(b.key).startswith("library_row_")]
     open_button.click().run()
     assert (
         at.header[0].value == "Engaging producers and users to write the user engagement strategy"
@@ -73,11 +74,38 @@ def test_a_quotation_is_shown_as_one_with_its_source(world: World) -> None:
 def test_a_hub_example_says_it_describes_planned_support(world: World) -> None:
     at = app_as(world, "member", PAGE).run()
     at.text_input[0].input("citizen panels").run()
-    [open_button] = [b for b in at.button if str(b.key).startswith("library_open_")]
+    [open_button] = [b for b in at.button if str(b.key).startswith("library_row_")]
     open_button.click().run()
     [note] = [i.value for i in at.info]
     assert "a kind of support the user engagement strategy for statistics (2021) set out" in note
     assert "not an existing named course or service" in note
+
+
+def test_results_come_a_page_at_a_time_as_a_list_or_as_cards(world: World) -> None:
+    at = app_as(world, "member", PAGE).run()
+    everything = len(load_catalogue().resources())
+    assert everything > 15
+    assert len(_card_titles(at)) == 15
+    assert f"Page 1 of {-(-everything // 15)}: entries 1 to 15 of {everything}." in [
+        m.value for m in at.markdown
+    ]
+    first_page = _card_titles(at)
+    at.button(key=next(str(b.key) for b in at.button if b.label == "Next page")).click().run()
+    assert not at.exception
+    second_page = _card_titles(at)
+    assert second_page and not set(second_page) & set(first_page)
+    assert any(m.value.startswith("Page 2 of") for m in at.markdown)
+
+    at.radio(key="library_layout").set_value("cards").run()
+    cards = [h.value for h in at.subheader]
+    assert len(cards) == 5 and not _card_titles(at)
+    assert len([b for b in at.button if str(b.key).startswith("library_open_")]) == 5
+    # A new search starts again at page 1.
+    at.text_input[0].input("Twitter").run()
+    assert [h.value for h in at.subheader] == [
+        "Live Twitter question and answer sessions on rail statistics"
+    ]
+    assert not any(b.label == "Next page" for b in at.button)
 
 
 def test_a_need_gets_suggestions_with_reasons(world: World) -> None:
