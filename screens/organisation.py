@@ -11,11 +11,13 @@ from ue_core.disclosure import SUPPRESSED_NOTE, Aggregate
 from ue_core.errors import NotFound
 from ue_core.scoring import format_score
 from ue_core.services import oversight
+from ue_core.text import plural
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
 from ui.charts import AF_DUO, chart
 from ui.context import db
 from ui.downloads import render_table_download
+from ui.navigation import SCREENS_BY_KEY
 from ui.text import plain
 
 OWN = "Your organisation"
@@ -52,8 +54,7 @@ def shown(value: Aggregate) -> str:
 
 
 st.markdown(
-    plain(dash.organisation_name)
-    + f": {len(dash.teams)} team{'s' if len(dash.teams) != 1 else ''} in the workbench. "
+    plain(dash.organisation_name) + f": {plural(len(dash.teams), 'team')} in the workbench. "
     "As champion you see each of your teams. Other organisations are only shown together, "
     "as the rest of the system."
 )
@@ -81,6 +82,16 @@ teams_table = pd.DataFrame(
 )
 st.dataframe(teams_table, hide_index=True, width="stretch", height="content")
 render_table_download(teams_table, "Download this table (CSV)", "teams-coverage.csv")
+st.subheader("Open a team's results")
+st.write("Each team's results, to read. Only the team can change its answers and targets.")
+team_page = SCREENS_BY_KEY["team_results"]
+for team in dash.teams:
+    st.page_link(
+        team_page.path,
+        label=f"{plain(team.name)}: results",
+        icon=team_page.icon,
+        query_params={"team": str(team.team_id)},
+    )
 if counts[oversight.Coverage.NOT_STARTED]:
     st.write(
         "Teams that have not started can begin from their home page; their last submitted "

@@ -95,6 +95,14 @@ SCREENS: tuple[Screen, ...] = (
         "Your organisation's teams: coverage, scores and trends against the rest of the system.",
     ),
     Screen(
+        "team_results",
+        "screens/team_results.py",
+        "Team results",
+        ":material/groups:",
+        Permission.VIEW_ORGANISATION,
+        "The results of one of your organisation's teams, to read (teams change their own).",
+    ),
+    Screen(
         "triage",
         "screens/triage.py",
         "Support requests",

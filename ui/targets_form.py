@@ -173,12 +173,17 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
 
 def targets_section(actor: Actor, view: ResultsView, *, can_change: bool) -> None:
     """The profile questions, the suggested and chosen targets, and a form for each target."""
-    st.write(INTRODUCTION)
-    if can_change:
+    if not can_change:
+        st.write("The team sets its own targets; they are shown here as the team saved them.")
+        if view.profile is None:
+            st.write("The team has not set targets yet.")
+            return
+    else:
+        st.write(INTRODUCTION)
         profile_form(actor, view)
-    if view.profile is None:
-        st.write("Answer the questions above to see suggested targets for each principle.")
-        return
+        if view.profile is None:
+            st.write("Answer the questions above to see suggested targets for each principle.")
+            return
     st.dataframe(
         pd.DataFrame(
             {

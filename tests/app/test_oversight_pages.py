@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from tests.app.conftest import app_as
 from tests.db.test_oversight import CURRENT, PAST, add_assessment, add_organisation, add_teams, flat
 from tests.factories import World
@@ -28,6 +30,14 @@ def seed(world: World) -> None:
         add_assessment(world.db, team_id, PAST, flat(5))
 
 
+def open_page(world: World, who: str, page: str, **query: str) -> AppTest:
+    """Sign in through the router, then go to ``page`` (so links to other pages work)."""
+    at = app_as(world, who).run()
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.switch_page(page).run()
+
+
 def page_text(at: object) -> str:
     """Everything the page wrote as markdown, captions and headings, in one string."""
     parts: list[str] = []
@@ -38,7 +48,7 @@ def page_text(at: object) -> str:
 
 def test_champion_sees_their_teams_and_a_suppressed_rest_of_system(world: World) -> None:
     seed(world)
-    at = app_as(world, "champion", ORGANISATION_PAGE).run()
+    at = open_page(world, "champion", ORGANISATION_PAGE)
     assert not at.exception and not at.error
     assert at.title[0].value == "Your organisation"
     metrics = {m.label: m.value for m in at.metric}
@@ -57,7 +67,7 @@ def test_champion_sees_their_teams_and_a_suppressed_rest_of_system(world: World)
 
 
 def test_champion_with_no_submitted_assessments_is_told_what_happens_next(world: World) -> None:
-    at = app_as(world, "champion", ORGANISATION_PAGE).run()
+    at = open_page(world, "champion", ORGANISATION_PAGE)
     assert not at.exception
     assert any("no scores to show" in info.value for info in at.info)
     assert at.dataframe[0].value["This round"].tolist() == ["Not started"]
@@ -101,3 +111,40 @@ def test_champions_and_members_cannot_open_the_system_overview(world: World) -> 
         at = app_as(world, who, SYSTEM_PAGE).run()
         assert "You do not have access" in at.error[0].value
         assert not at.dataframe
+
+
+TEAM_RESULTS_PAGE = "screens/team_results.py"
+
+
+def test_champion_opens_each_team_from_the_organisation_page(world: World) -> None:
+    seed(world)
+    at = open_page(world, "champion", ORGANISATION_PAGE)
+    links = {link.label: link for link in at.get("page_link")}
+    assert "Test team: results" in links and "Own 3: results" in links
+    assert "Other team: results" not in links
+
+
+def test_champion_reads_a_team_results_without_forms_to_change_them(world: World) -> None:
+    seed(world)
+    at = open_page(world, "champion", TEAM_RESULTS_PAGE, team=str(world.team_id))
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Team results"
+    assert at.selectbox[0].value == world.team_id
+    assert [h.value for h in at.header][:2] == ["Summary", "Contents"]
+    assert {m.label: m.value for m in at.metric}["Overall score"] == "4.0"
+    assert "Targets" in [t.label for t in at.tabs]
+    assert not at.radio and not at.text_area  # no profile or target forms
+    assert "Only the team can change" in page_text(at)
+
+
+def test_champion_asking_for_another_organisations_team_gets_their_own(world: World) -> None:
+    seed(world)
+    at = open_page(world, "champion", TEAM_RESULTS_PAGE, team=str(world.other_team_id))
+    assert not at.exception
+    assert at.selectbox[0].value != world.other_team_id
+    assert "Other team" not in page_text(at)
+
+
+def test_team_members_cannot_open_team_results(world: World) -> None:
+    at = app_as(world, "member", TEAM_RESULTS_PAGE).run()
+    assert at.error and not at.metric
