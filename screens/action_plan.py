@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import InputError, NotFound
-from ue_core.scoring import LEVEL_NAMES, format_score
+from ue_core.scoring import format_score
 from ue_core.services import actions
-from ue_core.services.actions import ActionDraft, ActionPlan, ActionView
+from ue_core.services.actions import ActionDraft, ActionView
 from ue_core.text import plural, plural_noun
 from ue_core.timefmt import format_date, uk_today
-from ue_core.vocabulary import ACTION_STATUS_LABELS, ActionStatus
+from ue_core.vocabulary import ACTION_STATUS_LABELS
 from ui import charts, concurrency
+from ui.action_form import action_fields, field_keys, intended_label
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_action_plan_downloads
@@ -26,55 +27,16 @@ from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
 today = uk_today()
-LEVELS: list[int | None] = [None, 1, 2, 3, 4, 5]
-STATUSES = list(ActionStatus)
-
-
-def level_label(level: int | None) -> str:
-    return "No level" if level is None else f"{level} {LEVEL_NAMES[level]}"
-
-
-def intended_label(level: int | None) -> str:
-    return "Not set" if level is None else level_label(level)
 
 
 def score_text(score: float | None) -> str:
     return "No score" if score is None else format_score(score)
 
 
-def practice_label(plan: ActionPlan, practice_id: int) -> str:
-    practice = plan.practice(practice_id)
-    if practice.not_applicable:
-        now = "not applicable"
-    elif practice.level is None:
-        now = "no agreed level"
-    else:
-        now = f"now {level_label(practice.level)}"
-    return f"{practice.principle_title}: {practice.title} ({now})"
-
-
 def link_to(key: str, label: str) -> None:
     if key in {s.key for s in screens_for(actor)}:
         screen = SCREENS_BY_KEY[key]
         st.page_link(screen.path, label=label, icon=screen.icon)
-
-
-def due_date_fields(key: str, value: date | None) -> tuple[str, str, str]:
-    """A GOV.UK-style date input: day, month and year boxes (the date picker fails WCAG 2.2's
-    target size rule, and typing a date is quicker)."""
-    st.markdown("**Due date**")
-    st.caption("For example, 31 3 2027. Leave all three boxes empty if there is no due date.")
-    day_column, month_column, year_column, _ = st.columns([1, 1, 1.4, 3])
-    day = day_column.text_input(
-        "Due day", value=str(value.day) if value else "", max_chars=2, key=f"{key}_day"
-    )
-    month = month_column.text_input(
-        "Due month", value=str(value.month) if value else "", max_chars=2, key=f"{key}_month"
-    )
-    year = year_column.text_input(
-        "Due year", value=str(value.year) if value else "", max_chars=4, key=f"{key}_year"
-    )
-    return day, month, year
 
 
 st.title("Action plan")
@@ -167,42 +129,8 @@ else:
 def edit_action(action: ActionView) -> None:
     name = f"action_{action.id}"
     seen = concurrency.seen_version(name, action.version)
-    practice_ids = [p.id for p in plan.practices]
     with st.form(f"edit_action_{action.id}"):
-        practice_id = st.selectbox(
-            "Practice",
-            options=practice_ids,
-            index=practice_ids.index(action.practice_id),
-            format_func=lambda pid: practice_label(plan, pid),
-            key=f"edit_practice_{action.id}",
-        )
-        description = st.text_area(
-            "What will you do?",
-            value=action.description,
-            max_chars=actions.MAX_DESCRIPTION,
-            key=f"edit_description_{action.id}",
-        )
-        owner = st.text_input(
-            "Owner",
-            value=action.owner,
-            max_chars=actions.MAX_OWNER,
-            key=f"edit_owner_{action.id}",
-        )
-        due_parts = due_date_fields(f"edit_due_{action.id}", action.due_on)
-        status = st.selectbox(
-            "Status",
-            options=STATUSES,
-            index=STATUSES.index(action.status),
-            format_func=ACTION_STATUS_LABELS.__getitem__,
-            key=f"edit_status_{action.id}",
-        )
-        intended = st.selectbox(
-            "Level you want the practice to reach",
-            options=LEVELS,
-            index=LEVELS.index(action.intended_level),
-            format_func=intended_label,
-            key=f"edit_intended_{action.id}",
-        )
+        fields = action_fields(plan, "edit", action.id, action.draft(), choose_practice=False)
         save = st.form_submit_button("Save changes")
     with st.form(f"delete_action_{action.id}"):
         confirm = st.checkbox("Yes, delete this action", key=f"confirm_delete_{action.id}")
@@ -219,14 +147,7 @@ def edit_action(action: ActionView) -> None:
             actions.delete_action(db(), actor, action.id, expected_version=seen)
             said.append("Action deleted.")
             return
-        draft = ActionDraft(
-            practice_id=int(practice_id if practice_id is not None else action.practice_id),
-            description=description,
-            owner=owner,
-            due_on=actions.parse_due_date(*due_parts),
-            status=status or action.status,
-            intended_level=intended,
-        )
+        draft = fields.draft()
         if draft == action.draft():
             return
         if draft == replace(action.draft(), status=draft.status):
@@ -257,74 +178,20 @@ if plan.actions and can_change:
 
 if can_change:
     st.header("Add an action")
-    practice_ids = [p.id for p in plan.practices]
+    empty = ActionDraft(0, "", actor.display_name, today + timedelta(days=90))
     with st.form(f"add_action_{assessment_id}"):
-        new_practice = st.selectbox(
-            "Practice",
-            options=practice_ids,
-            index=None,
-            placeholder="Choose the practice this action will improve",
-            format_func=lambda pid: practice_label(plan, pid),
-            key=f"add_practice_{assessment_id}",
-        )
-        new_description = st.text_area(
-            "What will you do?",
-            max_chars=actions.MAX_DESCRIPTION,
-            help="For example, 'Set up a user panel and meet it every quarter'.",
-            key=f"add_description_{assessment_id}",
-        )
-        new_owner = st.text_input(
-            "Owner",
-            value=actor.display_name,
-            max_chars=actions.MAX_OWNER,
-            help="The person who will make sure it happens.",
-            key=f"add_owner_{assessment_id}",
-        )
-        new_due = due_date_fields(f"add_due_{assessment_id}", today + timedelta(days=90))
-        new_status = st.selectbox(
-            "Status",
-            options=STATUSES,
-            format_func=ACTION_STATUS_LABELS.__getitem__,
-            key=f"add_status_{assessment_id}",
-        )
-        new_intended = st.selectbox(
-            "Level you want the practice to reach",
-            options=LEVELS,
-            index=0,
-            format_func=intended_label,
-            help="Used to project your scores if the plan works.",
-            key=f"add_intended_{assessment_id}",
-        )
+        new = action_fields(plan, "add", assessment_id, empty, choose_practice=True)
         add = st.form_submit_button("Add action", type="primary")
     if add:
-        if new_practice is None:
-            st.error("Choose the practice this action will improve.")
+        try:
+            actions.add_action(db(), actor, assessment_id, new.draft())
+        except (InputError, AccessDenied, NotFound) as problem:
+            st.error(str(problem))
         else:
-            try:
-                actions.add_action(
-                    db(),
-                    actor,
-                    assessment_id,
-                    ActionDraft(
-                        practice_id=int(new_practice),
-                        description=new_description,
-                        owner=new_owner,
-                        due_on=actions.parse_due_date(*new_due),
-                        status=new_status or ActionStatus.PLANNED,
-                        intended_level=new_intended,
-                    ),
-                )
-            except (InputError, AccessDenied, NotFound) as problem:
-                st.error(str(problem))
-            else:
-                names = ["practice", "description", "owner", "status", "intended"]
-                added_keys = [f"add_{name}_{assessment_id}" for name in names] + [
-                    f"add_due_{assessment_id}_{part}" for part in ("day", "month", "year")
-                ]
-                for key in added_keys:
-                    st.session_state.pop(key, None)
-                st.toast("Action added.")
-                st.rerun()
+            for key in field_keys("add", assessment_id):
+                st.session_state.pop(key, None)
+            st.toast("Action added.")
+            st.rerun()
 
 # --- Projected scores -----------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ import streamlit as st
 
 from ue_core.authz import ROLE_LABELS, Permission
 from ue_core.content import ContentError
-from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import accounts, admin, catalogue_admin, frameworks
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import Role
@@ -139,32 +138,21 @@ with library_tab:
             summary = st.text_area("Summary (one to four sentences)", value=entry.summary)
             shown = st.checkbox("Show in the library and in recommendations", value=entry.is_active)
             save = st.form_submit_button("Save entry", type="primary")
-        if save:
-            try:
-                catalogue_admin.edit_entry(
-                    db(),
-                    actor,
-                    slug,
-                    title=title,
-                    summary=summary,
-                    is_active=shown,
-                    expected_version=seen,
-                )
-            except ConflictError as conflict:
-                concurrency.acknowledge(version_name, entry.version)
-                st.error(str(conflict))
-                st.table(
-                    {
-                        "Field": list(conflict.current),
-                        "Their value": [str(v) for v in conflict.current.values()],
-                    }
-                )
-            except (InputError, NotFound) as problem:
-                st.error(str(problem))
-            else:
-                concurrency.saved(version_name)
-                st.toast("Library entry saved.")
-                st.rerun()
+        if save and concurrency.save_checked(
+            lambda: catalogue_admin.edit_entry(
+                db(),
+                actor,
+                slug,
+                title=title,
+                summary=summary,
+                is_active=shown,
+                expected_version=seen,
+            ),
+            name=version_name,
+            current_version=entry.version,
+        ):
+            st.toast("Library entry saved.")
+            st.rerun()
         if entry.edited_at is not None and st.button("Restore the file's version"):
             catalogue_admin.restore_file_version(db(), actor, slug)
             concurrency.saved(version_name)

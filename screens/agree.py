@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.errors import ConflictError, InputError
 from ue_core.services import agreeing, assessments
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import format_datetime, uk_today
@@ -244,8 +244,8 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
             evidence_date=evidence_date if not isinstance(evidence_date, tuple) else None,
             evidence_strength=strength,
         )
-        try:
-            agreeing.save_agreed(
+        if concurrency.save_checked(
+            lambda: agreeing.save_agreed(
                 db(),
                 actor,
                 summary.id,
@@ -253,16 +253,11 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
                 answer,
                 expected_version=seen or None,
                 today=uk_today(),
-            )
-        except ConflictError as conflict:
-            concurrency.acknowledge(version_name, current_version)
-            st.error(str(conflict))
-            if conflict.current:
-                st.table(pd.DataFrame(conflict_rows(conflict.current, answer)))
-        except (InputError, AccessDenied, NotFound) as problem:
-            st.error(str(problem))
-        else:
-            concurrency.saved(version_name)
+            ),
+            name=version_name,
+            current_version=current_version,
+            table=lambda current: conflict_rows(dict(current), answer),
+        ):
             message = f"Saved the agreed answer for '{item.title}': {describe_answer(answer)}."
             st.session_state[FLASH_KEY] = ("success", message)
             st.toast(message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -77,6 +79,11 @@ def _show_detail(item: LibraryItem) -> None:
         st.rerun()
 
 
+def _named(choices: dict[str, str]) -> Callable[[str], str]:
+    """How a filter shows its choices: by name, and the empty choice as 'Any'."""
+    return lambda key: choices.get(key, "Any")
+
+
 def _open(item: LibraryItem) -> None:
     st.session_state[SELECTED_KEY] = item.slug
     st.rerun()
@@ -123,48 +130,27 @@ query = st.text_input(
     max_chars=browse.MAX_QUERY,
     help="Every word must appear somewhere in the entry, for example 'user forum housing'.",
 )
-first, second, third = st.columns(3)
-kind = first.selectbox(
-    "Type", [ANY, *dict(options.kinds)], format_func=lambda k: dict(options.kinds).get(k, "Any")
-)
-principle = second.selectbox(
-    "Principle",
-    [ANY, *dict(options.principles)],
-    format_func=lambda k: dict(options.principles).get(k, "Any"),
-)
-practice = third.selectbox(
-    "Practice",
-    [ANY, *dict(options.practices)],
-    format_func=lambda k: dict(options.practices).get(k, "Any"),
-)
-fourth, fifth, sixth = st.columns(3)
-method = fourth.selectbox(
-    "Method",
-    [ANY, *dict(options.methods)],
-    format_func=lambda k: dict(options.methods).get(k, "Any"),
-)
-audience = fifth.selectbox(
-    "Audience",
-    [ANY, *dict(options.audiences)],
-    format_func=lambda k: dict(options.audiences).get(k, "Any"),
-)
-organisation = sixth.selectbox(
-    "Organisation or provider",
-    [ANY, *options.organisations],
-    format_func=lambda k: k or "Any",
-)
+filters: dict[str, tuple[str, dict[str, str]]] = {
+    "kind": ("Type", dict(options.kinds)),
+    "principle": ("Principle", dict(options.principles)),
+    "practice": ("Practice", dict(options.practices)),
+    "method": ("Method", dict(options.methods)),
+    "audience": ("Audience", dict(options.audiences)),
+    "organisation": ("Organisation or provider", {o: o for o in options.organisations}),
+}
+chosen: dict[str, str] = {}
+for column, (name, (label, choices)) in zip(st.columns(3) * 2, filters.items(), strict=True):
+    picked = column.selectbox(
+        label, [ANY, *choices], format_func=_named(choices), key=f"library_{name}"
+    )
+    chosen[name] = picked or ANY
 
 try:
     found = browse.search(
         db(),
         actor,
         query,
-        kind=kind or None,
-        principle=principle or None,
-        practice=practice or None,
-        method=method or None,
-        audience=audience or None,
-        organisation=organisation or None,
+        **{name: value or None for name, value in chosen.items()},
     )
 except InputError as error:
     st.error(str(error))
@@ -182,9 +168,9 @@ else:
         horizontal=True,
         key="library_layout",
     )
-    filters = (query, kind, principle, practice, method, audience, organisation, layout)
+    shown_for = (query, *chosen.values(), layout)
     page_size = LIST_PAGE if layout == "list" else CARD_PAGE
-    for entry in paged(found, key=f"library::{filters!r}", size=page_size):
+    for entry in paged(found, key=f"library::{shown_for!r}", size=page_size):
         (_row if layout == "list" else _card)(entry)
 
 st.header("Find resources for a need", anchor=False)

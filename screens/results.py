@@ -9,7 +9,6 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import NotFound
 from ue_core.services import results
-from ue_core.timefmt import uk_today
 from ui import results_sections as sections
 from ui.auth import require_page
 from ui.context import db
@@ -20,18 +19,6 @@ from ui.targets_form import targets_section
 from ui.teams import choose_team
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
-
-#: The tabs under the summary, in the order of the contents list.
-TABS = (
-    "Scores against targets",
-    "Practice levels",
-    "Change since the last round",
-    "Strongest and weakest",
-    "Evidence to check",
-    "Targets",
-    "Download your results",
-    "Recommended for your team",
-)
 
 st.title("Results")
 
@@ -75,12 +62,7 @@ chosen_index = st.selectbox(
 )
 assessment_id = available[int(chosen_index or 0)].id
 
-try:
-    view = results.assessment_scores(db(), actor, assessment_id, uk_today())
-except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
-    st.stop()
-
+view = sections.load(actor, assessment_id)
 sections.caption(view)
 sections.summary(view)
 
@@ -91,24 +73,11 @@ for key, label in (("action_plan", "Plan actions"), ("library", "Open the librar
         screen = SCREENS_BY_KEY[key]
         st.page_link(screen.path, label=label, icon=screen.icon)
 
-st.header("Contents")
-st.write("The rest of your results are in the tabs below:")
-st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(TABS, start=1)))
-
-tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
-drawn = {
-    "Scores against targets": lambda: sections.scores_against_targets(view),
-    "Practice levels": lambda: sections.practice_levels(view),
-    "Change since the last round": lambda: sections.change_since_last_round(view),
-    "Strongest and weakest": lambda: sections.strongest_and_weakest(view),
-    "Evidence to check": lambda: sections.evidence_to_check(view),
-    "Targets": lambda: targets_section(actor, view, can_change=True),
-    "Recommended for your team": lambda: render_recommendations(actor, assessment_id),
-}
-for title, tab in tabs.items():
-    with tab:
-        if title in drawn:
-            st.header(title)
-            drawn[title]()
-        else:  # the downloads draw their own heading
-            render_assessment_downloads(actor, assessment_id)
+sections.contents_and_tabs(
+    {
+        **sections.reading_tabs(view),
+        "Targets": lambda: targets_section(actor, view, can_change=True),
+        "Download your results": lambda: render_assessment_downloads(actor, assessment_id),
+        "Recommended for your team": lambda: render_recommendations(actor, assessment_id),
+    }
+)

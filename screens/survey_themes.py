@@ -37,15 +37,14 @@ TABS = {
 
 st.title("Survey themes")
 
-all_surveys = views.list_surveys(db(), actor)
-if not all_surveys:
+by_id = {s.id: s for s in views.list_surveys(db(), actor)}
+if not by_id:
     st.write(
         "No surveys have been imported yet. Open Import a survey in the menu to import one, "
         "then find themes here."
     )
     st.stop()
 
-by_id = {s.id: s for s in all_surveys}
 survey_id = st.selectbox(
     "Survey", options=list(by_id), format_func=lambda sid: by_id[sid].title, key="themes_survey"
 )

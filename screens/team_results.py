@@ -20,14 +20,6 @@ actor = require_page(Permission.VIEW_ORGANISATION)
 
 #: The query parameter that says which team, as in a link from the organisation's table.
 TEAM_PARAM = "team"
-TABS = (
-    "Scores against targets",
-    "Practice levels",
-    "Change since the last round",
-    "Strongest and weakest",
-    "Evidence to check",
-    "Targets",
-)
 
 st.title("Team results")
 organisation = SCREENS_BY_KEY["organisation"]
@@ -75,31 +67,12 @@ assessment_id = st.selectbox(
     format_func=rounds.__getitem__,
     help="The team's latest submitted round is shown first.",
 )
-try:
-    view = results.assessment_scores(db(), actor, int(assessment_id or submitted[0].id), uk_today())
-except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
-    st.stop()
-
+view = sections.load(actor, int(assessment_id or submitted[0].id))
 sections.caption(view)
 sections.summary(view)
-st.header("Contents")
-st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(TABS, start=1)))
-
-
-def targets(shown: results.ResultsView) -> None:
-    targets_section(actor, shown, can_change=False)
-
-
-drawn = (
-    sections.scores_against_targets,
-    sections.practice_levels,
-    sections.change_since_last_round,
-    sections.strongest_and_weakest,
-    sections.evidence_to_check,
-    targets,
+sections.contents_and_tabs(
+    {
+        **sections.reading_tabs(view),
+        "Targets": lambda: targets_section(actor, view, can_change=False),
+    }
 )
-for title, tab, draw in zip(TABS, st.tabs(list(TABS)), drawn, strict=True):
-    with tab:
-        st.header(title)
-        draw(view)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ue_core.authz import AccessDenied, Permission
-from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.authz import Permission
 from ue_core.services import support
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import RequestStatus
@@ -117,29 +116,18 @@ with st.form(f"triage_{request.id}"):
         help="What the hub did. Required to mark a request resolved or closed.",
     )
     saved = st.form_submit_button("Save changes")
-if saved:
-    try:
-        support.update_request(
-            db(),
-            actor,
-            request.id,
-            expected_version=seen,
-            status=chosen_status or request.status,
-            assignee_id=assignee,
-            resolution=resolution,
-        )
-    except ConflictError as conflict:
-        concurrency.acknowledge(version_name, request.version)
-        st.error(str(conflict))
-        st.table(
-            {
-                "Field": list(conflict.current),
-                "Their value": [str(v) for v in conflict.current.values()],
-            }
-        )
-    except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
-    else:
-        concurrency.saved(version_name)
-        st.toast(f"Request {request.id} saved.")
-        st.rerun()
+if saved and concurrency.save_checked(
+    lambda: support.update_request(
+        db(),
+        actor,
+        request.id,
+        expected_version=seen,
+        status=chosen_status or request.status,
+        assignee_id=assignee,
+        resolution=resolution,
+    ),
+    name=version_name,
+    current_version=request.version,
+):
+    st.toast(f"Request {request.id} saved.")
+    st.rerun()

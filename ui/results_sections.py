@@ -6,15 +6,24 @@ are built here, from the view, so screens only choose which sections to show.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import pandas as pd
 import streamlit as st
 
+from ue_core.authz import AccessDenied, Actor
+from ue_core.errors import NotFound
 from ue_core.scoring import HOW_SCORES_WORK, LEVEL_NAMES, format_score
+from ue_core.services import results
 from ue_core.services.results import ResultsView
 from ue_core.text import plural, plural_noun
-from ue_core.timefmt import format_date, format_datetime
+from ue_core.timefmt import format_date, format_datetime, uk_today
 from ui import charts
+from ui.context import db
 from ui.text import plain
+
+#: Tabs whose drawing writes its own heading.
+OWN_HEADING = frozenset({"Download your results"})
 
 
 def level_label(level: int | None) -> str:
@@ -33,6 +42,42 @@ def signed(value: float) -> str:
 def bullets(lines: list[str]) -> None:
     """A Markdown list of lines already made safe (user text through ``plain``)."""
     st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def load(actor: Actor, assessment_id: int) -> ResultsView:
+    """The results of one assessment as of today; a refusal or a missing one stops the page."""
+    try:
+        return results.assessment_scores(db(), actor, assessment_id, uk_today())
+    except (AccessDenied, NotFound) as problem:
+        st.error(str(problem))
+        st.stop()
+        raise
+
+
+def reading_tabs(view: ResultsView) -> dict[str, Callable[[], None]]:
+    """The tabs anyone who may see the results reads, in order, each with how it is drawn."""
+    return {
+        "Scores against targets": lambda: scores_against_targets(view),
+        "Practice levels": lambda: practice_levels(view),
+        "Change since the last round": lambda: change_since_last_round(view),
+        "Strongest and weakest": lambda: strongest_and_weakest(view),
+        "Evidence to check": lambda: evidence_to_check(view),
+    }
+
+
+def contents_and_tabs(tabs: Mapping[str, Callable[[], None]]) -> None:
+    """A numbered contents list of the tabs, then the tabs, each under its title as a heading.
+
+    A tab drawn by ``None`` draws its own heading.
+    """
+    st.header("Contents")
+    st.write("The rest of the results are in the tabs below:")
+    st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(tabs, start=1)))
+    for (title, draw), tab in zip(tabs.items(), st.tabs(list(tabs)), strict=True):
+        with tab:
+            if title not in OWN_HEADING:
+                st.header(title)
+            draw()
 
 
 def caption(view: ResultsView) -> None:
