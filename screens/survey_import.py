@@ -11,7 +11,16 @@ from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.redaction import REDACTION_KINDS, describe_counts, describe_place_counts
 from ue_core.services.surveys import deletion, imports, views
-from ue_core.survey_import import ColumnMapping, RawTable, header_choices, preview, validate
+from ue_core.survey_import import (
+    MAX_WORDING,
+    ColumnMapping,
+    RawTable,
+    header_choices,
+    preview,
+    tidy_header,
+    validate,
+)
+from ue_core.text import plural, plural_noun
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
 from ui.context import db
@@ -162,7 +171,10 @@ raw = detected if header_row == detected.header_row else read_upload(header_row)
 form_key = f"{signature}_{raw.header_row}"
 
 view = preview(raw)
-st.write(f"{view.source}: {view.row_count:,} rows of answers and {len(view.columns)} columns.")
+st.write(
+    f"{view.source}: {plural(view.row_count, 'row')} of answers and "
+    f"{plural(len(view.columns), 'column')}."
+)
 sample = pd.DataFrame(list(view.rows), columns=list(view.columns))
 sample.insert(0, "Row", list(view.row_numbers))
 st.dataframe(sample, hide_index=True, width="stretch")
@@ -198,10 +210,26 @@ closed = st.multiselect(
     default=[c for c in suggested.closed if c in closed_options],
     key=f"map_closed_{form_key}",
 )
+chosen_questions = [*free_text, *closed]
+wording: dict[str, str] = {}
+if chosen_questions:
+    st.subheader("How each question is shown")
+    st.write(
+        "Word each question as people will read it on screen and in reports. Each starts from "
+        "its column header, tidied; the file is not changed."
+    )
+    for column in chosen_questions:
+        wording[column] = st.text_input(
+            f"Wording for the column {column}",
+            value=tidy_header(column),
+            max_chars=MAX_WORDING,
+            key=f"wording_{form_key}_{column}",
+        )
 mapping = ColumnMapping(
     respondent_id=id_column,
     free_text=list(free_text),
     closed=list(closed),
+    wording=wording,
 )
 
 st.header("Check before saving")
@@ -215,13 +243,19 @@ else:
     report = validate(raw, mapping)
     st.session_state[report_key] = (mapping_key, report)
 if report.errors:
-    problems = "is 1 problem" if len(report.errors) == 1 else f"are {len(report.errors)} problems"
-    st.error(f"There {problems} to fix before this survey can be saved. Nothing has been saved.")
+    problems = plural(len(report.errors), "problem")
+    verb = plural_noun(len(report.errors), "is", "are")
+    st.error(
+        f"There {verb} {problems} to fix before this survey can be saved. Nothing has been saved."
+    )
     st.markdown("\n".join(f"- {plain(issue.message)}" for issue in report.errors[:50]))
     if len(report.errors) > 50:
         st.write(f"And {len(report.errors) - 50:,} more problems.")
 else:
-    st.write(f"No problems found: {report.row_count:,} responses are ready to save.")
+    st.write(
+        f"No problems found: {plural(report.row_count, 'response')} "
+        f"{plural_noun(report.row_count, 'is', 'are')} ready to save."
+    )
 if report.warnings:
     st.warning("Check these before saving:")
     st.markdown("\n".join(f"- {plain(issue.message)}" for issue in report.warnings[:50]))
@@ -254,18 +288,19 @@ if st.button(label, type="primary", disabled=not report.ok):
         if target is None:
             result = imports.import_survey(db(), actor, raw, mapping, title)
             message = (
-                f"Saved '{title.strip()}': {result.responses:,} responses and "
-                f"{result.answers:,} free-text answers."
+                f"Saved '{title.strip()}': {plural(result.responses, 'response')} and "
+                f"{plural(result.answers, 'free-text answer')}."
             )
         else:
             result = imports.add_responses(db(), actor, target, raw, mapping)
             message = (
-                f"Added {result.responses:,} responses and {result.answers:,} free-text answers "
-                f"to '{title}'."
+                f"Added {plural(result.responses, 'response')} and "
+                f"{plural(result.answers, 'free-text answer')} to '{title}'."
             )
             if result.assigned:
                 message += (
-                    f" {result.assigned:,} answers were given an approved theme; "
+                    f" {plural(result.assigned, 'answer')} "
+                    f"{plural_noun(result.assigned, 'was', 'were')} given an approved theme; "
                     f"{result.needs_review:,} wait for review."
                 )
     except (InputError, AccessDenied, NotFound) as problem:

@@ -57,7 +57,7 @@ question_id = st.selectbox(
     "Free-text question",
     options=list(questions),
     format_func=lambda qid: (
-        f"{questions[qid].column_name} ({plural(questions[qid].answer_count, 'answer')})"
+        f"{questions[qid].label} ({plural(questions[qid].answer_count, 'answer')})"
     ),
     key=f"themes_question_{survey_id}",
 )

@@ -21,7 +21,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 from ue_core.io.survey_file import (
     DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES,
@@ -104,6 +104,20 @@ class RawTable:
         return f"{kind}, sheet '{self.sheet_name}'"
 
 
+#: Longest wording kept for a question (the column holding it is this long).
+MAX_WORDING: Final = 300
+
+
+def tidy_header(column: str) -> str:
+    """A column header as a person would write it: "organisation_type" -> "Organisation type".
+
+    Underscores and hyphens become spaces, spaces are collapsed, and the first letter is a
+    capital; headers already written as words ("How often do you engage?") keep their wording.
+    """
+    words = " ".join(re.sub(r"[_\-]+", " ", column).split())
+    return words[:1].upper() + words[1:] if words else column
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which columns hold the respondent ID, the free-text questions and the closed questions."""
@@ -111,6 +125,14 @@ class ColumnMapping:
     respondent_id: str | None
     free_text: list[str]
     closed: list[str] = field(default_factory=list)
+    #: How each question is worded on screen and in reports, by column; a column not given
+    #: here is shown by its tidied header (``tidy_header``).
+    wording: dict[str, str] = field(default_factory=dict)
+
+    def wording_of(self, column: str) -> str:
+        """The wording given for ``column``, on one line, or "" to use its tidied header."""
+        given = " ".join(self.wording.get(column, "").split())
+        return "" if given == tidy_header(column) else given[:MAX_WORDING]
 
 
 @dataclass(frozen=True)

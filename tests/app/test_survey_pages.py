@@ -55,12 +55,39 @@ def test_import_page_empty_state_then_a_file_is_previewed_checked_and_saved(
     assert any("No problems found: 21 responses" in m.value for m in at.markdown)
     assert any("1 e-mail address" in m.value for m in at.markdown)
     assert at.multiselect[0].value == ["Barriers"]
-    at.text_input[0].set_value("Barriers survey").run()
+    next(t for t in at.text_input if t.label == "Survey title").set_value("Barriers survey").run()
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved 'Barriers survey': 21 responses")
     listed = views.list_surveys(world.db, world.actor("consultant"))
     assert [(s.title, s.response_count) for s in listed] == [("Barriers survey", 21)]
+
+
+def test_consultant_words_each_question_at_import_and_the_wording_is_shown(
+    world: World,
+) -> None:
+    raw = "respondent_id,organisation_type,barriers\n" + "\n".join(
+        f'R{i},Department,"Answer number {i} about time and money"' for i in range(8)
+    )
+    at = app_as(world, "consultant", "screens/survey_import.py").run()
+    at.file_uploader[0].set_value(("raw.csv", raw.encode(), "text/csv")).run()
+    assert not at.exception
+    at.multiselect[0].set_value(["barriers"]).run()
+    at.multiselect[1].set_value(["organisation_type"]).run()
+    boxes = {t.label: t for t in at.text_input if t.label.startswith("Wording for")}
+    assert boxes["Wording for the column barriers"].value == "Barriers"
+    assert boxes["Wording for the column organisation_type"].value == "Organisation type"
+    boxes["Wording for the column barriers"].set_value("What gets in the way of engaging?")
+    next(t for t in at.text_input if t.label == "Survey title").set_value("Worded").run()
+    next(b for b in at.button if b.label == "Save survey").click().run()
+    assert not at.exception and at.success
+
+    [survey] = views.list_surveys(world.db, world.actor("consultant"))
+    assert [q.label for q in survey.free_text_questions] == ["What gets in the way of engaging?"]
+    assert [q.label for q in survey.closed_questions] == ["Organisation type"]
+    themes = app_as(world, "consultant", "screens/survey_themes.py").run()
+    question_box = next(s for s in themes.selectbox if s.label == "Free-text question")
+    assert question_box.options == ["What gets in the way of engaging? (8 answers)"]
 
 
 def test_import_page_shows_a_bad_file_problem_and_saves_nothing(world: World) -> None:

@@ -48,13 +48,13 @@ def test_member_searches_the_library_and_opens_an_entry(page: Page, app_url: str
     page.wait_for_timeout(RERUN_START_MS)
     wait_for_app(page)
     expect(main.get_by_text("1 entry matches.")).to_be_visible()
-    card = main.get_by_role(
-        "heading", name="Live Twitter question and answer sessions on rail statistics", level=3
+    entry = main.get_by_role(
+        "button", name="Live Twitter question and answer sessions on rail statistics"
     )
-    expect(card).to_be_visible()
+    expect(entry).to_be_visible()
     assert_no_axe_violations(page, "the Library page with search results")
 
-    click(page, "Read more")
+    click(page, "Live Twitter question and answer sessions on rail statistics")
     expect(
         main.get_by_role(
             "heading", name="Live Twitter question and answer sessions on rail statistics", level=2

@@ -370,3 +370,16 @@ def test_raw_table_column_values():
     )
     assert raw.column_values("B") == ["x", "y"]
     assert raw.describe_source() == "Text file, semicolon separated, utf-8 encoding"
+
+
+def test_a_raw_header_is_tidied_and_a_worded_one_kept() -> None:
+    from ue_core.survey_import import ColumnMapping, tidy_header
+
+    assert tidy_header("barriers") == "Barriers"
+    assert tidy_header("organisation_type") == "Organisation type"
+    assert tidy_header("How often do you engage with users?") == (
+        "How often do you engage with users?"
+    )
+    mapping = ColumnMapping(None, ["barriers"], wording={"barriers": "  What  gets in the way? "})
+    assert mapping.wording_of("barriers") == "What gets in the way?"
+    assert ColumnMapping(None, ["barriers"]).wording_of("barriers") == ""

@@ -372,6 +372,8 @@ class SurveyQuestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
     column_name: Mapped[str] = mapped_column(String(300))
+    #: How the question is shown, as the consultant worded it at import ("" for the tidied header).
+    wording: Mapped[str] = mapped_column(String(300), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(20))  # free_text or closed
     position: Mapped[int] = mapped_column(Integer)
 

@@ -37,12 +37,19 @@ def cell_rows(across: suppression.ReadAcross) -> list[dict[str, object]]:
 
 def read_across_tab(page: ThemePage) -> None:
     st.header("Read across")
-    closed = [q.column_name for q in page.survey.closed_questions]
+    labels = {q.column_name: q.label for q in page.survey.closed_questions}
+    closed = list(labels)
     if not closed:
         st.write("This survey has no closed questions to read across by.")
         return
     default = closed.index("Profession") if "Profession" in closed else 0
-    by = st.selectbox("Show themes by", closed, index=default, key=f"across_{page.set_id}")
+    by = st.selectbox(
+        "Show themes by",
+        closed,
+        index=default,
+        format_func=labels.__getitem__,
+        key=f"across_{page.set_id}",
+    )
     across = suppression.read_across(db(), page.actor, page.set_id, by)
     rows = cell_rows(across)
     hidden = sum(1 for row in rows if row["Percentage"] is None)
@@ -55,13 +62,13 @@ def read_across_tab(page: ThemePage) -> None:
         )
     else:
         charts.chart(
-            f"Themes by {by.lower()}",
+            f"Themes by {labels[by][:1].lower()}{labels[by][1:]}",
             "For each group of respondents, the percentage of the group's answers in each "
             "theme, shaded from light grey (0%) to blue (100%). Each cell shows its percentage "
             f"as text; unshaded cells marked {suppression.SUPPRESSED} are hidden. "
             + suppression.SUPPRESSED_NOTE,
             charts.share_heatmap(
-                pd.DataFrame(rows), list(across.themes), list(across.categories), by
+                pd.DataFrame(rows), list(across.themes), list(across.categories), labels[by]
             ),
             across.table(),
         )

@@ -123,7 +123,13 @@ def import_survey(
             session.scalars(
                 insert(SurveyQuestion).returning(SurveyQuestion.id, sort_by_parameter_order=True),
                 [
-                    {"survey_id": survey.id, "column_name": c, "kind": k, "position": i}
+                    {
+                        "survey_id": survey.id,
+                        "column_name": c,
+                        "wording": mapping.wording_of(c),
+                        "kind": k,
+                        "position": i,
+                    }
                     for i, (c, k) in enumerate(columns)
                 ],
             )

@@ -22,6 +22,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import NotFound
 from ue_core.services.surveys._shared import _counts, _set_themes
+from ue_core.survey_import import tidy_header
 
 #: Most answers shown as typical of a theme.
 REPRESENTATIVES: Final = 5
@@ -43,6 +44,12 @@ class QuestionView:
     column_name: str
     kind: str
     answer_count: int
+    wording: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the question is shown: as worded at import, or its tidied column header."""
+        return self.wording or tidy_header(self.column_name)
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,9 @@ def list_surveys(db: Database, actor: Actor) -> list[SurveyView]:
             select(SurveyQuestion).order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
         ):
             questions.setdefault(q.survey_id, []).append(
-                QuestionView(q.id, q.survey_id, q.column_name, q.kind, answers.get(q.id, 0))
+                QuestionView(
+                    q.id, q.survey_id, q.column_name, q.kind, answers.get(q.id, 0), q.wording
+                )
             )
     return [
         SurveyView(
