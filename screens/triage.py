@@ -11,6 +11,7 @@ import streamlit as st
 
 from ue_core.authz import Permission
 from ue_core.services import support
+from ue_core.text import plural, plural_noun
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import RequestStatus
 from ui import concurrency
@@ -46,7 +47,8 @@ if queue.total == 0:
     st.stop()
 
 st.write(
-    f"{queue.total:,} request{'s' if queue.total != 1 else ''} match, newest first. "
+    f"{plural(queue.total, 'request')} {plural_noun(queue.total, 'matches', 'match')}, "
+    "newest first. "
     f"Page {queue.page} of {queue.pages}."
 )
 if queue.pages > 1:

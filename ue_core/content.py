@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ue_core.text import plural
+
 __all__ = ["ContentError", "Problem", "load_model", "parse_model"]
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,7 +64,7 @@ class ContentError(Exception):
         self.source = source
         self.problems: list[Problem] = list(problems)
         count = len(self.problems)
-        heading = f"{source}: {count} problem{'' if count == 1 else 's'}"
+        heading = f"{source}: {plural(count, 'problem')}"
         lines = [heading, *(f"  - {problem}" for problem in self.problems)]
         super().__init__("\n".join(lines))
 

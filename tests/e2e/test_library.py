@@ -72,6 +72,8 @@ def test_member_sees_recommendations_with_reasons_and_marks_one_used(
     sign_in_as(page, app_url, MEMBER)
     go_to(page, "Results")
     main = page.get_by_test_id("stMain")
+    main.get_by_role("tab", name="Recommended for your team", exact=True).click()
+    wait_for_app(page)
     section = main.get_by_role("heading", name="Recommended for your team", level=2)
     expect(section).to_be_visible()
     reasons = main.get_by_text(", your target is ", exact=False)

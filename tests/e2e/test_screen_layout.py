@@ -22,6 +22,8 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 pytestmark = pytest.mark.e2e
 
 REVIEW_DIR = Path("/work/screens-review")
+#: A page's first drawing on a busy machine (Results loads the recommender once per server).
+FIRST_LOAD_MS = 240_000
 SMALL_SURVEY = "Small survey for the read-across"
 #: Twelve answers over four professions: most theme-by-profession cells have 1 to 4 answers.
 SMALL_ROWS = [
@@ -43,8 +45,8 @@ SMALL_ROWS = [
 def go_to(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     page.wait_for_timeout(RERUN_START_MS)
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    wait_for_app(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title, timeout=FIRST_LOAD_MS)
+    wait_for_app(page, timeout_ms=FIRST_LOAD_MS)
 
 
 def click_button(page: Page, name: str) -> None:

@@ -24,6 +24,7 @@ from ue_core.db.models import (
 )
 from ue_core.services.rounds import current_round
 from ue_core.services.support import OPEN_STATUSES
+from ue_core.text import plural, possessive
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
             if assessment is None:
                 items.append(
                     AttentionItem(
-                        f"Start {team.name}'s {round_.label} self-assessment",
+                        f"Start {possessive(team.name)} {round_.label} self-assessment",
                         "Your team has not started this round's self-assessment yet.",
                         "assessment",
                     )
@@ -60,7 +61,7 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
             if assessment.status == AssessmentStatus.SUBMITTED.value:
                 items.append(
                     AttentionItem(
-                        f"See {team.name}'s {round_.label} results",
+                        f"See {possessive(team.name)} {round_.label} results",
                         "The assessment is submitted. See your scores, gaps and action plan.",
                         "results",
                     )
@@ -104,7 +105,7 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
                 )
                 items.append(
                     AttentionItem(
-                        f"Agree {team.name}'s ratings",
+                        f"Agree {possessive(team.name)} ratings",
                         f"{agreed} of {total} practices have an agreed level.",
                         "agree",
                     )
@@ -124,7 +125,7 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
             if waiting:
                 items.append(
                     AttentionItem(
-                        f"Triage {waiting} new support request{'s' if waiting != 1 else ''}",
+                        f"Triage {plural(waiting, 'new support request')}",
                         "Teams are waiting for the hub to pick these up.",
                         "triage",
                     )
