@@ -14,6 +14,7 @@ from ue_core.demo.personas import PERSONAS
 
 from tests.e2e.helpers import RERUN_START_MS, assert_no_axe_violations, sign_in_as, wait_for_app
 from ue_core.db.engine import Database
+from ue_core.demo.survey import BARRIERS, PROFESSION, RESPONDENT_COLUMN, build_survey_frame
 from ue_core.services.accounts import actor_for_email
 from ue_core.services.surveys import imports, theme_sets, views
 from ue_core.survey_import import ColumnMapping
@@ -40,6 +41,23 @@ SMALL_ROWS = [
     ("S11", "Social researcher", "Too little time"),
     ("S12", "Data scientist", "No money for travel to meet users"),
 ]
+
+
+#: How tall the page's content is: the main block holds everything below the sidebar.
+CONTENT_HEIGHT_JS = (
+    "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight"
+)
+
+
+def review_shot(page: Page, name: str) -> None:
+    """The whole page in one picture: Streamlit scrolls inside its main block, so the window is
+    made as tall as the content first."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": int(height) + 40})
+    wait_for_app(page)
+    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(REVIEW_DIR / name), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def go_to(page: Page, title: str) -> None:
@@ -90,9 +108,7 @@ def test_library_results_come_a_page_at_a_time(page: Page, app_url: str) -> None
     expect(
         main.get_by_text(re.compile(r"^Page 1 of \d+: entries 1 to 15 of \d+\.$"))
     ).to_be_visible()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(REVIEW_DIR / "library.png"), full_page=True)
+    review_shot(page, "library.png")
     assert_no_axe_violations(page, "the Library's compact list")
     click_button(page, "Next page")
     expect(main.get_by_text(re.compile(r"^Page 2 of \d+: entries 16 to"))).to_be_visible()
@@ -141,10 +157,43 @@ def test_read_across_says_when_most_cells_are_hidden(
     expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(0)
     expect(main.get_by_role("heading", name="Counts and percentages")).to_be_visible()
     expect(main.get_by_text("[c] means fewer than 5 answers", exact=False).first).to_be_visible()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(REVIEW_DIR / "read_across.png"), full_page=True)
+    review_shot(page, "read_across.png")
     assert_no_axe_violations(page, "the read-across of a small survey")
+
+
+@pytest.fixture
+def demo_survey(demo_database_url: str) -> str:
+    """The demo's 180-response survey with four themes, in the demo database."""
+    os.environ.setdefault(BACKEND_ENV_VAR, TFIDF_LSA)
+    db = Database(demo_database_url)
+    email = next(p.email for p in PERSONAS if p.display_name == "Ruth Okafor")
+    consultant = actor_for_email(db, email)
+    assert consultant is not None
+    title = "Demo survey for the read-across heatmap"
+    frame = build_survey_frame(seed=0, n=180)
+    raw = imports.read_file(frame.to_csv(index=False).encode(), "demo.csv")
+    mapping = ColumnMapping(RESPONDENT_COLUMN, [BARRIERS], [PROFESSION])
+    result = imports.import_survey(db, consultant, raw, mapping, title)
+    survey = next(s for s in views.list_surveys(db, consultant) if s.id == result.survey_id)
+    theme_sets.find_themes(db, consultant, survey.free_text_questions[0].id, 4)
+    return title
+
+
+def test_read_across_heatmap_labels_every_cell_with_a_percentage_legend(
+    page: Page, app_url: str, demo_survey: str
+) -> None:
+    sign_in_as(page, app_url, "Ruth Okafor")
+    go_to(page, "Survey themes")
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stSelectbox").filter(has_text="Survey").first.click()
+    page.get_by_role("option", name=demo_survey).click()
+    wait_for_app(page)
+    open_tab(page, "Read across")
+    expect(main.get_by_role("heading", name="Themes by profession")).to_be_visible()
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    expect(main.get_by_text("Most figures are hidden", exact=False)).to_have_count(0)
+    review_shot(page, "read_across_heatmap.png")
+    assert_no_axe_violations(page, "the read-across heatmap of the demo survey")
 
 
 def test_champion_opens_a_team_from_the_organisation_page(page: Page, app_url: str) -> None:
