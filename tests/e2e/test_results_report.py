@@ -42,6 +42,8 @@ def test_the_html_report_has_the_chart_and_the_targets_shown_on_results(
     expect(heading).to_be_visible()
     description = main.get_by_text("A bar chart of the score for each of the", exact=False)
     page_description = description.first.inner_text().strip()
+    main.get_by_role("tab", name="Targets", exact=True).click()  # Results puts each part in a tab
+    wait_for_app(page)
     page_targets: dict[str, int] = {}
     for label in main.get_by_test_id("stExpander").locator("summary").all_inner_texts():
         match = TARGET_LABEL.search(ICON_NAME.sub("", label))  # the expander's icon ligature
@@ -49,6 +51,8 @@ def test_the_html_report_has_the_chart_and_the_targets_shown_on_results(
             page_targets[match["title"].strip()] = int(match["level"])
     assert len(page_targets) == 5, main.get_by_test_id("stExpander").all_inner_texts()
 
+    main.get_by_role("tab", name="Download your results", exact=True).click()
+    wait_for_app(page)
     with page.expect_download() as download:
         main.get_by_role("button", name="Download report (HTML)").click()
     html = download.value.path().read_text(encoding="utf-8")

@@ -52,7 +52,7 @@ CONTENT_HEIGHT_JS = (
 def review_shot(page: Page, name: str) -> None:
     """The whole page in one picture: Streamlit scrolls inside its main block, so the window is
     made as tall as the content first."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    height = page.evaluate(CONTENT_HEIGHT_JS)
     page.set_viewport_size({"width": 1280, "height": int(height) + 40})
     wait_for_app(page)
     REVIEW_DIR.mkdir(parents=True, exist_ok=True)
@@ -93,7 +93,7 @@ def test_results_open_with_summary_and_next_steps_then_tabs(page: Page, app_url:
     page.set_viewport_size({"width": 1280, "height": 900})
     REVIEW_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(REVIEW_DIR / "results.png"), full_page=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    height = page.evaluate(CONTENT_HEIGHT_JS)
     assert height < 4_000, f"Results is {height} pixels tall"
     assert_no_axe_violations(page, "Results, first tab")
     open_tab(page, "Practice levels")
