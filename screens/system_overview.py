@@ -14,7 +14,7 @@ from ue_core.services import oversight
 from ue_core.services.support import STATUS_LABELS
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
-from ui.charts import AF_CATEGORICAL, chart
+from ui.charts import AF_CATEGORICAL, chart, score_axis
 from ui.context import db
 from ui.downloads import render_table_download
 
@@ -167,14 +167,11 @@ else:
         order = [d.principle.title for d in weakest]
         base = alt.Chart(frame).encode(
             y=alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X(
-                "Score:Q",
-                scale=alt.Scale(domain=[0, 5]),
-                axis=alt.Axis(values=[0, 1, 2, 3, 4, 5], format="d"),
-                title="Mean principle score (1 is Beginning, 5 is Mastering)",
-            ),
+            x=score_axis(title="Mean principle score (1 is Beginning, 5 is Mastering)"),
         )
-        bars = base.mark_bar(color=AF_CATEGORICAL[0]).encode(tooltip=["Principle", "Label"])
+        bars = base.mark_bar(color=AF_CATEGORICAL[0]).encode(
+            x2=alt.datum(1), tooltip=["Principle", "Label"]
+        )
         labels = base.mark_text(align="left", dx=6, color="#0B0C0C").encode(text="Label:N")
         chart(
             f"Principles from weakest to strongest, {overview.score_round.label}",

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from ue_core.demo.personas import PERSONAS
 
 from tests.e2e.helpers import RERUN_START_MS, assert_no_axe_violations, sign_in_as, wait_for_app
 from ue_core.db.engine import Database
 from ue_core.demo.survey import BARRIERS, PROFESSION, RESPONDENT_COLUMN, build_survey_frame
+from ue_core.personas import PERSONAS
 from ue_core.services.accounts import actor_for_email
 from ue_core.services.surveys import imports, theme_sets, views
 from ue_core.survey_import import ColumnMapping
