@@ -16,7 +16,7 @@ TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Acti
 EXPECTED_LINKS = {
     "member": TEAM_PAGES | {"Ask the hub for help", "Library"},
     "lead": TEAM_PAGES | {"Agree ratings", "Ask the hub for help", "Library"},
-    "champion": {"Your organisation", "Library"},
+    "champion": {"Your organisation", "Team results", "Library"},
     "consultant": {
         "Support requests",
         "System overview",

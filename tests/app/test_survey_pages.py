@@ -245,7 +245,7 @@ def test_import_page_finds_the_header_below_a_title_and_lets_the_consultant_choo
 
     header_box = next(s for s in at.selectbox if s.label == "Row with the column names")
     header_box.set_value(3).run()
-    at.text_input[0].set_value("Barriers survey").run()
+    next(t for t in at.text_input if t.label == "Survey title").set_value("Barriers survey").run()
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved 'Barriers survey': 21 responses")
