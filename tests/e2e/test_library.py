@@ -106,7 +106,7 @@ def test_a_quotation_is_marked_up_as_one_with_its_source(page: Page, app_url: st
     search.press("Enter")
     page.wait_for_timeout(RERUN_START_MS)
     wait_for_app(page)
-    click(page, "Read more")
+    click(page, "Engaging producers and users to write the user engagement strategy")
     quote = main.locator("blockquote")
     expect(quote).to_have_text(
         "“UKSA should develop a strategy for engaging all users of official statistics”"
