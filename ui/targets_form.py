@@ -11,7 +11,7 @@ import streamlit as st
 
 from ue_core.authz import Actor
 from ue_core.errors import ConflictError
-from ue_core.services import results
+from ue_core.services import results, target_setting
 from ue_core.services.results import ResultsView
 from ue_core.services.scores_against_targets import TargetView
 from ue_core.targets import (
@@ -95,7 +95,7 @@ def profile_form(actor: Actor, view: ResultsView) -> None:
         change_frequency=cast(ChangeFrequency, frequency),
     )
     if concurrency.save_checked(
-        lambda: results.set_profile(db(), actor, header.id, chosen, expected_version=seen),
+        lambda: target_setting.set_profile(db(), actor, header.id, chosen, expected_version=seen),
         name=name,
         current_version=header.version,
         table=_their_profile,
@@ -137,7 +137,7 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
         reason = st.text_area(
             "Reason for a different target",
             value=target.reason_for_change,
-            max_chars=results.MAX_REASON,
+            max_chars=target_setting.MAX_REASON,
             help="Needed when your target is not the suggested level.",
             key=f"target_reason_{widget}",
         )
@@ -152,7 +152,7 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
         )
 
     if concurrency.save_checked(
-        lambda: results.set_target(
+        lambda: target_setting.set_target(
             db(),
             actor,
             assessment_id,
