@@ -68,9 +68,10 @@ if message:
     st.success(message)
 
 current = views.current_theme_set(db(), actor, question_id)
+latest = current
 if current is None:
     st.header("Find themes")
-    find_form(actor, question_id)
+    find_form(actor, question_id, None)
     st.write(
         "No themes yet for this question. Choose how many themes you want and select 'Find themes'."
     )
@@ -112,7 +113,7 @@ with st.expander("Find themes again, for example with another number of themes")
             "This replaces these draft themes and any edits to them"
             + ("; the approved themes stay." if current.approved_set_id is not None else ".")
         )
-    find_form(actor, question_id)
+    find_form(actor, question_id, latest)
 
 page = ThemePage(
     actor=actor,

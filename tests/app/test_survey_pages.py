@@ -189,7 +189,7 @@ def test_approved_themes_take_later_answers_and_the_review_queue_is_worked(
         world.db, consultant, imports.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
     )
     qid = question_id(world)
-    theme_sets.find_themes(world.db, consultant, qid, 3)
+    theme_sets.find_themes(world.db, consultant, qid, 3, expected_current=None)
     at = app_as(world, "consultant", "screens/survey_themes.py").run()
     next(b for b in at.button if b.label == "Approve themes").click().run()
     assert not at.exception

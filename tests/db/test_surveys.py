@@ -199,7 +199,7 @@ def test_themes_are_deterministic_and_embeddings_are_computed_once(
 ) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    first = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    first = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     coded_first = {
         a.answer_id: a.theme_label for a in views.coded_answers(world.db, consultant, first)
     }
@@ -213,7 +213,9 @@ def test_themes_are_deterministic_and_embeddings_are_computed_once(
         return embed_texts(*args, **kwargs)
 
     monkeypatch.setattr(embeddings, "embed_texts", counting)
-    second = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    second = theme_sets.find_themes(
+        world.db, consultant, question_id, 4, expected_current=(first, 1)
+    )
     assert calls == []  # stored embeddings were reused
     coded_second = {
         a.answer_id: a.theme_label for a in views.coded_answers(world.db, consultant, second)
@@ -239,7 +241,7 @@ def current(world: World, question_id: int) -> views.ThemeSetView:
 def test_rename_is_saved_and_a_stale_version_is_refused(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     view = current(world, question_id)
     theme = view.themes[0]
     refine.rename_theme(
@@ -273,7 +275,7 @@ def test_rename_is_saved_and_a_stale_version_is_refused(world: World) -> None:
 def test_merge_split_move_not_relevant_and_seed(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     view = current(world, question_id)
     a, b = view.themes[0], view.themes[1]
 
@@ -329,7 +331,7 @@ def test_merge_split_move_not_relevant_and_seed(world: World) -> None:
 def test_approved_themes_are_given_to_later_answers_with_a_review_queue(world: World) -> None:
     consultant = world.actor("consultant")
     survey_id, question_id = imported(world)
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     view = current(world, question_id)
     theme_sets.approve(world.db, consultant, set_id, expected_version=view.version)
     assert current(world, question_id).status == views.APPROVED
@@ -368,7 +370,7 @@ def test_approved_themes_are_given_to_later_answers_with_a_review_queue(world: W
 def test_read_across_suppresses_counts_under_five(world: World) -> None:
     consultant = world.actor("consultant")
     _, question_id = imported(world)
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     across = read_across.read_across(world.db, consultant, set_id, "Profession")
     assert set(across.categories) == {"Statistician", "Researcher", "Economist"}
     assert across.category_totals == {"Statistician": 24, "Researcher": 8, "Economist": 8}
@@ -404,7 +406,7 @@ def test_actions_and_exports(world: World) -> None:
     consultant = world.actor("consultant")
     texts = ['=HYPERLINK("http://bad") no time to engage', *TOPICS["time"], *TOPICS["survey"]]
     survey_id, question_id = imported(world, survey_csv(texts))
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 2)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 2, expected_current=None)
     view = current(world, question_id)
     action_id = you_said_we_did.add_theme_action(
         world.db, consultant, view.themes[0].id, "Published release-day guidance", "done"
@@ -434,7 +436,7 @@ def test_suggested_number_comes_from_stored_embeddings(world: World) -> None:
     _, question_id = imported(world)
     n = theme_sets.suggested_n_themes(world.db, consultant, question_id)
     assert 2 <= n <= 12
-    set_id = theme_sets.find_themes(world.db, consultant, question_id)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, expected_current=None)
     assert len(current(world, question_id).themes) == n
     with world.db.read() as session:
         rows = session.scalar(
@@ -463,7 +465,7 @@ def test_answers_added_before_approval_are_themed_when_the_themes_are_approved(
 ) -> None:
     consultant = world.actor("consultant")
     survey_id, question_id = imported(world)
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     later = ["Our survey response rate is very low", "We never have time before a release"]
     raw = imports.read_file(survey_csv(later, start=200), "later.csv")
     result = imports.add_responses(world.db, consultant, survey_id, raw, MAPPING)

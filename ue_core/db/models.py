@@ -289,6 +289,9 @@ class Target(Base):
     suggested_level: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text, default="")
     reason_for_change: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Action(Base):
@@ -359,6 +362,9 @@ class Survey(Base):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     redaction_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     questions: Mapped[list[SurveyQuestion]] = relationship(
         back_populates="survey", order_by="SurveyQuestion.position"
@@ -405,6 +411,8 @@ class SurveyAnswer(Base):
     text: Mapped[str] = mapped_column(Text)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     embedding_backend: Mapped[str | None] = mapped_column(String(80))
+    #: The space the stored vector is in (see ``ue_core.themes.embedding.space_key``).
+    embedding_space: Mapped[str | None] = mapped_column(String(120))
 
 
 class ThemeSet(Base):
@@ -420,6 +428,11 @@ class ThemeSet(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The embedding space the themes' centres are in, its recipe's version, and (for the
+    #: TF-IDF fallback, whose space is fitted to answers) the answers it was fitted to.
+    embedding_space: Mapped[str | None] = mapped_column(String(120))
+    space_version: Mapped[int | None] = mapped_column(Integer)
+    space_answer_ids: Mapped[list[Any] | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -460,6 +473,9 @@ class ThemeAction(Base):
     action: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     published_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 # --- Support requests and audit -----------------------------------------------------------

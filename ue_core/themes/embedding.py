@@ -57,6 +57,10 @@ MAX_TOKENS: Final = 256
 BATCH_SIZE: Final = 64
 #: Most LSA dimensions.
 LSA_DIMENSIONS: Final = 100
+#: The version of the TF-IDF and LSA recipe below. Change it whenever ``_lsa_embed`` changes:
+#: theme sets found with another version have their answers embedded again and their centres
+#: recomputed before they are used.
+LSA_SPACE_VERSION: Final = 1
 
 _USABLE = re.compile(r"[^\W_]")
 
@@ -226,7 +230,7 @@ def _lsa_embed(texts: Sequence[str], fit_texts: Sequence[str]) -> FloatMatrix:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    corpus = sorted({text for text in fit_texts if is_usable(text)})
+    corpus = lsa_corpus(fit_texts)
     result = np.zeros((len(texts), 1), dtype=np.float32)
     if not corpus:
         return result
@@ -256,6 +260,23 @@ def _lsa_embed(texts: Sequence[str], fit_texts: Sequence[str]) -> FloatMatrix:
         svd.fit(fitted)
         dense = np.asarray(svd.transform(transformed), dtype=np.float32)
     return dense
+
+
+def lsa_corpus(fit_texts: Sequence[str]) -> list[str]:
+    """The texts an LSA space is fitted to: each usable text once, in a fixed order."""
+    return sorted({text for text in fit_texts if is_usable(text)})
+
+
+def space_key(backend: str, fit_texts: Sequence[str] | None = None) -> str:
+    """A name for the vector space ``embed_texts`` uses, the same whenever the space is.
+
+    A sentence model's space is the model's own. The TF-IDF fallback's space depends on the
+    recipe's version and the texts it is fitted to, so its name includes both.
+    """
+    if backend != TFIDF_LSA:
+        return backend
+    digest = hashlib.sha256("\x00".join(lsa_corpus(fit_texts or [])).encode()).hexdigest()
+    return f"{TFIDF_LSA}/v{LSA_SPACE_VERSION}/{digest[:32]}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,23 +1,41 @@
-"""Finding themes in a question's answers: the form, with a progress bar while the work runs."""
+"""Finding themes in a question's answers: the form, with a progress bar while the work runs.
+
+Finding themes again replaces the question's draft, so it is checked against the version of the
+set the person is looking at (as every other edit of the set is), and a draft with edits is
+replaced only after the person confirms, told what will be lost.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ue_core.authz import AccessDenied, Actor
-from ue_core.errors import InputError, NotFound
+from ue_core.authz import Actor
 from ue_core.services.surveys import embeddings, theme_sets
+from ue_core.services.surveys.views import ThemeSetView
+from ui import concurrency
 from ui.context import db
 from ui.survey_themes.page import done_and_redraw
+from ui.text import plain
 
 
-def find_form(actor: Actor, question_id: int) -> None:
-    """Choose how many themes (or let the workbench suggest a number) and find them."""
+def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> None:
+    """Choose how many themes (or let the workbench suggest a number) and find them.
+
+    ``latest`` is the question's current theme set as the page drew it (None: no themes yet).
+    """
+    name = f"theme_set_{latest.id}" if latest is not None else None
+    seen = (
+        (latest.id, concurrency.seen_version(name, latest.version))
+        if latest is not None and name is not None
+        else None
+    )
     _, backend_text = embeddings.available_backend()
     st.write(
         "Answers are grouped by meaning into themes. Every answer with words in it gets a theme. "
         "The same answers and settings always give the same themes. " + backend_text
     )
+    draft = theme_sets.draft_edits(db(), actor, question_id)
+    losses = draft.losses() if draft is not None and draft.has_edits else []
     with st.form(f"find_{question_id}"):
         how_many = st.radio(
             "Number of themes",
@@ -30,23 +48,36 @@ def find_form(actor: Actor, question_id: int) -> None:
         chosen = st.number_input(
             "Themes to find (used when you choose)", min_value=2, max_value=30, value=8, step=1
         )
+        confirmed = True
+        if losses:
+            st.warning(
+                "Finding themes again deletes the draft themes and these edits to them: "
+                + plain("; ".join(losses))
+                + "."
+            )
+            confirmed = st.checkbox("Delete the draft and these edits, and find new themes")
         find = st.form_submit_button("Find themes", type="primary")
     if not find:
+        return
+    if not confirmed:
+        st.error("Tick the box to confirm that the draft and its edits can be deleted.")
         return
     bar = st.progress(0.0, text="Starting")
 
     def report(fraction: float, text: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
-    try:
-        theme_sets.find_themes(
+    if concurrency.save_checked(
+        lambda: theme_sets.find_themes(
             db(),
             actor,
             question_id,
             None if how_many == "suggested" else int(chosen),
+            expected_current=seen,
             progress=report,
-        )
-    except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
-    else:
+        ),
+        name=name,
+        current_version=None,
+        table=None,
+    ):
         done_and_redraw("Themes found and saved.")

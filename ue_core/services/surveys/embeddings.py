@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from sqlalchemy import select, update
@@ -12,33 +12,34 @@ from ue_core.authz import Actor, Permission, require
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     SurveyAnswer,
+    Theme,
+    ThemeAssignment,
+    ThemeSet,
 )
 from ue_core.errors import InputError
 from ue_core.services.surveys._shared import FloatMatrix, Progress, _bytes, _question, _vector
 from ue_core.themes import (
+    BACKENDS,
     TFIDF_LSA,
     BackendUnavailable,
     choose_backend,
     embed_texts,
 )
+from ue_core.themes.embedding import LSA_SPACE_VERSION, normalise_rows, space_key
 
 #: Distinct answers embedded per step, so a progress bar can move.
 EMBED_CHUNK: Final = 2_048
 
 
-def _embed_like(db: Database, question_id: int, backend: str, texts: list[str]) -> FloatMatrix:
-    """Embed texts in the same space as the question's stored embeddings."""
-    fit: list[str] | None = None
-    if backend == TFIDF_LSA:
-        with db.read() as session:
-            fit = list(
-                session.scalars(
-                    select(SurveyAnswer.text).where(
-                        SurveyAnswer.question_id == question_id,
-                        SurveyAnswer.embedding_backend == backend,
-                    )
-                )
-            )
+def _fit_texts(session: Session, theme_set: ThemeSet) -> list[str] | None:
+    """The texts the theme set's TF-IDF space is fitted to (None for a sentence model)."""
+    if theme_set.backend != TFIDF_LSA:
+        return None
+    ids = [int(i) for i in theme_set.space_answer_ids or []]
+    return list(session.scalars(select(SurveyAnswer.text).where(SurveyAnswer.id.in_(ids))))
+
+
+def _embed_in(backend: str, texts: list[str], fit: list[str] | None) -> FloatMatrix:
     try:
         vectors, _ = embed_texts(texts, backend=backend, fit_texts=fit)
     except BackendUnavailable as error:
@@ -48,27 +49,107 @@ def _embed_like(db: Database, question_id: int, backend: str, texts: list[str]) 
     return vectors
 
 
-def _embed_missing_like(db: Database, question_id: int, backend: str) -> None:
-    """Embed the question's answers that have no embedding from ``backend``, in its space."""
-    with db.read() as session:
-        missing = session.execute(
-            select(SurveyAnswer.id, SurveyAnswer.text).where(
-                SurveyAnswer.question_id == question_id,
-                (SurveyAnswer.embedding_backend != backend)
-                | SurveyAnswer.embedding_backend.is_(None),
-            )
-        ).all()
-    if not missing:
+def _embed_in_set_space(session: Session, set_id: int, texts: list[str]) -> tuple[FloatMatrix, str]:
+    """Embed texts in the theme set's own space; returns the vectors and the space's name."""
+    theme_set = session.get(ThemeSet, set_id)
+    assert theme_set is not None
+    _align_set_space(session, set_id)
+    space = theme_set.embedding_space or space_key(theme_set.backend)
+    return _embed_in(theme_set.backend, texts, _fit_texts(session, theme_set)), space
+
+
+def _align_set_space(session: Session, set_id: int) -> None:
+    """Make the question's stored answer vectors those of the theme set's space.
+
+    A theme set keeps one space for its life, so later answers are coded against centres in
+    the space they were found in. A set found with another version of the TF-IDF recipe (or
+    before spaces were recorded) moves to the current recipe on the same answers: every answer
+    is embedded again and the themes' centres and confidences are recomputed.
+    """
+    theme_set = session.get(ThemeSet, set_id)
+    assert theme_set is not None
+    backend = theme_set.backend
+    if backend not in BACKENDS:
         return
-    vectors = _embed_like(db, question_id, backend, [text for _, text in missing])
-    with db.transaction() as session:
+    moved = False
+    if backend == TFIDF_LSA and (
+        theme_set.space_version != LSA_SPACE_VERSION or theme_set.space_answer_ids is None
+    ):
+        if theme_set.space_answer_ids is None:
+            theme_set.space_answer_ids = sorted(
+                session.scalars(
+                    select(ThemeAssignment.answer_id).where(ThemeAssignment.theme_set_id == set_id)
+                )
+            )
+        fit = _fit_texts(session, theme_set)
+        theme_set.embedding_space = space_key(backend, fit)
+        theme_set.space_version = LSA_SPACE_VERSION
+        moved = True
+    elif theme_set.embedding_space is None:
+        theme_set.embedding_space = space_key(backend)
+        theme_set.space_version = LSA_SPACE_VERSION if backend == TFIDF_LSA else None
+    space = theme_set.embedding_space
+    stale = SurveyAnswer.embedding_space != space
+    if backend != TFIDF_LSA:
+        # A sentence model's space is fixed: any vector from the same model is in it.
+        stale = SurveyAnswer.embedding_backend != backend
+    rows = session.execute(
+        select(SurveyAnswer.id, SurveyAnswer.text).where(
+            SurveyAnswer.question_id == theme_set.question_id,
+            stale | SurveyAnswer.embedding.is_(None) | SurveyAnswer.embedding_space.is_(None),
+        )
+    ).all()
+    if rows:
+        vectors = _embed_in(backend, [text for _, text in rows], _fit_texts(session, theme_set))
         session.execute(
             update(SurveyAnswer),
             [
-                {"id": answer_id, "embedding": _bytes(vector), "embedding_backend": backend}
-                for (answer_id, _), vector in zip(missing, vectors, strict=True)
+                {
+                    "id": answer_id,
+                    "embedding": _bytes(vector),
+                    "embedding_backend": backend,
+                    "embedding_space": space,
+                }
+                for (answer_id, _), vector in zip(rows, vectors, strict=True)
             ],
         )
+    if moved:
+        _recompute_centres(session, set_id)
+    session.flush()
+
+
+def _recompute_centres(session: Session, set_id: int) -> None:
+    """Each theme's centre and its answers' confidences from the stored answer vectors."""
+    rows = session.execute(
+        select(ThemeAssignment.id, ThemeAssignment.theme_id, SurveyAnswer.embedding)
+        .join(SurveyAnswer, SurveyAnswer.id == ThemeAssignment.answer_id)
+        .where(
+            ThemeAssignment.theme_set_id == set_id,
+            ThemeAssignment.theme_id.is_not(None),
+            ThemeAssignment.not_relevant.is_(False),
+        )
+    ).all()
+    members: dict[int, list[tuple[int, FloatMatrix]]] = {}
+    for assignment_id, theme_id, data in rows:
+        vector = _vector(data)
+        if theme_id is not None and vector is not None:
+            members.setdefault(theme_id, []).append((assignment_id, vector))
+    confidences: list[dict[str, Any]] = []
+    for theme in session.scalars(select(Theme).where(Theme.theme_set_id == set_id)):
+        owned = members.get(theme.id)
+        if not owned:
+            theme.centroid = None
+            continue
+        matrix = np.vstack([vector for _, vector in owned])
+        centre = normalise_rows(matrix.mean(axis=0, keepdims=True))[0]
+        theme.centroid = _bytes(centre)
+        similarity = np.clip(matrix @ centre, 0.0, 1.0)
+        confidences.extend(
+            {"id": assignment_id, "confidence": float(value)}
+            for (assignment_id, _), value in zip(owned, similarity, strict=True)
+        )
+    if confidences:
+        session.execute(update(ThemeAssignment), confidences)
 
 
 def ensure_embeddings(
@@ -89,22 +170,38 @@ def ensure_embeddings(
     with db.read() as session:
         _question(session, question_id)
         rows = session.execute(
-            select(SurveyAnswer.id, SurveyAnswer.text, SurveyAnswer.embedding_backend)
+            select(
+                SurveyAnswer.id,
+                SurveyAnswer.text,
+                SurveyAnswer.embedding_backend,
+                SurveyAnswer.embedding_space,
+            )
             .where(SurveyAnswer.question_id == question_id)
             .order_by(SurveyAnswer.id)
         ).all()
-    missing = [(answer_id, text) for answer_id, text, used in rows if used != name]
+    space = space_key(name, [text for _, text, _, _ in rows])
+    if name == TFIDF_LSA:
+        # The LSA space is fitted to the answers: every stored vector must be in the space of
+        # all of them.
+        missing = [(answer_id, text) for answer_id, text, _, used in rows if used != space]
+    else:
+        missing = [(answer_id, text) for answer_id, text, used, _ in rows if used != name]
     if not missing:
         return name
     if name == TFIDF_LSA:
         # The LSA space is fitted to the answers: refit on all of them, so every stored vector
         # shares one space.
-        missing = [(answer_id, text) for answer_id, text, _ in rows]
+        missing = [(answer_id, text) for answer_id, text, _, _ in rows]
         if progress:
             progress(0.1, "Working out word patterns in the answers")
         vectors, _ = embed_texts([text for _, text in missing], backend=name)
         updates = [
-            {"id": answer_id, "embedding": _bytes(vector), "embedding_backend": name}
+            {
+                "id": answer_id,
+                "embedding": _bytes(vector),
+                "embedding_backend": name,
+                "embedding_space": space,
+            }
             for (answer_id, _), vector in zip(missing, vectors, strict=True)
         ]
     else:
@@ -126,6 +223,7 @@ def ensure_embeddings(
                 "id": answer_id,
                 "embedding": _bytes(vectors_by_text[text]),
                 "embedding_backend": name,
+                "embedding_space": space,
             }
             for answer_id, text in missing
         ]

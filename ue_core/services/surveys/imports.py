@@ -21,7 +21,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import InputError, NotFound
 from ue_core.services.surveys._shared import _bytes, _counts
-from ue_core.services.surveys.embeddings import _embed_like
+from ue_core.services.surveys.embeddings import _embed_in_set_space
 from ue_core.services.surveys.theme_sets import _assign_new_answers
 from ue_core.services.surveys.views import APPROVED
 from ue_core.survey_import import (
@@ -152,7 +152,7 @@ def _insert_responses(
     survey_id: int,
     prepared: PreparedSurvey,
     question_ids: dict[str, int],
-    embeddings: dict[tuple[int, str], tuple[bytes, str]] | None = None,
+    embeddings: dict[tuple[int, str], tuple[bytes, str, str]] | None = None,
 ) -> int:
     """Insert responses and their non-empty answers in bulk; returns the number of answers."""
     now = utcnow()
@@ -184,6 +184,7 @@ def _insert_responses(
                     "text": text,
                     "embedding": stored[0] if stored else None,
                     "embedding_backend": stored[1] if stored else None,
+                    "embedding_space": stored[2] if stored else None,
                 }
             )
     if rows:
@@ -249,7 +250,7 @@ def add_responses(
             )
         }
     # Embed the new answers of themed questions before the write transaction.
-    embeddings: dict[tuple[int, str], tuple[bytes, str]] = {}
+    embeddings: dict[tuple[int, str], tuple[bytes, str, str]] = {}
     for column in mapping.free_text:
         question = questions[column]
         theme_set = approved.get(question.id)
@@ -262,9 +263,11 @@ def add_responses(
         ]
         if not keyed:
             continue
-        vectors = _embed_like(db, question.id, theme_set.backend, [text for _, text in keyed])
+        # In the approved set's own space (a set found with an older recipe moves first).
+        with db.transaction() as session:
+            vectors, space = _embed_in_set_space(session, theme_set.id, [text for _, text in keyed])
         for (row, _), vector in zip(keyed, vectors, strict=True):
-            embeddings[(row, column)] = (_bytes(vector), theme_set.backend)
+            embeddings[(row, column)] = (_bytes(vector), theme_set.backend, space)
     assigned = review = 0
     counts = _counts(prepared.redaction_counts)
     with db.transaction() as session:

@@ -21,6 +21,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import InputError, NotFound
 from ue_core.services.surveys._shared import MAX_LABEL, _bytes, _lock_set, _set_themes, _vector
+from ue_core.services.surveys.embeddings import _align_set_space
 from ue_core.themes import (
     assign_to_themes,
     cluster_embeddings,
@@ -53,6 +54,7 @@ def _recompute(
     Themes in ``relabel`` (or all with ``labels_for_all``) also get a new label unless a person
     renamed them.
     """
+    _align_set_space(session, set_id)
     themes = _set_themes(session, set_id)
     rows = session.execute(
         select(
@@ -186,6 +188,7 @@ def split_theme(
     with db.transaction() as session:
         theme_set = _lock_set(session, set_id, expected_version)
         theme = _theme_in_set(session, set_id, theme_id)
+        _align_set_space(session, set_id)
         members = session.execute(
             select(ThemeAssignment.id, SurveyAnswer.text, SurveyAnswer.embedding)
             .join(SurveyAnswer, SurveyAnswer.id == ThemeAssignment.answer_id)

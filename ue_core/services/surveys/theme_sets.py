@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ue_core import audit
@@ -20,7 +21,7 @@ from ue_core.db.models import (
     ThemeSet,
     utcnow,
 )
-from ue_core.errors import InputError, NotFound
+from ue_core.errors import ConflictError, InputError
 from ue_core.services.surveys._shared import (
     MAX_LABEL,
     Progress,
@@ -30,7 +31,7 @@ from ue_core.services.surveys._shared import (
     _vector,
 )
 from ue_core.services.surveys.embeddings import (
-    _embed_missing_like,
+    _align_set_space,
     _load_answers,
     ensure_embeddings,
 )
@@ -45,7 +46,7 @@ from ue_core.themes import (
     assign_to_themes,
     cluster_embeddings,
 )
-from ue_core.themes.embedding import is_usable
+from ue_core.themes.embedding import LSA_SPACE_VERSION, TFIDF_LSA, is_usable, space_key
 
 MAX_THEMES: Final = 30
 
@@ -59,6 +60,8 @@ def _assign_new_answers(session: Session, set_id: int) -> tuple[int, int]:
     """Give answers of the set's question that have no assignment yet their nearest theme."""
     theme_set = session.get(ThemeSet, set_id)
     assert theme_set is not None
+    # Later answers are coded in the space the themes were found in, never a refitted one.
+    _align_set_space(session, set_id)
     themes = _set_themes(session, set_id)
     centroids = [_vector(theme.centroid) for theme in themes]
     if not themes or any(c is None for c in centroids):
@@ -75,9 +78,12 @@ def _assign_new_answers(session: Session, set_id: int) -> tuple[int, int]:
     dims = centres.shape[1]
     matrix = np.zeros((len(new), dims), dtype=np.float32)
     for row, (_, data, text) in enumerate(new):
+        if not is_usable(text):
+            continue  # no words: no theme, and it does not wait for review
         vector = _vector(data)
-        if vector is not None and len(vector) == dims and is_usable(text):
-            matrix[row] = vector
+        if vector is None or len(vector) != dims:
+            raise RuntimeError(f"Answer {new[row][0]} is not in the theme set's space")
+        matrix[row] = vector
     indices, confidences = assign_to_themes(matrix, centres)
     # Each theme's own answers set the bar for "typical enough".
     bars: dict[int, float] = {}
@@ -133,23 +139,110 @@ def suggested_n_themes(db: Database, actor: Actor, question_id: int, seed: int =
     return suggest_n_themes(usable, seed) if len(usable) else 1
 
 
+@dataclass(frozen=True)
+class DraftEdits:
+    """What finding themes again would delete: the question's draft and the edits made to it."""
+
+    set_id: int
+    version: int
+    theme_labels: tuple[str, ...]
+    renamed: tuple[str, ...]
+    moved_by_hand: int
+    not_relevant: int
+    actions: tuple[str, ...]
+
+    @property
+    def has_edits(self) -> bool:
+        """True when someone changed the draft after it was found (version 1 is as found)."""
+        return self.version > 1 or bool(self.renamed or self.actions)
+
+    def losses(self) -> list[str]:
+        """Plain sentences saying what would be lost."""
+        out: list[str] = []
+        if self.renamed:
+            out.append(f"{len(self.renamed)} renamed themes: " + ", ".join(self.renamed))
+        if self.moved_by_hand:
+            out.append(f"{self.moved_by_hand} answers moved to another theme by hand")
+        if self.not_relevant:
+            out.append(f"{self.not_relevant} answers marked as not relevant")
+        if self.actions:
+            out.append(
+                f"{len(self.actions)} 'you said, we did' actions: " + "; ".join(self.actions)
+            )
+        if not out and self.has_edits:
+            out.append("themes merged, split or added by hand")
+        return out
+
+
+def _draft_edits(session: Session, draft: ThemeSet) -> DraftEdits:
+    themes = _set_themes(session, draft.id)
+    counts = session.execute(
+        select(
+            func.count().filter(ThemeAssignment.moved_by_hand.is_(True)),
+            func.count().filter(ThemeAssignment.not_relevant.is_(True)),
+        ).where(ThemeAssignment.theme_set_id == draft.id)
+    ).one()
+    actions = session.scalars(
+        select(ThemeAction.action)
+        .join(Theme, Theme.id == ThemeAction.theme_id)
+        .where(Theme.theme_set_id == draft.id)
+        .order_by(ThemeAction.id)
+    )
+    return DraftEdits(
+        set_id=draft.id,
+        version=draft.version,
+        theme_labels=tuple(theme.label for theme in themes),
+        renamed=tuple(theme.label for theme in themes if theme.renamed),
+        moved_by_hand=int(counts[0]),
+        not_relevant=int(counts[1]),
+        actions=tuple(actions),
+    )
+
+
+def _current_set(session: Session, question_id: int) -> ThemeSet | None:
+    """The set the themes page shows: the draft if there is one, else the approved one."""
+    return session.scalar(
+        select(ThemeSet)
+        .where(ThemeSet.question_id == question_id, ThemeSet.status != REPLACED)
+        .order_by(ThemeSet.id.desc())
+        .limit(1)
+    )
+
+
+def draft_edits(db: Database, actor: Actor, question_id: int) -> DraftEdits | None:
+    """The question's draft and what finding themes again would delete (None: no draft)."""
+    require(actor, Permission.ANALYSE_SURVEYS)
+    with db.read() as session:
+        draft = session.scalar(
+            select(ThemeSet).where(ThemeSet.question_id == question_id, ThemeSet.status == DRAFT)
+        )
+        return None if draft is None else _draft_edits(session, draft)
+
+
 def find_themes(
     db: Database,
     actor: Actor,
     question_id: int,
     n_themes: int | None = None,
     *,
+    expected_current: tuple[int, int] | None,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> int:
     """Group the question's answers into themes and save them as a new draft theme set.
 
-    ``n_themes=None`` uses the suggested number. Any earlier draft for the question is
-    replaced; an approved set stays until a new one is approved. Returns the new set's id.
+    ``expected_current`` is the (id, version) of the theme set the person saw (the draft if
+    there was one, else the approved set), or None if they saw none: if the question's current
+    set is not that one any more, nothing is saved and ConflictError says so. The draft is
+    replaced and everything in it (theme names, moves, actions) is written to the audit log;
+    an approved set stays until a new one is approved. ``n_themes=None`` uses the suggested
+    number. Returns the new set's id.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
     if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
         raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
+    with db.read() as session:
+        _check_current(session, question_id, expected_current)
     backend = ensure_embeddings(db, actor, question_id, progress=progress)
     with db.read() as session:
         ids, texts, matrix, stored_backend = _load_answers(session, question_id)
@@ -160,8 +253,10 @@ def find_themes(
     if progress:
         progress(0.9, "Grouping answers into themes")
     result = cluster_embeddings(texts, matrix, n_themes, seed, backend=stored_backend or backend)
+    tfidf = result.backend == TFIDF_LSA
     with db.transaction() as session:
-        _delete_drafts(session, question_id)
+        _check_current(session, question_id, expected_current, lock=True)
+        _delete_drafts(session, actor, question_id)
         theme_set = ThemeSet(
             question_id=question_id,
             backend=result.backend,
@@ -169,6 +264,10 @@ def find_themes(
             seed=seed,
             status=DRAFT,
             created_by_id=actor.user_id,
+            # The space the centres are in, kept for the set's life (see embeddings.py).
+            embedding_space=space_key(result.backend, texts if tfidf else None),
+            space_version=LSA_SPACE_VERSION if tfidf else None,
+            space_answer_ids=list(ids) if tfidf else None,
         )
         session.add(theme_set)
         session.flush()
@@ -222,7 +321,60 @@ def find_themes(
         return theme_set.id
 
 
-def _delete_drafts(session: Session, question_id: int) -> None:
+def _check_current(
+    session: Session, question_id: int, expected: tuple[int, int] | None, *, lock: bool = False
+) -> None:
+    """Refuse when the question's current theme set is not the one the person saw.
+
+    With ``lock`` the set's row is locked (and its version moved on), so two people finding
+    themes at once cannot both replace the same draft.
+    """
+    current = _current_set(session, question_id)
+    seen = (current.id, current.version) if current is not None else None
+    if seen != expected:
+        raise ConflictError(
+            "Someone else changed the themes for this question after you opened the page, so "
+            "nothing was replaced. The page now shows their themes; check them, then find "
+            "themes again if you still want to.",
+            current={
+                "Status": current.status if current else "no themes",
+                "Version": current.version if current else 0,
+            },
+        )
+    if lock and current is not None and expected is not None:
+        _lock_set(session, current.id, expected[1])
+
+
+def _delete_drafts(session: Session, actor: Actor, question_id: int) -> None:
+    for draft in session.scalars(
+        select(ThemeSet).where(ThemeSet.question_id == question_id, ThemeSet.status == DRAFT)
+    ):
+        edits = _draft_edits(session, draft)
+        actions = session.execute(
+            select(Theme.label, ThemeAction.action, ThemeAction.status)
+            .join(Theme, Theme.id == ThemeAction.theme_id)
+            .where(Theme.theme_set_id == draft.id)
+            .order_by(ThemeAction.id)
+        ).all()
+        audit.record(
+            session,
+            actor,
+            "delete_theme_draft",
+            "theme_set",
+            draft.id,
+            before={
+                "question_id": question_id,
+                "version": edits.version,
+                "themes": list(edits.theme_labels),
+                "renamed": list(edits.renamed),
+                "moved_by_hand": edits.moved_by_hand,
+                "not_relevant": edits.not_relevant,
+                "actions": [
+                    {"theme": theme, "action": action, "status": status}
+                    for theme, action, status in actions
+                ],
+            },
+        )
     drafts = select(ThemeSet.id).where(
         ThemeSet.question_id == question_id, ThemeSet.status == DRAFT
     )
@@ -238,13 +390,6 @@ def _delete_drafts(session: Session, question_id: int) -> None:
 def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -> None:
     """Approve a theme set: answers imported later are assigned to it."""
     require(actor, Permission.ANALYSE_SURVEYS)
-    with db.read() as session:
-        found = session.get(ThemeSet, set_id)
-        if found is None:
-            raise NotFound("That theme set no longer exists. Reload the page.")
-        question_id, backend = found.question_id, found.backend
-    # Answers imported since the themes were found need embeddings in the same space.
-    _embed_missing_like(db, question_id, backend)
     with db.transaction() as session:
         theme_set = _lock_set(session, set_id, expected_version)
         if theme_set.status == APPROVED:
