@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ue_core.errors import ConflictError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option asking SQLite to take its write lock when the transaction begins.
+_SQLITE_IMMEDIATE = "ue_sqlite_begin_immediate"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -30,6 +32,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """Begin a locking transaction with ``BEGIN IMMEDIATE`` (SQLAlchemy's pysqlite recipe).
+
+    Only connections marked with ``_SQLITE_IMMEDIATE`` are affected; every other transaction
+    keeps pysqlite's own deferred begin.
+    """
+    if connection.get_execution_options().get(_SQLITE_IMMEDIATE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_db_engine(url: str) -> Engine:
     """Make an engine for ``url``; SQLite files get their folder created and pragmas set."""
     parsed = make_url(url)
@@ -38,6 +50,7 @@ def create_db_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -51,14 +64,21 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, locking: bool = False) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error.
 
         A row changed by someone else since it was read (its version column moved on) rolls the
         whole transaction back and raises ConflictError.
+
+        ``locking=True`` is for a check that reads and then writes (submit an assessment, save an
+        answer to it): on SQLite the transaction begins with ``BEGIN IMMEDIATE``, so it holds the
+        write lock from its first read and no other writer can slip in between; on PostgreSQL the
+        service locks the rows it checks with ``SELECT ... FOR UPDATE``.
         """
         try:
             with self._sessions() as session, session.begin():
+                if locking and self.engine.dialect.name == "sqlite":
+                    session.connection(execution_options={_SQLITE_IMMEDIATE: True})
                 yield session
         except StaleDataError:
             raise ConflictError(
