@@ -57,7 +57,7 @@ def second_round_with_suggested_targets(world: World) -> int:
     assessments.submit(world.db, lead, first, expected_version=version)
     second = agree_round(world, SECOND_ROUND_DAY, {"know-your-users": 4, "seek-views": None})
     key, level, reason = OWN_TARGET
-    target_setting.set_target(world.db, member, second, key, level, reason)
+    target_setting.set_target(world.db, member, second, key, level, reason, expected=None)
     return second
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ue_core import audit
 from ue_core.authz import Actor
@@ -100,20 +101,41 @@ def set_target(
     level: int,
     reason: str,
     *,
-    expected: tuple[int | None, str] | None = None,
+    expected: tuple[int | None, str] | None,
 ) -> TargetView:
     """Set a principle's target level. A level other than the suggested one needs a reason.
 
-    ``expected`` is the (level, reason) the person saw; if the saved target has changed since,
-    nothing is saved and ConflictError carries the saved values. Needs the profile first, so
-    there is a suggestion to compare with.
+    ``expected`` is the (level, reason) of the saved target the person saw, or None if they
+    saw none saved; if the saved target is not that one, nothing is saved and ConflictError
+    carries the saved values. The target's version column (and, on SQLite, a locking
+    transaction) refuses a save that crosses another, and two people saving the first target
+    for a principle at once get ConflictError, not a database error. Needs the profile first,
+    so there is a suggestion to compare with.
     """
     if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
         raise InputError("Choose a target level from 1 (Beginning) to 5 (Mastering).")
     reason = reason.strip()
     if len(reason) > MAX_REASON:
         raise InputError(f"The reason must be {MAX_REASON} characters or fewer.")
-    with db.transaction() as session:
+    try:
+        return _set_target(db, actor, assessment_id, principle_key, level, reason, expected)
+    except IntegrityError:
+        raise ConflictError(
+            "Someone else saved a target for this principle at the same moment. Reload the "
+            "page to see it, then save yours again if you still want to."
+        ) from None
+
+
+def _set_target(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    principle_key: str,
+    level: int,
+    reason: str,
+    expected: tuple[int | None, str] | None,
+) -> TargetView:
+    with db.transaction(locking=True) as session:
         assessment = _plannable_assessment(session, actor, assessment_id)
         framework = framework_for_version(session, assessment.framework_version_id)
         try:
@@ -133,14 +155,14 @@ def set_target(
                 f"level ({suggestion.level})."
             )
         row = session.scalar(
-            select(Target).where(
-                Target.assessment_id == assessment.id, Target.principle_key == principle_key
-            )
+            select(Target)
+            .where(Target.assessment_id == assessment.id, Target.principle_key == principle_key)
+            .with_for_update()
         )
-        if expected is not None:
-            seen_level, seen_reason = expected
-            now = (row.level, row.reason_for_change) if row is not None else (None, "")
-            if row is not None and now != (seen_level, seen_reason.strip()):
+        seen_level, seen_reason = expected if expected is not None else (None, "")
+        if row is not None:
+            now = (row.level, row.reason_for_change)
+            if now != (seen_level, seen_reason.strip()):
                 raise ConflictError(
                     f"Someone else changed the target for {principle.title} after you opened "
                     "the page. Theirs is shown; check it and save again.",

@@ -10,6 +10,7 @@ from ue_core.errors import InputError, NotFound
 from ue_core.services.surveys import exports, views, you_said_we_did
 from ue_core.timefmt import format_date
 from ue_core.vocabulary import ACTION_STATUS_LABELS
+from ui import concurrency
 from ui.context import db
 from ui.survey_themes.page import ThemePage, done_and_redraw
 
@@ -61,8 +62,15 @@ def add_form(page: ThemePage) -> None:
         done_and_redraw("Action added.")
 
 
+def _version_name(action_id: int) -> str:
+    return f"theme_action_{action_id}"
+
+
 def change_form(page: ThemePage, log: list[you_said_we_did.ThemeActionView]) -> None:
     by_id = {a.id: a for a in log}
+    # The version of each action as this person first saw it: a change saved by someone else
+    # since then is a conflict, not overwritten.
+    seen = {a.id: concurrency.seen_version(_version_name(a.id), a.version) for a in log}
     with st.form(f"action_edit_{page.set_id}"):
         edit_id = st.selectbox(
             "Action to change",
@@ -83,21 +91,27 @@ def change_form(page: ThemePage, log: list[you_said_we_did.ThemeActionView]) -> 
     chosen = by_id.get(edit_id) if edit_id is not None else None
     if chosen is None or not (change or remove):
         return
-    try:
+    edit = chosen
+
+    def save() -> None:
         if remove:
-            you_said_we_did.delete_theme_action(db(), page.actor, chosen.id)
+            you_said_we_did.delete_theme_action(
+                db(), page.actor, edit.id, expected_version=seen[edit.id]
+            )
         else:
             you_said_we_did.update_theme_action(
                 db(),
                 page.actor,
-                chosen.id,
-                chosen.action,
-                status or chosen.status,
-                you_said_we_did.parse_published(published) or chosen.published_on,
+                edit.id,
+                edit.action,
+                status or edit.status,
+                you_said_we_did.parse_published(published) or edit.published_on,
+                expected_version=seen[edit.id],
             )
-    except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
-    else:
+
+    if concurrency.save_checked(
+        save, name=_version_name(edit.id), current_version=None, table=None
+    ):
         done_and_redraw("Action deleted." if remove else "Action saved.")
 
 

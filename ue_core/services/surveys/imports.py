@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ue_core import audit
@@ -19,7 +20,7 @@ from ue_core.db.models import (
     ThemeSet,
     utcnow,
 )
-from ue_core.errors import InputError, NotFound
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services.surveys._shared import _bytes, _counts
 from ue_core.services.surveys.embeddings import _embed_in_set_space
 from ue_core.services.surveys.theme_sets import _assign_new_answers
@@ -268,12 +269,46 @@ def add_responses(
             vectors, space = _embed_in_set_space(session, theme_set.id, [text for _, text in keyed])
         for (row, _), vector in zip(keyed, vectors, strict=True):
             embeddings[(row, column)] = (_bytes(vector), theme_set.backend, space)
+    try:
+        return _add_in_one_transaction(
+            db, actor, survey_id, prepared, questions, embeddings, [s.id for s in approved.values()]
+        )
+    except IntegrityError:
+        raise ConflictError(
+            "Someone else added responses to this survey at the same moment, with some of the "
+            "same respondent IDs. Nothing from your file was saved; check the survey, then add "
+            "the responses it does not have yet."
+        ) from None
+
+
+def _add_in_one_transaction(
+    db: Database,
+    actor: Actor,
+    survey_id: int,
+    prepared: PreparedSurvey,
+    questions: dict[str, SurveyQuestion],
+    embeddings: dict[tuple[int, str], tuple[bytes, str, str]],
+    approved_set_ids: list[int],
+) -> ImportResult:
     assigned = review = 0
     counts = _counts(prepared.redaction_counts)
-    with db.transaction() as session:
-        survey = session.get(Survey, survey_id)
+    # Locking: two additions at once queue up, so neither's redaction counts are lost.
+    with db.transaction(locking=True) as session:
+        survey = session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
         if survey is None:
             raise NotFound("That survey no longer exists.")
+        wanted = [response.respondent_id for response in prepared.responses]
+        taken = session.scalars(
+            select(SurveyResponse.respondent_ref).where(
+                SurveyResponse.survey_id == survey_id, SurveyResponse.respondent_ref.in_(wanted)
+            )
+        ).first()
+        if taken is not None:
+            raise ConflictError(
+                f"Someone else added respondent ID '{taken}' to this survey while you were "
+                "adding yours. Nothing from your file was saved; check the survey, then add "
+                "the responses it does not have yet."
+            )
         answers = _insert_responses(
             session, survey_id, prepared, {c: q.id for c, q in questions.items()}, embeddings
         )
@@ -281,8 +316,8 @@ def add_responses(
         for key, value in counts.items():
             totals[key] = int(totals.get(key, 0)) + value
         survey.redaction_counts = totals
-        for theme_set in approved.values():
-            done, waiting = _assign_new_answers(session, theme_set.id)
+        for set_id in approved_set_ids:
+            done, waiting = _assign_new_answers(session, set_id)
             assigned += done
             review += waiting
         audit.record(

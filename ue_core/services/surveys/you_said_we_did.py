@@ -9,6 +9,7 @@ from typing import Final
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ue_core import audit
 from ue_core.authz import Actor, Permission, require
@@ -19,7 +20,7 @@ from ue_core.db.models import (
     ThemeAction,
     ThemeSet,
 )
-from ue_core.errors import InputError, NotFound
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.io.html_report import HtmlReport
 from ue_core.io.spreadsheet import Table, Workbook, to_ods
 from ue_core.services.surveys.views import get_survey
@@ -38,6 +39,7 @@ class ThemeActionView:
     action: str
     status: str
     published_on: date | None
+    version: int
 
     @property
     def status_label(self) -> str:
@@ -53,6 +55,19 @@ def _clean_action(action: str, status: str) -> str:
     if status not in ACTION_STATUS_LABELS:
         raise InputError("Choose a status: planned, in progress or done.")
     return cleaned
+
+
+def _seen_action(session: Session, action_id: int, expected_version: int) -> ThemeAction:
+    row = session.scalar(select(ThemeAction).where(ThemeAction.id == action_id).with_for_update())
+    if row is None:
+        raise NotFound("That action no longer exists. Reload the page.")
+    if row.version != expected_version:
+        raise ConflictError(
+            "Someone else changed this action after you opened the page. The page now shows "
+            "theirs; check it, then make your change again.",
+            current={"Version": row.version, "action": row.action, "status": row.status},
+        )
+    return row
 
 
 def add_theme_action(
@@ -92,13 +107,14 @@ def update_theme_action(
     action: str,
     status: str,
     published_on: date | None,
+    *,
+    expected_version: int,
 ) -> None:
+    """Change an action; refused with ConflictError if it changed since ``expected_version``."""
     require(actor, Permission.ANALYSE_SURVEYS)
     cleaned = _clean_action(action, status)
-    with db.transaction() as session:
-        row = session.get(ThemeAction, action_id)
-        if row is None:
-            raise NotFound("That action no longer exists. Reload the page.")
+    with db.transaction(locking=True) as session:
+        row = _seen_action(session, action_id, expected_version)
         before = {"action": row.action, "status": row.status}
         row.action, row.status, row.published_on = cleaned, status, published_on
         audit.record(
@@ -112,12 +128,13 @@ def update_theme_action(
         )
 
 
-def delete_theme_action(db: Database, actor: Actor, action_id: int) -> None:
+def delete_theme_action(
+    db: Database, actor: Actor, action_id: int, *, expected_version: int
+) -> None:
+    """Delete an action; refused with ConflictError if it changed since ``expected_version``."""
     require(actor, Permission.ANALYSE_SURVEYS)
-    with db.transaction() as session:
-        row = session.get(ThemeAction, action_id)
-        if row is None:
-            raise NotFound("That action no longer exists. Reload the page.")
+    with db.transaction(locking=True) as session:
+        row = _seen_action(session, action_id, expected_version)
         session.delete(row)
         audit.record(
             session,
@@ -143,7 +160,9 @@ def action_log(db: Database, actor: Actor, survey_id: int) -> list[ThemeActionVi
             .order_by(SurveyQuestion.position, Theme.position, ThemeAction.id)
         ).all()
     return [
-        ThemeActionView(a.id, a.theme_id, label, question, a.action, a.status, a.published_on)
+        ThemeActionView(
+            a.id, a.theme_id, label, question, a.action, a.status, a.published_on, a.version
+        )
         for a, label, question in rows
     ]
 
