@@ -6,7 +6,7 @@ import pytest
 
 from tests.app.conftest import app_as
 from tests.factories import World
-from ue_core.services.surveys import imports, theme_sets, views
+from ue_core.services.surveys import imports, refine, theme_sets, views
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -287,3 +287,45 @@ def test_deleting_a_survey_asks_for_confirmation_naming_what_goes(world: World) 
     assert not at.exception and not at.error
     assert views.list_surveys(world.db, consultant) == []
     assert "Deleted Barriers survey: 21 responses, 21 answers" in at.success[0].value
+
+
+def test_finding_themes_again_over_edits_asks_first_and_a_colleagues_change_is_a_conflict(
+    world: World,
+) -> None:
+    consultant = world.actor("consultant")
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    imports.import_survey(
+        world.db, consultant, imports.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
+    )
+    qid = question_id(world)
+    set_id = theme_sets.find_themes(world.db, consultant, qid, 3, expected_current=None)
+    theme = views.theme_set(world.db, consultant, set_id).themes[0]
+    refine.rename_theme(world.db, consultant, set_id, theme.id, "Deadlines", expected_version=1)
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
+    warning = next(w.value for w in at.warning if "deletes the draft" in w.value)
+    assert "1 renamed theme" in warning and "Deadlines" in warning
+    find = next(b for b in at.button if b.label == "Find themes")
+    find.click().run()
+    assert not at.exception
+    assert any("Tick the box" in e.value for e in at.error)
+    assert views.current_theme_set(world.db, consultant, qid).version == 2  # type: ignore[union-attr]
+
+    # A colleague renames another theme while this page is open: confirming is refused.
+    other = views.theme_set(world.db, consultant, set_id).themes[1]
+    refine.rename_theme(world.db, consultant, set_id, other.id, "Contacts", expected_version=2)
+    next(c for c in at.checkbox if c.label.startswith("Delete the draft")).check()
+    next(b for b in at.button if b.label == "Find themes").click().run()
+    assert not at.exception
+    assert any("Someone else changed the themes" in e.value for e in at.error)
+    kept = views.current_theme_set(world.db, consultant, qid)
+    assert kept is not None and kept.id == set_id
+    assert {"Deadlines", "Contacts"} <= {t.label for t in kept.themes}
+
+    # Having seen their version, the person can replace the draft.
+    at.run()
+    next(c for c in at.checkbox if c.label.startswith("Delete the draft")).check()
+    next(b for b in at.button if b.label == "Find themes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Themes found and saved."
+    replaced = views.current_theme_set(world.db, consultant, qid)
+    assert replaced is not None and replaced.version == 1

@@ -160,18 +160,24 @@ class DraftEdits:
         """Plain sentences saying what would be lost."""
         out: list[str] = []
         if self.renamed:
-            out.append(f"{len(self.renamed)} renamed themes: " + ", ".join(self.renamed))
+            out.append(_count(len(self.renamed), "renamed theme") + ": " + ", ".join(self.renamed))
         if self.moved_by_hand:
-            out.append(f"{self.moved_by_hand} answers moved to another theme by hand")
+            out.append(_count(self.moved_by_hand, "answer") + " moved to another theme by hand")
         if self.not_relevant:
-            out.append(f"{self.not_relevant} answers marked as not relevant")
+            out.append(_count(self.not_relevant, "answer") + " marked as not relevant")
         if self.actions:
             out.append(
-                f"{len(self.actions)} 'you said, we did' actions: " + "; ".join(self.actions)
+                _count(len(self.actions), "'you said, we did' action")
+                + ": "
+                + "; ".join(self.actions)
             )
         if not out and self.has_edits:
             out.append("themes merged, split or added by hand")
         return out
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
 
 
 def _draft_edits(session: Session, draft: ThemeSet) -> DraftEdits:
