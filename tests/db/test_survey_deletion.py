@@ -56,7 +56,7 @@ def _themed(world: World) -> tuple[int, int]:
     doomed = _survey(world, "Barriers", [t for topic in TOPICS.values() for t in topic])
     kept = _survey(world, "Kept", TOPICS["time"] + TOPICS["survey"])
     question_id = views.get_survey(world.db, consultant, doomed).free_text_questions[0].id
-    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(world.db, consultant, question_id, 4, expected_current=None)
     theme_sets.approve(
         world.db, consultant, set_id, expected_version=current(world, question_id).version
     )
