@@ -260,7 +260,7 @@ def find_themes(
         progress(0.9, "Grouping answers into themes")
     result = cluster_embeddings(texts, matrix, n_themes, seed, backend=stored_backend or backend)
     tfidf = result.backend == TFIDF_LSA
-    with db.transaction() as session:
+    with db.transaction(locking=True) as session:
         _check_current(session, question_id, expected_current, lock=True)
         _delete_drafts(session, actor, question_id)
         theme_set = ThemeSet(
