@@ -12,7 +12,7 @@ import streamlit as st
 from ue_core.authz import Permission
 from ue_core.services import support
 from ue_core.text import plural, plural_noun
-from ue_core.timefmt import format_datetime
+from ue_core.timefmt import UK, format_datetime
 from ue_core.vocabulary import RequestStatus
 from ui import concurrency
 from ui.auth import require_page
@@ -24,6 +24,11 @@ PAGE_SIZE = 25
 actor = require_page(Permission.TRIAGE_REQUESTS)
 
 st.title("Support requests")
+# The last save's confirmation, shown first: a resolved request may leave the queue below.
+SAVED_KEY = "triage_saved"
+saved_message = st.session_state.pop(SAVED_KEY, None)
+if isinstance(saved_message, str):
+    st.success(plain(saved_message))
 counts = support.count_by_status(db(), actor)
 columns = st.columns(len(RequestStatus))
 for column, status in zip(columns, RequestStatus, strict=True):
@@ -38,34 +43,73 @@ shown = st.multiselect(
 search = st.text_input(
     "Search by summary, team or organisation", help="Every word you type must appear."
 )
+sort_column, sort_order = st.columns(2)
+with sort_column:
+    order = st.selectbox(
+        "Sort by",
+        options=list(support.QUEUE_COLUMNS),
+        index=list(support.QUEUE_COLUMNS).index(support.QueueOrder.SENT),
+        format_func=support.QUEUE_COLUMNS.__getitem__,
+        key="triage_order",
+    )
+with sort_order:
+    descending = st.radio(
+        "Order",
+        options=[True, False],
+        # Newest first for dates; A to Z, lowest first, or New before Closed for the rest.
+        index=0 if order is support.QueueOrder.SENT else 1,
+        format_func=lambda first: support.ORDER_LABELS[order][first],
+        horizontal=True,
+        key=f"triage_descending_{order}",
+    )
 page_number = int(st.session_state.get("triage_page", 1))
 queue = support.search_queue(
-    db(), actor, tuple(shown), search, page=page_number, page_size=PAGE_SIZE
+    db(),
+    actor,
+    tuple(shown),
+    search,
+    page=page_number,
+    page_size=PAGE_SIZE,
+    order=order,
+    descending=bool(descending),
 )
 if queue.total == 0:
     st.write("No requests match. Change the statuses or the search above to see others.")
     st.stop()
 
+order_text = support.ORDER_LABELS[order][bool(descending)].lower()
 st.write(
     f"{plural(queue.total, 'request')} {plural_noun(queue.total, 'matches', 'match')}, "
-    "newest first. "
-    f"Page {queue.page} of {queue.pages}."
+    f"sorted by {support.QUEUE_COLUMNS[order].lower()}: {order_text}. "
+    f"Page {queue.page:d} of {queue.pages:d}."
 )
 if queue.pages > 1:
     st.number_input(
         "Page", min_value=1, max_value=queue.pages, value=queue.page, step=1, key="triage_page"
     )
+columns = support.QUEUE_COLUMNS
 st.dataframe(
+    # Table cells show text as typed (they do not read Markdown), so nothing is escaped here.
     pd.DataFrame(
         {
-            "Request": [r.id for r in queue.requests],
-            "Summary": [r.subject for r in queue.requests],
-            "Team": [f"{r.team_name} ({r.organisation_name})" for r in queue.requests],
-            "Status": [r.status_label for r in queue.requests],
-            "Assigned to": [r.assignee_name or "Nobody yet" for r in queue.requests],
-            "Sent": [format_datetime(r.created_at) for r in queue.requests],
+            columns[support.QueueOrder.REQUEST]: [r.id for r in queue.requests],
+            columns[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
+            columns[support.QueueOrder.TEAM]: [
+                f"{r.team_name} ({r.organisation_name})" for r in queue.requests
+            ],
+            columns[support.QueueOrder.STATUS]: [r.status_label for r in queue.requests],
+            columns[support.QueueOrder.ASSIGNEE]: [
+                r.assignee_name or "Nobody yet" for r in queue.requests
+            ],
+            columns[support.QueueOrder.SENT]: [r.created_at.astimezone(UK) for r in queue.requests],
         }
     ),
+    column_config={
+        # UK time, as ue_core.timefmt.format_datetime writes it: "21 November 2026, 2:05pm".
+        columns[support.QueueOrder.SENT]: st.column_config.DatetimeColumn(
+            format="D MMMM YYYY, h:mma", timezone=str(UK)
+        ),
+    },
     hide_index=True,
     width="stretch",
 )
@@ -80,11 +124,11 @@ if chosen is None:
     st.stop()
 request = by_id[chosen]
 
-st.header(request.subject, anchor=False)
+st.header(plain(request.subject), anchor=False)
 st.caption(
-    f"Request {request.id} from {request.requested_by or 'a former team member'}, "
-    f"{request.team_name}, {request.organisation_name}. "
-    f"Sent {format_datetime(request.created_at)}. Status: {request.status_label}."
+    f"Request {request.id:d} from {plain(request.requested_by or 'a former team member')}, "
+    f"{plain(request.team_name)}, {plain(request.organisation_name)}. "
+    f"Sent {format_datetime(request.created_at)}. Status: {plain(request.status_label)}."
 )
 st.markdown(plain(request.text))
 
@@ -118,18 +162,27 @@ with st.form(f"triage_{request.id}"):
         help="What the hub did. Required to mark a request resolved or closed.",
     )
     saved = st.form_submit_button("Save changes")
+# What the save changed, in words; empty when everything was as it was.
+changes: list[str] = []
 if saved and concurrency.save_checked(
-    lambda: support.update_request(
-        db(),
-        actor,
-        request.id,
-        expected_version=seen,
-        status=chosen_status or request.status,
-        assignee_id=assignee,
-        resolution=resolution,
+    lambda: changes.extend(
+        support.update_request(
+            db(),
+            actor,
+            request.id,
+            expected_version=seen,
+            status=chosen_status or request.status,
+            assignee_id=assignee,
+            resolution=resolution,
+        )
     ),
     name=version_name,
     current_version=request.version,
 ):
-    st.toast(f"Request {request.id} saved.")
-    st.rerun()
+    if not changes:
+        st.info("Nothing to save: the status, assignee and outcome are as they were.")
+    else:
+        message = f"Request {request.id} saved. " + " ".join(changes)
+        st.session_state[SAVED_KEY] = message
+        st.toast(plain(message))
+        st.rerun()

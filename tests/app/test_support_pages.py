@@ -119,6 +119,71 @@ def test_triage_queue_is_searched_and_paged(world: World) -> None:
     assert [r.subject for r in found.requests] == ["Citizen panel advice"]
 
     at = app_as(world, "consultant", "screens/triage.py").run()
-    assert "31 requests match, newest first. Page 1 of 2." in [m.value for m in at.markdown]
+    assert "31 requests match, sorted by sent: newest first. Page 1 of 2." in [
+        m.value for m in at.markdown
+    ]
     at.text_input[0].input("citizen").run()
     assert at.dataframe[0].value["Summary"].tolist() == ["Citizen panel advice"]
+
+
+def test_triage_confirms_what_each_save_changed(world: World) -> None:
+    request_id = support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Survey advice",
+        "We are redesigning our user survey and want a second opinion.",
+    )
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
+    at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == [
+        f"Request {request_id} saved. Status changed from new to assigned. Assigned to Consultant."
+    ]
+    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
+    at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
+    at.button[0].click().run()
+    [confirmation] = at.success
+    assert "Status changed from assigned to resolved" in confirmation.value
+    assert "Outcome recorded" in confirmation.value
+    # The resolved request has left the open queue; show every status to find it again.
+    at.multiselect[0].set_value(list(RequestStatus)).run()
+    # Saving again with nothing changed says so, and changes nothing.
+    at.button[0].click().run()
+    assert not at.success
+    assert "Nothing to save" in at.info[0].value
+    [view] = support.search_queue(
+        world.db, world.actor("consultant"), tuple(RequestStatus)
+    ).requests
+    assert view.version == 3
+
+
+def test_triage_queue_shows_when_each_request_was_sent_and_sorts_by_any_column(
+    world: World,
+) -> None:
+    member = world.actor("member")
+    for subject in ["Beta question", "Alpha question", "Gamma question"]:
+        support.submit_request(
+            world.db, member, world.team_id, subject, "A question about our users' needs."
+        )
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    table = at.dataframe[0].value
+    assert table["Summary"].tolist() == ["Gamma question", "Alpha question", "Beta question"]
+    sent = table["Sent"].tolist()
+    assert all(str(moment.tzinfo) == "Europe/London" for moment in sent)
+    assert sent == sorted(sent, reverse=True)
+
+    at.selectbox(key="triage_order").set_value(support.QueueOrder.SUMMARY).run()
+    assert at.dataframe[0].value["Summary"].tolist() == [
+        "Alpha question",
+        "Beta question",
+        "Gamma question",
+    ]
+    assert any("sorted by summary: a to z." in m.value for m in at.markdown)
+    at.radio(key=f"triage_descending_{support.QueueOrder.SUMMARY}").set_value(True).run()
+    assert at.dataframe[0].value["Summary"].tolist()[0] == "Gamma question"
+    for order in support.QueueOrder:
+        at.selectbox(key="triage_order").set_value(order).run()
+        assert not at.exception
+        assert len(at.dataframe[0].value) == 3

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ue_core import audit
@@ -34,6 +35,37 @@ STATUS_LABELS: dict[RequestStatus, str] = {
     RequestStatus.CLOSED: "Closed",
 }
 OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS)
+
+
+class QueueOrder(StrEnum):
+    """The columns the triage queue can be sorted by."""
+
+    SENT = "sent"
+    REQUEST = "request"
+    SUMMARY = "summary"
+    TEAM = "team"
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+
+
+#: The queue's column headings, which are also the names the sort choices use.
+QUEUE_COLUMNS: dict[QueueOrder, str] = {
+    QueueOrder.REQUEST: "Request",
+    QueueOrder.SUMMARY: "Summary",
+    QueueOrder.TEAM: "Team",
+    QueueOrder.STATUS: "Status",
+    QueueOrder.ASSIGNEE: "Assigned to",
+    QueueOrder.SENT: "Sent",
+}
+#: How each sort reads, going down (True) and going up (False).
+ORDER_LABELS: dict[QueueOrder, dict[bool, str]] = {
+    QueueOrder.SENT: {True: "Newest first", False: "Oldest first"},
+    QueueOrder.REQUEST: {True: "Highest number first", False: "Lowest number first"},
+    QueueOrder.SUMMARY: {True: "Z to A", False: "A to Z"},
+    QueueOrder.TEAM: {True: "Z to A", False: "A to Z"},
+    QueueOrder.STATUS: {True: "Closed first", False: "New first"},
+    QueueOrder.ASSIGNEE: {True: "Z to A", False: "A to Z"},
+}
 
 
 @dataclass(frozen=True)
@@ -65,10 +97,30 @@ class Consultant:
 
 
 def _views(
-    session: Session, where: list[object], *, limit: int | None = None, offset: int = 0
+    session: Session,
+    where: list[object],
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    order: QueueOrder = QueueOrder.SENT,
+    descending: bool = True,
 ) -> list[RequestView]:
     requester = aliased(User)
     assignee = aliased(User)
+    status_rank = case(
+        {status.value: rank for rank, status in enumerate(RequestStatus)},
+        value=SupportRequest.status,
+    )
+    keys = {
+        QueueOrder.SENT: [SupportRequest.created_at],
+        QueueOrder.REQUEST: [],
+        QueueOrder.SUMMARY: [func.lower(SupportRequest.subject)],
+        QueueOrder.TEAM: [func.lower(Team.name), func.lower(Organisation.name)],
+        QueueOrder.STATUS: [status_rank],
+        # Nobody yet ("") sorts first going up, last going down.
+        QueueOrder.ASSIGNEE: [func.lower(func.coalesce(assignee.display_name, ""))],
+    }[order]
+    ordering = [key.desc() if descending else key.asc() for key in [*keys, SupportRequest.id]]
     stmt = (
         select(
             SupportRequest,
@@ -82,7 +134,7 @@ def _views(
         .outerjoin(requester, SupportRequest.requested_by_id == requester.id)
         .outerjoin(assignee, SupportRequest.assignee_id == assignee.id)
         .where(*where)  # type: ignore[arg-type]
-        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+        .order_by(*ordering)
         .limit(limit)
         .offset(offset)
     )
@@ -177,9 +229,12 @@ def search_queue(
     *,
     page: int = 1,
     page_size: int = 25,
+    order: QueueOrder = QueueOrder.SENT,
+    descending: bool = True,
 ) -> RequestPage:
     """A page of requests with these statuses whose summary, team or organisation contains
-    ``text``, newest first. Paged in the database, so a long queue stays quick."""
+    ``text``, sorted by ``order`` (newest first by default). Sorted and paged in the database,
+    so a long queue stays quick and the order runs across pages."""
     require(actor, Permission.TRIAGE_REQUESTS)
     where: list[object] = [SupportRequest.status.in_([s.value for s in statuses])]
     for word in text.split():
@@ -201,7 +256,14 @@ def search_queue(
         )
         last_page = max(1, -(-total // page_size))
         page = min(max(page, 1), last_page)
-        items = _views(session, where, limit=page_size, offset=(page - 1) * page_size)
+        items = _views(
+            session,
+            where,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            order=order,
+            descending=descending,
+        )
     return RequestPage(items, total, page, page_size)
 
 
@@ -238,8 +300,9 @@ def update_request(
     status: RequestStatus,
     assignee_id: int | None,
     resolution: str,
-) -> None:
-    """Change a request's status, assignee or resolution.
+) -> tuple[str, ...]:
+    """Change a request's status, assignee or resolution; say what changed, one sentence each
+    (nothing when the values were already these).
 
     Raises ConflictError, with the other person's values, if someone changed it since
     ``expected_version`` was read.
@@ -274,6 +337,9 @@ def update_request(
             "assignee_id": request.assignee_id,
             "resolution": request.resolution,
         }
+        changes = _describe_changes(session, request, status, assignee_id, resolution)
+        if not changes:
+            return changes
         request.status = status.value
         request.assignee_id = assignee_id
         request.resolution = resolution
@@ -287,3 +353,29 @@ def update_request(
             before=before,
             after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
         )
+    return changes
+
+
+def _describe_changes(
+    session: Session,
+    request: SupportRequest,
+    status: RequestStatus,
+    assignee_id: int | None,
+    resolution: str,
+) -> tuple[str, ...]:
+    """What saving these values would change, as sentences a consultant reads back."""
+    changes: list[str] = []
+    old_status = RequestStatus(request.status)
+    if status is not old_status:
+        changes.append(
+            f"Status changed from {STATUS_LABELS[old_status].lower()} "
+            f"to {STATUS_LABELS[status].lower()}."
+        )
+    if assignee_id != request.assignee_id:
+        assignee = session.get(User, assignee_id) if assignee_id is not None else None
+        changes.append(
+            f"Assigned to {assignee.display_name}." if assignee else "No longer assigned to anyone."
+        )
+    if resolution != request.resolution:
+        changes.append("Outcome recorded." if not request.resolution else "Outcome updated.")
+    return tuple(changes)
