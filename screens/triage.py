@@ -87,26 +87,28 @@ if queue.pages > 1:
     st.number_input(
         "Page", min_value=1, max_value=queue.pages, value=queue.page, step=1, key="triage_page"
     )
-columns = support.QUEUE_COLUMNS
+headings = support.QUEUE_COLUMNS
 st.dataframe(
     # Table cells show text as typed (they do not read Markdown), so nothing is escaped here.
     pd.DataFrame(
         {
-            columns[support.QueueOrder.REQUEST]: [r.id for r in queue.requests],
-            columns[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
-            columns[support.QueueOrder.TEAM]: [
+            headings[support.QueueOrder.REQUEST]: [r.id for r in queue.requests],
+            headings[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
+            headings[support.QueueOrder.TEAM]: [
                 f"{r.team_name} ({r.organisation_name})" for r in queue.requests
             ],
-            columns[support.QueueOrder.STATUS]: [r.status_label for r in queue.requests],
-            columns[support.QueueOrder.ASSIGNEE]: [
+            headings[support.QueueOrder.STATUS]: [r.status_label for r in queue.requests],
+            headings[support.QueueOrder.ASSIGNEE]: [
                 r.assignee_name or "Nobody yet" for r in queue.requests
             ],
-            columns[support.QueueOrder.SENT]: [r.created_at.astimezone(UK) for r in queue.requests],
+            headings[support.QueueOrder.SENT]: [
+                r.created_at.astimezone(UK) for r in queue.requests
+            ],
         }
     ),
     column_config={
         # UK time, as ue_core.timefmt.format_datetime writes it: "21 November 2026, 2:05pm".
-        columns[support.QueueOrder.SENT]: st.column_config.DatetimeColumn(
+        headings[support.QueueOrder.SENT]: st.column_config.DatetimeColumn(
             format="D MMMM YYYY, h:mma", timezone=str(UK)
         ),
     },

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ue_core import audit
@@ -111,16 +112,17 @@ def _views(
         {status.value: rank for rank, status in enumerate(RequestStatus)},
         value=SupportRequest.status,
     )
-    keys = {
-        QueueOrder.SENT: [SupportRequest.created_at],
+    by_column: dict[QueueOrder, list[ColumnElement[Any]]] = {
+        QueueOrder.SENT: [SupportRequest.created_at.expression],
         QueueOrder.REQUEST: [],
         QueueOrder.SUMMARY: [func.lower(SupportRequest.subject)],
         QueueOrder.TEAM: [func.lower(Team.name), func.lower(Organisation.name)],
         QueueOrder.STATUS: [status_rank],
         # Nobody yet ("") sorts first going up, last going down.
         QueueOrder.ASSIGNEE: [func.lower(func.coalesce(assignee.display_name, ""))],
-    }[order]
-    ordering = [key.desc() if descending else key.asc() for key in [*keys, SupportRequest.id]]
+    }
+    keys = [*by_column[order], SupportRequest.id.expression]
+    ordering = [key.desc() if descending else key.asc() for key in keys]
     stmt = (
         select(
             SupportRequest,
