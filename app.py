@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import auth, navigation
 
+# A local file, served by the app itself: a ":material/...:" or emoji icon makes the browser
+# fetch the icon from an outside host, which government networks often block.
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "workbench-icon.png"
+
 st.set_page_config(
     page_title="User engagement workbench",
-    page_icon=":material/groups:",
+    page_icon=str(ICON),
     layout="wide",
 )
 

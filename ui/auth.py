@@ -6,6 +6,8 @@ again from the database on every run, so a removed role stops working at once.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor, Permission, require
@@ -13,14 +15,22 @@ from ue_core.config import AuthMode, ConfigError
 from ue_core.services import accounts
 from ui.context import db, settings
 
+_log = logging.getLogger(__name__)
+
 EMAIL_KEY = "signed_in_email"
 # The Actor the router looked up at the start of this run, so the page does not look it up again.
 RUN_ACTOR_KEY = "actor_this_run"
 
 
 def _config_error_stop(error: ConfigError) -> None:
-    st.title("The workbench cannot start")
-    st.error(str(error))
+    """Visitors see that the service is unavailable; the reason goes to the server log only,
+    since it names settings that are no business of the public."""
+    _log.error("The workbench refused to start: %s", error)
+    st.title("The workbench is not available")
+    st.write(
+        "Sorry, the user engagement workbench is not available at the moment. "
+        "Please try again later."
+    )
     st.stop()
 
 

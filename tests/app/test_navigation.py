@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -90,15 +92,27 @@ def test_local_sign_in_checks_the_password(world: World) -> None:
     assert at.title[0].value == "Welcome, Member"
 
 
-def test_demo_sign_in_is_refused_in_production(
-    world: World, monkeypatch: pytest.MonkeyPatch
+def test_demo_sign_in_is_refused_in_production_without_showing_the_configuration(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("UE_AUTH_MODE", "demo")
     monkeypatch.setenv("UE_ENV", "production")
-    at = app_as(world, None).run()
-    assert at.title[0].value == "The workbench cannot start"
-    assert "switched off in production" in at.error[0].value
+    with caplog.at_level(logging.ERROR, logger="ui.auth"):
+        at = app_as(world, None).run()
+    assert at.title[0].value == "The workbench is not available"
+    shown = " ".join(
+        str(element.value)
+        for kind in (at.markdown, at.error, at.warning, at.info, at.caption)
+        for element in kind
+    )
+    assert "not available at the moment" in shown
+    for secret in ("UE_", "demo", "production", "oidc", "local"):
+        assert secret not in shown
     assert not at.button
+    assert not at.error
+    # Operators find the reason in the server log.
+    assert any("switched off in production" in record.getMessage() for record in caplog.records)
+    assert any("UE_AUTH_MODE" in record.getMessage() for record in caplog.records)
 
 
 def test_demo_persona_picker_signs_in(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
