@@ -21,7 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) -m ue_core.db.migrate
 	$(PY) -m ue_core.demo --if-empty
-	UE_AUTH_MODE=$${UE_AUTH_MODE:-demo} $(PY) -m streamlit run app.py --server.port 8501
+	UE_AUTH_MODE=$${UE_AUTH_MODE:-demo} $(PY) -m streamlit run server.py --server.port 8501
 
 migrate: $(VENV)/.runtime
 	$(PY) -m ue_core.db.migrate

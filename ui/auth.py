@@ -2,6 +2,12 @@
 
 Only the signed-in email is kept in session state; the Actor (and so the roles) is looked up
 again from the database on every run, so a removed role stops working at once.
+
+In local and demo modes a person stays signed in across reloads and links opened from elsewhere:
+signing in binds the browser's HttpOnly cookie token (set by ``server.py``, see
+``ui/session_cookie.py``) to them in a server-side session; a new page load finds the session
+from the cookie. Signing out ends that session on the server, here and in every other tab.
+Single sign-on (oidc) keeps its own cookie, managed by ``st.login``.
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor, Permission, require
 from ue_core.config import AuthMode, ConfigError
-from ue_core.services import accounts
+from ue_core.services import accounts, sign_in_sessions
 from ui.context import db, settings
+from ui.session_cookie import COOKIE_NAME
+from ui.text import plain
 
 _log = logging.getLogger(__name__)
 
 EMAIL_KEY = "signed_in_email"
+# The browser token this tab's sign-in is bound to, when it is (see ui/session_cookie.py).
+SESSION_TOKEN_KEY = "sign_in_token"
 # The Actor the router looked up at the start of this run, so the page does not look it up again.
 RUN_ACTOR_KEY = "actor_this_run"
 
@@ -55,17 +65,49 @@ def signed_in_actor() -> Actor | None:
             st.stop()
         return actor
     signed_in_email = st.session_state.get(EMAIL_KEY)
-    if not signed_in_email:
+    bound_token = st.session_state.get(SESSION_TOKEN_KEY)
+    if signed_in_email:
+        # A bound session can end elsewhere (signed out in another tab) or expire.
+        actor = (
+            sign_in_sessions.actor_for_session(db(), str(bound_token))
+            if bound_token
+            else accounts.actor_for_email(db(), str(signed_in_email))
+        )
+        if actor is None:
+            st.session_state.pop(EMAIL_KEY, None)
+            st.session_state.pop(SESSION_TOKEN_KEY, None)
+        return actor
+    token = browser_token()
+    if not token:
         return None
-    actor = accounts.actor_for_email(db(), str(signed_in_email))
-    if actor is None:
-        st.session_state.pop(EMAIL_KEY, None)
+    actor = sign_in_sessions.actor_for_session(db(), token)
+    if actor is not None:
+        st.session_state[EMAIL_KEY] = actor.email
+        st.session_state[SESSION_TOKEN_KEY] = token
     return actor
+
+
+def browser_token() -> str:
+    """The token in this browser's sign-in cookie, or "" (no cookie, or not run by a browser)."""
+    return str(st.context.cookies.get(COOKIE_NAME) or "")
+
+
+def _signed_in(actor: Actor) -> None:
+    """Remember who proved who they are, in this tab and, through the cookie, in the browser."""
+    st.session_state[EMAIL_KEY] = actor.email
+    token = browser_token()
+    if token and sign_in_sessions.start_session(db(), actor, token) is not None:
+        st.session_state[SESSION_TOKEN_KEY] = token
+    st.rerun()
 
 
 def sign_out() -> None:
     if settings().auth_mode is AuthMode.OIDC:
         st.logout()
+    else:
+        token = str(st.session_state.get(SESSION_TOKEN_KEY) or browser_token())
+        if token:
+            sign_in_sessions.end_session(db(), token)
     st.session_state.clear()
 
 
@@ -97,8 +139,7 @@ def _local_form() -> None:
         if actor is None:
             st.error("The email address or password is not right. Check them and try again.")
         else:
-            st.session_state[EMAIL_KEY] = actor.email
-            st.rerun()
+            _signed_in(actor)
 
 
 def _persona_picker() -> None:
@@ -123,8 +164,7 @@ def _persona_picker() -> None:
                 f"Continue as {choice.persona.display_name}",
                 key=f"persona_{choice.persona.email}",
             ):
-                st.session_state[EMAIL_KEY] = choice.actor.email
-                st.rerun()
+                _signed_in(choice.actor)
 
 
 def sidebar(actor: Actor) -> None:

@@ -154,7 +154,8 @@ def demo_database_url(e2e_dir: Path) -> str:
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` in demo sign-in mode and yield its base URL."""
+    """Start `streamlit run server.py` (the app behind its sign-in cookie middleware) in demo
+    sign-in mode and yield its base URL."""
     port = _free_port()
     log_path = e2e_dir / "streamlit.log"
     env = {
@@ -169,7 +170,7 @@ def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterat
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "server.py",
         "--server.port",
         str(port),
         "--server.address",

@@ -116,6 +116,21 @@ class User(Base):
     )
 
 
+class SignInSession(Base):
+    """A signed-in browser (local and demo sign-in): the browser holds a random token in an
+    HttpOnly cookie; only the token's SHA-256 hash is stored. Signing out ends the session;
+    it expires at ``expires_at`` whatever happens."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
 class Membership(Base):
     """A role held by a user: in a team (member, lead), an organisation (champion) or the hub."""
 
