@@ -93,6 +93,9 @@ st.dataframe(
     pd.DataFrame(
         {
             headings[support.QueueOrder.REQUEST]: [r.id for r in queue.requests],
+            headings[support.QueueOrder.SENT]: [
+                r.created_at.astimezone(UK) for r in queue.requests
+            ],
             headings[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
             headings[support.QueueOrder.TEAM]: [
                 f"{r.team_name} ({r.organisation_name})" for r in queue.requests
@@ -100,9 +103,6 @@ st.dataframe(
             headings[support.QueueOrder.STATUS]: [r.status_label for r in queue.requests],
             headings[support.QueueOrder.ASSIGNEE]: [
                 r.assignee_name or "Nobody yet" for r in queue.requests
-            ],
-            headings[support.QueueOrder.SENT]: [
-                r.created_at.astimezone(UK) for r in queue.requests
             ],
         }
     ),

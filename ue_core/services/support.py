@@ -52,11 +52,11 @@ class QueueOrder(StrEnum):
 #: The queue's column headings, which are also the names the sort choices use.
 QUEUE_COLUMNS: dict[QueueOrder, str] = {
     QueueOrder.REQUEST: "Request",
+    QueueOrder.SENT: "Sent",
     QueueOrder.SUMMARY: "Summary",
     QueueOrder.TEAM: "Team",
     QueueOrder.STATUS: "Status",
     QueueOrder.ASSIGNEE: "Assigned to",
-    QueueOrder.SENT: "Sent",
 }
 #: How each sort reads, going down (True) and going up (False).
 ORDER_LABELS: dict[QueueOrder, dict[bool, str]] = {
