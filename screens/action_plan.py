@@ -36,7 +36,7 @@ def score_text(score: float | None) -> str:
 def link_to(key: str, label: str) -> None:
     if key in {s.key for s in screens_for(actor)}:
         screen = SCREENS_BY_KEY[key]
-        st.page_link(screen.path, label=label, icon=screen.icon)
+        st.page_link(screen.path, label=plain(label), icon=screen.icon)
 
 
 st.title("Action plan")
@@ -51,7 +51,7 @@ team_id = int(chosen_team)
 try:
     choices, default_id = actions.plan_choices(db(), actor, team_id, today)
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 if not choices:
@@ -77,11 +77,11 @@ assessment_id = int(chosen_id if chosen_id is not None else ids[0])
 try:
     plan = actions.action_plan(db(), actor, assessment_id, today)
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 ref = plan.assessment
-st.caption(f"{ref.team_name}, {ref.round_label}, {ref.status_label.lower()}.")
+st.caption(plain(f"{ref.team_name}, {ref.round_label}, {ref.status_label.lower()}."))
 if not ref.is_submitted:
     st.info(
         "This assessment is still a draft. The scores below use the answers your team lead "
@@ -161,7 +161,7 @@ def edit_action(action: ActionView) -> None:
         if not said:
             st.info("Nothing has changed, so there was nothing to save.")
             return
-        st.toast(said[0])
+        st.toast(plain(said[0]))
         st.rerun()
 
 
@@ -171,7 +171,7 @@ if plan.actions and can_change:
     for action in plan.actions:
         tag = "Overdue: " if action.is_overdue(today) else ""
         due = format_date(action.due_on) or "no due date"
-        with st.expander(f"{tag}{plain(action.description)} ({action.status_label}, due {due})"):
+        with st.expander(plain(f"{tag}{action.description} ({action.status_label}, due {due})")):
             edit_action(action)
 
 # --- Adding ---------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ if can_change:
         try:
             actions.add_action(db(), actor, assessment_id, new.draft())
         except (InputError, AccessDenied, NotFound) as problem:
-            st.error(str(problem))
+            st.error(plain(problem))
         else:
             for key in field_keys("add", assessment_id):
                 st.session_state.pop(key, None)

@@ -13,6 +13,7 @@ from ue_core.vocabulary import Role
 from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
+from ui.text import plain
 
 actor = require_page(Permission.ADMINISTER)
 
@@ -71,9 +72,9 @@ with people_tab:
                 organisation_id=organisation_id,
             )
         except accounts.AccountError as problem:
-            st.error(str(problem))
+            st.error(plain(problem))
         else:
-            st.toast(f"{name} added as {ROLE_LABELS[role].lower()}.")
+            st.toast(plain(f"{name} added as {ROLE_LABELS[role].lower()}."))
             st.rerun()
 
 with framework_tab:
@@ -104,7 +105,7 @@ with framework_tab:
             st.code(str(problem), language=None)
         else:
             if result.created:
-                st.success(f"Loaded a new framework version ({result.version_id}).")
+                st.success(plain(f"Loaded a new framework version ({result.version_id})."))
             else:
                 st.info("The framework file has not changed since it was last loaded.")
 
@@ -130,8 +131,10 @@ with library_tab:
         seen = concurrency.seen_version(version_name, entry.version)
         if entry.edited_at is not None:
             st.info(
-                f"Changed in the app by {entry.edited_by or 'an admin'} on "
-                f"{format_datetime(entry.edited_at)}. The file's version is not applied."
+                plain(
+                    f"Changed in the app by {entry.edited_by or 'an admin'} on "
+                    f"{format_datetime(entry.edited_at)}. The file's version is not applied."
+                )
             )
         with st.form(f"edit_{slug}"):
             title = st.text_input("Title", value=entry.title, max_chars=catalogue_admin.MAX_TITLE)

@@ -41,7 +41,7 @@ accessible_date_inputs()
 def _link(key: str, label: str) -> None:
     screen = SCREENS_BY_KEY.get(key)
     if screen is not None and screen.permission is not None and actor.can(screen.permission):
-        st.page_link(screen.path, label=label, icon=screen.icon)
+        st.page_link(screen.path, label=plain(label), icon=screen.icon)
 
 
 team_id = choose_team(actor, Role.LEAD)
@@ -52,9 +52,11 @@ today = uk_today()
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, today)
 if assessment_id is None:
     st.info(
-        f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
-        "Start it on the "
-        "self-assessment page; once team members have rated the practices, agree them here."
+        plain(
+            f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
+            "Start it on the "
+            "self-assessment page; once team members have rated the practices, agree them here."
+        )
     )
     _link("assessment", "Start the self-assessment")
     st.stop()
@@ -63,7 +65,7 @@ state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
 comparisons = agreeing.compare_team_ratings(db(), actor, assessment_id)
 names = {rater.user_id: rater.name for rater in state.raters}
-st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
+st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
 
 
 def _ratings_markdown(comparison: PracticeComparison) -> str:
@@ -80,17 +82,21 @@ def _ratings_markdown(comparison: PracticeComparison) -> str:
 def _flag(comparison: PracticeComparison) -> None:
     agreement = comparison.agreement
     if agreement.spread >= 2:
-        st.warning(f"Ratings differ by {agreement.spread} levels: discuss. {agreement.reason}")
+        st.warning(
+            plain(f"Ratings differ by {agreement.spread} levels: discuss. {agreement.reason}")
+        )
     elif agreement.needs_discussion:
-        st.warning(agreement.reason)
+        st.warning(plain(agreement.reason))
     else:
-        st.caption(agreement.reason)
+        st.caption(plain(agreement.reason))
 
 
 if summary.is_submitted:
     st.success(
-        f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-        f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
+        plain(
+            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
+            f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
+        )
     )
     _link("results", "See your team's results")
     rows: dict[str, list[str]] = {"Practice": [c.practice.title for c in comparisons]}
@@ -129,9 +135,11 @@ unanimous = [
     if c.agreed is None and c.agreement.rater_count >= 2 and c.agreement.all_agree
 ]
 st.write(
-    f"{agreed_count} of {len(comparisons)} practices have an agreed answer. "
-    f"{len(to_discuss)} {'practice needs' if len(to_discuss) == 1 else 'practices need'} "
-    "discussion because ratings differ by 2 levels or more, or some say it does not apply."
+    plain(
+        f"{agreed_count} of {len(comparisons)} practices have an agreed answer. "
+        f"{len(to_discuss)} {'practice needs' if len(to_discuss) == 1 else 'practices need'} "
+        "discussion because ratings differ by 2 levels or more, or some say it does not apply."
+    )
 )
 st.write(
     "Individual ratings are kept with the assessment. Each agreed answer needs a short note "
@@ -160,8 +168,8 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
     seen = concurrency.seen_version(version_name, current_version)
     start = agreed.answer if agreed else agreeing.suggested_answer(comparison)
     with st.container(border=True, key=f"agree-{item.key}"):
-        st.subheader(f"{number}. {item.title}", anchor=item.key)
-        st.caption(item.principle_title)
+        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
+        st.caption(plain(item.principle_title))
         st.markdown(_ratings_markdown(comparison))
         _flag(comparison)
         with st.expander("Everyone's evidence and reasons"):
@@ -188,7 +196,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
             )
         with st.form(f"agree_form_{item.id}"):
             option = st.radio(
-                f"Agreed level for '{item.title}'",
+                plain(f"Agreed level for '{item.title}'"),
                 options=LEVEL_OPTIONS,
                 index=LEVEL_OPTIONS.index(o) if (o := option_for(start)) is not None else None,
                 format_func=lambda value: level_label(item, value),
@@ -260,7 +268,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
         ):
             message = f"Saved the agreed answer for '{item.title}': {describe_answer(answer)}."
             st.session_state[FLASH_KEY] = ("success", message)
-            st.toast(message)
+            st.toast(plain(message))
             st.rerun()
 
 

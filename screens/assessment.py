@@ -34,6 +34,7 @@ from ui.rating_form import (
     references_markdown,
 )
 from ui.teams import choose_team, team_choices
+from ui.text import plain, plain_table
 
 PRINCIPLE_KEY = "rate_principle"
 
@@ -52,7 +53,7 @@ assessment_id = assessments.current_assessment_id(db(), actor, team_id, today)
 def _link(key: str, label: str) -> None:
     screen = SCREENS_BY_KEY.get(key)
     if screen is not None and screen.permission is not None and actor.can(screen.permission):
-        st.page_link(screen.path, label=label, icon=screen.icon)
+        st.page_link(screen.path, label=plain(label), icon=screen.icon)
 
 
 if assessment_id is None:
@@ -64,33 +65,38 @@ if assessment_id is None:
         )
         st.stop()
     team_name = team_choices(actor)[team_id]
-    st.write(f"{team_name} has not started its {preview.round_label} self-assessment yet.")
+    st.write(plain(f"{team_name} has not started its {preview.round_label} self-assessment yet."))
     st.write(
         "Each member of the team rates every practice on their own. Your team lead then "
         "compares everyone's ratings, agrees the team's answers and submits them."
     )
     if preview.carried_over_from_label:
         st.write(
-            f"The assessment starts from the answers your team agreed in "
-            f"{preview.carried_over_from_label}. Each person can keep those answers or change them."
+            plain(
+                f"The assessment starts from the answers your team agreed in "
+                f"{preview.carried_over_from_label}. "
+                "Each person can keep those answers or change them."
+            )
         )
-    if st.button(f"Start the {preview.round_label} self-assessment", type="primary"):
+    if st.button(plain(f"Start the {preview.round_label} self-assessment"), type="primary"):
         try:
             starting.start_assessment(db(), actor, team_id, today)
         except (InputError, AccessDenied) as problem:
-            st.error(str(problem))
+            st.error(plain(problem))
         else:
             st.rerun()
     st.stop()
 
 state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
-st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
+st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
 
 if summary.is_submitted:
     st.success(
-        f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-        f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
+        plain(
+            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
+            f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
+        )
     )
     _link("results", "See your team's results")
     st.header("Your ratings")
@@ -200,24 +206,29 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
     shown = saved.answer if saved else None
     keys = _keys(item.id, version)
     with st.container(border=True, key=f"practice-{item.key}"):
-        st.subheader(f"{number}. {item.title}", anchor=item.key)
-        st.write(item.statement)
-        st.markdown(f"**What to look for.** {item.help}")
+        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
+        st.write(plain(item.statement))
+        st.markdown(f"**What to look for.** {plain(item.help)}")
         with st.expander("Code of Practice references and sources"):
             st.markdown(references_markdown(item, state.framework))
         carried = state.carried.get(item.id)
         if saved is not None and saved.carried_over:
             st.info(
-                f"Carried over from {summary.carried_over_from_label}. "
-                "Change anything to make it your own answer for this round."
+                plain(
+                    f"Carried over from {summary.carried_over_from_label}. "
+                    "Change anything to make it your own answer for this round."
+                )
             )
         elif carried is not None and carried.is_answered:
             st.caption(
-                f"Your team agreed {describe_answer(carried)} in {summary.carried_over_from_label}."
+                plain(
+                    f"Your team agreed {describe_answer(carried)} in "
+                    f"{summary.carried_over_from_label}."
+                )
             )
         option = option_for(shown)
         chosen = st.radio(
-            f"Your rating for '{item.title}'",
+            plain(f"Your rating for '{item.title}'"),
             options=LEVEL_OPTIONS,
             index=LEVEL_OPTIONS.index(option) if option is not None else None,
             format_func=lambda value: level_label(item, value),
@@ -278,23 +289,26 @@ def _status(item: PracticeItem) -> None:
         return
     kind, message, current, mine = status
     if kind == "saved":
-        st.caption(message)
+        st.caption(plain(message))
     elif kind == "conflict":
-        st.error(message)
+        st.error(plain(message))
         if current:
-            st.table(pd.DataFrame(conflict_rows(current, mine)))
+            st.table(plain_table(conflict_rows(current, mine)))
     else:
-        st.error(message)
+        st.error(plain(message))
 
 
 progress = state.my_progress()
 st.header("Your progress")
 rated = sum(p.answered for p in progress)
 total = sum(p.total for p in progress)
-st.write(f"You have rated {rated} of {total} practices.")
+st.write(plain(f"You have rated {rated} of {total} practices."))
 st.markdown(
     "| Principle | Status | Practices rated |\n| --- | --- | --- |\n"
-    + "\n".join(f"| {p.title} | {p.status.value} | {p.answered} of {p.total} |" for p in progress)
+    + "\n".join(
+        f"| {plain(p.title)} | {plain(p.status.value)} | {p.answered:d} of {p.total:d} |"
+        for p in progress
+    )
 )
 
 unused = [
@@ -303,14 +317,16 @@ unused = [
 if unused:
     noun = "practice has" if len(unused) == 1 else "practices have"
     st.info(
-        f"{len(unused)} {noun} an answer your team agreed in {summary.carried_over_from_label} "
-        "that you have not rated yet. You can keep those answers and then change any of them."
+        plain(
+            f"{len(unused)} {noun} an answer your team agreed in {summary.carried_over_from_label} "
+            "that you have not rated yet. You can keep those answers and then change any of them."
+        )
     )
     st.button(
         "Keep last round's answers for practices I haven't rated", on_click=_keep_carried_over
     )
 if "keep_status" in st.session_state:
-    st.success(st.session_state.pop("keep_status"))
+    st.success(plain(st.session_state.pop("keep_status")))
 
 st.header("Rate the practices")
 st.write(
@@ -339,14 +355,14 @@ left, right = st.columns(2)
 with left:
     if position > 0:
         st.button(
-            f"Previous: {titles[principle_keys[position - 1]]}",
+            plain(f"Previous: {titles[principle_keys[position - 1]]}"),
             on_click=_go_to,
             args=(position - 1,),
         )
 with right:
     if position < len(principle_keys) - 1:
         st.button(
-            f"Next: {titles[principle_keys[position + 1]]}",
+            plain(f"Next: {titles[principle_keys[position + 1]]}"),
             on_click=_go_to,
             args=(position + 1,),
         )

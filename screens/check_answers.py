@@ -15,7 +15,7 @@ from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
 from ui.rating_form import describe_answer, describe_evidence
 from ui.teams import choose_team, team_choices
-from ui.text import plain
+from ui.text import link, plain
 
 OUTCOME_KEY = "check_submit_outcome"
 
@@ -28,7 +28,7 @@ def _link(key: str, label: str, practice_key: str | None = None) -> None:
     if screen is not None and screen.permission is not None and actor.can(screen.permission):
         st.page_link(
             screen.path,
-            label=label,
+            label=plain(label),
             icon=screen.icon if practice_key is None else None,
             query_params={"practice": practice_key} if practice_key else None,
         )
@@ -41,9 +41,11 @@ if team_id is None:
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, uk_today())
 if assessment_id is None:
     st.info(
-        f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
-        "Start it on the "
-        "self-assessment page; the team's agreed answers appear here for checking."
+        plain(
+            f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
+            "Start it on the "
+            "self-assessment page; the team's agreed answers appear here for checking."
+        )
     )
     _link("assessment", "Start the self-assessment")
     st.stop()
@@ -77,33 +79,37 @@ if blocked:
     assert outcome is not None
     with st.container(border=True, key="error-summary"):
         st.header("There is a problem", anchor="there-is-a-problem")
-        st.error(f"{outcome[1]} Each practice below needs fixing on the agree ratings page.")
+        st.error(plain(f"{outcome[1]} Each practice below needs fixing on the agree ratings page."))
         for problem in problems:
             practice = state.practice(problem.practice_id)
             if is_lead:
                 _link("agree", problem.message, practice.key)
             else:
-                st.markdown(f"- [{plain(problem.message)}](#{practice.key})")
+                st.markdown("- " + link(problem.message, f"#{practice.key}"))
 elif outcome and outcome[0] == "error":
-    st.error(outcome[1])
+    st.error(plain(outcome[1]))
 
-st.write(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}.")
+st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
 
 if summary.is_submitted:
     st.success(
-        f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-        f"{format_datetime(summary.submitted_at)}. It is now read-only: these answers can no "
-        "longer be changed."
+        plain(
+            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
+            f"{format_datetime(summary.submitted_at)}. It is now read-only: these answers can no "
+            "longer be changed."
+        )
     )
     _link("results", "See your team's results")
 else:
     agreed = sum(p.answered for p in state.agreed_progress())
     st.write(
-        f"{agreed} of {len(state.practices)} practices have an agreed answer. "
-        + (
-            "Check each answer and its evidence, then submit at the end of the page."
-            if is_lead
-            else "Only your team lead can change agreed answers and submit the assessment."
+        plain(
+            f"{agreed} of {len(state.practices)} practices have an agreed answer. "
+            + (
+                "Check each answer and its evidence, then submit at the end of the page."
+                if is_lead
+                else "Only your team lead can change agreed answers and submit the assessment."
+            )
         )
     )
     if problems:
@@ -127,7 +133,7 @@ def _answer_lines(saved: SavedAnswer | None) -> str:
 
 def _practice(item: PracticeItem, number: int) -> None:
     with st.container(border=True, key=f"check-{item.key}"):
-        st.subheader(f"{number}. {item.title}", anchor=item.key)
+        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
         st.markdown(_answer_lines(state.agreed.get(item.id)))
         if is_lead and not summary.is_submitted:
             _link("agree", f"Change '{item.title}'", item.key)
@@ -137,14 +143,16 @@ current_principle = ""
 for number, item in enumerate(state.practices, start=1):
     if item.principle_key != current_principle:
         current_principle = item.principle_key
-        st.header(item.principle_title)
+        st.header(plain(item.principle_title))
     _practice(item, number)
 
 if summary.is_submitted:
     st.header("Submitted")
     st.write(
-        f"{summary.submitted_by or 'Your team lead'} submitted these answers on "
-        f"{format_datetime(summary.submitted_at)}."
+        plain(
+            f"{summary.submitted_by or 'Your team lead'} submitted these answers on "
+            f"{format_datetime(summary.submitted_at)}."
+        )
     )
     _link("results", "See your team's results")
     st.stop()
@@ -153,9 +161,11 @@ if not is_lead:
     st.write("Your team lead submits the assessment once every practice has an agreed answer.")
     st.stop()
 st.write(
-    "When you submit, these become your team's answers for "
-    f"{summary.round_label}. The assessment is then read-only and the individual ratings are "
-    "kept with it."
+    plain(
+        "When you submit, these become your team's answers for "
+        f"{summary.round_label}. The assessment is then read-only and the individual ratings are "
+        "kept with it."
+    )
 )
 if blocked:
     st.error(

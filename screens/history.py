@@ -41,7 +41,7 @@ team_id = chosen_team
 try:
     history = score_history.team_history(db(), actor, team_id)
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 if not history:
@@ -56,12 +56,14 @@ rounds = [r.round_label for r in history]
 first = history[0]
 if len(history) == 1:
     st.write(
-        f"Your team has submitted one round, {first.round_label}. The trend appears once you "
-        "have submitted a second round."
+        plain(
+            f"Your team has submitted one round, {first.round_label}. The trend appears once you "
+            "have submitted a second round."
+        )
     )
 else:
     listed = ", ".join(rounds[:-1]) + f" and {rounds[-1]}"
-    st.write(f"Your team has submitted {len(history)} rounds: {listed}.")
+    st.write(plain(f"Your team has submitted {len(history)} rounds: {listed}."))
 
 changes = [r for r in history if r.framework_changed]
 for round_score in changes:
@@ -79,9 +81,9 @@ for round_score in changes:
             f"{'is' if count == 1 else 'are'} not compared; that round's scores in the chart "
             f"include {'it' if count == 1 else 'them'}."
         )
-    st.info(message)
+    st.info(plain(message))
     if round_score.not_comparable_titles:
-        with st.expander(f"Practices not compared in {round_score.round_label}"):
+        with st.expander(plain(f"Practices not compared in {round_score.round_label}")):
             st.markdown("\n".join(f"- {plain(t)}" for t in round_score.not_comparable_titles))
 
 # --- Trend chart ---------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from ue_core.timefmt import uk_today
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY, screens_for
+from ui.text import plain
 
 actor = require_page(None)
 available = {screen.key for screen in screens_for(actor)}
 
-st.title(f"Welcome, {actor.display_name}")
-st.write("; ".join(m.describe() for m in actor.memberships))
+st.title(plain(f"Welcome, {actor.display_name}"))
+st.write(plain("; ".join(m.describe() for m in actor.memberships)))
 
 st.header("Needs your attention")
 items = [i for i in home.attention_items(db(), actor, uk_today()) if i.screen in available]
@@ -23,15 +24,15 @@ if not items:
 for item in items:
     screen = SCREENS_BY_KEY[item.screen]
     with st.container(border=True):
-        st.page_link(screen.path, label=item.title, icon=screen.icon)
-        st.write(item.detail)
+        st.page_link(screen.path, label=plain(item.title), icon=screen.icon)
+        st.write(plain(item.detail))
 
 st.header("What you can do here")
 for screen in screens_for(actor):
     if screen.key == "home":
         continue
-    st.page_link(screen.path, label=screen.title, icon=screen.icon)
-    st.caption(screen.description)
+    st.page_link(screen.path, label=plain(screen.title), icon=screen.icon)
+    st.caption(plain(screen.description))
 
 st.divider()
 st.caption(

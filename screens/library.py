@@ -16,7 +16,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.paging import paged
 from ui.recommendations import SELECTED_KEY
-from ui.text import plain
+from ui.text import link, plain
 
 actor = require_page(Permission.USE_LIBRARY)
 
@@ -52,7 +52,7 @@ def _tags(item: LibraryItem) -> list[str]:
 
 def _show_detail(item: LibraryItem) -> None:
     resource = item.resource
-    st.header(resource.title, anchor=False)
+    st.header(plain(resource.title), anchor=False)
     st.caption(plain(f"{item.kind_label} · {resource.origin} · {resource.detail}"))
     if resource.is_example:
         st.info(
@@ -65,15 +65,15 @@ def _show_detail(item: LibraryItem) -> None:
         value = item.details.get(key)
         if value in (None, "") or key == "description":
             continue
-        st.markdown(f"**{label}:** {plain(str(value))}")
+        st.markdown(f"**{plain(label)}:** {plain(value)}")
     for quote in item.quotes():
         st.markdown(f"> “{plain(quote.text)}”")
-        st.markdown(f"Quoted from [{plain(quote.source)}]({quote.source_url})")
+        st.markdown("Quoted from " + link(quote.source, quote.source_url))
     for line in _tags(item):
         st.markdown(plain(line))
     st.markdown("**Sources:**")
     for url in resource.source_urls:
-        st.markdown(f"- [{plain(url)}]({url})")
+        st.markdown("- " + link(url, url))
     if st.button("Back to the library", key="library_back"):
         st.session_state.pop(SELECTED_KEY, None)
         st.rerun()
@@ -93,7 +93,7 @@ def _row(item: LibraryItem) -> None:
     """One line of the compact list: the title (opens the entry) and what kind of entry it is."""
     resource = item.resource
     title, about = st.columns([3, 2], vertical_alignment="center")
-    if title.button(resource.title, key=f"library_row_{item.row_id}", type="tertiary"):
+    if title.button(plain(resource.title), key=f"library_row_{item.row_id}", type="tertiary"):
         _open(item)
     about.caption(plain(f"{item.kind_label} · {resource.origin}"))
 
@@ -101,11 +101,11 @@ def _row(item: LibraryItem) -> None:
 def _card(item: LibraryItem) -> None:
     resource = item.resource
     with st.container(border=True):
-        st.subheader(resource.title, anchor=False)
+        st.subheader(plain(resource.title), anchor=False)
         st.caption(plain(f"{item.kind_label} · {resource.origin} · {resource.detail}"))
         st.markdown(plain(resource.summary))
         st.markdown(plain(" · ".join(_tags(item)[1:3])))
-        if st.button("Read more", key=f"library_open_{item.row_id}", help=resource.title):
+        if st.button("Read more", key=f"library_open_{item.row_id}", help=plain(resource.title)):
             _open(item)
 
 
@@ -121,7 +121,7 @@ if selected:
         _show_detail(browse.get_item_by_slug(db(), actor, str(selected)))
     except (AccessDenied, NotFound) as error:
         st.session_state.pop(SELECTED_KEY, None)
-        st.error(str(error))
+        st.error(plain(error))
     st.stop()
 
 options = browse.filter_options(db(), actor)
@@ -141,7 +141,7 @@ filters: dict[str, tuple[str, dict[str, str]]] = {
 chosen: dict[str, str] = {}
 for column, (name, (label, choices)) in zip(st.columns(3) * 2, filters.items(), strict=True):
     picked = column.selectbox(
-        label, [ANY, *choices], format_func=_named(choices), key=f"library_{name}"
+        plain(label), [ANY, *choices], format_func=_named(choices), key=f"library_{name}"
     )
     chosen[name] = picked or ANY
 
@@ -153,7 +153,7 @@ try:
         **{name: value or None for name, value in chosen.items()},
     )
 except InputError as error:
-    st.error(str(error))
+    st.error(plain(error))
     found = []
 
 st.header("Results", anchor=False)
@@ -188,7 +188,7 @@ if asked:
         st.session_state["library_need_results"] = [s.resource_id for s in suggestions]
         st.session_state["library_need_reasons"] = {s.resource_id: s.reason for s in suggestions}
     except (InputError, AccessDenied) as error:
-        st.error(str(error))
+        st.error(plain(error))
     else:
         if not st.session_state["library_need_results"]:
             st.write("Describe your need in a few words to get suggestions.")
@@ -199,7 +199,7 @@ for slug in st.session_state.get("library_need_results", []):
     except NotFound:
         continue
     with st.container(border=True):
-        st.subheader(item.resource.title, anchor=False)
+        st.subheader(plain(item.resource.title), anchor=False)
         st.caption(plain(f"{item.kind_label} · {item.resource.origin}"))
         st.markdown(plain(reasons.get(slug, "")))
         if st.button("Read more", key=f"library_need_{item.row_id}"):

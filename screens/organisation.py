@@ -18,7 +18,7 @@ from ui.charts import AF_DUO, chart
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.navigation import SCREENS_BY_KEY
-from ui.text import plain
+from ui.text import plain, plain_table
 
 OWN = "Your organisation"
 REST = "Rest of the system"
@@ -45,7 +45,7 @@ if len(organisations) > 1:
 try:
     dash = oversight.organisation_dashboard(db(), actor, chosen, uk_today())
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 
@@ -67,10 +67,10 @@ if not dash.teams:
 
 # --- Coverage ---------------------------------------------------------------------------------
 round_text = f"the {dash.round_label} round" if dash.round_label else "this round"
-st.header(f"Coverage in {round_text}")
+st.header(plain(f"Coverage in {round_text}"))
 counts = dash.coverage_counts()
 for column, status in zip(st.columns(len(counts)), oversight.Coverage, strict=True):
-    column.metric(status.value, counts[status])
+    column.metric(plain(status.value), counts[status])
 teams_table = pd.DataFrame(
     {
         "Team": [t.name for t in dash.teams],
@@ -238,7 +238,7 @@ else:
             "furthest short of its target, and how many principles are short in all."
         )
         st.table(
-            pd.DataFrame(
+            plain_table(
                 {
                     "Team": [s.team_name for s in dash.shortfalls],
                     "Round": [s.round_label for s in dash.shortfalls],

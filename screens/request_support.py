@@ -11,6 +11,7 @@ from ue_core.services import support
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
 from ui.context import db
+from ui.text import plain
 
 actor = require_page(Permission.REQUEST_SUPPORT)
 
@@ -45,9 +46,9 @@ if sent:
     try:
         request_id = support.submit_request(db(), actor, team_id, subject, text)
     except InputError as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
     else:
-        st.success(f"Request {request_id} sent. A hub consultant will be in touch.")
+        st.success(plain(f"Request {request_id} sent. A hub consultant will be in touch."))
 
 st.header("Your team's requests")
 requests = support.team_requests(db(), actor, team_id)

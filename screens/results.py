@@ -17,6 +17,7 @@ from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.recommendations import render_recommendations
 from ui.targets_form import targets_section
 from ui.teams import choose_team
+from ui.text import plain
 
 actor = require_page(Permission.VIEW_TEAM_RESULTS)
 
@@ -30,7 +31,7 @@ if team_id is None:
 try:
     available = results.assessments_with_results(db(), actor, team_id)
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 if not any(a.is_submitted for a in available):
@@ -63,7 +64,7 @@ chosen_index = st.selectbox(
 assessment_id = available[int(chosen_index or 0)].id
 
 view = sections.load(actor, assessment_id)
-sections.caption(view)
+sections.round_caption(view)
 sections.summary(view)
 
 st.header("Next steps")
@@ -71,7 +72,7 @@ sections.bullets(sections.next_steps(view))
 for key, label in (("action_plan", "Plan actions"), ("library", "Open the library")):
     if key in {s.key for s in screens_for(actor)}:
         screen = SCREENS_BY_KEY[key]
-        st.page_link(screen.path, label=label, icon=screen.icon)
+        st.page_link(screen.path, label=plain(label), icon=screen.icon)
 
 sections.contents_and_tabs(
     {

@@ -46,7 +46,7 @@ st.write(
 
 done = st.session_state.pop(RESULT_KEY, None)
 if done is not None:
-    st.success(done)
+    st.success(plain(done))
     st.write("Next, open Survey themes in the menu to find themes in the answers.")
 deleted = st.session_state.pop(DELETED_KEY, None)
 if deleted is not None:
@@ -150,7 +150,7 @@ def read_upload(header_row: int | None) -> RawTable:
         try:
             found = imports.read_file(data, filename, header_row)
         except InputError as problem:
-            st.error(f"{filename} cannot be imported. {problem}")
+            st.error(plain(f"{filename} cannot be imported. {problem}"))
             st.stop()
         st.session_state[key] = found
     return found
@@ -172,8 +172,10 @@ form_key = f"{signature}_{raw.header_row}"
 
 view = preview(raw)
 st.write(
-    f"{view.source}: {plural(view.row_count, 'row')} of answers and "
-    f"{plural(len(view.columns), 'column')}."
+    plain(
+        f"{view.source}: {plural(view.row_count, 'row')} of answers and "
+        f"{plural(len(view.columns), 'column')}."
+    )
 )
 sample = pd.DataFrame(list(view.rows), columns=list(view.columns))
 sample.insert(0, "Row", list(view.row_numbers))
@@ -220,7 +222,7 @@ if chosen_questions:
     )
     for column in chosen_questions:
         wording[column] = st.text_input(
-            f"Wording for the column {column}",
+            plain(f"Wording for the column {column}"),
             value=tidy_header(column),
             max_chars=MAX_WORDING,
             key=f"wording_{form_key}_{column}",
@@ -264,7 +266,7 @@ removed = (
     f"{describe_counts(report.redaction_counts)} "
     f"{describe_place_counts(report.closed_redaction_counts, 'the closed answers')}"
 )
-st.write(removed)
+st.write(plain(removed))
 st.dataframe(
     pd.DataFrame(
         {
@@ -304,7 +306,7 @@ if st.button(label, type="primary", disabled=not report.ok):
                     f"{result.needs_review:,} wait for review."
                 )
     except (InputError, AccessDenied, NotFound) as problem:
-        st.error(f"Nothing was saved. {problem}")
+        st.error(plain(f"Nothing was saved. {problem}"))
     else:
         st.session_state[RESULT_KEY] = message + " " + removed
         for key in [k for k in st.session_state if str(k).startswith(cache_key)]:

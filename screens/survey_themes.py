@@ -23,6 +23,7 @@ from ui.survey_themes.refine import refine_tab
 from ui.survey_themes.review import review_tab
 from ui.survey_themes.themes import themes_tab
 from ui.survey_themes.you_said_we_did import you_said_we_did_tab
+from ui.text import plain
 
 actor = require_page(Permission.ANALYSE_SURVEYS)
 
@@ -65,7 +66,7 @@ question = questions[question_id]
 
 message = st.session_state.pop(DONE_KEY, None)
 if message:
-    st.success(message)
+    st.success(plain(message))
 
 current = views.current_theme_set(db(), actor, question_id)
 latest = current
@@ -101,7 +102,7 @@ if current.review_count:
     counts.append(f"{current.review_count:,} waiting for review")
 st.write(
     f"**{status} themes** found {format_datetime(current.created_at)} with "
-    f"{embeddings.describe_backend(current.backend)}. " + "; ".join(counts) + "."
+    + plain(f"{embeddings.describe_backend(current.backend)}. " + "; ".join(counts) + ".")
 )
 if current.status != views.APPROVED and current.approved_set_id is not None:
     st.info("Another set of themes for this question is approved. Approving this one replaces it.")
@@ -123,6 +124,6 @@ page = ThemePage(
     coded=views.coded_answers(db(), actor, current.id),
     seen=seen,
 )
-for tab, draw in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
+for tab, draw in zip(st.tabs([plain(t) for t in TABS]), TABS.values(), strict=True):
     with tab:
         draw(page)

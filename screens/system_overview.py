@@ -17,6 +17,7 @@ from ui.auth import require_page
 from ui.charts import AF_CATEGORICAL, chart, score_axis
 from ui.context import db
 from ui.downloads import render_table_download
+from ui.text import plain, plain_table
 
 HEAT_LOW = (255, 255, 255)
 HEAT_HIGH = (0x6B, 0xAC, 0xE6)  # the AF light blue: dark text stays readable on every shade
@@ -43,7 +44,7 @@ except NotFound:
     st.session_state.pop("system_score_round", None)
     overview = oversight.system_overview(db(), actor, uk_today())
 except AccessDenied as denied:
-    st.error(str(denied))
+    st.error(plain(denied))
     st.stop()
 
 st.write(
@@ -56,7 +57,7 @@ if not overview.teams:
 
 # --- Coverage -------------------------------------------------------------------------------
 round_text = f"the {overview.round_label} round" if overview.round_label else "this round"
-st.header(f"Coverage in {round_text}")
+st.header(plain(f"Coverage in {round_text}"))
 not_started = overview.teams - overview.submitted - overview.draft
 for column, (label, value) in zip(
     st.columns(4),
@@ -68,7 +69,7 @@ for column, (label, value) in zip(
     ),
     strict=True,
 ):
-    column.metric(label, f"{value:,}")
+    column.metric(plain(label), f"{value:,}")
 
 st.subheader("Coverage by organisation")
 st.write(
@@ -118,7 +119,7 @@ else:
         key="system_score_round",
         help="Scores come from the assessments teams submitted in this round.",
     )
-    st.subheader(f"Teams at each level, {overview.score_round.label}")
+    st.subheader(plain(f"Teams at each level, {overview.score_round.label}"))
     st.write(
         "How many teams reached each level on each principle. Darker shading means a larger "
         "share of the principle's teams."
@@ -135,8 +136,11 @@ else:
     distribution.insert(0, "Principle", [d.principle.title for d in overview.distribution])
     distribution["Teams"] = [f"{d.team_count:,}" for d in overview.distribution]
     share_frame = pd.DataFrame(shares, columns=level_columns)
-    styled = distribution.style.hide(axis="index").apply(
-        lambda _: share_frame.map(heat), axis=None, subset=level_columns
+    # st.table reads Markdown in every cell, so the table is escaped first.
+    styled = (
+        plain_table(distribution)
+        .style.hide(axis="index")
+        .apply(lambda _: share_frame.map(heat), axis=None, subset=level_columns)
     )
     st.table(styled)
     if any(None in d.counts.values() for d in overview.distribution):

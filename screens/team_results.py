@@ -50,7 +50,7 @@ st.write(
 try:
     available = results.assessments_with_results(db(), actor, team_id)
 except (AccessDenied, NotFound) as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 submitted = [a for a in available if a.is_submitted]
 if not submitted:
@@ -68,7 +68,7 @@ assessment_id = st.selectbox(
     help="The team's latest submitted round is shown first.",
 )
 view = sections.load(actor, int(assessment_id or submitted[0].id))
-sections.caption(view)
+sections.round_caption(view)
 sections.summary(view)
 sections.contents_and_tabs(
     {

@@ -12,6 +12,7 @@ from ue_core.scoring import LEVEL_NAMES
 from ue_core.services import actions
 from ue_core.services.actions import ActionDraft, ActionPlan
 from ue_core.vocabulary import ACTION_STATUS_LABELS, ActionStatus
+from ui.text import plain
 
 LEVELS: list[int | None] = [None, 1, 2, 3, 4, 5]
 STATUSES = list(ActionStatus)
@@ -45,7 +46,7 @@ def due_date_fields(key: str, value: date | None) -> tuple[str, str, str]:
     day_column, month_column, year_column, _ = st.columns([1, 1, 1.4, 3])
     boxes = [
         column.text_input(
-            f"Due {part}", value=str(shown or ""), max_chars=width, key=f"{key}_{part}"
+            plain(f"Due {part}"), value=str(shown or ""), max_chars=width, key=f"{key}_{part}"
         )
         for column, part, shown, width in (
             (day_column, "day", value.day if value else None, 2),

@@ -27,7 +27,7 @@ _log = logging.getLogger(__name__)
 
 EMAIL_KEY = "signed_in_email"
 # The browser token this tab's sign-in is bound to, when it is (see ui/session_cookie.py).
-SESSION_TOKEN_KEY = "sign_in_token"
+SESSION_TOKEN_KEY = "sign_in_token"  # noqa: S105 (a session-state key, not a secret)
 # The Actor the router looked up at the start of this run, so the page does not look it up again.
 RUN_ACTOR_KEY = "actor_this_run"
 
@@ -58,8 +58,10 @@ def signed_in_actor() -> Actor | None:
         actor = accounts.actor_for_email(db(), email) if email else None
         if actor is None:
             st.error(
-                f"You signed in as {email or 'an unknown account'}, but the workbench has no "
-                "account for you. Ask your organisation's champion or the USER hub to add you."
+                plain(
+                    f"You signed in as {email or 'an unknown account'}, but the workbench has no "
+                    "account for you. Ask your organisation's champion or the USER hub to add you."
+                )
             )
             st.button("Sign out", on_click=st.logout)
             st.stop()
@@ -146,7 +148,7 @@ def _persona_picker() -> None:
     try:
         choices = accounts.demo_personas(db(), settings())
     except AccessDenied as denied:
-        st.error(str(denied))
+        st.error(plain(denied))
         return
     st.info(
         "This is a demonstration with made-up organisations, teams and people. "
@@ -157,11 +159,11 @@ def _persona_picker() -> None:
         return
     for choice in choices:
         with st.container(border=True):
-            st.subheader(choice.persona.display_name, anchor=False)
-            st.write(choice.persona.description)
-            st.caption("; ".join(m.describe() for m in choice.actor.memberships))
+            st.subheader(plain(choice.persona.display_name), anchor=False)
+            st.write(plain(choice.persona.description))
+            st.caption(plain("; ".join(m.describe() for m in choice.actor.memberships)))
             if st.button(
-                f"Continue as {choice.persona.display_name}",
+                plain(f"Continue as {choice.persona.display_name}"),
                 key=f"persona_{choice.persona.email}",
             ):
                 _signed_in(choice.actor)
@@ -169,9 +171,9 @@ def _persona_picker() -> None:
 
 def sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.write(f"Signed in as **{actor.display_name}**")
+        st.write(f"Signed in as **{plain(actor.display_name)}**")
         for membership in actor.memberships:
-            st.caption(membership.describe())
+            st.caption(plain(membership.describe()))
         st.button("Sign out", on_click=sign_out)
 
 
@@ -196,7 +198,7 @@ def require_page(permission: Permission | None) -> Actor:
     try:
         actor = require(actor, permission) if permission else require_signed_in(actor)
     except AccessDenied as denied:
-        st.error(str(denied))
+        st.error(plain(denied))
         st.stop()
         raise
     return actor

@@ -17,6 +17,7 @@ from ue_core.palette import AF_CATEGORICAL as AF_CATEGORICAL  # re-exported for 
 from ue_core.palette import AF_DUO as AF_DUO
 from ue_core.palette import AF_GRID, AF_LEVEL_BLUES, AF_LEVEL_TEXT, NO_LEVEL_FILL, TARGET_COLOUR
 from ue_core.palette import AF_TEXT as AF_TEXT
+from ui.text import plain
 
 
 def af_theme_config(chart: alt.TopLevelMixin) -> Any:
@@ -58,10 +59,10 @@ def chart(
     key: str | None = None,
 ) -> None:
     """Draw a chart with its title, text description and table alternative."""
-    st.markdown(f"{'#' * heading_level} {title}")
-    st.write(description)
+    st.markdown("#" * heading_level + " " + plain(title))
+    st.write(plain(description))
     st.altair_chart(af_theme_config(figure), width="stretch", key=key)
-    with st.expander(f"Table: {title.lower()}" if title else "Table"):
+    with st.expander(plain(f"Table: {title.lower()}" if title else "Table")):
         st.dataframe(table, hide_index=True, width="stretch")
 
 

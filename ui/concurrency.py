@@ -14,6 +14,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied
 from ue_core.errors import ConflictError, InputError, NotFound
+from ui.text import plain, plain_table
 
 #: Builds the table shown under the conflict message from the other person's saved values.
 ConflictTable = Callable[[Mapping[str, Any]], Mapping[str, list[str]]]
@@ -73,12 +74,12 @@ def save_checked(
             acknowledge(name, version)
         if on_conflict is not None:
             on_conflict(conflict)
-        st.error(str(conflict))
+        st.error(plain(conflict))
         if table is not None and conflict.current:
-            st.table(dict(table(conflict.current)))
+            st.table(plain_table(table(conflict.current)))
         return False
     except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
         return False
     if name is not None:
         saved(name)

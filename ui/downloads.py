@@ -19,6 +19,7 @@ from ue_core.io.safe_csv import to_csv_bytes
 from ue_core.services import audit_log, report_files, reports
 from ue_core.timefmt import uk_today
 from ui.context import db
+from ui.text import plain
 
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +31,7 @@ def _file_stem(actor: Actor, assessment_id: int) -> str | None:
     try:
         return reports.export_name(db(), actor, assessment_id)
     except (AccessDenied, NotFound) as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
         return None
 
 
@@ -43,7 +44,7 @@ def _button(
     mime: str,
 ) -> None:
     st.download_button(
-        label,
+        plain(label),
         data=partial(maker, db(), actor, assessment_id, uk_today()),
         file_name=file_name,
         mime=mime,
@@ -56,7 +57,7 @@ def render_assessment_downloads(
     actor: Actor, assessment_id: int, *, heading: str = "Download your results"
 ) -> None:
     """The results download section: HTML report, ODS and XLSX spreadsheets, practices CSV."""
-    st.header(heading)
+    st.header(plain(heading))
     stem = _file_stem(actor, assessment_id)
     if stem is None:
         return
@@ -142,7 +143,7 @@ def render_table_download(frame: pd.DataFrame, label: str, file_name: str) -> No
     a cell starting with "=" run as a formula in a spreadsheet. This one neutralises such cells.
     """
     st.download_button(
-        label,
+        plain(label),
         data=partial(to_csv_bytes, frame),
         file_name=file_name,
         mime=CSV_MIME,

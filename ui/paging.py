@@ -8,6 +8,8 @@ from typing import TypeVar
 
 import streamlit as st
 
+from ui.text import plain
+
 T = TypeVar("T")
 
 
@@ -27,7 +29,8 @@ def paged(items: Sequence[T], *, key: str, size: int, noun: str = "entries") -> 
     shown = items[start : start + size]
     if pages > 1:
         st.write(
-            f"Page {page} of {pages}: {noun} {start + 1} to {start + len(shown)} of {len(items)}."
+            f"Page {page:d} of {pages:d}: "
+            + plain(f"{noun} {start + 1:d} to {start + len(shown):d} of {len(items):d}.")
         )
         back, forward, _ = st.columns([1, 1, 4])
         if back.button("Previous page", key=f"{state}::back", disabled=page == 1):

@@ -18,7 +18,7 @@ from ue_core.services.assessments import (
 )
 from ue_core.timefmt import format_date
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, EvidenceStrength
-from ui.text import plain
+from ui.text import link, plain
 
 #: The radio option that stands for "not applicable" next to levels 1 to 5.
 NOT_APPLICABLE = 0
@@ -32,7 +32,7 @@ def level_label(item: PracticeItem, option: int) -> str:
     """'3 Learning: <descriptor>' for a level, or 'Not applicable'."""
     if option == NOT_APPLICABLE:
         return "Not applicable to our statistics"
-    return f"{option} {LEVEL_NAMES[option]}: {item.levels[option]}"
+    return f"{option} {LEVEL_NAMES[option]}: {plain(item.levels[option])}"
 
 
 def option_for(answer: Answer | None) -> int | None:
@@ -112,7 +112,7 @@ def references_markdown(item: PracticeItem, framework: Framework) -> str:
         lines.append("- Sources:")
     for url in item.sources:
         title = titles.get(url, url)
-        lines.append(f"    - [{plain(title)}]({url})")
+        lines.append(f"    - {link(title, url)}")
     return "\n".join(lines)
 
 

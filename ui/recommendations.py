@@ -33,7 +33,7 @@ def _record(actor: Actor, item: LibraryItem, event: EventKind, assessment_id: in
     try:
         recommendations.record_event(db(), actor, item.row_id, event, assessment_id=assessment_id)
     except (AccessDenied, NotFound, InputError) as error:
-        st.error(str(error))
+        st.error(plain(error))
         return False
     return True
 
@@ -55,7 +55,7 @@ def _recommendation_cards(actor: Actor, assessment_id: int) -> int:
         item = entry.item
         row = item.row_id
         with st.container(border=True):
-            st.subheader(item.resource.title, anchor=False)
+            st.subheader(plain(item.resource.title), anchor=False)
             st.caption(
                 plain(f"{item.kind_label} · {item.resource.origin} · {item.resource.detail}")
             )
@@ -83,8 +83,10 @@ def _recommendation_cards(actor: Actor, assessment_id: int) -> int:
     if panel.dismissed_count:
         noun = "suggestion" if panel.dismissed_count == 1 else "suggestions"
         st.caption(
-            f"{panel.dismissed_count} {noun} marked not relevant are hidden. "
-            "Find them in the library if you change your mind."
+            plain(
+                f"{panel.dismissed_count} {noun} marked not relevant are hidden. "
+                "Find them in the library if you change your mind."
+            )
         )
     return panel.team_id
 
@@ -151,7 +153,7 @@ def _peers(actor: Actor, assessment_id: int, team_id: int) -> None:
             try:
                 peer_contacts.set_happy_to_talk(db(), actor, team_id, chosen)
             except (AccessDenied, NotFound) as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.success(
                     "Your team is now listed for other teams."
@@ -171,4 +173,4 @@ def render_recommendations(actor: Actor, assessment_id: int) -> None:
         _follow_up(actor, assessment_id)
         _peers(actor, assessment_id, team_id)
     except (AccessDenied, NotFound, InputError) as error:
-        st.error(str(error))
+        st.error(plain(error))

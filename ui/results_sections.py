@@ -7,6 +7,7 @@ are built here, from the view, so screens only choose which sections to show.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +25,8 @@ from ui.text import plain
 
 #: Tabs whose drawing writes its own heading.
 OWN_HEADING = frozenset({"Download your results"})
+#: The "How scores work" text without its own heading (the expander's label says it).
+HOW_SCORES_WORK_BODY: Final[str] = HOW_SCORES_WORK.split("\n", 1)[1]
 
 
 def level_label(level: int | None) -> str:
@@ -40,8 +43,8 @@ def signed(value: float) -> str:
 
 
 def bullets(lines: list[str]) -> None:
-    """A Markdown list of lines already made safe (user text through ``plain``)."""
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    """A bulleted list of the lines, each shown exactly as written."""
+    st.markdown("\n".join(f"- {plain(line)}" for line in lines))
 
 
 def load(actor: Actor, assessment_id: int) -> ResultsView:
@@ -49,7 +52,7 @@ def load(actor: Actor, assessment_id: int) -> ResultsView:
     try:
         return results.assessment_scores(db(), actor, assessment_id, uk_today())
     except (AccessDenied, NotFound) as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
         st.stop()
         raise
 
@@ -72,15 +75,17 @@ def contents_and_tabs(tabs: Mapping[str, Callable[[], None]]) -> None:
     """
     st.header("Contents")
     st.write("The rest of the results are in the tabs below:")
-    st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(tabs, start=1)))
-    for (title, draw), tab in zip(tabs.items(), st.tabs(list(tabs)), strict=True):
+    st.markdown(
+        "\n".join(f"{number:d}. {plain(title)}" for number, title in enumerate(tabs, start=1))
+    )
+    for (title, draw), tab in zip(tabs.items(), st.tabs([plain(t) for t in tabs]), strict=True):
         with tab:
             if title not in OWN_HEADING:
-                st.header(title)
+                st.header(plain(title))
             draw()
 
 
-def caption(view: ResultsView) -> None:
+def round_caption(view: ResultsView) -> None:
     """Which team, round and framework edition, and a warning while the answers are a draft."""
     header = view.header
     where = f"{header.team_name}, {header.round_label}."
@@ -98,31 +103,31 @@ def caption(view: ResultsView) -> None:
 def summary(view: ResultsView) -> None:
     """The summary sentences and the three headline figures."""
     st.header("Summary")
-    bullets([plain(sentence) for sentence in view.summary])
+    bullets(list(view.summary))
     scores, previous = view.scores, view.previous
     columns = st.columns(3)
     columns[0].metric("Overall score", score_text(scores.overall_score))
     columns[1].metric("Overall level", scores.overall_level_name or "No level")
     if previous is not None and previous.comparison.overall_change is not None:
         columns[2].metric(
-            f"Change since {previous.round_label}",
+            plain(f"Change since {previous.round_label}"),
             signed(previous.comparison.overall_change),
             help="Compares only the practices rated in both rounds.",
         )
     else:
         columns[2].metric("Change since the last round", "Nothing to compare")
     with st.expander("How scores work"):
-        st.markdown(HOW_SCORES_WORK.split("\n", 1)[1])
+        st.markdown(HOW_SCORES_WORK_BODY)
 
 
 def next_steps(view: ResultsView) -> list[str]:
-    """What to do next, most useful first, as safe Markdown lines."""
+    """What to do next, most useful first, as plain text (``bullets`` shows it as typed)."""
     steps: list[str] = []
     short = [p for p in view.scores.principles if p.gap is not None and p.gap > 0]
     if short:
         furthest = max(short, key=lambda p: p.gap or 0)
         steps.append(
-            f"Plan actions for {plain(view.principle_titles[furthest.principle_key])}, the "
+            f"Plan actions for {view.principle_titles[furthest.principle_key]}, the "
             f"principle furthest short of its target ({plural(len(short), 'principle')} short "
             "in all)."
         )
@@ -139,8 +144,7 @@ def next_steps(view: ResultsView) -> list[str]:
     if view.weakest:
         weakest = view.weakest[0]
         steps.append(
-            f"Read the library's suggestions for {plain(weakest.title)}, one of your weakest "
-            "practices."
+            f"Read the library's suggestions for {weakest.title}, one of your weakest practices."
         )
     return steps or ["Keep your evidence up to date and plan the next round."]
 
@@ -233,10 +237,13 @@ def change_since_last_round(view: ResultsView) -> None:
     current = view.header.round_label
     if previous.framework_changed:
         st.info(
-            f"The framework changed between {previous.round_label} (edition "
-            f"{previous.framework_edition}) and {current} (edition "
-            f"{view.header.framework_edition}). Practices are matched through the framework's "
-            "crosswalk; those with no match are listed below and left out of the change."
+            plain(
+                f"The framework changed between {previous.round_label} (edition "
+                f"{previous.framework_edition}) and {current} (edition "
+                f"{view.header.framework_edition}). Practices are matched through the "
+                "framework's crosswalk; those with no match are listed below and left out of "
+                "the change."
+            )
         )
     changed = [p for p in previous.comparison.principles if p.change is not None]
     if not changed:
@@ -288,10 +295,12 @@ def change_since_last_round(view: ResultsView) -> None:
     if previous.not_comparable_titles:
         st.subheader("Practices not compared")
         st.write("These practices are new or changed since the last round, so they are left out:")
-        bullets([plain(t) for t in previous.not_comparable_titles])
+        bullets(list(previous.not_comparable_titles))
     if previous.removed_titles:
-        st.write(f"These practices from {previous.round_label} are no longer in the framework:")
-        bullets([plain(t) for t in previous.removed_titles])
+        st.write(
+            plain(f"These practices from {previous.round_label} are no longer in the framework:")
+        )
+        bullets(list(previous.removed_titles))
 
 
 def strongest_and_weakest(view: ResultsView) -> None:
@@ -302,13 +311,10 @@ def strongest_and_weakest(view: ResultsView) -> None:
         (right, "Weakest", view.weakest),
     ):
         with column:
-            st.subheader(title)
+            st.subheader(plain(title))
             if chosen:
                 bullets(
-                    [
-                        f"{plain(p.title)} ({plain(p.principle_title)}): {level_label(p.level)}"
-                        for p in chosen
-                    ]
+                    [f"{p.title} ({p.principle_title}): {level_label(p.level)}" for p in chosen]
                 )
             else:
                 st.write(none)
@@ -340,7 +346,7 @@ def evidence_to_check(view: ResultsView) -> None:
             f"{plural_noun(len(view.undated), 'has', 'have')} no evidence date. Add the date "
             "when the evidence was produced."
         )
-        bullets([f"{plain(p.title)} ({plain(p.principle_title)})" for p in view.undated])
+        bullets([f"{p.title} ({p.principle_title})" for p in view.undated])
     unanswered = [p for p in view.practices if p.unanswered]
     if unanswered:
         st.info(

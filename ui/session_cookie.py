@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from starlette.concurrency import run_in_threadpool
+import anyio.to_thread
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -71,7 +71,8 @@ class SessionCookieMiddleware:
             await self.app(scope, receive, send)
             return
         token = Request(scope).cookies.get(COOKIE_NAME, "")
-        if token and await run_in_threadpool(_token_is_live, token):
+        live: bool = bool(token) and await anyio.to_thread.run_sync(_token_is_live, token)
+        if live:
             await self.app(scope, receive, send)
             return
         header = cookie_header(sign_in_sessions.new_token(), secure=scope.get("scheme") == "https")

@@ -128,7 +128,7 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
     widget = f"{assessment_id}_{target.principle_key}_{zlib.crc32(repr(seen).encode())}"
     with st.form(f"target_{assessment_id}_{target.principle_key}"):
         level = st.selectbox(
-            f"Target for {target.title}",
+            plain(f"Target for {target.title}"),
             options=LEVELS,
             index=LEVELS.index(target.level) if target.level else 2,
             format_func=level_label,
@@ -141,7 +141,7 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
             help="Needed when your target is not the suggested level.",
             key=f"target_reason_{widget}",
         )
-        sent = st.form_submit_button(f"Save target for {target.title}")
+        sent = st.form_submit_button(plain(f"Save target for {target.title}"))
     if not sent:
         return
 
@@ -167,7 +167,7 @@ def target_form(actor: Actor, view: ResultsView, target: TargetView) -> None:
         on_conflict=remember_theirs,
     ):
         st.session_state.pop(seen_key, None)
-        st.toast(f"Target for {target.title} saved.")
+        st.toast(plain(f"Target for {target.title} saved."))
         st.rerun()
 
 
@@ -203,5 +203,5 @@ def targets_section(actor: Actor, view: ResultsView, *, can_change: bool) -> Non
         label = f"{target.title}: target {level_label(target.level)}"
         if target.changed:
             label += f" (suggested {level_label(target.suggested_level)})"
-        with st.expander(label):
+        with st.expander(plain(label)):
             target_form(actor, view, target)

@@ -17,6 +17,10 @@ emoji short codes); those are broken with an invisible word joiner (U+2060) inst
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+import pandas as pd
 
 # Characters that can open or close inline markup anywhere in a line: code, emphasis,
 # strikethrough, links and images, HTML and autolinks, tables, maths, Streamlit directives,
@@ -54,3 +58,32 @@ def plain(text: object) -> str:
     escaped = _MATERIAL.sub(r"\1\\/", escaped)
     escaped = _SHORT_CODE.sub(lambda m: m.group(1) + _WORD_JOINER, escaped)
     return _AUTOLINK.sub(lambda m: m.group(1) + _WORD_JOINER, escaped)
+
+
+_LINK_SCHEMES = ("https://", "http://", "mailto:", "#")
+
+
+def link(text: object, url: str) -> str:
+    """A Markdown link whose words show exactly as given and whose address cannot break out.
+
+    Only web, e-mail and same-page (``#…``) addresses are linked; anything else shows as text.
+    """
+    address = url.strip()
+    if not address.lower().startswith(_LINK_SCHEMES):
+        return plain(text)
+    # Percent-encode what could end or confuse the address: spaces, brackets and backslashes.
+    safe = quote(address, safe="/:#?&=%@+~.,;!*'$-_")
+    return f"[{plain(text)}]({safe})"
+
+
+def plain_table(data: pd.DataFrame | Mapping[str, Sequence[object]]) -> pd.DataFrame:
+    """A table for ``st.table`` (which reads Markdown in every cell and heading) with every
+    heading and text cell escaped; numbers and missing values are left as they are."""
+    frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
+    frame.columns = [plain(column) for column in frame.columns]
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = [
+                plain(value) if isinstance(value, str) else value for value in frame[column]
+            ]
+    return frame

@@ -10,6 +10,7 @@ from ue_core.services.surveys import exports
 from ui.context import db
 from ui.survey_themes.page import ThemePage
 from ui.survey_themes.you_said_we_did import ODS_MIME
+from ui.text import plain
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,7 +49,7 @@ def downloads_tab(page: ThemePage) -> None:
             return make(db(), actor, set_id)
 
         st.download_button(
-            label,
+            plain(label),
             data=data,
             file_name=f"{stem}-{suffix}",
             mime=mime,

@@ -32,7 +32,7 @@ def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> No
     _, backend_text = embeddings.available_backend()
     st.write(
         "Answers are grouped by meaning into themes. Every answer with words in it gets a theme. "
-        "The same answers and settings always give the same themes. " + backend_text
+        "The same answers and settings always give the same themes. " + plain(backend_text)
     )
     draft = theme_sets.draft_edits(db(), actor, question_id)
     losses = draft.losses() if draft is not None and draft.has_edits else []

@@ -55,7 +55,7 @@ def read_across_tab(page: ThemePage) -> None:
     hidden = sum(1 for row in rows if row["Percentage"] is None)
     if rows and hidden / len(rows) > MOSTLY_SUPPRESSED:
         st.info(
-            f"Most figures are hidden: {hidden} of {plural(len(rows), 'cell')} have fewer than 5 "
+            f"Most figures are hidden: {hidden:d} of {plural(len(rows), 'cell')} have fewer than 5 "
             "answers, so a shaded chart would say little. The table below shows every figure "
             "that can be shown. With more responses, or a question with fewer groups, more "
             "figures can be shown."

@@ -14,7 +14,7 @@ from ui.text import plain
 def themes_tab(page: ThemePage) -> None:
     st.header("Themes")
     for number, theme in enumerate(page.themes.themes, start=1):
-        st.subheader(f"{number}. {plain(theme.label)} ({plural(theme.size, 'answer')})")
+        st.subheader(f"{number:d}. {plain(theme.label)} ({plural(theme.size, 'answer')})")
         st.markdown("Top terms: " + plain(", ".join(theme.top_terms) or "none"))
         if theme.representatives:
             st.markdown(

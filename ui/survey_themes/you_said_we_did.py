@@ -13,6 +13,7 @@ from ue_core.vocabulary import ACTION_STATUS_LABELS
 from ui import concurrency
 from ui.context import db
 from ui.survey_themes.page import ThemePage, done_and_redraw
+from ui.text import plain
 
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 
@@ -57,7 +58,7 @@ def add_form(page: ThemePage) -> None:
             you_said_we_did.parse_published(published),
         )
     except (InputError, AccessDenied, NotFound) as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
     else:
         done_and_redraw("Action added.")
 
