@@ -82,7 +82,7 @@ def plain_table(data: pd.DataFrame | Mapping[str, Sequence[object]]) -> pd.DataF
     frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
     frame.columns = [plain(column) for column in frame.columns]
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = [
                 plain(value) if isinstance(value, str) else value for value in frame[column]
             ]
