@@ -168,7 +168,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
     seen = concurrency.seen_version(version_name, current_version)
     start = agreed.answer if agreed else agreeing.suggested_answer(comparison)
     with st.container(border=True, key=f"agree-{item.key}"):
-        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
+        st.subheader(f"{number:d}. {plain(item.title)}", anchor=item.key)
         st.caption(plain(item.principle_title))
         st.markdown(_ratings_markdown(comparison))
         _flag(comparison)

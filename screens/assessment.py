@@ -206,7 +206,7 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
     shown = saved.answer if saved else None
     keys = _keys(item.id, version)
     with st.container(border=True, key=f"practice-{item.key}"):
-        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
+        st.subheader(f"{number:d}. {plain(item.title)}", anchor=item.key)
         st.write(plain(item.statement))
         st.markdown(f"**What to look for.** {plain(item.help)}")
         with st.expander("Code of Practice references and sources"):

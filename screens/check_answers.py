@@ -133,7 +133,7 @@ def _answer_lines(saved: SavedAnswer | None) -> str:
 
 def _practice(item: PracticeItem, number: int) -> None:
     with st.container(border=True, key=f"check-{item.key}"):
-        st.subheader(plain(f"{number}. {item.title}"), anchor=item.key)
+        st.subheader(f"{number:d}. {plain(item.title)}", anchor=item.key)
         st.markdown(_answer_lines(state.agreed.get(item.id)))
         if is_lead and not summary.is_submitted:
             _link("agree", f"Change '{item.title}'", item.key)

@@ -25,19 +25,21 @@ import pandas as pd
 # Characters that can open or close inline markup anywhere in a line: code, emphasis,
 # strikethrough, links and images, HTML and autolinks, tables, maths, Streamlit directives,
 # emoji and icon short codes, e-mail autolinks, entities, and the escape character itself.
-_INLINE_SPECIAL = re.compile(r"([\\`*_~\[\]<>|$:@&])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_~\[\]<>|$@&])")
+# A colon before a letter can start a Streamlit directive (":red[…]"), icon or emoji code.
+_COLON_WORD = re.compile(r":(?=[A-Za-z_])")
 # Block markup only counts at the start of a line: headings, quotes, lists, rules, setext
 # underlines and ordered lists ("1." or "1)").
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
 # Bare web addresses ("https://…", "www.…") and e-mail addresses become links in GitHub-flavoured
 # Markdown. That too is matched after escapes are read, so it is broken with a word joiner.
-_AUTOLINK = re.compile(r"(\\:(?=//)|www(?=\.)|\\@)", re.IGNORECASE)
+_AUTOLINK = re.compile(r"(:(?=//)|www(?=\.)|\\@)", re.IGNORECASE)
 # Streamlit turns ":material/name:" into an icon before it reads the Markdown, so a backslash
 # before the colon is not enough: escape the slash too.
 _MATERIAL = re.compile(r"(material)/", re.IGNORECASE)
 # Emoji short codes (":smile:") are matched in the text after escapes are read, so the colon
 # pair is broken with an invisible word joiner instead.
-_SHORT_CODE = re.compile(r"(\\:)(?=[\w+-]+\\:)")
+_SHORT_CODE = re.compile(r"(\\?:)(?=[\w+-]+\\?:)")
 _WORD_JOINER = "\u2060"
 
 
@@ -52,6 +54,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 def plain(text: object) -> str:
     """``text`` escaped so that Streamlit shows exactly what the person typed, as plain text."""
     escaped = _INLINE_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _COLON_WORD.sub(r"\\:", escaped)
     escaped = _LINE_START.sub(_escape_line_start, escaped)
     # Leading spaces would make an indented code block; a non-breaking space does not.
     escaped = re.sub(r"^( {4,})", lambda m: "\u00a0" * len(m.group(1)), escaped, flags=re.M)
