@@ -17,9 +17,7 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-INJECTION = (
-    "See [our form](https://example.org/x) and :red[urgent] ![i](https://example.org/t.png)"
-)
+INJECTION = "See [our form](https://example.org/x) and :red[urgent] ![i](https://example.org/t.png)"
 DETAILS = "**Bold?** <b>tag</b> :material/warning: $x^2$ www.example.org and a@example.org"
 REVIEW_SHOT = Path("/work/screens-review/triage.png")
 
@@ -61,7 +59,9 @@ def test_markdown_in_a_request_shows_literally_on_the_triage_screen(
     assert DETAILS in shown_text(main)
     # No link, no image, no colour, no bold, no icon, no maths made from what was typed.
     links = main.locator("a[href*='example.org']")
-    assert links.count() == 0, [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())]
+    assert links.count() == 0, [
+        links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())
+    ]
     assert main.locator("img[src*='example.org']").count() == 0
     assert page.locator("img[src*='example.org']").count() == 0
     assert main.locator("strong, b").filter(has_text="Bold?").count() == 0
