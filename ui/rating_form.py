@@ -103,11 +103,13 @@ def references_markdown(item: PracticeItem, framework: Framework) -> str:
             except KeyError:
                 lines.append(f"    - {plain(ref)} (no longer in the workbench's list of practices)")
                 continue
-            group = f"[{plain(f'{group_noun} {listed.group_id} {listed.group_title}')}]"
+            group = link(
+                f"{group_noun} {listed.group_id} {listed.group_title}", str(listed.source_url)
+            )
             if listed.id == listed.group_id:
-                lines.append(f"    - {group}({listed.source_url})")
+                lines.append(f"    - {group}")
             else:
-                lines.append(f"    - {plain(listed.label)}, under {group}({listed.source_url})")
+                lines.append(f"    - {plain(listed.label)}, under {group}")
     if item.sources:
         lines.append("- Sources:")
     for url in item.sources:
