@@ -14,6 +14,7 @@ from ue_core.timefmt import format_datetime, uk_today
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_audit_download
+from ui.text import plain
 
 actor = require_page(Permission.ADMINISTER)
 
@@ -75,7 +76,7 @@ page_number = int(st.session_state.get("audit_page", 1))
 try:
     found = audit_log.audit_page(db(), actor, filters, page=page_number)
 except InputError as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 if found.total == 0:
@@ -84,7 +85,7 @@ if found.total == 0:
 
 st.write(
     f"{found.total:,} event{'s' if found.total != 1 else ''} match, newest first. "
-    f"Page {found.page} of {found.pages}."
+    f"Page {found.page:d} of {found.pages:d}."
 )
 if found.pages > 1:
     st.number_input(

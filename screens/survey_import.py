@@ -50,7 +50,7 @@ if done is not None:
     st.write("Next, open Survey themes in the menu to find themes in the answers.")
 deleted = st.session_state.pop(DELETED_KEY, None)
 if deleted is not None:
-    st.success(deleted)
+    st.success(plain(deleted))
 
 existing = views.list_surveys(db(), actor)
 targets: list[int | None] = [None, *[s.id for s in existing]]
@@ -107,10 +107,10 @@ if uploaded is None:
                 try:
                     contents = deletion.survey_contents(db(), actor, doomed)
                 except NotFound as problem:
-                    st.error(str(problem))
+                    st.error(plain(problem))
                     st.stop()
                 st.warning(
-                    f"Delete {plain(contents.title)}? This removes {contents.describe()}. "
+                    f"Delete {plain(contents.title)}? This removes {plain(contents.describe())}. "
                     "It cannot be undone."
                 )
                 confirm, cancel = st.columns(2)
@@ -125,7 +125,7 @@ if uploaded is None:
                             db(), actor, doomed, expected_answers=contents.answers
                         )
                     except (ConflictError, NotFound) as problem:
-                        st.error(str(problem))
+                        st.error(plain(problem))
                     else:
                         st.session_state[DELETED_KEY] = (
                             f"Deleted {plain(contents.title)}: {contents.describe()}."
