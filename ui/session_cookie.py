@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ue_core.config import ConfigError, load_settings
-from ue_core.db.engine import Database
 from ue_core.services import sign_in_sessions
+from ue_core.services.database import Database, open_database
 
 COOKIE_NAME = "ue_session"
 #: Streamlit's own routes (websocket, health, static files, media, components): not page loads.
@@ -31,7 +31,7 @@ _NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/app/static/")
 
 @cache
 def _database(url: str) -> Database:
-    return Database(url)
+    return open_database(url)
 
 
 def cookie_header(token: str, *, secure: bool) -> str:

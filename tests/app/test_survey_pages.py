@@ -172,9 +172,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     # A small survey: most read-across cells are hidden, so the page says so and shows the table.
     assert any("Most figures are hidden" in i.value for i in again.info)
     assert not any("Themes by profession" in m.value for m in again.markdown)
-    assert any(
-        "[c] means fewer than 5 answers" in m.value.replace("\\", "") for m in again.caption
-    )
+    assert any("[c] means fewer than 5 answers" in m.value.replace("\\", "") for m in again.caption)
 
 
 def question_id(world: World) -> int:
