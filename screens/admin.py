@@ -30,6 +30,7 @@ with people_tab:
                 "Email": [r.email for r in rows],
                 "Roles": [r.roles for r in rows],
                 "Password sign-in": ["Yes" if r.has_password else "No" for r in rows],
+                "Status": [r.status for r in rows],
             }
         ),
         hide_index=True,
@@ -76,6 +77,52 @@ with people_tab:
         else:
             st.toast(plain(f"{name} added as {ROLE_LABELS[role].lower()}."))
             st.rerun()
+
+    st.subheader("Change a person's access")
+    by_id = {r.user_id: r for r in rows}
+    chosen = st.selectbox(
+        "Person",
+        options=list(by_id),
+        format_func=lambda i: f"{by_id[i].name} ({by_id[i].email})",
+        key="access_person",
+    )
+    if chosen is not None:
+        person = by_id[chosen]
+        st.write(f"Status: {person.status}.")
+        try:
+            if person.is_active:
+                for role_row in person.role_rows:
+                    if st.button(
+                        plain(f"Remove role: {role_row.description}"),
+                        key=f"remove_role_{role_row.membership_id}",
+                    ):
+                        accounts.remove_role(db(), actor, membership_id=role_row.membership_id)
+                        st.toast(plain(f"Removed {role_row.description} from {person.name}."))
+                        st.rerun()
+                if person.sign_in_locked and st.button("Let them try signing in again"):
+                    accounts.unlock_sign_in(db(), actor, user_id=person.user_id)
+                    st.toast(plain(f"{person.name} can try signing in again."))
+                    st.rerun()
+                if st.button("Issue a password reset code"):
+                    reset = accounts.issue_password_reset(db(), actor, user_id=person.user_id)
+                    st.success(
+                        plain(
+                            f"Give this code to {person.name}. It works once, until "
+                            f"{format_datetime(reset.expires_at)}: on the sign-in page they "
+                            "choose 'Set a new password with a reset code'. It is not shown again."
+                        )
+                    )
+                    st.code(reset.code, language=None)
+                if st.button("Deactivate this person", type="primary"):
+                    accounts.deactivate_user(db(), actor, user_id=person.user_id)
+                    st.toast(plain(f"{person.name} can no longer use the workbench."))
+                    st.rerun()
+            elif st.button("Reactivate this person", type="primary"):
+                accounts.reactivate_user(db(), actor, user_id=person.user_id)
+                st.toast(plain(f"{person.name} can use the workbench again."))
+                st.rerun()
+        except accounts.AccountError as problem:
+            st.error(plain(problem))
 
 with framework_tab:
     st.header("Framework versions")

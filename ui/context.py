@@ -10,7 +10,8 @@ from ue_core.services.database import Database, open_database
 
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    return load_settings()
+    # The address the web server listens on: demo sign-in is refused unless it is loopback.
+    return load_settings(server_address=str(st.get_option("server.address") or ""))
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from tests.app.conftest import app_as
 from tests.factories import World
 from ue_core.db.models import Role
@@ -44,3 +46,49 @@ def test_admin_edits_a_library_entry(world: World) -> None:
     at.button(key=f"FormSubmitter:edit_{slug}-Save entry").click().run()
     assert not at.error
     assert any("Changed in the app by Admin" in i.value for i in at.info)
+
+
+def _choose_person(at: AppTest, world: World, who: str) -> AppTest:
+    person = next(s for s in at.selectbox if s.label == "Person")
+    return person.set_value(world.actor(who).user_id).run()
+
+
+def test_admin_deactivates_and_reactivates_a_person(world: World) -> None:
+    at = _choose_person(app_as(world, "admin", "screens/admin.py").run(), world, "member")
+    next(b for b in at.button if b.label == "Deactivate this person").click().run()
+    assert not at.error
+    assert accounts.actor_for_email(world.db, "member@test.example") is None
+    assert "Status: Deactivated." in [m.value for m in at.markdown]
+
+    # The member's open session is refused on its next run.
+    member_page = app_as(world, "member", "screens/home.py").run()
+    assert "Sign in to use the workbench." in member_page.error[0].value
+
+    next(b for b in at.button if b.label == "Reactivate this person").click().run()
+    assert accounts.actor_for_email(world.db, "member@test.example") is not None
+
+
+def test_admin_removes_a_role(world: World) -> None:
+    at = _choose_person(app_as(world, "admin", "screens/admin.py").run(), world, "lead")
+    remove = next(b for b in at.button if "Team lead" in b.label)
+    remove.click().run()
+    assert not at.error
+    lead = accounts.actor_for_email(world.db, "lead@test.example")
+    assert lead is not None and lead.roles == frozenset()
+
+
+def test_admin_issues_a_reset_code_that_the_person_can_use(world: World) -> None:
+    at = _choose_person(app_as(world, "admin", "screens/admin.py").run(), world, "member")
+    next(b for b in at.button if b.label == "Issue a password reset code").click().run()
+    assert "It works once" in at.success[0].value
+    code = at.code[0].value
+    accounts.redeem_password_reset(
+        world.db, email="member@test.example", code=code, new_password="a new passphrase"
+    )
+    assert accounts.authenticate(world.db, "member@test.example", "a new passphrase")
+
+
+def test_admin_cannot_deactivate_themselves(world: World) -> None:
+    at = _choose_person(app_as(world, "admin", "screens/admin.py").run(), world, "admin")
+    next(b for b in at.button if b.label == "Deactivate this person").click().run()
+    assert "your own account" in at.error[0].value

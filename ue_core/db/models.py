@@ -110,6 +110,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Wrong passwords in a row since the last good sign-in; enough of them lock the account.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # After repeated wrong passwords, sign-in is refused until this time (backing off).
+    locked_until: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -129,6 +133,23 @@ class SignInSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class PasswordReset(Base):
+    """A one-time code an admin issued so a person can set a new password.
+
+    Only the code's SHA-256 hash is stored. It works once (``used_at``) and until ``expires_at``.
+    """
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Membership(Base):
