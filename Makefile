@@ -17,11 +17,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## make run: venv, install, migrate, demo data when the database is empty, serve on :8501
+## make run: venv, install, migrate, demo data when the database is empty, serve on 127.0.0.1:8501
 run: $(VENV)/.runtime
 	$(PY) -m ue_core.db.migrate
 	$(PY) -m ue_core.demo --if-empty
-	UE_AUTH_MODE=$${UE_AUTH_MODE:-demo} $(PY) -m streamlit run server.py --server.port 8501
+	UE_AUTH_MODE=$${UE_AUTH_MODE:-demo} $(PY) -m streamlit run server.py --server.address 127.0.0.1 --server.port 8501
 
 migrate: $(VENV)/.runtime
 	$(PY) -m ue_core.db.migrate

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth, navigation
+from ui.demo_banner import demo_banner
 
 # A local file, served by the app itself: a ":material/...:" or emoji icon makes the browser
 # fetch the icon from an outside host, which government networks often block.
@@ -19,6 +20,7 @@ st.set_page_config(
 )
 
 actor = auth.start_run()
+demo_banner()
 if actor is None:
     # Every screen's address shows the sign-in page, so a bookmarked or shared link lands on
     # the screen it names once the person has signed in.

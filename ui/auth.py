@@ -13,6 +13,8 @@ Single sign-on (oidc) keeps its own cookie, managed by ``st.login``.
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 
 import streamlit as st
 
@@ -30,6 +32,10 @@ EMAIL_KEY = "signed_in_email"
 SESSION_TOKEN_KEY = "sign_in_token"  # noqa: S105 (a session-state key, not a secret)
 # The Actor the router looked up at the start of this run, so the page does not look it up again.
 RUN_ACTOR_KEY = "actor_this_run"
+# When this tab was last used (seconds since the epoch): a sign-in unused for longer than
+# UE_SESSION_IDLE_MINUTES ends, here and on the server.
+LAST_SEEN_KEY = "last_seen_at"
+IDLE_NOTICE_KEY = "signed_out_idle"
 
 
 def _config_error_stop(error: ConfigError) -> None:
@@ -68,6 +74,9 @@ def signed_in_actor() -> Actor | None:
         return actor
     signed_in_email = st.session_state.get(EMAIL_KEY)
     bound_token = st.session_state.get(SESSION_TOKEN_KEY)
+    if signed_in_email and _idle_too_long(config.session_idle):
+        _sign_out_idle(config.session_idle)
+        return None
     if signed_in_email:
         # A bound session can end elsewhere (signed out in another tab) or expire.
         actor = (
@@ -103,6 +112,26 @@ def _signed_in(actor: Actor) -> None:
     st.rerun()
 
 
+def _idle_too_long(limit: timedelta) -> bool:
+    """Whether this tab has gone unused for longer than ``limit``; marks it used now if not."""
+    now = time.time()
+    last = st.session_state.get(LAST_SEEN_KEY)
+    if isinstance(last, float) and now - last > limit.total_seconds():
+        return True
+    st.session_state[LAST_SEEN_KEY] = now
+    return False
+
+
+def _sign_out_idle(limit: timedelta) -> None:
+    """End the sign-in (on the server too) and say why on the sign-in page."""
+    sign_out()
+    minutes = int(limit.total_seconds() // 60)
+    st.session_state[IDLE_NOTICE_KEY] = (
+        f"You were signed out because the workbench was not used for {minutes} minutes. "
+        "Sign in again to carry on."
+    )
+
+
 def sign_out() -> None:
     if settings().auth_mode is AuthMode.OIDC:
         st.logout()
@@ -117,6 +146,9 @@ def sign_in_page() -> None:
     """The page shown to anyone not signed in."""
     config = settings()
     st.title("Sign in to the user engagement workbench")
+    notice = st.session_state.pop(IDLE_NOTICE_KEY, None)
+    if notice:
+        st.info(plain(str(notice)))
     st.write(
         "The USER hub's workbench helps statistics teams understand and improve how they "
         "engage with the people who use their statistics."
@@ -139,9 +171,33 @@ def _local_form() -> None:
     if submitted:
         actor = accounts.authenticate(db(), email, password)
         if actor is None:
-            st.error("The email address or password is not right. Check them and try again.")
+            st.error(accounts.SIGN_IN_REFUSED)
         else:
             _signed_in(actor)
+    with st.expander("Set a new password with a reset code"):
+        st.write("Your admin can give you a reset code if you have forgotten your password.")
+        with st.form("reset_password", clear_on_submit=True):
+            reset_email = st.text_input("Your email address", autocomplete="email")
+            code = st.text_input("Reset code", autocomplete="one-time-code")
+            new_password = st.text_input(
+                "New password", type="password", autocomplete="new-password"
+            )
+            again = st.text_input(
+                "New password again", type="password", autocomplete="new-password"
+            )
+            reset = st.form_submit_button("Set the new password")
+        if reset:
+            if new_password != again:
+                st.error("The two new passwords are not the same. Type them again.")
+            else:
+                try:
+                    accounts.redeem_password_reset(
+                        db(), email=reset_email, code=code, new_password=new_password
+                    )
+                except accounts.AccountError as problem:
+                    st.error(plain(problem))
+                else:
+                    st.success("Your new password is set. Sign in with it above.")
 
 
 def _persona_picker() -> None:
@@ -175,6 +231,30 @@ def sidebar(actor: Actor) -> None:
         for membership in actor.memberships:
             st.caption(plain(membership.describe()))
         st.button("Sign out", on_click=sign_out)
+        if settings().auth_mode is AuthMode.LOCAL:
+            _change_password_form(actor)
+
+
+def _change_password_form(actor: Actor) -> None:
+    with st.expander("Change your password"), st.form("change_password", clear_on_submit=True):
+        current = st.text_input(
+            "Current password", type="password", autocomplete="current-password"
+        )
+        new_password = st.text_input("New password", type="password", autocomplete="new-password")
+        again = st.text_input("New password again", type="password", autocomplete="new-password")
+        change = st.form_submit_button("Change password")
+    if change:
+        if new_password != again:
+            st.error("The two new passwords are not the same. Type them again.")
+            return
+        try:
+            accounts.change_password(
+                db(), actor, current_password=current, new_password=new_password
+            )
+        except accounts.AccountError as problem:
+            st.error(plain(problem))
+        else:
+            st.success("Your password is changed. Use the new one next time you sign in.")
 
 
 def start_run() -> Actor | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import World, build_world
@@ -38,3 +39,14 @@ def app_as(world: World, who: str | None, script: str = "app.py") -> AppTest:
     if who is not None:
         at.session_state[EMAIL_KEY] = world.actor(who).email
     return at
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[None]:
+    """The app as `make run` serves it: listening on 127.0.0.1 only (demo sign-in needs it)."""
+    before = streamlit_config.get_option("server.address")
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    st.cache_resource.clear()
+    yield
+    streamlit_config.set_option("server.address", before)
+    st.cache_resource.clear()

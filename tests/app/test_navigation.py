@@ -78,7 +78,15 @@ def test_admin_page_refuses_a_consultant(world: World) -> None:
 def test_signed_out_visitor_gets_the_sign_in_page(world: World) -> None:
     at = app_as(world, None).run()
     assert at.title[0].value == "Sign in to the user engagement workbench"
-    assert [t.label for t in at.text_input] == ["Email address", "Password"]
+    assert [t.label for t in at.text_input] == [
+        "Email address",
+        "Password",
+        # Below it, setting a new password with a reset code from an admin.
+        "Your email address",
+        "Reset code",
+        "New password",
+        "New password again",
+    ]
 
 
 def test_local_sign_in_checks_the_password(world: World) -> None:
@@ -115,6 +123,7 @@ def test_demo_sign_in_is_refused_in_production_without_showing_the_configuration
     assert any("UE_AUTH_MODE" in record.getMessage() for record in caplog.records)
 
 
+@pytest.mark.usefixtures("loopback_server")
 def test_demo_persona_picker_signs_in(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     persona = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
     accounts.create_user(
