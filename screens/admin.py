@@ -88,7 +88,7 @@ with people_tab:
     )
     if chosen is not None:
         person = by_id[chosen]
-        st.write(f"Status: {person.status}.")
+        st.write(plain(f"Status: {person.status}."))
         try:
             if person.is_active:
                 for role_row in person.role_rows:
