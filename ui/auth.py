@@ -80,7 +80,7 @@ def signed_in_actor() -> Actor | None:
     if signed_in_email:
         # A bound session can end elsewhere (signed out in another tab) or expire.
         actor = (
-            sign_in_sessions.actor_for_session(db(), str(bound_token))
+            sign_in_sessions.actor_for_session(db(), str(bound_token), idle=config.session_idle)
             if bound_token
             else accounts.actor_for_email(db(), str(signed_in_email))
         )
@@ -91,7 +91,7 @@ def signed_in_actor() -> Actor | None:
     token = browser_token()
     if not token:
         return None
-    actor = sign_in_sessions.actor_for_session(db(), token)
+    actor = sign_in_sessions.actor_for_session(db(), token, idle=config.session_idle)
     if actor is not None:
         st.session_state[EMAIL_KEY] = actor.email
         st.session_state[SESSION_TOKEN_KEY] = token

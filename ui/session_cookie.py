@@ -54,10 +54,12 @@ def _is_page_load(scope: Scope) -> bool:
 
 def _token_is_live(token: str) -> bool:
     try:
-        url = load_settings().database_url
+        settings = load_settings()
     except ConfigError:
         return False  # the app shows "not available" and logs why; nobody is signed in
-    return sign_in_sessions.is_live(_database(url), token)
+    return sign_in_sessions.is_live(
+        _database(settings.database_url), token, idle=settings.session_idle
+    )
 
 
 class SessionCookieMiddleware:

@@ -1,4 +1,5 @@
-"""Withdrawing access and throttling sign-in: wrong-password counts, lock times, reset codes.
+"""Withdrawing access and throttling sign-in: wrong-password counts, lock times, reset codes,
+and when each sign-in session was last used (so an unused one ends).
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +25,8 @@ def upgrade() -> None:
             sa.Column("failed_sign_ins", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("sign_in_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "password_reset",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,6 +55,8 @@ def downgrade() -> None:
     with op.batch_alter_table("password_reset", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_password_reset_user_id"))
     op.drop_table("password_reset")
+    with op.batch_alter_table("sign_in_session", schema=None) as batch_op:
+        batch_op.drop_column("last_seen_at")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.drop_column("locked_until")
         batch_op.drop_column("failed_sign_ins")

@@ -21,16 +21,36 @@ def test_a_session_signs_its_browser_in_until_it_ends_or_expires(any_db: Databas
 
     expires = sign_in_sessions.start_session(any_db, member, token, now=NOW)
     assert expires == NOW + sign_in_sessions.SESSION_LIFETIME
-    found = sign_in_sessions.actor_for_session(any_db, token, now=NOW + timedelta(hours=1))
+    all_day = sign_in_sessions.SESSION_LIFETIME  # an idle time that never ends it first
+    found = sign_in_sessions.actor_for_session(
+        any_db, token, idle=all_day, now=NOW + timedelta(hours=1)
+    )
     assert found is not None and found.email == member.email
     # Expired: nobody, whatever the cookie says.
-    assert sign_in_sessions.actor_for_session(any_db, token, now=expires) is None
+    assert sign_in_sessions.actor_for_session(any_db, token, idle=all_day, now=expires) is None
 
     sign_in_sessions.end_session(any_db, token, now=NOW + timedelta(hours=2))
     assert sign_in_sessions.actor_for_session(any_db, token, now=NOW + timedelta(hours=2)) is None
     assert not sign_in_sessions.is_live(any_db, token, now=NOW + timedelta(hours=2))
     # A token is bound once: after signing out it can never sign anyone in again.
     assert sign_in_sessions.start_session(any_db, member, token, now=NOW) is None
+
+
+def test_a_session_unused_for_the_idle_time_ends(any_db: Database) -> None:
+    sync_framework(any_db, None)
+    member = build_world(any_db).actor("member")
+    token = sign_in_sessions.new_token()
+    idle = timedelta(minutes=30)
+    sign_in_sessions.start_session(any_db, member, token, now=NOW)
+    # Used every 20 minutes, it stays signed in past the idle time since signing in.
+    for minutes in (20, 40, 60):
+        moment = NOW + timedelta(minutes=minutes)
+        assert sign_in_sessions.actor_for_session(any_db, token, idle=idle, now=moment)
+    assert sign_in_sessions.is_live(any_db, token, idle=idle, now=NOW + timedelta(minutes=89))
+    # Then 30 minutes without use: gone, and the web server will replace the cookie.
+    later = NOW + timedelta(minutes=90)
+    assert sign_in_sessions.actor_for_session(any_db, token, idle=idle, now=later) is None
+    assert not sign_in_sessions.is_live(any_db, token, idle=idle, now=later)
 
 
 def test_sessions_ignore_tokens_the_server_did_not_make(any_db: Database) -> None:

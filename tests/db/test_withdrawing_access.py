@@ -14,7 +14,7 @@ from tests.factories import World, build_world
 from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent, Membership, Role
-from ue_core.services import accounts
+from ue_core.services import accounts, sign_in_sessions
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
@@ -159,3 +159,24 @@ def test_a_new_reset_code_cancels_the_earlier_one(world: World) -> None:
     accounts.redeem_password_reset(
         world.db, email=member.email, code=second.code, new_password=NEW_PASSWORD
     )
+
+
+def test_deactivating_or_resetting_ends_every_sign_in_session(world: World) -> None:
+    admin, member = world.actor("admin"), world.actor("member")
+    phone, laptop = sign_in_sessions.new_token(), sign_in_sessions.new_token()
+    sign_in_sessions.start_session(world.db, member, phone)
+    sign_in_sessions.start_session(world.db, member, laptop)
+
+    accounts.deactivate_user(world.db, admin, user_id=member.user_id)
+    accounts.reactivate_user(world.db, admin, user_id=member.user_id)
+    # Reactivating does not bring the old sessions back: the person signs in again.
+    assert sign_in_sessions.actor_for_session(world.db, phone) is None
+    assert sign_in_sessions.actor_for_session(world.db, laptop) is None
+
+    tablet = sign_in_sessions.new_token()
+    sign_in_sessions.start_session(world.db, member, tablet)
+    reset = accounts.issue_password_reset(world.db, admin, user_id=member.user_id)
+    accounts.redeem_password_reset(
+        world.db, email=member.email, code=reset.code, new_password=NEW_PASSWORD
+    )
+    assert sign_in_sessions.actor_for_session(world.db, tablet) is None

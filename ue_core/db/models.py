@@ -133,6 +133,8 @@ class SignInSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    # When the session was last used; one unused for UE_SESSION_IDLE_MINUTES has ended.
+    last_seen_at: Mapped[datetime | None]
 
 
 class PasswordReset(Base):

@@ -20,7 +20,15 @@ from ue_core import audit
 from ue_core.authz import AccessDenied, Actor, MembershipView, Permission, require
 from ue_core.config import AuthMode, Settings
 from ue_core.db.engine import Database
-from ue_core.db.models import Membership, Organisation, PasswordReset, Role, Team, User
+from ue_core.db.models import (
+    Membership,
+    Organisation,
+    PasswordReset,
+    Role,
+    SignInSession,
+    Team,
+    User,
+)
 from ue_core.passwords import hash_password, verify_password
 from ue_core.personas import PERSONAS, Persona
 
@@ -304,9 +312,23 @@ def _account(session: Session, user_id: int) -> User:
     return user
 
 
-def deactivate_user(db: Database, actor: Actor, *, user_id: int) -> None:
-    """Withdraw all of a person's access (admins only). Their open sign-in stops working at once:
-    every run looks the person up again and finds no active account."""
+def _end_sign_in_sessions(session: Session, user_id: int, moment: datetime) -> int:
+    """End every open sign-in session of this person (their cookies stop working); how many."""
+    ended = session.scalars(
+        update(SignInSession)
+        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+        .values(ended_at=moment)
+        .returning(SignInSession.id)
+    ).all()
+    return len(ended)
+
+
+def deactivate_user(
+    db: Database, actor: Actor, *, user_id: int, now: datetime | None = None
+) -> None:
+    """Withdraw all of a person's access (admins only). Their sign-in sessions end, and any open
+    tab is refused on its next run, which looks the person up again and finds no active account.
+    """
     require(actor, Permission.ADMINISTER)
     if user_id == actor.user_id:
         raise AccountError("You cannot deactivate your own account. Ask another admin.")
@@ -315,6 +337,7 @@ def deactivate_user(db: Database, actor: Actor, *, user_id: int) -> None:
         if not user.is_active:
             raise AccountError(f"{user.display_name}'s account is already deactivated.")
         user.is_active = False
+        ended = _end_sign_in_sessions(session, user.id, _now(now))
         audit.record(
             session,
             actor,
@@ -322,7 +345,7 @@ def deactivate_user(db: Database, actor: Actor, *, user_id: int) -> None:
             "user",
             user.id,
             before={"is_active": True},
-            after={"is_active": False},
+            after={"is_active": False, "sign_in_sessions_ended": ended},
         )
 
 
@@ -474,7 +497,8 @@ def redeem_password_reset(
     """Set a new password with a reset code an admin issued (nobody is signed in yet).
 
     The code works once: the password is changed and the code used up in one transaction, so two
-    tries with the same code cannot both succeed. It also clears any sign-in lock. Refusals
+    tries with the same code cannot both succeed. It also clears any sign-in lock and ends the
+    person's sign-in sessions. Refusals
     raise AccountError with :data:`RESET_REFUSED` and are audited.
     """
     moment = _now(now)
@@ -507,6 +531,15 @@ def redeem_password_reset(
             user.password_hash = new_hash
             user.failed_sign_ins = 0
             user.locked_until = None
-            audit.record(session, None, "redeem_password_reset", "user", user.id)
+            # Whoever was signed in with the old password is signed out.
+            ended = _end_sign_in_sessions(session, user.id, moment)
+            audit.record(
+                session,
+                None,
+                "redeem_password_reset",
+                "user",
+                user.id,
+                after={"sign_in_sessions_ended": ended},
+            )
             return
     raise AccountError(RESET_REFUSED)

@@ -4,7 +4,8 @@ The browser holds a random token in an HttpOnly cookie (set by the web server, n
 page scripts, never in a URL). Signing in binds the token to the person in ``sign_in_session``;
 only the token's SHA-256 hash is stored, so a copy of the database signs nobody in. Signing out
 ends the session on the server, so the old cookie no longer works; every session also expires
-after ``SESSION_LIFETIME``. A token is bound once: a signed-out or expired token is replaced by
+after ``SESSION_LIFETIME``, and sooner once it goes unused for the idle time
+(``UE_SESSION_IDLE_MINUTES``). A token is bound once: a signed-out or expired token is replaced by
 the web server with a fresh one on the next page load, never reused.
 """
 
@@ -12,17 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ue_core.authz import Actor
+from ue_core.config import DEFAULT_SESSION_IDLE_MINUTES
 from ue_core.db.engine import Database
 from ue_core.db.models import SignInSession, User
 from ue_core.services.accounts import actor_for_email
 
 #: How long a sign-in lasts, however busy the person is: a working day.
 SESSION_LIFETIME = timedelta(hours=8)
+#: How long a session may go unused, unless the settings say otherwise.
+DEFAULT_IDLE = timedelta(minutes=DEFAULT_SESSION_IDLE_MINUTES)
+#: A session's last use is written at most this often (not on every click).
+_TOUCH_EVERY = timedelta(minutes=1)
 #: Tokens shorter than this were not made by :func:`new_token` and are never looked up.
 _MIN_TOKEN_LENGTH = 32
 
@@ -59,42 +66,76 @@ def start_session(
         expires = moment + SESSION_LIFETIME
         session.add(
             SignInSession(
-                token_hash=digest, user_id=actor.user_id, created_at=moment, expires_at=expires
+                token_hash=digest,
+                user_id=actor.user_id,
+                created_at=moment,
+                expires_at=expires,
+                last_seen_at=moment,
             )
         )
     return expires
 
 
-def _live_email(db: Database, token: str, moment: datetime) -> str | None:
+def _live_session(db: Database, token: str, moment: datetime, idle: timedelta) -> _Live | None:
     if not _usable(token):
         return None
     with db.read() as session:
         row = session.execute(
-            select(User.email, SignInSession.expires_at, SignInSession.ended_at)
+            select(
+                SignInSession.id,
+                User.email,
+                SignInSession.created_at,
+                SignInSession.last_seen_at,
+                SignInSession.expires_at,
+                SignInSession.ended_at,
+            )
             .join(User, User.id == SignInSession.user_id)
             .where(SignInSession.token_hash == _hash(token), User.is_active.is_(True))
         ).first()
     if row is None:
         return None
-    email, expires_at, ended_at = row
-    if ended_at is not None or expires_at <= moment:
+    session_id, email, created_at, last_seen_at, expires_at, ended_at = row
+    last_used = last_seen_at or created_at
+    if ended_at is not None or expires_at <= moment or last_used + idle <= moment:
         return None
-    return str(email)
+    return _Live(session_id, str(email), last_used)
 
 
-def actor_for_session(db: Database, token: str, *, now: datetime | None = None) -> Actor | None:
-    """The person this browser token signs in, or None if it is unknown, ended or expired.
+@dataclass(frozen=True)
+class _Live:
+    session_id: int
+    email: str
+    last_used: datetime
+
+
+def actor_for_session(
+    db: Database, token: str, *, idle: timedelta = DEFAULT_IDLE, now: datetime | None = None
+) -> Actor | None:
+    """The person this browser token signs in, or None if it is unknown, ended or expired, or
+    has gone unused for ``idle``. Using it counts as use.
 
     The Actor (and so the roles) is read afresh, so a removed role stops working at once.
     """
-    email = _live_email(db, token, now or datetime.now(UTC))
-    return actor_for_email(db, email) if email else None
+    moment = now or datetime.now(UTC)
+    live = _live_session(db, token, moment, idle)
+    if live is None:
+        return None
+    if moment - live.last_used >= _TOUCH_EVERY:
+        with db.transaction() as session:
+            session.execute(
+                update(SignInSession)
+                .where(SignInSession.id == live.session_id)
+                .values(last_seen_at=moment)
+            )
+    return actor_for_email(db, live.email)
 
 
-def is_live(db: Database, token: str, *, now: datetime | None = None) -> bool:
-    """Whether this token belongs to a session that has not ended or expired (the web server
-    keeps such a cookie and replaces any other)."""
-    return _live_email(db, token, now or datetime.now(UTC)) is not None
+def is_live(
+    db: Database, token: str, *, idle: timedelta = DEFAULT_IDLE, now: datetime | None = None
+) -> bool:
+    """Whether this token belongs to a session that has not ended, expired or gone unused (the
+    web server keeps such a cookie and replaces any other)."""
+    return _live_session(db, token, now or datetime.now(UTC), idle) is not None
 
 
 def end_session(db: Database, token: str, *, now: datetime | None = None) -> None:
