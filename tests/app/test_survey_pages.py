@@ -74,7 +74,10 @@ def test_consultant_words_each_question_at_import_and_the_wording_is_shown(
     assert not at.exception
     at.multiselect[0].set_value(["barriers"]).run()
     at.multiselect[1].set_value(["organisation_type"]).run()
-    boxes = {t.label: t for t in at.text_input if t.label.startswith("Wording for")}
+    # Labels are escaped Markdown ("organisation\\_type"); read them as shown.
+    boxes = {
+        t.label.replace("\\", ""): t for t in at.text_input if t.label.startswith("Wording for")
+    }
     assert boxes["Wording for the column barriers"].value == "Barriers"
     assert boxes["Wording for the column organisation_type"].value == "Organisation type"
     boxes["Wording for the column barriers"].set_value("What gets in the way of engaging?")
