@@ -269,6 +269,29 @@ class Assessment(Base):
     framework_version: Mapped[FrameworkVersion] = relationship()
 
 
+class AssessmentSubmission(Base):
+    """One submission of an assessment: the agreed answers as submitted, kept for good.
+
+    Submitting freezes the assessment; a team lead or admin may reopen it with a reason, which is
+    recorded here, and the answers submitted at that time stay as they were. ``answers`` holds one
+    entry per practice, in framework order: ``practice_key``, ``level``, ``not_applicable``,
+    ``note``, ``evidence``, ``evidence_date`` (ISO date or null) and ``evidence_strength``.
+    """
+
+    __tablename__ = "assessment_submission"
+    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the first submission, then 2, ...
+    submitted_at: Mapped[datetime] = mapped_column()
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answers: Mapped[list[Any]] = mapped_column()
+    reopened_at: Mapped[datetime | None] = mapped_column()
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class Rating(Base):
     """One person's rating of one practice in an assessment."""
 
