@@ -8,7 +8,9 @@ Rules:
 - If some members say "not applicable" and others give a level, that also needs a discussion.
 - The suggested level is the median of the levels given, rounded down when it falls between two
   levels. It is a starting point for the discussion, never the agreed level itself.
-- Everyone agrees when all members gave the same level, or all said "not applicable".
+- Everyone agrees when all members who rated gave the same level, or all said "not applicable".
+- The explanation says how many of the team's members rated, so one person's rating is never
+  described as everyone's.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class Agreement:
     - ``spread``: highest level minus lowest; 0 with fewer than two levels.
     - ``needs_discussion``: spread of 2 or more, or a mix of levels and "not applicable".
     - ``suggested_level``: median level rounded down; ``None`` when nobody gave a level.
-    - ``all_agree``: everyone gave the same level, or everyone said not applicable.
+    - ``all_agree``: everyone who rated gave the same level, or everyone said not applicable.
+    - ``member_count``: how many members the team has (at least ``rater_count``).
     - ``reason``: one plain-English sentence explaining the result.
     """
 
@@ -43,7 +46,12 @@ class Agreement:
     needs_discussion: bool
     suggested_level: int | None
     all_agree: bool
+    member_count: int
     reason: str
+
+    @property
+    def everyone_rated(self) -> bool:
+        return self.rater_count >= self.member_count
 
     @property
     def suggested_level_name(self) -> str | None:
@@ -66,11 +74,14 @@ def median_rounded_down(levels: tuple[int, ...]) -> int:
     return (ordered[middle - 1] + ordered[middle]) // 2
 
 
-def compare_ratings(ratings: Mapping[str, int | None]) -> Agreement:
+def compare_ratings(
+    ratings: Mapping[str, int | None], member_count: int | None = None
+) -> Agreement:
     """Compare the ratings of one practice, keyed by team member.
 
     A value of ``None`` means that member said the practice is not applicable; leave out members
-    who have not rated it. Raises ``ValueError`` for a level outside 1 to 5.
+    who have not rated it. ``member_count`` is how many members the team has (by default, as many
+    as rated). Raises ``ValueError`` for a level outside 1 to 5.
     """
     for member, level in ratings.items():
         if level is not None:
@@ -78,6 +89,7 @@ def compare_ratings(ratings: Mapping[str, int | None]) -> Agreement:
     levels = tuple(sorted(level for level in ratings.values() if level is not None))
     not_applicable = tuple(sorted(member for member, level in ratings.items() if level is None))
     rater_count = len(ratings)
+    members = max(rater_count, member_count if member_count is not None else rater_count)
     spread = levels[-1] - levels[0] if levels else 0
     mixed = bool(levels) and bool(not_applicable)
     needs_discussion = mixed or spread >= DISCUSSION_SPREAD
@@ -91,7 +103,8 @@ def compare_ratings(ratings: Mapping[str, int | None]) -> Agreement:
         needs_discussion=needs_discussion,
         suggested_level=suggested,
         all_agree=all_agree,
-        reason=_reason(levels, not_applicable, spread, suggested, all_agree),
+        member_count=members,
+        reason=_reason(levels, not_applicable, spread, suggested, all_agree, members),
     )
 
 
@@ -101,27 +114,51 @@ def _reason(
     spread: int,
     suggested: int | None,
     all_agree: bool,
+    member_count: int,
 ) -> str:
-    if not levels and not not_applicable:
+    rater_count = len(levels) + len(not_applicable)
+    if rater_count == 0:
         return "Nobody has rated this practice yet."
+    everyone = rater_count >= member_count
+    text = _explanation(levels, not_applicable, spread, suggested, all_agree, everyone)
+    if everyone:
+        return text[0].upper() + text[1:]
+    return f"{rater_count} of {member_count} members rated: {text}"
+
+
+def _explanation(
+    levels: tuple[int, ...],
+    not_applicable: tuple[str, ...],
+    spread: int,
+    suggested: int | None,
+    all_agree: bool,
+    everyone: bool,
+) -> str:
+    """The explanation, starting in lower case unless it starts with a level's name."""
+    rater_count = len(levels) + len(not_applicable)
+    who = "everyone" if everyone else {1: "", 2: "both"}.get(rater_count, "all")
     if not levels:
-        return "Everyone says this practice is not applicable."
+        return (
+            f"{who} say{'s' if who == 'everyone' else ''} this practice is not applicable."
+            if who
+            else "not applicable."
+        )
     suggestion = f"{LEVEL_NAMES[suggested]} ({suggested})" if suggested is not None else ""
+    if all_agree:
+        return f"{who} gave {suggestion}." if who else f"{suggestion}."
     if not_applicable:
         count = len(not_applicable)
-        who = "1 person says" if count == 1 else f"{count} people say"
+        says = "1 person says" if count == 1 else f"{count} people say"
         return (
-            f"{who} this practice is not applicable and others gave a level, "
+            f"{says} this practice is not applicable and others gave a level, "
             "so discuss whether it applies."
         )
-    if all_agree:
-        return f"Everyone gave {suggestion}."
     if spread >= DISCUSSION_SPREAD:
         return (
-            f"Levels range from {levels[0]} to {levels[-1]}, a spread of {spread}, so discuss "
+            f"levels range from {levels[0]} to {levels[-1]}, a spread of {spread}, so discuss "
             f"them before agreeing. The suggested starting level is {suggestion}."
         )
     return (
-        f"Levels are close, from {levels[0]} to {levels[-1]}. "
+        f"levels are close, from {levels[0]} to {levels[-1]}. "
         f"The suggested starting level is {suggestion}."
     )

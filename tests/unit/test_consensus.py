@@ -9,6 +9,27 @@ from hypothesis import strategies as st
 from ue_core.consensus import Agreement, compare_ratings, median_rounded_down
 
 
+def test_says_how_many_members_rated_when_not_everyone_has() -> None:
+    one = compare_ratings({"asha": 3}, member_count=4)
+    assert one.reason == "1 of 4 members rated: Learning (3)."
+    assert one.all_agree and not one.everyone_rated
+    assert compare_ratings({"asha": 3, "ben": 3}, member_count=4).reason == (
+        "2 of 4 members rated: both gave Learning (3)."
+    )
+    assert compare_ratings({"asha": 3, "ben": 3, "cai": 3}, member_count=4).reason == (
+        "3 of 4 members rated: all gave Learning (3)."
+    )
+    assert compare_ratings({"asha": None}, member_count=4).reason == (
+        "1 of 4 members rated: not applicable."
+    )
+    assert compare_ratings({"asha": 1, "ben": 4}, member_count=3).reason.startswith(
+        "2 of 3 members rated: levels range from 1 to 4, a spread of 3"
+    )
+    everyone = compare_ratings({"asha": 3, "ben": 3}, member_count=2)
+    assert everyone.everyone_rated and everyone.reason == "Everyone gave Learning (3)."
+    assert compare_ratings({}, member_count=4).reason == "Nobody has rated this practice yet."
+
+
 def test_everyone_agrees() -> None:
     agreement = compare_ratings({"asha": 3, "ben": 3, "cai": 3})
     assert agreement == Agreement(
@@ -19,6 +40,7 @@ def test_everyone_agrees() -> None:
         needs_discussion=False,
         suggested_level=3,
         all_agree=True,
+        member_count=3,
         reason="Everyone gave Learning (3).",
     )
     assert agreement.suggested_level_name == "Learning"
