@@ -51,13 +51,15 @@ def round_option(index: int) -> str:
     header = available[index]
     if header.is_submitted:
         return f"{header.round_label} (submitted)"
+    if header.reopened:
+        return f"{header.round_label} (reopened: the answers as submitted)"
     return f"{header.round_label} (draft: answers agreed so far)"
 
 
 chosen_index = st.selectbox(
     "Round",
     options=list(range(len(available))),
-    index=next((i for i, a in enumerate(available) if a.is_submitted), 0),
+    index=next((i for i, a in enumerate(available) if a.is_submitted or a.reopened), 0),
     format_func=round_option,
     help="Your team's latest submitted round is shown first.",
 )

@@ -93,6 +93,15 @@ def round_caption(view: ResultsView) -> None:
         when = f" Submitted {format_datetime(header.submitted_at)}."
         st.caption(plain(where + when + f" Framework edition {header.framework_edition}."))
         return
+    if header.reopened:
+        when = f" Submitted {format_datetime(header.submitted_at)}."
+        st.caption(plain(where + when + f" Framework edition {header.framework_edition}."))
+        st.info(
+            "This assessment has been reopened so the team can change it. These results are the "
+            f"answers submitted on {format_datetime(header.submitted_at)}; they change only when "
+            "the team lead submits again."
+        )
+        return
     st.caption(plain(f"{where} Framework edition {header.framework_edition}."))
     st.warning(
         "This assessment is still a draft. These results use the answers your team lead has "

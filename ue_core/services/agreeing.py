@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -10,16 +11,17 @@ from sqlalchemy.orm import Session
 
 from ue_core import audit
 from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
-from ue_core.consensus import compare_ratings
+from ue_core.consensus import Agreement, compare_ratings
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     AgreedRating,
+    Assessment,
     AssessmentStatus,
     Rating,
     Role,
     User,
 )
-from ue_core.errors import ConflictError
+from ue_core.errors import ConflictError, InputError
 from ue_core.scoring import LEVEL_NAMES
 from ue_core.services.assessment_reads import practice_in
 from ue_core.services.assessments import (
@@ -37,6 +39,7 @@ from ue_core.services.assessments import (
     _practices,
     _races_as_conflicts,
     _saved_agreed,
+    _team_raters,
     _with_current,
 )
 from ue_core.services.frameworks import framework_for_version
@@ -55,34 +58,54 @@ def compare_team_ratings(
         is_lead = assessment.team_id in actor.team_ids(Role.LEAD)
         if not is_lead and assessment.status != AssessmentStatus.SUBMITTED.value:
             raise AccessDenied("Only the team lead sees everyone's ratings before submission.")
-        framework = framework_for_version(session, assessment.framework_version_id)
-        practices = _practices(session, framework, assessment.framework_version_id)
-        ratings: dict[int, dict[int, SavedAnswer]] = {}
-        for row in session.scalars(select(Rating).where(Rating.assessment_id == assessment_id)):
-            ratings.setdefault(row.practice_id, {})[row.user_id] = _answer_from_rating(row)
-        agreed = {
-            row.practice_id: _answer_from_agreed(row)
-            for row in session.scalars(
-                select(AgreedRating).where(AgreedRating.assessment_id == assessment_id)
-            )
-        }
+        return _comparisons_in(session, assessment)
+
+
+def _comparisons_in(session: Session, assessment: Assessment) -> list[PracticeComparison]:
+    framework = framework_for_version(session, assessment.framework_version_id)
+    practices = _practices(session, framework, assessment.framework_version_id)
+    ratings: dict[int, dict[int, SavedAnswer]] = {}
+    for row in session.scalars(select(Rating).where(Rating.assessment_id == assessment.id)):
+        ratings.setdefault(row.practice_id, {})[row.user_id] = _answer_from_rating(row)
+    agreed = {
+        row.practice_id: _answer_from_agreed(row)
+        for row in session.scalars(
+            select(AgreedRating).where(AgreedRating.assessment_id == assessment.id)
+        )
+    }
+    members = {rater.user_id for rater in _team_raters(session, assessment.team_id)}
+    members.update(uid for by_user in ratings.values() for uid in by_user)
     result = []
     for item in practices:
         by_user = ratings.get(item.id, {})
-        levels = {
-            str(uid): saved.answer.level
-            for uid, saved in by_user.items()
-            if saved.answer.is_answered
-        }
         result.append(
             PracticeComparison(
                 practice=item,
                 ratings=by_user,
-                agreement=compare_ratings(levels),
+                agreement=_agreement(by_user, len(members)),
                 agreed=agreed.get(item.id),
             )
         )
     return result
+
+
+def _agreement(by_user: dict[int, SavedAnswer], member_count: int) -> Agreement:
+    levels = {
+        str(uid): saved.answer.level for uid, saved in by_user.items() if saved.answer.is_answered
+    }
+    return compare_ratings(levels, member_count)
+
+
+def _practice_agreement(session: Session, assessment_id: int, practice_id: int) -> Agreement:
+    by_user = {
+        row.user_id: _answer_from_rating(row)
+        for row in session.scalars(
+            select(Rating).where(
+                Rating.assessment_id == assessment_id, Rating.practice_id == practice_id
+            )
+        )
+    }
+    return _agreement(by_user, len(by_user))
 
 
 def save_agreed(
@@ -95,7 +118,11 @@ def save_agreed(
     expected_version: int | None,
     today: date,
 ) -> SavedAnswer:
-    """The lead records the team's agreed answer, with a short note. Version-checked."""
+    """The lead records the team's agreed answer. Version-checked.
+
+    A note on how the team agreed is needed where members gave different answers, and a reason
+    for a practice agreed to be not applicable.
+    """
     require(actor, Permission.AGREE)
     _check_answer(answer, today, "note")
     try:
@@ -104,29 +131,42 @@ def save_agreed(
                 "Someone else recorded an agreed answer for this practice at the same moment. "
                 "Theirs is shown; check it and save again."
             ),
-            db.transaction() as session,
+            db.transaction(locking=True) as session,
         ):
+            assessment = _editable(session, actor, assessment_id)
+            require_team(actor, assessment.team_id, Role.LEAD)
             return _save_agreed_in(
-                session, actor, assessment_id, practice_id, answer, expected_version
+                session, actor, assessment, practice_id, answer, expected_version
             )
     except ConflictError as conflict:
         raise _with_current(conflict, _saved_agreed(db, assessment_id, practice_id)) from None
 
 
+NOTE_NEEDED = (
+    "Add a note on how the team agreed this: members gave different answers, so say what the "
+    "team decided and why."
+)
+NOT_APPLICABLE_REASON_NEEDED = "Say why this practice does not apply to your statistics."
+
+
 def _save_agreed_in(
     session: Session,
     actor: Actor,
-    assessment_id: int,
+    assessment: Assessment,
     practice_id: int,
     answer: Answer,
     expected_version: int | None,
 ) -> SavedAnswer:
-    assessment = _editable(session, actor, assessment_id)
-    require_team(actor, assessment.team_id, Role.LEAD)
+    """Save one agreed answer in the caller's transaction (the assessment is locked by then)."""
     practice_in(session, assessment, practice_id)
+    if not answer.reason.strip():
+        if answer.not_applicable:
+            raise InputError(NOT_APPLICABLE_REASON_NEEDED)
+        if not _practice_agreement(session, assessment.id, practice_id).all_agree:
+            raise InputError(NOTE_NEEDED)
     row = session.scalar(
         select(AgreedRating).where(
-            AgreedRating.assessment_id == assessment_id,
+            AgreedRating.assessment_id == assessment.id,
             AgreedRating.practice_id == practice_id,
         )
     )
@@ -140,7 +180,7 @@ def _save_agreed_in(
     if row is None:
         if expected_version is not None:
             raise ConflictError("This agreed answer was removed after you opened it.")
-        row = AgreedRating(assessment_id=assessment_id, practice_id=practice_id)
+        row = AgreedRating(assessment_id=assessment.id, practice_id=practice_id)
         session.add(row)
     before = _conflict_values(_answer_from_agreed(row).answer) if row.id else None
     _apply_answer(row, answer)
@@ -200,39 +240,65 @@ def suggested_answer(comparison: PracticeComparison) -> Answer:
     )
 
 
-def agree_where_everyone_agrees(db: Database, actor: Actor, assessment_id: int, today: date) -> int:
-    """Record the shared answer for every practice where all raters gave the same answer.
+def unanimous_practices(
+    comparisons: Sequence[PracticeComparison], *, include_single_ratings: bool = False
+) -> list[PracticeComparison]:
+    """Practices with no agreed answer yet where everyone who rated gave the same answer.
 
-    Only practices with no agreed answer yet and at least two raters are filled; each one is
-    saved (and audited) as if the lead had saved it by hand. Returns how many were recorded.
+    Only practices two or more members rated, unless ``include_single_ratings``.
+    """
+    least = 1 if include_single_ratings else 2
+    return [
+        c
+        for c in comparisons
+        if c.agreed is None and c.agreement.rater_count >= least and c.agreement.all_agree
+    ]
+
+
+def agree_where_everyone_agrees(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    today: date,
+    *,
+    include_single_ratings: bool = False,
+) -> int:
+    """Record the shared answer for every practice where everyone who rated gave the same answer.
+
+    Only practices with no agreed answer yet and at least two raters are filled (or one, with
+    ``include_single_ratings``); all are saved in one transaction, each audited as if the lead
+    had saved it by hand, with a note saying how many members rated. Returns how many.
     """
     require(actor, Permission.AGREE)
-    added = 0
-    for comparison in compare_team_ratings(db, actor, assessment_id):
-        agreement = comparison.agreement
-        if comparison.agreed is not None or agreement.rater_count < 2 or not agreement.all_agree:
-            continue
-        answer = suggested_answer(comparison)
-        if agreement.suggested_level is not None:
-            note = f"Everyone rated it {LEVEL_NAMES[agreement.suggested_level]}."
-        else:
-            note = answer.reason or "Everyone said this practice is not applicable."
-        answer = Answer(
-            level=answer.level,
-            not_applicable=answer.not_applicable,
-            reason=note,
-            evidence=answer.evidence,
-            evidence_date=answer.evidence_date,
-            evidence_strength=answer.evidence_strength,
-        )
-        save_agreed(
-            db,
-            actor,
-            assessment_id,
-            comparison.practice.id,
-            answer,
-            expected_version=None,
-            today=today,
-        )
-        added += 1
-    return added
+    with db.transaction(locking=True) as session:
+        assessment = _editable(session, actor, assessment_id)
+        require_team(actor, assessment.team_id, Role.LEAD)
+        comparisons = _comparisons_in(session, assessment)
+        chosen = unanimous_practices(comparisons, include_single_ratings=include_single_ratings)
+        for comparison in chosen:
+            agreement = comparison.agreement
+            answer = suggested_answer(comparison)
+            who = (
+                "Everyone"
+                if agreement.everyone_rated
+                else f"All {agreement.rater_count} of {agreement.member_count} members who rated"
+                if agreement.rater_count > 1
+                else f"The only one of {agreement.member_count} members to rate it"
+            )
+            if agreement.suggested_level is not None:
+                note = f"{who} gave {LEVEL_NAMES[agreement.suggested_level]}."
+            else:
+                note = answer.reason or f"{who} said it is not applicable."
+            answer = Answer(
+                level=answer.level,
+                not_applicable=answer.not_applicable,
+                reason=note[:MAX_NOTE],
+                evidence=answer.evidence,
+                evidence_date=answer.evidence_date,
+                evidence_strength=answer.evidence_strength,
+            )
+            _check_answer(answer, today, "note")
+            _save_agreed_in(
+                session, actor, assessment, comparison.practice.id, answer, expected_version=None
+            )
+        return len(chosen)

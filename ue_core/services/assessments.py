@@ -2,11 +2,15 @@
 
 Each team member rates every practice independently (``Rating``). The team lead sees everyone's
 ratings side by side and records the team's agreed answer (``AgreedRating``), then submits. A
-submitted assessment is frozen. A later round starts from a copy of the last submitted agreed
-answers: each person can keep them (marked as carried over) or change them.
+submitted assessment is frozen; a team lead or admin may reopen it with a reason, and what was
+submitted is kept (``ue_core.services.submissions``). A later round starts from a copy of the
+last submitted agreed answers: each person can keep them (marked as carried over) or change
+them.
 
 Every save checks the row's version, so two people (or two browser tabs) never overwrite each
-other silently.
+other silently. Submitting, reopening and every save lock the assessment first (``SELECT ... FOR
+UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and check its status in the same
+transaction, so nothing changes once it is submitted and no save is lost to a submit.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.framework import Framework
 from ue_core.services.frameworks import framework_for_version
 from ue_core.services.rounds import current_round
+from ue_core.services.submissions import record_submission
 
 MAX_EVIDENCE = 5_000
 
@@ -288,8 +293,15 @@ def _practices(session: Session, framework: Framework, version_id: int) -> list[
     return items
 
 
-def _load_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
-    assessment = session.get(Assessment, assessment_id)
+def _load_assessment(
+    session: Session, actor: Actor, assessment_id: int, *, lock: bool = False
+) -> Assessment:
+    """The assessment if ``actor`` may see it; ``lock`` holds its row until the transaction ends."""
+    assessment = (
+        session.get(Assessment, assessment_id, with_for_update=True, populate_existing=True)
+        if lock
+        else session.get(Assessment, assessment_id)
+    )
     if assessment is None:
         raise NotFound("That assessment does not exist.")
     can_see = assessment.team_id in actor.team_ids()
@@ -352,31 +364,34 @@ def _team_raters(session: Session, team_id: int) -> list[Rater]:
 def load_state(db: Database, actor: Actor, assessment_id: int) -> AssessmentState:
     """The assessment as ``actor`` sees it: their own ratings, carried-over and agreed answers."""
     with db.read() as session:
-        assessment = _load_assessment(session, actor, assessment_id)
-        framework = framework_for_version(session, assessment.framework_version_id)
-        mine = {
-            row.practice_id: _answer_from_rating(row)
-            for row in session.scalars(
-                select(Rating).where(
-                    Rating.assessment_id == assessment.id, Rating.user_id == actor.user_id
-                )
+        return _state_in(session, actor, _load_assessment(session, actor, assessment_id))
+
+
+def _state_in(session: Session, actor: Actor, assessment: Assessment) -> AssessmentState:
+    framework = framework_for_version(session, assessment.framework_version_id)
+    mine = {
+        row.practice_id: _answer_from_rating(row)
+        for row in session.scalars(
+            select(Rating).where(
+                Rating.assessment_id == assessment.id, Rating.user_id == actor.user_id
             )
-        }
-        agreed = {
-            row.practice_id: _answer_from_agreed(row)
-            for row in session.scalars(
-                select(AgreedRating).where(AgreedRating.assessment_id == assessment.id)
-            )
-        }
-        return AssessmentState(
-            summary=_summary(session, assessment),
-            framework=framework,
-            practices=_practices(session, framework, assessment.framework_version_id),
-            mine=mine,
-            carried=_carried_answers(session, assessment),
-            agreed=agreed,
-            raters=_team_raters(session, assessment.team_id),
         )
+    }
+    agreed = {
+        row.practice_id: _answer_from_agreed(row)
+        for row in session.scalars(
+            select(AgreedRating).where(AgreedRating.assessment_id == assessment.id)
+        )
+    }
+    return AssessmentState(
+        summary=_summary(session, assessment),
+        framework=framework,
+        practices=_practices(session, framework, assessment.framework_version_id),
+        mine=mine,
+        carried=_carried_answers(session, assessment),
+        agreed=agreed,
+        raters=_team_raters(session, assessment.team_id),
+    )
 
 
 def current_assessment_id(db: Database, actor: Actor, team_id: int, today: date) -> int | None:
@@ -442,7 +457,8 @@ def _check_answer(answer: Answer, today: date, note_label: str) -> None:
 
 
 def _editable(session: Session, actor: Actor, assessment_id: int) -> Assessment:
-    assessment = _load_assessment(session, actor, assessment_id)
+    """The assessment, locked for this transaction, if it is still a draft ``actor`` may change."""
+    assessment = _load_assessment(session, actor, assessment_id, lock=True)
     require_team(actor, assessment.team_id)
     if assessment.status == AssessmentStatus.SUBMITTED.value:
         raise InputError("This assessment has been submitted, so it can no longer be changed.")
@@ -528,31 +544,35 @@ def submit(
     """The lead submits the agreed answers. The assessment is then frozen.
 
     ``expected_answers`` is the ``answers_fingerprint()`` of the answers the lead checked: if
-    another lead changed an agreed answer since, nothing is submitted.
+    another lead changed an agreed answer since, nothing is submitted. The check and the write
+    happen in one transaction holding the assessment's lock, so no save can slip in between;
+    the answers submitted are kept as a submission record.
     """
     require(actor, Permission.AGREE)
-    state = load_state(db, actor, assessment_id)
-    if expected_answers is not None and expected_answers != state.answers_fingerprint():
-        raise ConflictError(
-            "Someone changed an agreed answer after you opened this page. Check the answers "
-            "again, then submit."
-        )
-    problems = submission_problems(state)
-    if problems:
-        raise InputError(
-            f"{len(problems)} practice{'s' if len(problems) != 1 else ''} still "
-            f"need{'s' if len(problems) == 1 else ''} an agreed answer before you can submit."
-        )
-    with db.transaction() as session:
+    with db.transaction(locking=True) as session:
         assessment = _editable(session, actor, assessment_id)
         require_team(actor, assessment.team_id, Role.LEAD)
         if assessment.version != expected_version:
             raise ConflictError(
                 "The assessment changed after you opened this page. Check it again, then submit."
             )
+        state = _state_in(session, actor, assessment)
+        if expected_answers is not None and expected_answers != state.answers_fingerprint():
+            raise ConflictError(
+                "Someone changed an agreed answer after you opened this page. Check the answers "
+                "again, then submit."
+            )
+        problems = submission_problems(state)
+        if problems:
+            raise InputError(
+                f"{len(problems)} practice{'s' if len(problems) != 1 else ''} still "
+                f"need{'s' if len(problems) == 1 else ''} an agreed answer before you can submit."
+            )
+        now = datetime.now(UTC)
         assessment.status = AssessmentStatus.SUBMITTED.value
-        assessment.submitted_at = datetime.now(UTC)
+        assessment.submitted_at = now
         assessment.submitted_by_id = actor.user_id
+        submission = record_submission(session, assessment, actor.user_id, now)
         session.flush()
         audit.record(
             session,
@@ -561,7 +581,7 @@ def submit(
             "assessment",
             assessment.id,
             before={"status": AssessmentStatus.DRAFT.value},
-            after={"status": AssessmentStatus.SUBMITTED.value},
+            after={"status": AssessmentStatus.SUBMITTED.value, "submission": submission.number},
         )
 
 

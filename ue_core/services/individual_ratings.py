@@ -68,7 +68,7 @@ def save_rating(
                 "This rating was saved in another window at the same moment. The saved "
                 "version is shown; check it and make your change again."
             ),
-            db.transaction() as session,
+            db.transaction(locking=True) as session,
         ):
             return _save_rating_in(
                 session, actor, assessment_id, practice_id, answer, expected_version, carried_over
@@ -129,7 +129,7 @@ def _save_rating_in(
 def keep_carried_over(db: Database, actor: Actor, assessment_id: int, today: date) -> int:
     """Copy last round's agreed answers into the person's unrated practices. Returns how many."""
     require(actor, Permission.ASSESS)
-    with db.transaction() as session:
+    with db.transaction(locking=True) as session:
         assessment = _editable(session, actor, assessment_id)
         carried = _carried_answers(session, assessment)
         rated = set(

@@ -63,6 +63,7 @@ from ue_core.services.scores_against_targets import (
     score_figures,
     target_views,
 )
+from ue_core.services.submissions import SubmittedAnswer, reopened_answers
 from ue_core.targets import StatisticsProfile
 
 PUBLIC_INTEREST_LABELS: dict[str, str] = {
@@ -98,6 +99,8 @@ class AssessmentHeader:
     framework_edition: str
     submitted_at: datetime | None
     version: int
+    #: Submitted, then reopened: results show the answers as last submitted, at ``submitted_at``.
+    reopened: bool = False
 
     @property
     def is_submitted(self) -> bool:
@@ -217,6 +220,7 @@ def _header(session: Session, assessment: Assessment) -> AssessmentHeader:
         framework_edition=version.edition,
         submitted_at=assessment.submitted_at,
         version=assessment.version,
+        reopened=reopened_answers(session, assessment) is not None,
     )
 
 
@@ -225,14 +229,19 @@ def _agreed_ratings(
 ) -> list[tuple[PracticeRating, bool]]:
     """Every practice of the framework in order, with its agreed answer (level None if none).
 
-    The flag says whether the practice has an agreed answer at all.
+    The flag says whether the practice has an agreed answer at all. An assessment reopened after
+    submission shows the answers as last submitted, not the changes being made to them.
     """
-    rows = session.execute(
-        select(Practice.key, AgreedRating)
-        .join(AgreedRating, AgreedRating.practice_id == Practice.id)
-        .where(AgreedRating.assessment_id == assessment.id)
-    ).all()
-    agreed = {key: row for key, row in rows}
+    agreed: Mapping[str, AgreedRating | SubmittedAnswer] | None = reopened_answers(
+        session, assessment
+    )
+    if agreed is None:
+        rows = session.execute(
+            select(Practice.key, AgreedRating)
+            .join(AgreedRating, AgreedRating.practice_id == Practice.id)
+            .where(AgreedRating.assessment_id == assessment.id)
+        ).all()
+        agreed = {key: row for key, row in rows}
     result: list[tuple[PracticeRating, bool]] = []
     for principle in framework.principles:
         for practice in principle.practices:

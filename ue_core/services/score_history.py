@@ -12,7 +12,6 @@ from ue_core.authz import Actor
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
-    AssessmentStatus,
     FrameworkVersion,
     Round,
 )
@@ -25,6 +24,7 @@ from ue_core.scoring import (
 )
 from ue_core.services.frameworks import framework_for_version
 from ue_core.services.results import _agreed_ratings, _can_see_team, _titles, build_crosswalk
+from ue_core.services.submissions import ever_submitted
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def team_history(db: Database, actor: Actor, team_id: int) -> list[RoundScore]:
             .join(Round, Assessment.round_id == Round.id)
             .where(
                 Assessment.team_id == team_id,
-                Assessment.status == AssessmentStatus.SUBMITTED.value,
+                ever_submitted(),
             )
             .order_by(Round.starts_on)
         ).all()
