@@ -32,6 +32,10 @@ from ui.text import plain
 
 PRINCIPLE_KEY = "agree_principle"
 FLASH_KEY = "agree_flash"
+SHOW_KEY = "agree_show"
+SHOW_PENDING = "Practices still to agree"
+SHOW_DISCUSS = "Practices that need discussion"
+SHOW_BY_PRINCIPLE = "Every practice, one principle at a time"
 
 actor = require_page(Permission.AGREE)
 st.title("Agree ratings")
@@ -113,14 +117,23 @@ if summary.is_submitted:
     st.stop()
 
 
-def _agree_everyone_agrees() -> None:
+def _agree_everyone_agrees(include_single_ratings: bool) -> None:
     try:
-        added = agreeing.agree_where_everyone_agrees(db(), actor, summary.id, uk_today())
-    except (InputError, AccessDenied, ConflictError) as problem:
+        added = agreeing.agree_where_everyone_agrees(
+            db(), actor, summary.id, uk_today(), include_single_ratings=include_single_ratings
+        )
+    except (InputError, AccessDenied, ConflictError, NotFound) as problem:
         st.session_state[FLASH_KEY] = ("error", str(problem))
     else:
         noun = "practice" if added == 1 else "practices"
-        st.session_state[FLASH_KEY] = ("success", f"Recorded the shared answer for {added} {noun}.")
+        st.session_state[FLASH_KEY] = ("success", f"Agreed the shared answer for {added} {noun}.")
+
+
+def _who_rated(comparison: PracticeComparison) -> str:
+    agreement = comparison.agreement
+    if agreement.everyone_rated:
+        return f"All {agreement.member_count} members"
+    return f"{agreement.rater_count} of {agreement.member_count} members"
 
 
 def _show_all() -> None:
@@ -129,10 +142,11 @@ def _show_all() -> None:
 
 agreed_count = sum(1 for c in comparisons if c.agreed is not None and c.agreed.answer.is_answered)
 to_discuss = [c for c in comparisons if c.agreement.needs_discussion]
-unanimous = [
+pending = [c for c in comparisons if c.agreed is None]
+single = [
     c
-    for c in comparisons
-    if c.agreed is None and c.agreement.rater_count >= 2 and c.agreement.all_agree
+    for c in agreeing.unanimous_practices(comparisons, include_single_ratings=True)
+    if c.agreement.rater_count == 1
 ]
 st.write(
     plain(
@@ -142,22 +156,58 @@ st.write(
     )
 )
 st.write(
-    "Individual ratings are kept with the assessment. Each agreed answer needs a short note "
-    "on how the team reached it."
+    "Individual ratings are kept with the assessment. A note on how the team agreed is needed "
+    "only where members gave different answers."
 )
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
-if unanimous:
+
+
+def _agree_all_the_same() -> None:
+    """One action for every practice where everyone who rated gave the same answer."""
+    include_single = False
+    if single:
+        noun = "practice" if len(single) == 1 else "practices"
+        include_single = st.checkbox(
+            f"Include the {len(single)} {noun} only one member has rated",
+            key="agree_include_single",
+        )
+    unanimous = agreeing.unanimous_practices(comparisons, include_single_ratings=include_single)
+    if not unanimous:
+        if pending:
+            st.write(
+                "No practice still to agree has the same answer from everyone who rated it, "
+                "so agree the rest one at a time below."
+            )
+        return
     noun = "practice" if len(unanimous) == 1 else "practices"
     st.write(
         f"In {len(unanimous)} {noun} without an agreed answer, everyone who rated gave the same "
-        "answer. You can record those answers in one go and change any of them afterwards."
+        "answer. Agree them all in one go (no note needed); you can change any of them "
+        "afterwards."
     )
+    table = pd.DataFrame(
+        {
+            "Practice": [c.practice.title for c in unanimous],
+            "Shared answer": [describe_answer(agreeing.suggested_answer(c)) for c in unanimous],
+            "Who rated": [_who_rated(c) for c in unanimous],
+        }
+    )
+    with st.expander(f"The {len(unanimous)} {noun} and their shared answers"):
+        st.table(table.set_index("Practice"))
     st.button(
-        f"Record the shared answer for {len(unanimous)} {noun}",
+        f"Agree the shared answer for {len(unanimous)} {noun}",
+        type="primary",
         on_click=_agree_everyone_agrees,
+        args=(include_single,),
+        key="agree_all_the_same",
     )
+
+
+if pending:
+    st.header("Where everyone gave the same answer")
+    _agree_all_the_same()
 
 
 def _agree_form(comparison: PracticeComparison, number: int) -> None:
@@ -203,7 +253,9 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
                 key=f"agreed_level_{item.id}",
             )
             note = st.text_input(
-                "Note on how the team agreed this (and why, if not applicable)",
+                "Note on how the team agreed this (needed: members gave different answers)"
+                if comparison.agreement.rater_count >= 2 and not comparison.agreement.all_agree
+                else "Note on how the team agreed this (optional; say why if not applicable)",
                 value=start.reason,
                 max_chars=assessments.MAX_NOTE,
                 key=f"agreed_note_{item.id}",
@@ -283,8 +335,17 @@ if focus in by_key:
     st.stop()
 
 st.header("Practices")
-only_discuss = st.checkbox("Show only practices that need discussion", key="agree_only_discuss")
-if only_discuss:
+show = st.radio(
+    "Show",
+    options=[SHOW_PENDING, SHOW_DISCUSS, SHOW_BY_PRINCIPLE],
+    key=SHOW_KEY,
+    horizontal=True,
+)
+if show == SHOW_PENDING:
+    shown = pending
+    if not shown:
+        st.write("Every practice has an agreed answer. Check them and submit.")
+elif show == SHOW_DISCUSS:
     shown = to_discuss
     if not shown:
         st.write("No practices need discussion: everyone's ratings are within one level.")
@@ -294,8 +355,7 @@ else:
         principles.setdefault(c.practice.principle_key, c.practice.principle_title)
     keys = list(principles)
     if st.session_state.get(PRINCIPLE_KEY) not in keys:
-        pending = [c.practice.principle_key for c in comparisons if c.agreed is None]
-        st.session_state[PRINCIPLE_KEY] = pending[0] if pending else keys[0]
+        st.session_state[PRINCIPLE_KEY] = pending[0].practice.principle_key if pending else keys[0]
 
     def _label(key: str) -> str:
         done = sum(1 for c in comparisons if c.practice.principle_key == key and c.agreed)

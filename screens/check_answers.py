@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import assessments
+from ue_core.services import assessments, reopening
 from ue_core.services.assessments import PracticeItem, SavedAnswer
 from ue_core.timefmt import format_datetime, uk_today
 from ue_core.vocabulary import Role
@@ -18,6 +19,7 @@ from ui.teams import choose_team, team_choices
 from ui.text import link, plain
 
 OUTCOME_KEY = "check_submit_outcome"
+CONFIRM_KEY = "check_submit_confirm"  # (assessment id, version, answers checked) once asked
 
 actor = require_page(Permission.ASSESS)
 st.title("Check and submit")
@@ -71,6 +73,35 @@ def _submit(expected_version: int, expected_answers: str) -> None:
         st.session_state[OUTCOME_KEY] = ("error", str(problem))
     else:
         st.session_state[OUTCOME_KEY] = ("submitted", "")
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _ask_to_confirm(expected_version: int, expected_answers: str) -> None:
+    """The first step: problems are listed at once; otherwise the lead is asked to confirm."""
+    if problems:
+        count = len(problems)
+        st.session_state[OUTCOME_KEY] = (
+            "problems",
+            f"{count} practice{'s' if count != 1 else ''} still need{'s' if count == 1 else ''} "
+            "an agreed answer before you can submit.",
+        )
+        return
+    st.session_state[CONFIRM_KEY] = (summary.id, expected_version, expected_answers)
+
+
+def _go_back() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _reopen(expected_version: int) -> None:
+    reason = str(st.session_state.get("reopen_reason", ""))
+    try:
+        reopening.reopen(db(), actor, summary.id, reason=reason, expected_version=expected_version)
+    except (InputError, ConflictError, AccessDenied) as problem:
+        st.session_state[OUTCOME_KEY] = ("error", str(problem))
+    else:
+        st.session_state[OUTCOME_KEY] = ("reopened", "")
+        st.session_state["reopen_reason"] = ""
 
 
 outcome = st.session_state.pop(OUTCOME_KEY, None)
@@ -88,6 +119,11 @@ if blocked:
                 st.markdown("- " + link(problem.message, f"#{practice.key}"))
 elif outcome and outcome[0] == "error":
     st.error(plain(outcome[1]))
+elif outcome and outcome[0] == "reopened":
+    st.success(
+        "You reopened the assessment. The team can change ratings and agreed answers again; "
+        "what was submitted is kept in the submission history below."
+    )
 
 st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
 
@@ -146,6 +182,44 @@ for number, item in enumerate(state.practices, start=1):
         st.header(plain(item.principle_title))
     _practice(item, number)
 
+
+def _submission_history() -> None:
+    history = reopening.submission_history(db(), actor, summary.id)
+    if not history:
+        return
+    st.header("Submission history")
+    st.write(
+        "Each time the assessment was submitted, and who reopened it and why. The answers of "
+        "each submission are kept as they were submitted."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Submission": [record.number for record in history],
+                "Submitted": [format_datetime(record.submitted_at) for record in history],
+                "Submitted by": [record.submitted_by or "" for record in history],
+                "Reopened": [
+                    format_datetime(record.reopened_at) if record.reopened_at else "Not reopened"
+                    for record in history
+                ],
+                "Reopened by": [record.reopened_by or "" for record in history],
+                "Why it was reopened": [record.reopen_reason for record in history],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+WHAT_SUBMITTING_MEANS = (
+    "- **The answers are frozen.** Nobody in the team can change a rating, an agreed answer or "
+    "its evidence.\n"
+    "- **They are shared** with your organisation's user engagement champion and the USER hub.\n"
+    "- **They are used for results:** your team's scores, targets and history, and the "
+    "organisation's and the hub's overviews.\n"
+    "- Only a team lead or an admin can reopen the assessment, giving a reason; this submission "
+    "is then kept in its history."
+)
+
 if summary.is_submitted:
     st.header("Submitted")
     st.write(
@@ -155,18 +229,59 @@ if summary.is_submitted:
         )
     )
     _link("results", "See your team's results")
+    _submission_history()
+    if not is_lead:
+        st.stop()
+    st.header("Reopen the assessment")
+    st.write(
+        "Reopen it only if the submitted answers need to change. The team can then change "
+        "ratings and agreed answers again, and you submit it again afterwards. What was "
+        f"submitted on {format_datetime(summary.submitted_at)} is kept, and results show it "
+        "until the next submission. Your reason is recorded."
+    )
+    with st.form("reopen_form"):
+        st.text_area(
+            "Why are you reopening the assessment?",
+            max_chars=reopening.MAX_REOPEN_REASON,
+            key="reopen_reason",
+        )
+        st.form_submit_button("Reopen the assessment", on_click=_reopen, args=(summary.version,))
     st.stop()
+
+_submission_history()
 st.header("Submit the assessment")
 if not is_lead:
     st.write("Your team lead submits the assessment once every practice has an agreed answer.")
     st.stop()
+confirm = st.session_state.get(CONFIRM_KEY)
+if confirm is not None and confirm[0] == summary.id and not problems:
+    with st.container(border=True, key="confirm-submit"):
+        st.subheader("Are you sure you want to submit?", anchor="confirm-submit")
+        st.write(
+            plain(
+                f"You are about to submit {summary.team_name}'s answers for {summary.round_label}."
+            )
+        )
+        st.markdown(WHAT_SUBMITTING_MEANS)
+        left, right = st.columns(2)
+        with left:
+            st.button(
+                "Yes, submit the assessment",
+                type="primary",
+                key="confirm_submit",
+                on_click=_submit,
+                args=(confirm[1], confirm[2]),
+            )
+        with right:
+            st.button("No, go back to the answers", key="cancel_submit", on_click=_go_back)
+    st.stop()
 st.write(
     plain(
         "When you submit, these become your team's answers for "
-        f"{summary.round_label}. The assessment is then read-only and the individual ratings are "
-        "kept with it."
+        f"{summary.round_label}. You will be asked to confirm first."
     )
 )
+st.markdown(WHAT_SUBMITTING_MEANS)
 if blocked:
     st.error(
         f"You cannot submit yet: {len(problems)} "
@@ -177,6 +292,6 @@ st.button(
     "Submit the assessment",
     type="primary",
     key="submit_assessment",
-    on_click=_submit,
+    on_click=_ask_to_confirm,
     args=(summary.version, state.answers_fingerprint()),
 )
