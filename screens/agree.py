@@ -205,7 +205,8 @@ def _agree_all_the_same() -> None:
     )
 
 
-if pending:
+focus = st.query_params.get("practice")
+if pending and focus is None:
     st.header("Where everyone gave the same answer")
     _agree_all_the_same()
 
@@ -254,7 +255,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
             )
             note = st.text_input(
                 "Note on how the team agreed this (needed: members gave different answers)"
-                if comparison.agreement.rater_count >= 2 and not comparison.agreement.all_agree
+                if agreeing.members_differ(comparison.agreement)
                 else "Note on how the team agreed this (optional; say why if not applicable)",
                 value=start.reason,
                 max_chars=assessments.MAX_NOTE,
@@ -326,7 +327,6 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
 
 numbers = {c.practice.id: n for n, c in enumerate(comparisons, start=1)}
 by_key = {c.practice.key: c for c in comparisons}
-focus = st.query_params.get("practice")
 if focus in by_key:
     st.header("Change one agreed answer")
     _agree_form(by_key[focus], numbers[by_key[focus].practice.id])

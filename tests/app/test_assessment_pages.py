@@ -213,7 +213,7 @@ def test_lead_sees_ratings_side_by_side_and_records_the_agreed_level(world: Worl
     at = open_page(world, "lead", "screens/agree.py")
     assert "- Lead: Not answered yet\n- Member: 1 Beginning\n- Member2: 4 Developing" in texts(at)
     assert at.warning[0].value.startswith("Ratings differ by 3 levels: discuss.")
-    at.checkbox(key="agree_only_discuss").check().run()
+    at.radio(key="agree_show").set_value("Practices that need discussion").run()
     assert [b.label for b in at.button if b.label == "Save agreed answer"] == ["Save agreed answer"]
     # The form starts from the suggested level (the median, rounded down).
     assert at.radio(key=f"agreed_level_{ids[0]}").value == 2
@@ -230,7 +230,7 @@ def test_lead_sees_ratings_side_by_side_and_records_the_agreed_level(world: Worl
 def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
     assessment_id, ids = _rated_apart(world)
     at = open_page(world, "lead", "screens/agree.py")
-    at.checkbox(key="agree_only_discuss").check().run()
+    at.radio(key="agree_show").set_value("Practices that need discussion").run()
     # The lead saves from another window first.
     agreeing.save_agreed(
         world.db,
@@ -289,6 +289,14 @@ def test_lead_submits_and_the_assessment_becomes_read_only(world: World) -> None
     assert "Agreed answer: 3 Learning" in texts(at)
     assert "Evidence: Team minutes" in texts(at)
     at.button(key="submit_assessment").click().run()
+    # Nothing is submitted until the lead confirms, having been told what submitting means.
+    assert at.subheader[-1].value == "Are you sure you want to submit?"
+    assert "**The answers are frozen.**" in texts(at)
+    assert "with your organisation's user engagement champion and the USER hub" in texts(at)
+    assert not assessments.load_state(
+        world.db, world.actor("lead"), assessment_id
+    ).summary.is_submitted
+    at.button(key="confirm_submit").click().run()
     assert at.success[0].value.startswith("Lead submitted this assessment on")
     assert not [b for b in at.button if b.key == "submit_assessment"]
     assert not [link for link in page_links(at) if link.startswith("Change")]
@@ -324,6 +332,9 @@ def test_change_link_opens_the_one_practice_on_the_agree_page(world: World) -> N
     assert at.radio(key=f"agreed_level_{ids[0]}")
     next(b for b in at.button if b.label == "Show all practices").click().run()
     assert "Change one agreed answer" not in [h.value for h in at.header]
+    # Every practice still to agree, in one list (none is agreed yet).
+    assert len([b for b in at.button if b.label == "Save agreed answer"]) == 29
+    at.radio(key="agree_show").set_value("Every practice, one principle at a time").run()
     assert len([b for b in at.button if b.label == "Save agreed answer"]) == 7
 
 

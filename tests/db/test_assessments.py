@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.factories import World, build_world
 from ue_core.authz import AccessDenied
@@ -472,7 +474,7 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
         ).one()
     assert event.actor_user_id == lead.user_id
     assert event.entity_id == assessment_id
-    assert event.after == {"status": "submitted"}
+    assert event.after == {"status": "submitted", "submission": 1}
 
 
 @pytest.mark.parametrize("agreed", [False, True], ids=["own-rating", "agreed-answer"])
@@ -480,10 +482,10 @@ def test_submit_freezes_the_assessment_and_is_audited(world: World) -> None:
 def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
     world: World, monkeypatch: pytest.MonkeyPatch, first_save: bool, agreed: bool
 ) -> None:
-    """Both sessions pass the version check before either writes: the database decides.
+    """Both sessions reach the assessment at once: its lock lets one in, then the other.
 
-    Changing a saved rating, the second UPDATE finds the version moved on; rating for the first
-    time, the second INSERT breaks the unique constraint. Either way it is a ConflictError.
+    The second finds the rating saved by the first (a newer version, or a row where it expected
+    none) and gets a ConflictError carrying the first's value; nothing is lost.
     """
     member = world.actor("lead" if agreed else "member")
     save_fn = agreeing.save_agreed if agreed else individual_ratings.save_rating
@@ -500,17 +502,17 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
             expected_version=None,
             today=THIS_YEAR,
         ).version
-    both_checked = threading.Barrier(2, timeout=20)
-    saving = agreeing if agreed else individual_ratings
-    real_practice_in = saving.practice_in
+    both_arrived = threading.Barrier(2, timeout=20)
+    real_transaction = world.db.transaction
 
-    def practice_in_then_wait(session: Any, assessment: Any, practice: int) -> Any:
-        # Both sessions have opened their transaction; neither has read the rating yet.
-        found = real_practice_in(session, assessment, practice)
-        both_checked.wait()
-        return found
+    @contextmanager
+    def wait_then_begin(*, locking: bool = False) -> Iterator[Session]:
+        # Both saves have been checked and are about to begin their transaction together.
+        both_arrived.wait()
+        with real_transaction(locking=locking) as session:
+            yield session
 
-    monkeypatch.setattr(saving, "practice_in", practice_in_then_wait)
+    monkeypatch.setattr(world.db, "transaction", wait_then_begin)
     outcomes: dict[int, object] = {}
 
     def save(level: int) -> None:
@@ -532,7 +534,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_gets_the_conflict(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(saving, "practice_in", real_practice_in)
+    monkeypatch.setattr(world.db, "transaction", real_transaction)
 
     conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
     wins = [o for o in outcomes.values() if isinstance(o, assessments.SavedAnswer)]

@@ -120,8 +120,8 @@ def save_agreed(
 ) -> SavedAnswer:
     """The lead records the team's agreed answer. Version-checked.
 
-    A note on how the team agreed is needed where members gave different answers, and a reason
-    for a practice agreed to be not applicable.
+    A note on how the team agreed is needed where members gave different answers (and a reason
+    for a practice agreed to be not applicable, checked at submission).
     """
     require(actor, Permission.AGREE)
     _check_answer(answer, today, "note")
@@ -142,11 +142,15 @@ def save_agreed(
         raise _with_current(conflict, _saved_agreed(db, assessment_id, practice_id)) from None
 
 
+def members_differ(agreement: Agreement) -> bool:
+    """Two or more members rated and did not all give the same answer: a note is needed."""
+    return agreement.rater_count >= 2 and not agreement.all_agree
+
+
 NOTE_NEEDED = (
     "Add a note on how the team agreed this: members gave different answers, so say what the "
     "team decided and why."
 )
-NOT_APPLICABLE_REASON_NEEDED = "Say why this practice does not apply to your statistics."
 
 
 def _save_agreed_in(
@@ -159,10 +163,9 @@ def _save_agreed_in(
 ) -> SavedAnswer:
     """Save one agreed answer in the caller's transaction (the assessment is locked by then)."""
     practice_in(session, assessment, practice_id)
-    if not answer.reason.strip():
-        if answer.not_applicable:
-            raise InputError(NOT_APPLICABLE_REASON_NEEDED)
-        if not _practice_agreement(session, assessment.id, practice_id).all_agree:
+    if not answer.reason.strip() and not answer.not_applicable:
+        # A not-applicable answer without its reason is refused at submission instead.
+        if members_differ(_practice_agreement(session, assessment.id, practice_id)):
             raise InputError(NOTE_NEEDED)
     row = session.scalar(
         select(AgreedRating).where(
