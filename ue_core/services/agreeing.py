@@ -163,10 +163,13 @@ def _save_agreed_in(
 ) -> SavedAnswer:
     """Save one agreed answer in the caller's transaction (the assessment is locked by then)."""
     practice_in(session, assessment, practice_id)
-    if not answer.reason.strip() and not answer.not_applicable:
-        # A not-applicable answer without its reason is refused at submission instead.
-        if members_differ(_practice_agreement(session, assessment.id, practice_id)):
-            raise InputError(NOTE_NEEDED)
+    # A not-applicable answer without its reason is refused at submission instead.
+    if (
+        not answer.reason.strip()
+        and not answer.not_applicable
+        and members_differ(_practice_agreement(session, assessment.id, practice_id))
+    ):
+        raise InputError(NOTE_NEEDED)
     row = session.scalar(
         select(AgreedRating).where(
             AgreedRating.assessment_id == assessment.id,
