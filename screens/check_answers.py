@@ -192,7 +192,7 @@ def _submission_history() -> None:
         "Each time the assessment was submitted, and who reopened it and why. The answers of "
         "each submission are kept as they were submitted."
     )
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Submission": [record.number for record in history],
@@ -205,8 +205,7 @@ def _submission_history() -> None:
                 "Reopened by": [record.reopened_by or "" for record in history],
                 "Why it was reopened": [record.reopen_reason for record in history],
             }
-        ),
-        hide_index=True,
+        ).set_index("Submission")
     )
 
 

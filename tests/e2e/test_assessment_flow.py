@@ -1,8 +1,11 @@
 """A whole self-assessment in a real browser, as the demo personas.
 
 Sam Patel starts the 2026 to 2027 assessment, keeps last round's answers and changes some;
-Alex Morgan does the same but rates one practice three levels away from Sam; Jo Williams sees
-the disagreement flagged, agrees every practice, submits, then downloads the results as ODS.
+Alex Morgan does the same but rates one practice three levels away from Sam. Jo Williams sees
+how many of the team's four members rated each practice, agrees the 28 practices where Sam and
+Alex gave the same answer in one action, then the disputed one with a note; submits after a
+confirmation that says what submitting means; reopens with a reason, sees the earlier
+submission kept in the history and on Results, submits again and downloads the results as ODS.
 Every assessment page visited is scanned with axe (WCAG 2.2 AA).
 """
 
@@ -172,16 +175,35 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     expect(
         page.get_by_text("0 of 29 practices have an agreed answer.", exact=False)
     ).to_be_visible()
-    page.get_by_text("Show only practices that need discussion").click()
-    _settle(page)
+    # Each practice says how many of the four members rated it, never "everyone" for two.
+    same = page.locator(".st-key-agree-anticipate-needs")
+    expect(same.get_by_text("2 of 4 members rated: both gave Learning (3).")).to_be_visible()
+    expect(page.get_by_text("Everyone gave", exact=False)).to_have_count(0)
     disputed = page.locator(f".st-key-agree-{DISPUTED}")
     expect(disputed.get_by_text("Ratings differ by 3 levels: discuss", exact=False)).to_be_visible()
+    expect(disputed.get_by_text("2 of 4 members rated", exact=False)).to_be_visible()
     expect(disputed.get_by_text("Sam Patel: 4 Developing")).to_be_visible()
     expect(disputed.get_by_text("Alex Morgan: 1 Beginning")).to_be_visible()
-    _shot(page, "agree-flagged")
-    assert_no_axe_violations(page, "the agree ratings page (needs discussion)")
+    _shot(page, "agree-start")
+    assert_no_axe_violations(page, "the agree ratings page (nothing agreed yet)")
 
+    # One action agrees the 28 practices where Sam and Alex gave the same answer: no notes.
+    expect(page.get_by_role("heading", name="Where everyone gave the same answer")).to_be_visible()
+    page.get_by_role("button", name="Agree the shared answer for 28 practices").click()
+    _settle(page)
+    expect(page.get_by_text("Agreed the shared answer for 28 practices.")).to_be_visible()
+    expect(
+        page.get_by_text("28 of 29 practices have an agreed answer.", exact=False)
+    ).to_be_visible()
+    # Only the disputed practice is left to agree, and it needs a note.
+    expect(page.get_by_role("button", name="Save agreed answer")).to_have_count(1)
+    disputed = page.locator(f".st-key-agree-{DISPUTED}")
+    _shot(page, "agree-flagged")
+    assert_no_axe_violations(page, "the agree ratings page (one practice to discuss)")
     _choose_level(disputed, "3 Learning:")
+    disputed.get_by_role("button", name="Save agreed answer").click()
+    _settle(page)
+    expect(page.get_by_text("Add a note on how the team agreed this", exact=False)).to_be_visible()
     disputed.get_by_role("textbox", name="Note on how the team agreed this", exact=False).fill(
         "Discussed at the team meeting: we have a user map but have not reviewed it this year."
     )
@@ -190,26 +212,36 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     saved = f"Saved the agreed answer for '{DISPUTED_TITLE}': 3 Learning."
     expect(page.get_by_test_id("stAlertContentSuccess").get_by_text(saved)).to_be_visible()
     expect(page.get_by_test_id("stToastText").get_by_text(saved)).to_be_visible()
-
-    # Everything else: Sam and Alex agree on "anticipate-needs" (both changed it to 3) and on the
-    # answers they both kept, so the lead records those shared answers in one go.
-    page.get_by_text("Show only practices that need discussion").click()
-    _settle(page)
-    page.get_by_role("button", name="Record the shared answer for 28 practices").click()
-    _settle(page)
-    expect(page.get_by_text("Recorded the shared answer for 28 practices.")).to_be_visible()
     expect(
         page.get_by_text("29 of 29 practices have an agreed answer.", exact=False)
     ).to_be_visible()
     assert_no_axe_violations(page, "the agree ratings page (all agreed)")
 
-    # Check and submit.
+    # Check and submit: the lead is told what submitting means and confirms.
     _go_to(page, "Check and submit")
     check = page.locator(f".st-key-check-{DISPUTED}")
     expect(check.get_by_text("Agreed answer: 3 Learning")).to_be_visible()
     expect(check.get_by_role("link", name=f"Change '{DISPUTED_TITLE}'")).to_be_visible()
     assert_no_axe_violations(page, "the check and submit page")
     page.get_by_role("button", name="Submit the assessment").click()
+    _settle(page)
+    confirm = page.locator(".st-key-confirm-submit")
+    expect(confirm.get_by_role("heading", name="Are you sure you want to submit?")).to_be_visible()
+    expect(confirm.get_by_text("The answers are frozen.", exact=False)).to_be_visible()
+    expect(
+        confirm.get_by_text("user engagement champion and the USER hub", exact=False)
+    ).to_be_visible()
+    expect(confirm.get_by_text("used for results", exact=False)).to_be_visible()
+    _shot(page, "confirm-submit")
+    assert_no_axe_violations(page, "the submit confirmation")
+    # Going back submits nothing.
+    confirm.get_by_role("button", name="No, go back to the answers").click()
+    _settle(page)
+    expect(page.locator(".st-key-confirm-submit")).to_have_count(0)
+    expect(check.get_by_role("link", name=f"Change '{DISPUTED_TITLE}'")).to_be_visible()
+    page.get_by_role("button", name="Submit the assessment").click()
+    _settle(page)
+    page.get_by_role("button", name="Yes, submit the assessment").click()
     _settle(page)
     expect(
         page.get_by_text("Jo Williams submitted this assessment on", exact=False)
@@ -218,6 +250,40 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     expect(page.get_by_role("link", name=f"Change '{DISPUTED_TITLE}'")).to_have_count(0)
     _shot(page, "submitted")
     assert_no_axe_violations(page, "the submitted, read-only check page")
+
+    # The lead reopens it with a reason; the submission is kept in the history.
+    reason = "The user survey results arrived the day after we submitted."
+    page.get_by_role("button", name="Reopen the assessment").click()
+    _settle(page)
+    expect(page.get_by_text("Say why the assessment is being reopened.")).to_be_visible()
+    page.get_by_role("textbox", name="Why are you reopening the assessment?").fill(reason)
+    page.get_by_role("button", name="Reopen the assessment").click()
+    _settle(page)
+    expect(page.get_by_text("You reopened the assessment.", exact=False)).to_be_visible()
+    history = page.get_by_test_id("stTable")
+    expect(history.get_by_text(reason)).to_be_visible()
+    expect(history.get_by_text("Jo Williams").first).to_be_visible()
+    expect(check.get_by_role("link", name=f"Change '{DISPUTED_TITLE}'")).to_be_visible()
+    _shot(page, "reopened")
+    assert_no_axe_violations(page, "the check page after reopening")
+
+    if "results" in SCREENS_BY_KEY:
+        _go_to(page, SCREENS_BY_KEY["results"].title)
+        expect(
+            page.get_by_text("This assessment has been reopened so the team can change it.")
+        ).to_be_visible()
+        assert_no_axe_violations(page, "the results page of a reopened assessment")
+        _go_to(page, "Check and submit")
+
+    page.get_by_role("button", name="Submit the assessment").click()
+    _settle(page)
+    page.get_by_role("button", name="Yes, submit the assessment").click()
+    _settle(page)
+    expect(
+        page.get_by_text("Jo Williams submitted this assessment on", exact=False)
+    ).to_be_visible()
+    expect(page.get_by_test_id("stTable").get_by_text("Not reopened")).to_be_visible()
+    expect(page.get_by_test_id("stTable").get_by_text(reason)).to_be_visible()
 
     if "results" not in SCREENS_BY_KEY:
         pytest.skip("The results page is not part of the app yet.")
