@@ -166,23 +166,31 @@ if flash:
 
 def _agree_all_the_same() -> None:
     """One action for every practice where everyone who rated gave the same answer."""
+    description = st.container()
     include_single = False
     if single:
         noun = "practice" if len(single) == 1 else "practices"
         include_single = st.checkbox(
-            f"Include the {len(single)} {noun} only one member has rated",
+            f"Also agree the {len(single)} {noun} only one member has rated",
             key="agree_include_single",
+            help="Their answer is one person's rating, not yet the team's.",
         )
     unanimous = agreeing.unanimous_practices(comparisons, include_single_ratings=include_single)
     if not unanimous:
         if pending:
-            st.write(
-                "No practice still to agree has the same answer from everyone who rated it, "
-                "so agree the rest one at a time below."
+            description.write(
+                "Where two or more members rated a practice still to agree, they gave different "
+                "answers"
+                + (
+                    ". Agree the practices only one member has rated in one go, or"
+                    if single
+                    else ", so"
+                )
+                + " agree each one below."
             )
         return
     noun = "practice" if len(unanimous) == 1 else "practices"
-    st.write(
+    description.write(
         f"In {len(unanimous)} {noun} without an agreed answer, everyone who rated gave the same "
         "answer. Agree them all in one go (no note needed); you can change any of them "
         "afterwards."

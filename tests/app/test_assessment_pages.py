@@ -250,6 +250,49 @@ def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
     assert agreed.answer.level == 4
 
 
+def _rate(world: World, assessment_id: int, practice_id: int, **levels: int) -> None:
+    for who, level in levels.items():
+        assessments.save_rating(
+            world.db,
+            world.actor(who),
+            assessment_id,
+            practice_id,
+            Answer(level=level),
+            expected_version=None,
+            today=uk_today(),
+        )
+
+
+def test_lead_agrees_every_unanimous_practice_in_one_action(world: World) -> None:
+    assessment_id, ids = _rated_apart(world)
+    _rate(world, assessment_id, ids[1], member=3, member2=3)
+    _rate(world, assessment_id, ids[2], member=2, member2=2)
+    _rate(world, assessment_id, ids[3], member=4)
+    at = open_page(world, "lead", "screens/agree.py")
+    # How many of the three members rated, never "everyone" for fewer.
+    captions = [c.value for c in at.caption]
+    assert "2 of 3 members rated: both gave Learning (3)." in captions
+    assert "1 of 3 members rated: Developing (4)." in captions
+    assert not [c for c in captions if c.startswith("Everyone")]
+    assert "In 2 practices without an agreed answer, everyone who rated gave the same" in texts(at)
+    at.checkbox(key="agree_include_single").check().run()
+    assert "In 3 practices without an agreed answer" in texts(at)
+    at.checkbox(key="agree_include_single").uncheck().run()
+    at.button(key="agree_all_the_same").click().run()
+    assert "Agreed the shared answer for 2 practices." in texts(at)
+    agreed = assessments.load_state(world.db, world.actor("lead"), assessment_id).agreed
+    assert {pid: saved.answer.level for pid, saved in agreed.items()} == {ids[1]: 3, ids[2]: 2}
+    # The disputed practice needs a note; saving without one says so and saves nothing.
+    at.radio(key="agree_show").set_value("Practices that need discussion").run()
+    assert (
+        "needed: members gave different answers" in at.text_input(key=f"agreed_note_{ids[0]}").label
+    )
+    at.radio(key=f"agreed_level_{ids[0]}").set_value(2)
+    next(b for b in at.button if b.label == "Save agreed answer").click().run()
+    assert at.error[0].value.startswith("Add a note on how the team agreed this")
+    assert ids[0] not in assessments.load_state(world.db, world.actor("lead"), assessment_id).agreed
+
+
 def test_agree_page_empty_state_and_refusals(world: World) -> None:
     at = open_page(world, "lead", "screens/agree.py")
     assert "has not started this round's self-assessment yet" in texts(at)
@@ -306,6 +349,45 @@ def test_lead_submits_and_the_assessment_becomes_read_only(world: World) -> None
     member = open_page(world, "member", "screens/assessment.py")
     assert "Lead submitted this assessment on" in texts(member)
     assert not member.radio
+
+
+def test_going_back_from_the_confirmation_submits_nothing(world: World) -> None:
+    assessment_id, ids = started(world)
+    agree_all(world, assessment_id, ids, uk_today())
+    at = open_page(world, "lead", "screens/check_answers.py")
+    assert "You will be asked to confirm first." in texts(at)
+    at.button(key="submit_assessment").click().run()
+    at.button(key="cancel_submit").click().run()
+    assert "Are you sure you want to submit?" not in [h.value for h in at.subheader]
+    assert [b for b in at.button if b.key == "submit_assessment"]
+    summary = assessments.load_state(world.db, world.actor("lead"), assessment_id).summary
+    assert not summary.is_submitted
+
+
+def test_lead_reopens_a_submitted_assessment_with_a_reason(world: World) -> None:
+    assessment_id, ids = started(world)
+    agree_all(world, assessment_id, ids, uk_today())
+    lead = world.actor("lead")
+    state = assessments.load_state(world.db, lead, assessment_id)
+    assessments.submit(world.db, lead, assessment_id, expected_version=state.summary.version)
+    member = open_page(world, "member", "screens/check_answers.py")
+    assert "Reopen the assessment" not in [h.value for h in member.header]
+    assert list(member.table[0].value["Submitted by"]) == ["Lead"]
+
+    at = open_page(world, "lead", "screens/check_answers.py")
+    reopen = next(b for b in at.button if b.label == "Reopen the assessment")
+    reopen.click().run()  # with no reason
+    assert at.error[0].value == "Say why the assessment is being reopened."
+    assert assessments.load_state(world.db, lead, assessment_id).summary.is_submitted
+    at.text_area(key="reopen_reason").input("Submitted before the survey results came in.")
+    next(b for b in at.button if b.label == "Reopen the assessment").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("You reopened the assessment.")
+    assert not assessments.load_state(world.db, lead, assessment_id).summary.is_submitted
+    history = at.table[0].value
+    assert list(history["Why it was reopened"]) == ["Submitted before the survey results came in."]
+    assert list(history["Reopened by"]) == ["Lead"]
+    assert [b for b in at.button if b.key == "submit_assessment"]
 
 
 def test_check_page_empty_state_member_view_and_another_team(world: World) -> None:

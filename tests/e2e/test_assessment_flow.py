@@ -178,7 +178,7 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     # Each practice says how many of the four members rated it, never "everyone" for two.
     same = page.locator(".st-key-agree-anticipate-needs")
     expect(same.get_by_text("2 of 4 members rated: both gave Learning (3).")).to_be_visible()
-    expect(page.get_by_text("Everyone gave", exact=False)).to_have_count(0)
+    expect(page.get_by_test_id("stCaptionContainer").get_by_text("Everyone gave")).to_have_count(0)
     disputed = page.locator(f".st-key-agree-{DISPUTED}")
     expect(disputed.get_by_text("Ratings differ by 3 levels: discuss", exact=False)).to_be_visible()
     expect(disputed.get_by_text("2 of 4 members rated", exact=False)).to_be_visible()
