@@ -1,13 +1,15 @@
-"""Admin: people and their roles, framework versions and library entries."""
+"""Admin: people and their roles, framework versions, library entries and reopening a
+submitted assessment."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ue_core.authz import ROLE_LABELS, Permission
+from ue_core.authz import ROLE_LABELS, AccessDenied, Permission
 from ue_core.content import ContentError
-from ue_core.services import accounts, admin, catalogue_admin, frameworks
+from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.services import accounts, admin, assessments, catalogue_admin, frameworks
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import Role
 from ui import concurrency
@@ -18,7 +20,9 @@ from ui.text import plain
 actor = require_page(Permission.ADMINISTER)
 
 st.title("Admin")
-people_tab, framework_tab, library_tab = st.tabs(["People", "Framework", "Library"])
+people_tab, framework_tab, library_tab, assessments_tab = st.tabs(
+    ["People", "Framework", "Library", "Assessments"]
+)
 
 with people_tab:
     st.header("People and roles")
@@ -208,3 +212,44 @@ with library_tab:
             concurrency.saved(version_name)
             st.toast("The file's version is back.")
             st.rerun()
+
+with assessments_tab:
+    st.header("Reopen a submitted assessment")
+    st.write(
+        "Reopening lets the team change its ratings and agreed answers again, for example when "
+        "a lead submitted by mistake and cannot reopen it. What was submitted is kept in the "
+        "assessment's history and results show it until the team submits again. The reason "
+        "is recorded."
+    )
+    submitted = assessments.submitted_assessments(db(), actor)
+    reopened = st.session_state.pop("admin_reopened", None)
+    if reopened:
+        st.success(reopened)
+    if not submitted:
+        st.write("No assessment is submitted at the moment.")
+    else:
+        by_id = {a.id: a for a in submitted}
+        with st.form("admin_reopen"):
+            chosen_id = st.selectbox(
+                "Assessment",
+                options=list(by_id),
+                format_func=lambda i: (
+                    f"{by_id[i].team_name} ({by_id[i].organisation_name}), "
+                    f"{by_id[i].round_label}: submitted {format_datetime(by_id[i].submitted_at)}"
+                ),
+            )
+            why = st.text_area("Why are you reopening it?", max_chars=assessments.MAX_REOPEN_REASON)
+            go = st.form_submit_button("Reopen the assessment")
+        if go and chosen_id is not None:
+            chosen = by_id[chosen_id]
+            try:
+                assessments.reopen(
+                    db(), actor, chosen.id, reason=why, expected_version=chosen.version
+                )
+            except (InputError, ConflictError, AccessDenied, NotFound) as problem:
+                st.error(str(problem))
+            else:
+                st.session_state["admin_reopened"] = (
+                    f"Reopened {plain(chosen.team_name)}'s assessment for {chosen.round_label}."
+                )
+                st.rerun()

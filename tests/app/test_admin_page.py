@@ -1,4 +1,4 @@
-"""Admin: people, framework versions and the audit log."""
+"""Admin: people, framework versions, reopening an assessment and the audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import app_as
 from tests.factories import World
 from ue_core.db.models import Role
-from ue_core.services import accounts
+from ue_core.services import accounts, assessments
+from ue_core.services.assessments import Answer
+from ue_core.timefmt import uk_today
 
 
 def test_admin_adds_a_consultant(world: World) -> None:
@@ -92,3 +94,35 @@ def test_admin_cannot_deactivate_themselves(world: World) -> None:
     at = _choose_person(app_as(world, "admin", "screens/admin.py").run(), world, "admin")
     next(b for b in at.button if b.label == "Deactivate this person").click().run()
     assert "your own account" in at.error[0].value
+
+
+def test_admin_reopens_a_submitted_assessment_with_a_reason(world: World) -> None:
+    lead = world.actor("lead")
+    today = uk_today()
+    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, today)
+    state = assessments.load_state(world.db, lead, assessment_id)
+    for item in state.practices:
+        assessments.save_agreed(
+            world.db,
+            lead,
+            assessment_id,
+            item.id,
+            Answer(level=3),
+            expected_version=None,
+            today=today,
+        )
+    version = assessments.load_state(world.db, lead, assessment_id).summary.version
+    assessments.submit(world.db, lead, assessment_id, expected_version=version)
+
+    at = app_as(world, "admin", "screens/admin.py").run()
+    reopen = at.button(key="FormSubmitter:admin_reopen-Reopen the assessment")
+    reopen.click().run()
+    assert at.error[0].value == "Say why the assessment is being reopened."
+    at.text_area[-1].input("The lead submitted by mistake and is on leave.")
+    at.button(key="FormSubmitter:admin_reopen-Reopen the assessment").click().run()
+    assert at.success[0].value.startswith("Reopened Test team's assessment for")
+    assert not assessments.load_state(world.db, lead, assessment_id).summary.is_submitted
+    [record] = assessments.submission_history(world.db, lead, assessment_id)
+    assert record.reopened_by == "Admin"
+    assert record.reopen_reason == "The lead submitted by mistake and is on leave."
+    assert "No assessment is submitted at the moment." in [m.value for m in at.markdown]

@@ -587,3 +587,40 @@ def submit(
 
 def practice_ids_in_order(practices: Sequence[PracticeItem]) -> list[int]:
     return [p.id for p in practices]
+
+
+@dataclass(frozen=True)
+class SubmittedAssessment:
+    """A submitted assessment, for an admin choosing one to reopen."""
+
+    id: int
+    team_name: str
+    organisation_name: str
+    round_label: str
+    submitted_at: datetime | None
+    version: int
+
+
+def submitted_assessments(db: Database, actor: Actor) -> list[SubmittedAssessment]:
+    """Every submitted assessment, newest round first, then by team (admins only)."""
+    require(actor, Permission.ADMINISTER)
+    with db.read() as session:
+        rows = session.execute(
+            select(Assessment, Team.name, Organisation.name, Round.label)
+            .join(Team, Assessment.team_id == Team.id)
+            .join(Organisation, Team.organisation_id == Organisation.id)
+            .join(Round, Assessment.round_id == Round.id)
+            .where(Assessment.status == AssessmentStatus.SUBMITTED.value)
+            .order_by(Round.starts_on.desc(), Organisation.name, Team.name)
+        ).all()
+        return [
+            SubmittedAssessment(
+                id=assessment.id,
+                team_name=team,
+                organisation_name=organisation,
+                round_label=label,
+                submitted_at=assessment.submitted_at,
+                version=assessment.version,
+            )
+            for assessment, team, organisation, label in rows
+        ]
