@@ -258,7 +258,8 @@ if confirm is not None and confirm[0] == summary.id and not problems:
         st.subheader("Are you sure you want to submit?", anchor="confirm-submit")
         st.write(
             plain(
-                f"You are about to submit {summary.team_name}'s answers for {summary.round_label}."
+                f"You are about to submit the agreed answers of {summary.team_name} "
+                f"for {summary.round_label}."
             )
         )
         st.markdown(WHAT_SUBMITTING_MEANS)

@@ -374,7 +374,7 @@ def test_agreeing_every_unanimous_practice_is_one_action(world: World) -> None:
     assert assessments.agree_where_everyone_agrees(world.db, lead, assessment_id, TODAY) == 2
     state = assessments.load_state(world.db, lead, assessment_id)
     assert {pid: s.answer.level for pid, s in state.agreed.items()} == {ids[0]: 3, ids[1]: 3}
-    assert state.agreed[ids[0]].answer.reason == ("All 2 of 3 members who rated gave Learning.")
+    assert state.agreed[ids[0]].answer.reason == ("2 of 3 members rated; both gave Learning.")
     assert state.agreed[ids[1]].answer.reason == "Everyone gave Learning."
     assert (
         assessments.agree_where_everyone_agrees(
@@ -384,9 +384,7 @@ def test_agreeing_every_unanimous_practice_is_one_action(world: World) -> None:
     )
     state = assessments.load_state(world.db, lead, assessment_id)
     assert state.agreed[ids[2]].answer.level == 2
-    assert (
-        state.agreed[ids[2]].answer.reason == "The only one of 3 members to rate it gave Emerging."
-    )
+    assert state.agreed[ids[2]].answer.reason == "Only 1 of 3 members rated, and gave Emerging."
 
     # A note is needed only where members gave different answers.
     with pytest.raises(InputError, match="members gave different answers"):

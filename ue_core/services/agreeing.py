@@ -261,6 +261,16 @@ def unanimous_practices(
     ]
 
 
+def _shared_answer_note(agreement: Agreement, gave: str) -> str:
+    """The note recorded with a shared answer: who rated, and what they ``gave``."""
+    if agreement.everyone_rated:
+        return f"Everyone {gave}."
+    rated = f"{agreement.rater_count} of {agreement.member_count} members rated"
+    if agreement.rater_count == 1:
+        return f"Only {rated}, and {gave}."
+    return f"{rated}; {'both' if agreement.rater_count == 2 else 'all'} {gave}."
+
+
 def agree_where_everyone_agrees(
     db: Database,
     actor: Actor,
@@ -284,17 +294,14 @@ def agree_where_everyone_agrees(
         for comparison in chosen:
             agreement = comparison.agreement
             answer = suggested_answer(comparison)
-            who = (
-                "Everyone"
-                if agreement.everyone_rated
-                else f"All {agreement.rater_count} of {agreement.member_count} members who rated"
-                if agreement.rater_count > 1
-                else f"The only one of {agreement.member_count} members to rate it"
+            gave = (
+                f"gave {LEVEL_NAMES[agreement.suggested_level]}"
+                if agreement.suggested_level is not None
+                else "said it is not applicable"
             )
-            if agreement.suggested_level is not None:
-                note = f"{who} gave {LEVEL_NAMES[agreement.suggested_level]}."
-            else:
-                note = answer.reason or f"{who} said it is not applicable."
+            note = _shared_answer_note(agreement, gave)
+            if agreement.suggested_level is None and answer.reason:
+                note = f"{note} {answer.reason}"
             answer = Answer(
                 level=answer.level,
                 not_applicable=answer.not_applicable,
