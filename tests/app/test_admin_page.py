@@ -1,4 +1,4 @@
-"""Admin: people, framework versions, reopening an assessment and the audit log."""
+"""Admin: people, framework versions, library entries and reopening an assessment."""
 
 from __future__ import annotations
 
