@@ -9,7 +9,7 @@ import streamlit as st
 from ue_core.authz import ROLE_LABELS, AccessDenied, Permission
 from ue_core.content import ContentError
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import accounts, admin, assessments, catalogue_admin, frameworks
+from ue_core.services import accounts, admin, catalogue_admin, frameworks, reopening
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import Role
 from ui import concurrency
@@ -221,7 +221,7 @@ with assessments_tab:
         "assessment's history and results show it until the team submits again. The reason "
         "is recorded."
     )
-    submitted = assessments.submitted_assessments(db(), actor)
+    submitted = reopening.submitted_assessments(db(), actor)
     reopened = st.session_state.pop("admin_reopened", None)
     if reopened:
         st.success(reopened)
@@ -238,12 +238,12 @@ with assessments_tab:
                     f"{by_id[i].round_label}: submitted {format_datetime(by_id[i].submitted_at)}"
                 ),
             )
-            why = st.text_area("Why are you reopening it?", max_chars=assessments.MAX_REOPEN_REASON)
+            why = st.text_area("Why are you reopening it?", max_chars=reopening.MAX_REOPEN_REASON)
             go = st.form_submit_button("Reopen the assessment")
         if go and chosen_id is not None:
             chosen = by_id[chosen_id]
             try:
-                assessments.reopen(
+                reopening.reopen(
                     db(), actor, chosen.id, reason=why, expected_version=chosen.version
                 )
             except (InputError, ConflictError, AccessDenied, NotFound) as problem:

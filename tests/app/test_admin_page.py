@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import app_as
 from tests.factories import World
 from ue_core.db.models import Role
-from ue_core.services import accounts, assessments
+from ue_core.services import accounts, agreeing, assessments, reopening, starting
 from ue_core.services.assessments import Answer
 from ue_core.timefmt import uk_today
 
@@ -99,10 +99,10 @@ def test_admin_cannot_deactivate_themselves(world: World) -> None:
 def test_admin_reopens_a_submitted_assessment_with_a_reason(world: World) -> None:
     lead = world.actor("lead")
     today = uk_today()
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, today)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, today)
     state = assessments.load_state(world.db, lead, assessment_id)
     for item in state.practices:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -122,7 +122,7 @@ def test_admin_reopens_a_submitted_assessment_with_a_reason(world: World) -> Non
     at.button(key="FormSubmitter:admin_reopen-Reopen the assessment").click().run()
     assert at.success[0].value.startswith("Reopened Test team's assessment for")
     assert not assessments.load_state(world.db, lead, assessment_id).summary.is_submitted
-    [record] = assessments.submission_history(world.db, lead, assessment_id)
+    [record] = reopening.submission_history(world.db, lead, assessment_id)
     assert record.reopened_by == "Admin"
     assert record.reopen_reason == "The lead submitted by mistake and is on leave."
     assert "No assessment is submitted at the moment." in [m.value for m in at.markdown]

@@ -252,7 +252,7 @@ def test_agreed_answer_conflict_shows_the_other_value(world: World) -> None:
 
 def _rate(world: World, assessment_id: int, practice_id: int, **levels: int) -> None:
     for who, level in levels.items():
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             world.actor(who),
             assessment_id,

@@ -19,7 +19,16 @@ from ue_core.authz import AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AgreedRating, AssessmentSubmission, AuditEvent
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import assessments, results, submissions
+from ue_core.services import (
+    agreeing,
+    assessments,
+    individual_ratings,
+    reopening,
+    results,
+    score_history,
+    starting,
+    submissions,
+)
 from ue_core.services.assessment_reads import practice_in
 from ue_core.services.assessments import Answer
 from ue_core.services.frameworks import sync_framework
@@ -39,10 +48,10 @@ def world(any_db: Database) -> World:
 
 def _all_agreed(world: World, level: int = 3) -> tuple[int, list[int]]:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, TODAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, TODAY)
     ids = [p.id for p in assessments.load_state(world.db, lead, assessment_id).practices]
     for practice_id in ids:
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -97,13 +106,13 @@ def test_a_save_racing_a_submit_lands_before_it_and_is_what_was_submitted(
             submitted.wait(RACE_WINDOW_S)  # an unlocked submit would finish here
         return found
 
-    monkeypatch.setattr(assessments, "practice_in", checked_then_pause)
+    monkeypatch.setattr(agreeing, "practice_in", checked_then_pause)
     outcomes: dict[str, object] = {}
     state = assessments.load_state(world.db, lead, assessment_id)
 
     def save() -> None:
         try:
-            outcomes["save"] = assessments.save_agreed(
+            outcomes["save"] = agreeing.save_agreed(
                 world.db,
                 lead,
                 assessment_id,
@@ -168,7 +177,7 @@ def test_a_save_that_reaches_a_submitting_assessment_is_refused(
         try:
             if kind == "agreed answer":
                 version = assessments.load_state(world.db, lead, assessment_id).agreed[ids[1]]
-                outcomes["save"] = assessments.save_agreed(
+                outcomes["save"] = agreeing.save_agreed(
                     world.db,
                     lead,
                     assessment_id,
@@ -178,7 +187,7 @@ def test_a_save_that_reaches_a_submitting_assessment_is_refused(
                     today=TODAY,
                 )
             else:
-                outcomes["save"] = assessments.save_rating(
+                outcomes["save"] = individual_ratings.save_rating(
                     world.db,
                     member,
                     assessment_id,
@@ -203,7 +212,7 @@ def test_a_save_that_reaches_a_submitting_assessment_is_refused(
 def test_saves_by_several_people_at_once_are_all_kept(world: World) -> None:
     """No lost update: members rate and the lead agrees, all at the same moment."""
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, TODAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, TODAY)
     ids = [p.id for p in assessments.load_state(world.db, lead, assessment_id).practices]
     start = threading.Barrier(3, timeout=20)
     failures: list[BaseException] = []
@@ -214,7 +223,7 @@ def test_saves_by_several_people_at_once_are_all_kept(world: World) -> None:
         try:
             for practice_id in practice_ids:
                 if who == "lead":
-                    assessments.save_agreed(
+                    agreeing.save_agreed(
                         world.db,
                         actor,
                         assessment_id,
@@ -224,7 +233,7 @@ def test_saves_by_several_people_at_once_are_all_kept(world: World) -> None:
                         today=TODAY,
                     )
                 else:
-                    assessments.save_rating(
+                    individual_ratings.save_rating(
                         world.db,
                         actor,
                         assessment_id,
@@ -246,7 +255,7 @@ def test_saves_by_several_people_at_once_are_all_kept(world: World) -> None:
     for thread in threads:
         thread.join(120)
     assert failures == []
-    comparisons = assessments.compare_team_ratings(world.db, lead, assessment_id)
+    comparisons = agreeing.compare_team_ratings(world.db, lead, assessment_id)
     assert [c.agreement.rater_count for c in comparisons[:10]] == [2] * 10
     assert set(_agreed_levels(world.db, assessment_id)) == set(ids[10:20])
 
@@ -258,18 +267,18 @@ def test_a_lead_reopens_with_a_reason_and_the_submission_is_kept(world: World) -
     version = assessments.load_state(world.db, lead, assessment_id).summary.version
 
     with pytest.raises(InputError, match="Say why"):
-        assessments.reopen(world.db, lead, assessment_id, reason="  ", expected_version=version)
+        reopening.reopen(world.db, lead, assessment_id, reason="  ", expected_version=version)
     for who in ("member", "champion", "consultant", "outsider"):
         with pytest.raises(AccessDenied):
-            assessments.reopen(
+            reopening.reopen(
                 world.db, world.actor(who), assessment_id, reason="No", expected_version=version
             )
     with pytest.raises(ConflictError):
-        assessments.reopen(
+        reopening.reopen(
             world.db, lead, assessment_id, reason="Stale page", expected_version=version - 1
         )
 
-    assessments.reopen(
+    reopening.reopen(
         world.db,
         lead,
         assessment_id,
@@ -279,12 +288,12 @@ def test_a_lead_reopens_with_a_reason_and_the_submission_is_kept(world: World) -
     summary = assessments.load_state(world.db, lead, assessment_id).summary
     assert not summary.is_submitted
     with pytest.raises(InputError, match="not submitted"):
-        assessments.reopen(
+        reopening.reopen(
             world.db, lead, assessment_id, reason="Again", expected_version=summary.version
         )
 
     # The team changes an answer; results and history still show what was submitted.
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db,
         lead,
         assessment_id,
@@ -298,7 +307,7 @@ def test_a_lead_reopens_with_a_reason_and_the_submission_is_kept(world: World) -
     view = results.assessment_scores(world.db, lead, assessment_id, TODAY)
     assert view.header.reopened and not view.header.is_submitted
     assert view.practices[0].level == 3
-    [round_score] = results.team_history(world.db, lead, world.team_id)
+    [round_score] = score_history.team_history(world.db, lead, world.team_id)
     assert round_score.overall_score == pytest.approx(3.0)
     assert [
         h.reopened for h in results.assessments_with_results(world.db, lead, world.team_id)
@@ -306,7 +315,7 @@ def test_a_lead_reopens_with_a_reason_and_the_submission_is_kept(world: World) -
 
     # Submitted again: the first submission is kept with its answers and the reason.
     _submit(world, assessment_id)
-    history = assessments.submission_history(world.db, world.actor("member"), assessment_id)
+    history = reopening.submission_history(world.db, world.actor("member"), assessment_id)
     assert [(h.number, h.submitted_by, h.reopened_by) for h in history] == [
         (1, "Lead", "Lead"),
         (2, "Lead", None),
@@ -336,16 +345,16 @@ def test_an_admin_reopens_any_teams_assessment(world: World) -> None:
     _submit(world, assessment_id)
     admin = world.actor("admin")
     version = assessments.load_state(world.db, world.actor("lead"), assessment_id).summary.version
-    assessments.reopen(
+    reopening.reopen(
         world.db, admin, assessment_id, reason="Submitted by mistake.", expected_version=version
     )
-    [record] = assessments.submission_history(world.db, admin, assessment_id)
+    [record] = reopening.submission_history(world.db, admin, assessment_id)
     assert record.reopened_by == "Admin" and record.reopen_reason == "Submitted by mistake."
 
 
 def _rate(world: World, assessment_id: int, practice_id: int, levels: dict[str, int]) -> None:
     for who, level in levels.items():
-        assessments.save_rating(
+        individual_ratings.save_rating(
             world.db,
             world.actor(who),
             assessment_id,
@@ -358,26 +367,26 @@ def _rate(world: World, assessment_id: int, practice_id: int, levels: dict[str, 
 
 def test_agreeing_every_unanimous_practice_is_one_action(world: World) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, TODAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, TODAY)
     ids = [p.id for p in assessments.load_state(world.db, lead, assessment_id).practices]
     _rate(world, assessment_id, ids[0], {"member": 3, "member2": 3})
     _rate(world, assessment_id, ids[1], {"member": 3, "member2": 3, "lead": 3})
     _rate(world, assessment_id, ids[2], {"member": 2})
     _rate(world, assessment_id, ids[3], {"member": 1, "member2": 2})
 
-    comparisons = assessments.compare_team_ratings(world.db, lead, assessment_id)
+    comparisons = agreeing.compare_team_ratings(world.db, lead, assessment_id)
     assert comparisons[2].agreement.reason == "1 of 3 members rated: Emerging (2)."
     assert comparisons[0].agreement.reason == "2 of 3 members rated: both gave Learning (3)."
     assert comparisons[1].agreement.reason == "Everyone gave Learning (3)."
-    assert [c.practice.id for c in assessments.unanimous_practices(comparisons)] == ids[:2]
+    assert [c.practice.id for c in agreeing.unanimous_practices(comparisons)] == ids[:2]
 
-    assert assessments.agree_where_everyone_agrees(world.db, lead, assessment_id, TODAY) == 2
+    assert agreeing.agree_where_everyone_agrees(world.db, lead, assessment_id, TODAY) == 2
     state = assessments.load_state(world.db, lead, assessment_id)
     assert {pid: s.answer.level for pid, s in state.agreed.items()} == {ids[0]: 3, ids[1]: 3}
     assert state.agreed[ids[0]].answer.reason == ("2 of 3 members rated; both gave Learning.")
     assert state.agreed[ids[1]].answer.reason == "Everyone gave Learning."
     assert (
-        assessments.agree_where_everyone_agrees(
+        agreeing.agree_where_everyone_agrees(
             world.db, lead, assessment_id, TODAY, include_single_ratings=True
         )
         == 1
@@ -388,7 +397,7 @@ def test_agreeing_every_unanimous_practice_is_one_action(world: World) -> None:
 
     # A note is needed only where members gave different answers.
     with pytest.raises(InputError, match="members gave different answers"):
-        assessments.save_agreed(
+        agreeing.save_agreed(
             world.db,
             lead,
             assessment_id,
@@ -397,24 +406,22 @@ def test_agreeing_every_unanimous_practice_is_one_action(world: World) -> None:
             expected_version=None,
             today=TODAY,
         )
-    assessments.save_agreed(
+    agreeing.save_agreed(
         world.db, lead, assessment_id, ids[4], Answer(level=2), expected_version=None, today=TODAY
     )
     with pytest.raises(AccessDenied):
-        assessments.agree_where_everyone_agrees(
-            world.db, world.actor("member"), assessment_id, TODAY
-        )
+        agreeing.agree_where_everyone_agrees(world.db, world.actor("member"), assessment_id, TODAY)
 
 
 def test_agreeing_in_one_action_is_all_or_nothing(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead = world.actor("lead")
-    assessment_id = assessments.start_assessment(world.db, lead, world.team_id, TODAY)
+    assessment_id = starting.start_assessment(world.db, lead, world.team_id, TODAY)
     ids = [p.id for p in assessments.load_state(world.db, lead, assessment_id).practices]
     for practice_id in ids[:3]:
         _rate(world, assessment_id, practice_id, {"member": 4, "member2": 4})
-    real_save = assessments._save_agreed_in
+    real_save = agreeing._save_agreed_in
     calls: list[int] = []
 
     def fail_on_the_third(*args: Any, **kwargs: Any) -> Any:
@@ -423,7 +430,7 @@ def test_agreeing_in_one_action_is_all_or_nothing(
             raise InputError("The database refused the third answer.")
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(assessments, "_save_agreed_in", fail_on_the_third)
+    monkeypatch.setattr(agreeing, "_save_agreed_in", fail_on_the_third)
     with pytest.raises(InputError):
-        assessments.agree_where_everyone_agrees(world.db, lead, assessment_id, TODAY)
+        agreeing.agree_where_everyone_agrees(world.db, lead, assessment_id, TODAY)
     assert _agreed_levels(world.db, assessment_id) == {}

@@ -12,9 +12,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, Permission
+from ue_core.authz import AccessDenied, Actor, Permission, require
 from ue_core.db.engine import Database
-from ue_core.db.models import AssessmentStatus, AssessmentSubmission, Role, User
+from ue_core.db.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentSubmission,
+    Organisation,
+    Role,
+    Round,
+    Team,
+    User,
+)
 from ue_core.errors import ConflictError, InputError
 from ue_core.services.assessments import MAX_NOTE, _load_assessment
 from ue_core.services.submissions import latest_submission, record_submission
@@ -117,4 +126,41 @@ def submission_history(db: Database, actor: Actor, assessment_id: int) -> list[S
                 reopen_reason=row.reopen_reason,
             )
             for row in rows
+        ]
+
+
+@dataclass(frozen=True)
+class SubmittedAssessment:
+    """A submitted assessment, for an admin choosing one to reopen."""
+
+    id: int
+    team_name: str
+    organisation_name: str
+    round_label: str
+    submitted_at: datetime | None
+    version: int
+
+
+def submitted_assessments(db: Database, actor: Actor) -> list[SubmittedAssessment]:
+    """Every submitted assessment, newest round first, then by team (admins only)."""
+    require(actor, Permission.ADMINISTER)
+    with db.read() as session:
+        rows = session.execute(
+            select(Assessment, Team.name, Organisation.name, Round.label)
+            .join(Team, Assessment.team_id == Team.id)
+            .join(Organisation, Team.organisation_id == Organisation.id)
+            .join(Round, Assessment.round_id == Round.id)
+            .where(Assessment.status == AssessmentStatus.SUBMITTED.value)
+            .order_by(Round.starts_on.desc(), Organisation.name, Team.name)
+        ).all()
+        return [
+            SubmittedAssessment(
+                id=assessment.id,
+                team_name=team,
+                organisation_name=organisation,
+                round_label=label,
+                submitted_at=assessment.submitted_at,
+                version=assessment.version,
+            )
+            for assessment, team, organisation, label in rows
         ]
