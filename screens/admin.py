@@ -228,28 +228,29 @@ with assessments_tab:
     if not submitted:
         st.write("No assessment is submitted at the moment.")
     else:
-        by_id = {a.id: a for a in submitted}
+        reopenable = {a.id: a for a in submitted}
         with st.form("admin_reopen"):
             chosen_id = st.selectbox(
                 "Assessment",
-                options=list(by_id),
+                options=list(reopenable),
                 format_func=lambda i: (
-                    f"{by_id[i].team_name} ({by_id[i].organisation_name}), "
-                    f"{by_id[i].round_label}: submitted {format_datetime(by_id[i].submitted_at)}"
+                    f"{reopenable[i].team_name} ({reopenable[i].organisation_name}), "
+                    f"{reopenable[i].round_label}: submitted "
+                    f"{format_datetime(reopenable[i].submitted_at)}"
                 ),
             )
             why = st.text_area("Why are you reopening it?", max_chars=reopening.MAX_REOPEN_REASON)
             go = st.form_submit_button("Reopen the assessment")
         if go and chosen_id is not None:
-            chosen = by_id[chosen_id]
+            picked = reopenable[chosen_id]
             try:
                 reopening.reopen(
-                    db(), actor, chosen.id, reason=why, expected_version=chosen.version
+                    db(), actor, picked.id, reason=why, expected_version=picked.version
                 )
             except (InputError, ConflictError, AccessDenied, NotFound) as problem:
                 st.error(str(problem))
             else:
                 st.session_state["admin_reopened"] = (
-                    f"Reopened {plain(chosen.team_name)}'s assessment for {chosen.round_label}."
+                    f"Reopened {plain(picked.team_name)}'s assessment for {picked.round_label}."
                 )
                 st.rerun()

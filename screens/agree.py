@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
-from ue_core.errors import ConflictError, InputError
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import agreeing, assessments
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import format_datetime, uk_today
