@@ -224,7 +224,7 @@ with assessments_tab:
     submitted = reopening.submitted_assessments(db(), actor)
     reopened = st.session_state.pop("admin_reopened", None)
     if reopened:
-        st.success(reopened)
+        st.success(plain(reopened))
     if not submitted:
         st.write("No assessment is submitted at the moment.")
     else:
@@ -248,9 +248,9 @@ with assessments_tab:
                     db(), actor, picked.id, reason=why, expected_version=picked.version
                 )
             except (InputError, ConflictError, AccessDenied, NotFound) as problem:
-                st.error(str(problem))
+                st.error(plain(str(problem)))
             else:
                 st.session_state["admin_reopened"] = (
-                    f"Reopened {plain(picked.team_name)}'s assessment for {picked.round_label}."
+                    f"Reopened {picked.team_name}'s assessment for {picked.round_label}."
                 )
                 st.rerun()

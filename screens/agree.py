@@ -28,7 +28,7 @@ from ui.rating_form import (
     option_for,
 )
 from ui.teams import choose_team, team_choices
-from ui.text import plain
+from ui.text import plain, plain_table
 
 PRINCIPLE_KEY = "agree_principle"
 FLASH_KEY = "agree_flash"
@@ -203,7 +203,7 @@ def _agree_all_the_same() -> None:
         }
     )
     with st.expander(f"The {len(unanimous)} {noun} and their shared answers"):
-        st.table(table.set_index("Practice"))
+        st.table(plain_table(table).set_index("Practice"))
     st.button(
         f"Agree the shared answer for {len(unanimous)} {noun}",
         type="primary",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
@@ -16,7 +15,7 @@ from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
 from ui.rating_form import describe_answer, describe_evidence
 from ui.teams import choose_team, team_choices
-from ui.text import link, plain
+from ui.text import link, plain, plain_table
 
 OUTCOME_KEY = "check_submit_outcome"
 CONFIRM_KEY = "check_submit_confirm"  # (assessment id, version, answers checked) once asked
@@ -193,7 +192,7 @@ def _submission_history() -> None:
         "each submission are kept as they were submitted."
     )
     st.table(
-        pd.DataFrame(
+        plain_table(
             {
                 "Submission": [record.number for record in history],
                 "Submitted": [format_datetime(record.submitted_at) for record in history],
