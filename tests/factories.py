@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ue_core.authz import Actor
+from ue_core.authz import SYSTEM, Actor
 from ue_core.db.engine import Database
 from ue_core.db.models import Organisation, Role, Round, Team
 from ue_core.services import accounts
@@ -60,7 +60,7 @@ def build_world(db: Database) -> World:
     for name, role, scope in PEOPLE:
         accounts.create_user(
             db,
-            None,
+            SYSTEM,
             email=f"{name}@test.example",
             display_name=name.capitalize(),
             password="correct horse battery staple",

@@ -1,4 +1,9 @@
-"""Who may do what. Every service call takes the acting person and checks here.
+"""Who may do what: the workbench's one access policy.
+
+Every service call takes the acting person and asks here, once, whether they may see or change a
+team, an assessment, a survey, a support request or an organisation. The policy is pure: services
+load the facts it needs (a team's organisation, whether an assessment is submitted) and pass them
+in as small frozen values, so every rule is unit-tested without a database.
 
 Hiding a page from the menu is a convenience; these checks are the boundary.
 """
@@ -7,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
-from ue_core.db.models import Role
+from ue_core.vocabulary import Role
 
 
 class Permission(StrEnum):
@@ -88,7 +94,11 @@ class MembershipView:
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in person, with the roles their memberships give them."""
+    """The signed-in person, with the roles their memberships give them.
+
+    The workbench acting for itself (the command line, start-up sync, demo generation and
+    migrations) is :data:`SYSTEM`, never ``None``.
+    """
 
     user_id: int
     email: str
@@ -99,7 +109,13 @@ class Actor:
     def roles(self) -> frozenset[Role]:
         return frozenset(m.role for m in self.memberships)
 
+    @property
+    def is_system(self) -> bool:
+        return isinstance(self, SystemActor)
+
     def can(self, permission: Permission) -> bool:
+        if self.is_system:
+            return True
         return any(permission in ROLE_PERMISSIONS[role] for role in self.roles)
 
     def team_ids(self, *roles: Role) -> tuple[int, ...]:
@@ -117,7 +133,32 @@ class Actor:
         return tuple(sorted(ids))
 
     def is_hub_staff(self) -> bool:
-        return bool(self.roles & {Role.CONSULTANT, Role.ADMIN})
+        return self.is_system or bool(self.roles & {Role.CONSULTANT, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class SystemActor(Actor):
+    """The workbench acting for itself: it may do everything and is audited as no person."""
+
+
+SYSTEM: Final = SystemActor(
+    user_id=0,
+    email="system@workbench.invalid",
+    display_name="The workbench (command line, start-up and demo)",
+    memberships=(),
+)
+"""The only system actor. The command line, start-up sync, demo generation and migrations use it."""
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    """The facts about a team that access depends on: which organisation it belongs to."""
+
+    team_id: int
+    organisation_id: int
+
+
+OWN_TEAM_WORK = "You can only see and change your own team's work."
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:
@@ -129,7 +170,75 @@ def require(actor: Actor | None, permission: Permission) -> Actor:
     return actor
 
 
-def require_team(actor: Actor, team_id: int, *roles: Role) -> None:
-    """Allow only people who belong to the team (in one of ``roles``)."""
-    if team_id not in actor.team_ids(*roles):
-        raise AccessDenied("You can only see and change your own team's work.")
+# --- Teams and their assessments ------------------------------------------------------------
+
+
+def is_on_team(actor: Actor, team_id: int, *roles: Role) -> bool:
+    """The person belongs to the team (in one of ``roles``; member or lead by default)."""
+    return actor.is_system or team_id in actor.team_ids(*roles)
+
+
+def require_team(actor: Actor, team_id: int, *roles: Role, message: str = OWN_TEAM_WORK) -> None:
+    """Allow only people who belong to the team (in one of ``roles``): changing its work."""
+    if not is_on_team(actor, team_id, *roles):
+        raise AccessDenied(message)
+
+
+def can_view_team(actor: Actor, team: TeamRef) -> bool:
+    """The team's own people, its organisation's champion and hub staff see a team's work."""
+    return (
+        is_on_team(actor, team.team_id)
+        or team.organisation_id in actor.champion_organisation_ids()
+        or actor.is_hub_staff()
+    )
+
+
+def require_view_team(actor: Actor, team: TeamRef, message: str = OWN_TEAM_WORK) -> None:
+    """Refuse anyone who may not see this team's assessments, results and plans."""
+    if not can_view_team(actor, team):
+        raise AccessDenied(message)
+
+
+def can_see_individual_ratings(actor: Actor, team_id: int, *, submitted: bool) -> bool:
+    """Everyone's own ratings: the lead before submission, anyone who sees the team after."""
+    return submitted or is_on_team(actor, team_id, Role.LEAD)
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+
+def can_view_organisation(actor: Actor, organisation_id: int) -> bool:
+    """An organisation's dashboard is for its champions."""
+    return actor.is_system or (
+        actor.can(Permission.VIEW_ORGANISATION)
+        and organisation_id in actor.champion_organisation_ids()
+    )
+
+
+def require_view_organisation(actor: Actor, organisation_id: int) -> None:
+    require(actor, Permission.VIEW_ORGANISATION)
+    if not can_view_organisation(actor, organisation_id):
+        raise AccessDenied("You can only see the dashboard of an organisation you champion.")
+
+
+# --- Support requests and surveys ------------------------------------------------------------
+
+
+def can_request_support(actor: Actor, team_id: int) -> bool:
+    """A team's own people raise and follow its support requests."""
+    return actor.can(Permission.REQUEST_SUPPORT) and is_on_team(actor, team_id)
+
+
+def require_request_support(actor: Actor, team_id: int) -> None:
+    require(actor, Permission.REQUEST_SUPPORT)
+    require_team(actor, team_id)
+
+
+def require_triage(actor: Actor) -> Actor:
+    """Hub consultants triage every team's support requests."""
+    return require(actor, Permission.TRIAGE_REQUESTS)
+
+
+def require_analyse_surveys(actor: Actor) -> Actor:
+    """Hub consultants import user surveys and work on their themes."""
+    return require(actor, Permission.ANALYSE_SURVEYS)

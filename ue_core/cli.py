@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from ue_core.authz import SYSTEM
 from ue_core.config import load_settings
 from ue_core.content import ContentError
 from ue_core.db import backup
@@ -101,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(settings.database_url)
     try:
         if args.command == "load-framework":
-            result = sync_framework(db, None)
+            result = sync_framework(db, SYSTEM)
             print(
                 f"Loaded framework version {result.version_id}."
                 if result.created
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         org_id = _find_id(db, Organisation, args.organisation) if args.organisation else None
         user_id = accounts.create_user(
             db,
-            None,
+            SYSTEM,
             email=args.email,
             display_name=args.name,
             password=_password(not args.no_password),

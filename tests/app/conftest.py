@@ -11,6 +11,7 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import World, build_world
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.services.frameworks import sync_framework
 from ui.auth import EMAIL_KEY
@@ -21,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    sync_framework(db, None)
+    sync_framework(db, SYSTEM)
     built = build_world(db)
     monkeypatch.setenv("UE_DATABASE_URL", db.url)
     monkeypatch.setenv("UE_AUTH_MODE", "local")

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import REPO, app_as
 from tests.factories import World
+from ue_core.authz import SYSTEM
 from ue_core.db.models import Role
 from ue_core.services import accounts, agreeing, assessments, individual_ratings, starting
 from ue_core.services.assessments import Answer
@@ -424,7 +425,7 @@ def test_a_person_in_two_teams_chooses_the_team(world: World) -> None:
     started(world)
     accounts.add_role(
         world.db,
-        None,
+        SYSTEM,
         user_id=world.actor("member").user_id,
         role=Role.MEMBER,
         team_id=world.other_team_id,

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import REPO, app_as
 from tests.factories import World
+from ue_core.authz import SYSTEM
 from ue_core.db.models import Role
 from ue_core.personas import PERSONAS
 from ue_core.services import accounts
@@ -128,7 +129,7 @@ def test_demo_persona_picker_signs_in(world: World, monkeypatch: pytest.MonkeyPa
     persona = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
     accounts.create_user(
         world.db,
-        None,
+        SYSTEM,
         email=persona.email,
         display_name=persona.display_name,
         password=None,

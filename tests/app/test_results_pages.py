@@ -14,6 +14,7 @@ from tests.db.test_results import (
     changed_framework,
 )
 from tests.factories import World
+from ue_core.authz import SYSTEM
 from ue_core.services import agreeing, assessments, results, starting
 from ue_core.services.frameworks import sync_framework
 
@@ -148,7 +149,7 @@ def test_history_empty_state_and_another_team(world: World) -> None:
 
 def test_history_says_when_the_framework_changed(world: World) -> None:
     agree_round(world, FIRST_ROUND_DAY, {})
-    sync_framework(world.db, None, changed_framework())
+    sync_framework(world.db, SYSTEM, changed_framework())
     agree_round(world, SECOND_ROUND_DAY, {})
 
     at = open_page(world, "member", HISTORY)

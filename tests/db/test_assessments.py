@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent, EvidenceStrength
 from ue_core.errors import ConflictError, InputError
@@ -26,7 +26,7 @@ THIS_YEAR = date(2026, 9, 1)  # in the "2026 to 2027" round
 
 @pytest.fixture
 def world(any_db: Database) -> World:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     return build_world(any_db)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import build_world
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent, Base, Membership, RequestStatus, SupportRequest
 from ue_core.errors import ConflictError
@@ -73,8 +74,8 @@ def test_accounts_on_both_databases(any_db: Database) -> None:
 
 
 def test_framework_load_is_idempotent_and_audited(any_db: Database) -> None:
-    first = sync_framework(any_db, None)
-    again = sync_framework(any_db, None)
+    first = sync_framework(any_db, SYSTEM)
+    again = sync_framework(any_db, SYSTEM)
     assert first.created and not again.created
     assert first.version_id == again.version_id
     with any_db.read() as session:
@@ -142,7 +143,7 @@ def test_changed_framework_makes_a_new_version_and_assessments_keep_theirs(
     from ue_core.services import assessments, starting
     from ue_core.services.frameworks import current_version_id, framework_for_version
 
-    first = sync_framework(any_db, None)
+    first = sync_framework(any_db, SYSTEM)
     world = build_world(any_db)
     today = date(2026, 9, 1)
     assessment_id = starting.start_assessment(any_db, world.actor("member"), world.team_id, today)

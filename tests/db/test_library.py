@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.catalogue import load_catalogue
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -51,7 +51,7 @@ PRINCIPLES = (
 @pytest.fixture
 def world(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     monkeypatch.setenv("UE_THEMES_BACKEND", "tfidf-lsa")
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     yield build_world(any_db)
 
 
@@ -115,10 +115,10 @@ def test_catalogue_is_copied_once_and_searchable(world: World) -> None:
     db, member = world.db, world.actor("member")
     everything = load_catalogue().resources()
     assert len(browse.search(db, member)) == len(everything)
-    assert catalogue.sync_catalogue(db) == 0
+    assert catalogue.sync_catalogue(db, SYSTEM) == 0
     with db.transaction() as session:
         session.add(ResourceRow(slug="withdrawn-entry", kind="training", title="Gone", content={}))
-    assert catalogue.sync_catalogue(db) == 1
+    assert catalogue.sync_catalogue(db, SYSTEM) == 1
     with db.read() as session:
         withdrawn = session.scalar(select(ResourceRow).where(ResourceRow.slug == "withdrawn-entry"))
         assert withdrawn is not None and not withdrawn.is_active
@@ -239,7 +239,7 @@ def test_peer_contacts_show_only_opted_in_teams_in_other_organisations(world: Wo
     submitted_assessment(db, weak_peer, "2025 to 2026", {}, default=2)
     accounts.create_user(
         db,
-        None,
+        SYSTEM,
         email="peer.lead@test.example",
         display_name="Peer Lead",
         password=None,

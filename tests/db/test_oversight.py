@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     AgreedRating,
@@ -136,7 +136,7 @@ def add_request(db: Database, team_id: int, status: RequestStatus) -> None:
 
 @pytest.fixture
 def world(any_db: Database) -> World:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     return build_world(any_db)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.db.test_actions import Built, submitted_assessment
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import ActionStatus, Assessment, AssessmentStatus
 from ue_core.scoring import round_score
@@ -34,7 +34,7 @@ TITLES = {
 
 @pytest.fixture
 def world(db: Database) -> World:
-    sync_framework(db, None)
+    sync_framework(db, SYSTEM)
     return build_world(db)
 
 

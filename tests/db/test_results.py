@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.errors import ConflictError, InputError
 from ue_core.framework import Framework, load_framework
@@ -74,7 +74,7 @@ def changed_framework() -> Framework:
 
 @pytest.fixture
 def world(any_db: Database) -> World:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     return build_world(any_db)
 
 
@@ -140,7 +140,7 @@ def test_draft_results_use_the_answers_agreed_so_far(world: World) -> None:
 
 def test_crosswalk_matches_renamed_practices_and_lists_replaced_ones(world: World) -> None:
     agree_round(world, FIRST_ROUND_DAY, {"know-your-users": 1, "anticipate-needs": 4})
-    sync_framework(world.db, None, changed_framework())
+    sync_framework(world.db, SYSTEM, changed_framework())
     second = agree_round(
         world, SECOND_ROUND_DAY, {"know-your-users-well": 3, "plan-for-future-needs": 5}
     )

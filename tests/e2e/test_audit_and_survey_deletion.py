@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import assert_no_axe_violations, sign_in_as, wait_for_app
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import Role
 from ue_core.services import accounts
@@ -45,7 +46,7 @@ def test_admin_filters_and_downloads_the_audit_log(
     try:
         accounts.create_user(
             database,
-            None,
+            SYSTEM,
             email="audit.check@example.org",
             display_name="Audit Check",
             password=None,

@@ -213,7 +213,7 @@ def demo_personas(db: Database, settings: Settings) -> list[PersonaChoice]:
 
 def create_user(
     db: Database,
-    actor: Actor | None,
+    actor: Actor,
     *,
     email: str,
     display_name: str,
@@ -222,9 +222,8 @@ def create_user(
     team_id: int | None = None,
     organisation_id: int | None = None,
 ) -> int:
-    """Create an account with one role. ``actor`` None means the command line (an operator)."""
-    if actor is not None:
-        require(actor, Permission.ADMINISTER)
+    """Create an account with one role: admins, or ``SYSTEM`` for the command line (an operator)."""
+    require(actor, Permission.ADMINISTER)
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError(f"'{email}' is not an email address.")
@@ -247,7 +246,7 @@ def create_user(
 
 def add_role(
     db: Database,
-    actor: Actor | None,
+    actor: Actor,
     *,
     user_id: int,
     role: Role,
@@ -255,8 +254,7 @@ def add_role(
     organisation_id: int | None = None,
 ) -> None:
     """Give an existing user another role."""
-    if actor is not None:
-        require(actor, Permission.ADMINISTER)
+    require(actor, Permission.ADMINISTER)
     with db.transaction() as session:
         user = session.get(User, user_id)
         if user is None:

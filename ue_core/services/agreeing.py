@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.authz import (
+    AccessDenied,
+    Actor,
+    Permission,
+    can_see_individual_ratings,
+    require,
+    require_team,
+)
 from ue_core.consensus import Agreement, compare_ratings
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -23,6 +30,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError
 from ue_core.scoring import LEVEL_NAMES
+from ue_core.services.access_facts import viewable_assessment
 from ue_core.services.assessment_reads import practice_in
 from ue_core.services.assessments import (
     MAX_NOTE,
@@ -35,7 +43,6 @@ from ue_core.services.assessments import (
     _check_answer,
     _conflict_values,
     _editable,
-    _load_assessment,
     _practices,
     _races_as_conflicts,
     _saved_agreed,
@@ -54,9 +61,9 @@ def compare_team_ratings(
     Once an assessment is submitted the whole team can see the individual ratings kept with it.
     """
     with db.read() as session:
-        assessment = _load_assessment(session, actor, assessment_id)
-        is_lead = assessment.team_id in actor.team_ids(Role.LEAD)
-        if not is_lead and assessment.status != AssessmentStatus.SUBMITTED.value:
+        assessment = viewable_assessment(session, actor, assessment_id)
+        submitted = assessment.status == AssessmentStatus.SUBMITTED.value
+        if not can_see_individual_ratings(actor, assessment.team_id, submitted=submitted):
             raise AccessDenied("Only the team lead sees everyone's ratings before submission.")
         return _comparisons_in(session, assessment)
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.authz import Actor, Permission, require, require_team
 from ue_core.consensus import Agreement
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -47,6 +47,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.framework import Framework
+from ue_core.services.access_facts import viewable_assessment, viewable_team
 from ue_core.services.frameworks import framework_for_version
 from ue_core.services.rounds import current_round
 from ue_core.services.submissions import record_submission
@@ -293,27 +294,6 @@ def _practices(session: Session, framework: Framework, version_id: int) -> list[
     return items
 
 
-def _load_assessment(
-    session: Session, actor: Actor, assessment_id: int, *, lock: bool = False
-) -> Assessment:
-    """The assessment if ``actor`` may see it; ``lock`` holds its row until the transaction ends."""
-    assessment = (
-        session.get(Assessment, assessment_id, with_for_update=True, populate_existing=True)
-        if lock
-        else session.get(Assessment, assessment_id)
-    )
-    if assessment is None:
-        raise NotFound("That assessment does not exist.")
-    can_see = assessment.team_id in actor.team_ids()
-    if not can_see:
-        team = session.get(Team, assessment.team_id)
-        org_id = team.organisation_id if team else None
-        can_see = org_id in actor.champion_organisation_ids() or actor.is_hub_staff()
-    if not can_see:
-        raise AccessDenied("You can only see and change your own team's work.")
-    return assessment
-
-
 def _carried_answers(session: Session, assessment: Assessment) -> dict[int, Answer]:
     """The previous round's agreed answers, keyed by this assessment's practice ids.
 
@@ -364,7 +344,7 @@ def _team_raters(session: Session, team_id: int) -> list[Rater]:
 def load_state(db: Database, actor: Actor, assessment_id: int) -> AssessmentState:
     """The assessment as ``actor`` sees it: their own ratings, carried-over and agreed answers."""
     with db.read() as session:
-        return _state_in(session, actor, _load_assessment(session, actor, assessment_id))
+        return _state_in(session, actor, viewable_assessment(session, actor, assessment_id))
 
 
 def _state_in(session: Session, actor: Actor, assessment: Assessment) -> AssessmentState:
@@ -420,16 +400,7 @@ class RoundInfo:
 def team_rounds(db: Database, actor: Actor, team_id: int) -> list[RoundInfo]:
     """Every round up to now, newest first, with the team's assessment in each (if any)."""
     with db.read() as session:
-        team = session.get(Team, team_id)
-        if team is None:
-            raise NotFound("That team does not exist.")
-        allowed = (
-            team_id in actor.team_ids()
-            or team.organisation_id in actor.champion_organisation_ids()
-            or actor.is_hub_staff()
-        )
-        if not allowed:
-            raise AccessDenied("You can only see your own team's assessments.")
+        viewable_team(session, actor, team_id, "You can only see your own team's assessments.")
         rows = session.execute(
             select(Round.id, Round.label, Assessment.id, Assessment.status)
             .outerjoin(
@@ -458,7 +429,7 @@ def _check_answer(answer: Answer, today: date, note_label: str) -> None:
 
 def _editable(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     """The assessment, locked for this transaction, if it is still a draft ``actor`` may change."""
-    assessment = _load_assessment(session, actor, assessment_id, lock=True)
+    assessment = viewable_assessment(session, actor, assessment_id, lock=True)
     require_team(actor, assessment.team_id)
     if assessment.status == AssessmentStatus.SUBMITTED.value:
         raise InputError("This assessment has been submitted, so it can no longer be changed.")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from ue_core import audit
-from ue_core.authz import Actor, Permission, require
+from ue_core.authz import SYSTEM, Actor, Permission, require
 from ue_core.catalogue import count_sentences
 from ue_core.db.engine import Database
 from ue_core.db.models import Resource, User
@@ -43,7 +43,7 @@ class LibraryEntry:
 def library_entries(db: Database, actor: Actor) -> list[LibraryEntry]:
     """Every entry, including ones taken out of the library, by title."""
     require(actor, Permission.ADMINISTER)
-    sync_catalogue(db)  # new entries in the files appear here straight away
+    sync_catalogue(db, SYSTEM)  # new entries in the files appear here straight away
     with db.read() as session:
         rows = session.execute(
             select(Resource, User.display_name)

@@ -31,15 +31,12 @@ class VersionSummary:
     is_current: bool
 
 
-def sync_framework(
-    db: Database, actor: Actor | None, framework: Framework | None = None
-) -> SyncResult:
+def sync_framework(db: Database, actor: Actor, framework: Framework | None = None) -> SyncResult:
     """Load the framework file (or ``framework``) as a new version if its content changed.
 
-    ``actor`` None means the command line or start-up; people need the admin permission.
+    Admins, or ``SYSTEM`` for the command line and start-up.
     """
-    if actor is not None:
-        require(actor, Permission.ADMINISTER)
+    require(actor, Permission.ADMINISTER)
     framework = framework or load_framework()
     with db.transaction() as session:
         result = sync_in_session(session, framework)

@@ -24,7 +24,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ue_core.authz import AccessDenied, Actor, Permission, require
+from ue_core.authz import Actor, Permission, require, require_view_organisation
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     AgreedRating,
@@ -321,17 +321,11 @@ def champion_organisations(db: Database, actor: Actor) -> list[ChampionOrganisat
         return [ChampionOrganisation(org_id, name) for org_id, name in rows]
 
 
-def _require_champion(actor: Actor, organisation_id: int) -> None:
-    require(actor, Permission.VIEW_ORGANISATION)
-    if organisation_id not in actor.champion_organisation_ids():
-        raise AccessDenied("You can only see the dashboard of an organisation you champion.")
-
-
 def organisation_dashboard(
     db: Database, actor: Actor, organisation_id: int, today: date
 ) -> OrganisationDashboard:
     """The champion's view of their organisation, compared with the rest of the system."""
-    _require_champion(actor, organisation_id)
+    require_view_organisation(actor, organisation_id)
     with db.read() as session:
         organisation = session.get(Organisation, organisation_id)
         if organisation is None:

@@ -25,7 +25,8 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import ConflictError, InputError
-from ue_core.services.assessments import MAX_NOTE, _load_assessment
+from ue_core.services.access_facts import viewable_assessment
+from ue_core.services.assessments import MAX_NOTE
 from ue_core.services.submissions import latest_submission, record_submission
 
 MAX_REOPEN_REASON = MAX_NOTE
@@ -48,7 +49,7 @@ def reopen(
     if not (actor.can(Permission.AGREE) or actor.can(Permission.ADMINISTER)):
         raise AccessDenied("Only the team lead or an admin can reopen a submitted assessment.")
     with db.transaction(locking=True) as session:
-        assessment = _load_assessment(session, actor, assessment_id, lock=True)
+        assessment = viewable_assessment(session, actor, assessment_id, lock=True)
         is_lead = assessment.team_id in actor.team_ids(Role.LEAD)
         if not (is_lead or actor.can(Permission.ADMINISTER)):
             raise AccessDenied("Only the team lead or an admin can reopen a submitted assessment.")
@@ -99,7 +100,7 @@ class SubmissionRecord:
 def submission_history(db: Database, actor: Actor, assessment_id: int) -> list[SubmissionRecord]:
     """Every submission of the assessment, oldest first (anyone who can see the assessment)."""
     with db.read() as session:
-        assessment = _load_assessment(session, actor, assessment_id)
+        assessment = viewable_assessment(session, actor, assessment_id)
         rows = session.scalars(
             select(AssessmentSubmission)
             .where(AssessmentSubmission.assessment_id == assessment.id)

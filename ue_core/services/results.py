@@ -32,7 +32,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.authz import Actor, Permission, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     AgreedRating,
@@ -43,7 +43,6 @@ from ue_core.db.models import (
     Round,
     Team,
 )
-from ue_core.errors import NotFound
 from ue_core.framework import Framework
 from ue_core.scoring import (
     AssessmentScores,
@@ -54,6 +53,7 @@ from ue_core.scoring import (
     score_assessment,
     summary_sentences,
 )
+from ue_core.services.access_facts import viewable_assessment, viewable_team
 from ue_core.services.assessment_reads import previous_submitted
 from ue_core.services.frameworks import framework_for_version
 from ue_core.services.scores_against_targets import (
@@ -175,31 +175,13 @@ class ResultsView:
         return tuple(p for p in self.practices if p.undated)
 
 
-def _can_see_team(session: Session, actor: Actor, team_id: int) -> Team:
-    team = session.get(Team, team_id)
-    if team is None:
-        raise NotFound("That team does not exist.")
-    if not (
-        team_id in actor.team_ids()
-        or team.organisation_id in actor.champion_organisation_ids()
-        or actor.is_hub_staff()
-    ):
-        raise AccessDenied("You can only see your own team's results.")
-    return team
-
-
-def _visible_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("That assessment does not exist.")
-    _can_see_team(session, actor, assessment.team_id)
-    return assessment
+SEE_OWN_RESULTS = "You can only see your own team's results."
 
 
 def _plannable_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     """The assessment, if ``actor`` may change its profile and targets (team members, leads)."""
     require(actor, Permission.ASSESS)
-    assessment = _visible_assessment(session, actor, assessment_id)
+    assessment = viewable_assessment(session, actor, assessment_id, SEE_OWN_RESULTS)
     require_team(actor, assessment.team_id)
     return assessment
 
@@ -319,7 +301,9 @@ def assessment_scores(db: Database, actor: Actor, assessment_id: int, today: dat
     For a draft, the agreed answers recorded so far are used; unanswered practices are listed.
     """
     with db.read() as session:
-        return results_of(session, _visible_assessment(session, actor, assessment_id), today)
+        return results_of(
+            session, viewable_assessment(session, actor, assessment_id, SEE_OWN_RESULTS), today
+        )
 
 
 def results_of(session: Session, assessment: Assessment, today: date) -> ResultsView:
@@ -377,7 +361,7 @@ def assessments_with_results(db: Database, actor: Actor, team_id: int) -> list[A
     Submitted assessments, and a draft with at least one agreed answer.
     """
     with db.read() as session:
-        _can_see_team(session, actor, team_id)
+        viewable_team(session, actor, team_id, SEE_OWN_RESULTS)
         rows = session.scalars(
             select(Assessment)
             .join(Round, Assessment.round_id == Round.id)
@@ -401,6 +385,6 @@ def assessments_with_results(db: Database, actor: Actor, team_id: int) -> list[A
 def targets(db: Database, actor: Actor, assessment_id: int) -> list[TargetView]:
     """The target for each principle: saved, else suggested from the profile, else none."""
     with db.read() as session:
-        assessment = _visible_assessment(session, actor, assessment_id)
+        assessment = viewable_assessment(session, actor, assessment_id, SEE_OWN_RESULTS)
         framework = framework_for_version(session, assessment.framework_version_id)
         return target_views(session, assessment, [(p.key, p.title) for p in framework.principles])

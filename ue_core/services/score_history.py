@@ -22,8 +22,9 @@ from ue_core.scoring import (
     compare_rounds,
     score_assessment,
 )
+from ue_core.services.access_facts import viewable_team
 from ue_core.services.frameworks import framework_for_version
-from ue_core.services.results import _agreed_ratings, _can_see_team, _titles, build_crosswalk
+from ue_core.services.results import SEE_OWN_RESULTS, _agreed_ratings, _titles, build_crosswalk
 from ue_core.services.submissions import ever_submitted
 
 
@@ -57,7 +58,7 @@ def team_history(db: Database, actor: Actor, team_id: int) -> list[RoundScore]:
     """Every submitted round of the team, oldest first, with scores and the change from the
     round before (practices matched through the framework's crosswalk)."""
     with db.read() as session:
-        _can_see_team(session, actor, team_id)
+        viewable_team(session, actor, team_id, SEE_OWN_RESULTS)
         rows = session.execute(
             select(Assessment, Round)
             .join(Round, Assessment.round_id == Round.id)

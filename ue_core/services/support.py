@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, Permission, require, require_team
+from ue_core.authz import AccessDenied, Actor, require_request_support, require_triage
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Membership,
@@ -163,8 +163,7 @@ def _views(
 
 def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text: str) -> int:
     """A team member asks the hub for help. Returns the new request's id."""
-    require(actor, Permission.REQUEST_SUPPORT)
-    require_team(actor, team_id)
+    require_request_support(actor, team_id)
     subject, text = subject.strip(), text.strip()
     if not subject:
         raise InputError("Enter a short summary of what you need help with.")
@@ -194,8 +193,7 @@ def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text:
 
 
 def team_requests(db: Database, actor: Actor, team_id: int) -> list[RequestView]:
-    require(actor, Permission.REQUEST_SUPPORT)
-    require_team(actor, team_id)
+    require_request_support(actor, team_id)
     with db.read() as session:
         return _views(session, [SupportRequest.team_id == team_id])
 
@@ -204,7 +202,7 @@ def triage_queue(
     db: Database, actor: Actor, statuses: tuple[RequestStatus, ...] = OPEN_STATUSES
 ) -> list[RequestView]:
     """Requests for the hub, newest first, filtered by status."""
-    require(actor, Permission.TRIAGE_REQUESTS)
+    require_triage(actor)
     with db.read() as session:
         return _views(session, [SupportRequest.status.in_([s.value for s in statuses])])
 
@@ -237,7 +235,7 @@ def search_queue(
     """A page of requests with these statuses whose summary, team or organisation contains
     ``text``, sorted by ``order`` (newest first by default). Sorted and paged in the database,
     so a long queue stays quick and the order runs across pages."""
-    require(actor, Permission.TRIAGE_REQUESTS)
+    require_triage(actor)
     where: list[object] = [SupportRequest.status.in_([s.value for s in statuses])]
     for word in text.split():
         pattern = f"%{word.lower()}%"
@@ -270,7 +268,7 @@ def search_queue(
 
 
 def count_by_status(db: Database, actor: Actor) -> dict[RequestStatus, int]:
-    require(actor, Permission.TRIAGE_REQUESTS)
+    require_triage(actor)
     with db.read() as session:
         rows = session.execute(
             select(SupportRequest.status, func.count()).group_by(SupportRequest.status)
@@ -282,7 +280,7 @@ def count_by_status(db: Database, actor: Actor) -> dict[RequestStatus, int]:
 
 
 def consultants(db: Database, actor: Actor) -> list[Consultant]:
-    require(actor, Permission.TRIAGE_REQUESTS)
+    require_triage(actor)
     with db.read() as session:
         rows = session.execute(
             select(User.id, User.display_name)
@@ -309,7 +307,7 @@ def update_request(
     Raises ConflictError, with the other person's values, if someone changed it since
     ``expected_version`` was read.
     """
-    require(actor, Permission.TRIAGE_REQUESTS)
+    require_triage(actor)
     resolution = resolution.strip()
     if status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) and not resolution:
         raise InputError("Say how the request was resolved before marking it resolved or closed.")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ue_core import audit
-from ue_core.authz import Actor, Permission, require
+from ue_core.authz import SYSTEM, Actor, Permission, require
 from ue_core.catalogue import (
     AUDIENCES,
     METHODS,
@@ -154,16 +154,15 @@ _SYNCED: dict[str, str] = {}
 _SYNC_LOCK = threading.Lock()
 
 
-def sync_catalogue(db: Database, actor: Actor | None = None) -> int:
+def sync_catalogue(db: Database, actor: Actor) -> int:
     """Copy the catalogue files into the ``resource`` table; returns the rows added or changed.
 
     Rows are matched by slug (the catalogue id); a row whose entry has left the files is marked
     inactive, so it leaves the library and recommendations but keeps its recorded events.
     Rows an admin has changed in the app (``edited_at`` set) are left as the admin left them.
-    ``actor`` is None for the system (first use, the command line); a person must be an admin.
+    ``actor`` is ``SYSTEM`` for first use and the command line; a person must be an admin.
     """
-    if actor is not None:
-        require(actor, Permission.ADMINISTER)
+    require(actor, Permission.ADMINISTER)
     catalogue = _catalogue()
     changed = 0
     try:
@@ -211,7 +210,7 @@ def _ensure_synced(db: Database) -> None:
     with _SYNC_LOCK:
         if _SYNCED.get(db.url) == digest:
             return
-    sync_catalogue(db)
+    sync_catalogue(db, SYSTEM)
     with _SYNC_LOCK:
         _SYNCED[db.url] = digest
 
