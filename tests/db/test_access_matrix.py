@@ -1,0 +1,860 @@
+"""The access matrix: every public service function, called as every kind of person.
+
+One row per public function in ``ue_core.services`` lists who may call it. The test calls each
+function as each case below on one small seeded world per database and checks that the allowed
+cases get past the access policy and the others are refused with ``AccessDenied``. A function
+with no row (and no exemption saying why it needs none) fails the test: a new service function
+must come with its row.
+
+"Allowed" means the call ran. A few rows say which domain error an allowed call may meet after
+the access check (a version another case changed first, an assessment not ready to submit);
+any other error fails the test, so a refusal cannot hide behind bad arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import itertools
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import ue_core.services
+from tests.conftest import _postgres_database, sqlite_database
+from tests.db.test_actions import submitted_assessment
+from tests.db.test_surveys import MAPPING, survey_csv
+from tests.factories import World, build_world
+from ue_core.authz import SYSTEM, AccessDenied, Actor
+from ue_core.db.engine import Database
+from ue_core.db.models import Assessment, Practice, Resource, Role, Team
+from ue_core.errors import ConflictError, InputError
+from ue_core.services import (
+    access_facts,
+    accounts,
+    actions,
+    admin,
+    assessments,
+    catalogue_admin,
+    frameworks,
+    home,
+    library,
+    oversight,
+    reports,
+    results,
+    rounds,
+    support,
+    surveys,
+)
+from ue_core.services.actions import ActionDraft
+from ue_core.services.assessments import Answer
+from ue_core.services.frameworks import current_version_id, sync_framework
+from ue_core.survey_import import read_table
+from ue_core.targets import StatisticsProfile
+from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
+from ue_core.vocabulary import ActionStatus, RequestStatus
+
+TODAY = date(2026, 5, 1)  # in the 2026 to 2027 round
+
+# The cases, each the name of a person in the seeded world. "Own" is the team "Test team" in
+# the "Office for Test Statistics"; the neighbour's team is in the same organisation.
+CASES: dict[str, str] = {
+    "own team member": "member",
+    "member, other team, same organisation": "neighbour",
+    "member, other organisation": "outsider",
+    "own team lead": "lead",
+    "champion, same organisation": "champion",
+    "champion, other organisation": "other_champion",
+    "hub consultant": "consultant",
+    "admin": "admin",
+}
+
+EVERYONE = frozenset(CASES)
+OWN_TEAM = frozenset({"own team member", "own team lead"})
+LEAD = frozenset({"own team lead"})
+TEAM_VIEWERS = OWN_TEAM | {"champion, same organisation", "hub consultant", "admin"}
+CHAMPIONS = frozenset({"champion, same organisation", "champion, other organisation"})
+OWN_CHAMPION = frozenset({"champion, same organisation"})
+HUB = frozenset({"hub consultant", "admin"})
+CONSULTANT = frozenset({"hub consultant"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass
+class Seeded:
+    """The world every row is called in, with the ids the calls need."""
+
+    world: World
+    draft_id: int
+    submitted_id: int
+    practice_id: int
+    principle_key: str
+    request_id: int
+    resource_id: int
+    resource_slug: str
+    survey_id: int
+    question_id: int
+    set_id: int
+    answer_ids: list[int]
+    theme_ids: list[int]
+    counter: Iterator[int]
+
+    @property
+    def db(self) -> Database:
+        return self.world.db
+
+    @property
+    def team_id(self) -> int:
+        return self.world.team_id
+
+    def unique(self) -> int:
+        return next(self.counter)
+
+
+Call = Callable[[Seeded, Actor], object]
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who may call ``function``; ``call`` calls it for the seeded world as one person.
+
+    ``tolerates`` names the domain errors an allowed call may meet after it got past the access
+    check, because the world is shared by every case (say why in a comment on the row).
+    """
+
+    function: Callable[..., Any]
+    allowed: frozenset[str]
+    call: Call
+    tolerates: tuple[type[Exception], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.function.__module__}.{self.function.__qualname__}"
+
+
+# --- Fresh things for the calls that change or remove them ----------------------------------
+
+
+def new_action(s: Seeded) -> actions.ActionView:
+    draft = ActionDraft(s.practice_id, "Run a user event", "Lead", None)
+    return actions.add_action(s.db, SYSTEM, s.draft_id, draft)
+
+
+def new_user(s: Seeded) -> int:
+    return accounts.create_user(
+        s.db,
+        SYSTEM,
+        email=f"new{s.unique()}@test.example",
+        display_name="New person",
+        password=None,
+        role=Role.MEMBER,
+        team_id=s.team_id,
+    )
+
+
+def new_survey_action(s: Seeded) -> int:
+    return surveys.add_action(s.db, SYSTEM, s.theme_ids[0], "We listened", "planned")
+
+
+def theme_set_version(s: Seeded) -> int:
+    return surveys.theme_set(s.db, SYSTEM, s.set_id).version
+
+
+def assessment_version(s: Seeded) -> int:
+    with s.db.read() as session:
+        assessment = session.get(Assessment, s.draft_id)
+        assert assessment is not None
+        return assessment.version
+
+
+def entry_version(s: Seeded) -> int:
+    entries = catalogue_admin.library_entries(s.db, SYSTEM)
+    return next(e.version for e in entries if e.slug == s.resource_slug)
+
+
+def request_version(s: Seeded) -> int:
+    return next(r.version for r in support.team_requests(s.db, SYSTEM, s.team_id))
+
+
+def in_session(check: Callable[..., object], *args: Any) -> Call:
+    """A row for a building block that runs inside a service's session."""
+
+    def call(s: Seeded, actor: Actor) -> object:
+        with s.db.read() as session:
+            return check(session, actor, *(arg(s) if callable(arg) else arg for arg in args))
+
+    return call
+
+
+ANSWER = Answer(level=2, evidence="Minutes of the user group")
+
+ROWS: tuple[Row, ...] = (
+    # accounts
+    Row(
+        accounts.create_user,
+        ADMIN,
+        lambda s, a: accounts.create_user(
+            s.db,
+            a,
+            email=f"made{s.unique()}@test.example",
+            display_name="Made",
+            password=None,
+            role=Role.CONSULTANT,
+        ),
+    ),
+    Row(
+        accounts.add_role,
+        ADMIN,
+        lambda s, a: accounts.add_role(s.db, a, user_id=new_user(s), role=Role.CONSULTANT),
+    ),
+    # the policy's facts, inside a service's session
+    Row(
+        access_facts.viewable_assessment,
+        TEAM_VIEWERS,
+        in_session(access_facts.viewable_assessment, lambda s: s.draft_id),
+    ),
+    Row(
+        access_facts.viewable_team,
+        TEAM_VIEWERS,
+        in_session(access_facts.viewable_team, lambda s: s.team_id),
+    ),
+    # action plans
+    Row(
+        actions.action_plan,
+        TEAM_VIEWERS,
+        lambda s, a: actions.action_plan(s.db, a, s.draft_id, TODAY),
+    ),
+    Row(
+        actions.add_action,
+        OWN_TEAM,
+        lambda s, a: actions.add_action(
+            s.db, a, s.draft_id, ActionDraft(s.practice_id, "Ask users", "Member", None)
+        ),
+    ),
+    Row(
+        actions.change_status,
+        OWN_TEAM,
+        lambda s, a: (
+            lambda view: actions.change_status(
+                s.db, a, view.id, ActionStatus.DONE, expected_version=view.version
+            )
+        )(new_action(s)),
+    ),
+    Row(
+        actions.update_action,
+        OWN_TEAM,
+        lambda s, a: (
+            lambda view: actions.update_action(
+                s.db,
+                a,
+                view.id,
+                ActionDraft(s.practice_id, "Changed", "Lead", None),
+                expected_version=view.version,
+            )
+        )(new_action(s)),
+    ),
+    Row(
+        actions.delete_action,
+        OWN_TEAM,
+        lambda s, a: (
+            lambda view: actions.delete_action(s.db, a, view.id, expected_version=view.version)
+        )(new_action(s)),
+    ),
+    Row(
+        actions.plan_choices,
+        OWN_TEAM,
+        lambda s, a: actions.plan_choices(s.db, a, s.team_id, TODAY),
+    ),
+    Row(
+        actions.visible_assessment,
+        TEAM_VIEWERS,
+        in_session(actions.visible_assessment, lambda s: s.draft_id),
+    ),
+    # admin
+    Row(admin.organisation_choices, ADMIN, lambda s, a: admin.organisation_choices(s.db, a)),
+    Row(admin.people, ADMIN, lambda s, a: admin.people(s.db, a)),
+    Row(admin.recent_audit, ADMIN, lambda s, a: admin.recent_audit(s.db, a)),
+    Row(admin.team_choices, ADMIN, lambda s, a: admin.team_choices(s.db, a)),
+    # assessments
+    Row(
+        assessments.agree_where_everyone_agrees,
+        LEAD,
+        lambda s, a: assessments.agree_where_everyone_agrees(s.db, a, s.draft_id, TODAY),
+    ),
+    Row(
+        assessments.compare_team_ratings,
+        LEAD,
+        lambda s, a: assessments.compare_team_ratings(s.db, a, s.draft_id),
+    ),
+    Row(
+        assessments.current_assessment_id,
+        OWN_TEAM,
+        lambda s, a: assessments.current_assessment_id(s.db, a, s.team_id, TODAY),
+    ),
+    Row(
+        assessments.keep_carried_over,
+        OWN_TEAM,
+        lambda s, a: assessments.keep_carried_over(s.db, a, s.draft_id, TODAY),
+    ),
+    Row(
+        assessments.load_state,
+        TEAM_VIEWERS,
+        lambda s, a: assessments.load_state(s.db, a, s.draft_id),
+    ),
+    Row(
+        assessments.save_agreed,
+        LEAD,
+        lambda s, a: assessments.save_agreed(
+            s.db, a, s.draft_id, s.practice_id, ANSWER, expected_version=None, today=TODAY
+        ),
+    ),
+    Row(
+        assessments.save_rating,
+        OWN_TEAM,
+        lambda s, a: assessments.save_rating(
+            s.db, a, s.draft_id, s.practice_id, ANSWER, expected_version=None, today=TODAY
+        ),
+        # answers carried over from the last round have a version the row does not track
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        assessments.start_assessment,
+        OWN_TEAM,
+        lambda s, a: assessments.start_assessment(s.db, a, s.team_id, TODAY),
+    ),
+    Row(
+        assessments.start_preview,
+        OWN_TEAM,
+        lambda s, a: assessments.start_preview(s.db, a, s.team_id, TODAY),
+    ),
+    Row(
+        assessments.submit,
+        LEAD,
+        lambda s, a: assessments.submit(
+            s.db, a, s.draft_id, expected_version=assessment_version(s)
+        ),
+        tolerates=(InputError,),  # the draft is not fully agreed: refused for that, not access
+    ),
+    Row(
+        assessments.team_rounds,
+        TEAM_VIEWERS,
+        lambda s, a: assessments.team_rounds(s.db, a, s.team_id),
+    ),
+    # the library catalogue, as admins edit it
+    Row(
+        catalogue_admin.edit_entry,
+        ADMIN,
+        lambda s, a: catalogue_admin.edit_entry(
+            s.db,
+            a,
+            s.resource_slug,
+            title="Edited title",
+            summary="A short guide to talking with users.",
+            is_active=True,
+            expected_version=entry_version(s),
+        ),
+    ),
+    Row(
+        catalogue_admin.library_entries,
+        ADMIN,
+        lambda s, a: catalogue_admin.library_entries(s.db, a),
+    ),
+    Row(
+        catalogue_admin.restore_file_version,
+        ADMIN,
+        lambda s, a: catalogue_admin.restore_file_version(s.db, a, s.resource_slug),
+    ),
+    # frameworks
+    Row(frameworks.list_versions, ADMIN, lambda s, a: frameworks.list_versions(s.db, a)),
+    Row(frameworks.sync_framework, ADMIN, lambda s, a: frameworks.sync_framework(s.db, a)),
+    # home
+    Row(home.attention_items, EVERYONE, lambda s, a: home.attention_items(s.db, a, TODAY)),
+    # the library
+    Row(library.filter_options, EVERYONE, lambda s, a: library.filter_options(s.db, a)),
+    Row(
+        library.follow_up,
+        TEAM_VIEWERS,
+        lambda s, a: library.follow_up(s.db, a, s.submitted_id),
+    ),
+    Row(library.get_item, EVERYONE, lambda s, a: library.get_item(s.db, a, s.resource_id)),
+    Row(
+        library.get_item_by_slug,
+        EVERYONE,
+        lambda s, a: library.get_item_by_slug(s.db, a, s.resource_slug),
+    ),
+    Row(
+        library.happy_to_talk,
+        OWN_TEAM,
+        lambda s, a: library.happy_to_talk(s.db, a, s.team_id),
+    ),
+    Row(
+        library.peer_contacts,
+        TEAM_VIEWERS,
+        lambda s, a: library.peer_contacts(s.db, a, s.submitted_id),
+    ),
+    Row(
+        library.recommend_for_assessment,
+        TEAM_VIEWERS,
+        lambda s, a: library.recommend_for_assessment(s.db, a, s.submitted_id),
+    ),
+    Row(
+        library.recommend_for_text,
+        EVERYONE,
+        lambda s, a: library.recommend_for_text(s.db, a, "talk to users about releases"),
+    ),
+    Row(
+        library.recommendation_panel,
+        TEAM_VIEWERS,
+        lambda s, a: library.recommendation_panel(s.db, a, s.submitted_id),
+    ),
+    Row(
+        library.record_event,
+        OWN_TEAM,
+        lambda s, a: library.record_event(
+            s.db, a, s.resource_id, library.EventKind.OPENED, team_id=s.team_id
+        ),
+    ),
+    Row(library.resource_stats, ADMIN, lambda s, a: library.resource_stats(s.db, a)),
+    Row(library.search, EVERYONE, lambda s, a: library.search(s.db, a, "users")),
+    Row(
+        library.set_happy_to_talk,
+        LEAD,
+        lambda s, a: library.set_happy_to_talk(s.db, a, s.team_id, True),
+    ),
+    Row(library.sync_catalogue, ADMIN, lambda s, a: library.sync_catalogue(s.db, a)),
+    # oversight
+    Row(
+        oversight.champion_organisations,
+        CHAMPIONS,
+        lambda s, a: oversight.champion_organisations(s.db, a),
+    ),
+    Row(
+        oversight.organisation_dashboard,
+        OWN_CHAMPION,
+        lambda s, a: oversight.organisation_dashboard(s.db, a, s.world.organisation_id, TODAY),
+    ),
+    Row(oversight.system_overview, HUB, lambda s, a: oversight.system_overview(s.db, a, TODAY)),
+    # reports and downloads
+    *(
+        Row(function, TEAM_VIEWERS, lambda s, a, f=function: f(s.db, a, s.submitted_id, TODAY))
+        for function in (
+            reports.action_plan_csv,
+            reports.action_plan_ods,
+            reports.action_plan_workbook,
+            reports.assessment_csv,
+            reports.assessment_ods,
+            reports.assessment_report_html,
+            reports.assessment_workbook,
+            reports.assessment_xlsx,
+            reports.report_data,
+        )
+    ),
+    Row(
+        reports.export_name,
+        TEAM_VIEWERS,
+        lambda s, a: reports.export_name(s.db, a, s.submitted_id),
+    ),
+    # results, targets and history
+    Row(
+        results.assessment_scores,
+        TEAM_VIEWERS,
+        lambda s, a: results.assessment_scores(s.db, a, s.submitted_id, TODAY),
+    ),
+    Row(
+        results.assessments_with_results,
+        TEAM_VIEWERS,
+        lambda s, a: results.assessments_with_results(s.db, a, s.team_id),
+    ),
+    Row(
+        results.set_profile,
+        OWN_TEAM,
+        lambda s, a: results.set_profile(
+            s.db,
+            a,
+            s.draft_id,
+            StatisticsProfile("medium", "mixed", "stable"),
+            assessment_version(s),
+        ),
+    ),
+    Row(
+        results.set_target,
+        OWN_TEAM,
+        lambda s, a: results.set_target(
+            s.db, a, s.draft_id, s.principle_key, 3, "Proportionate", expected=None
+        ),
+    ),
+    Row(results.targets, TEAM_VIEWERS, lambda s, a: results.targets(s.db, a, s.submitted_id)),
+    Row(
+        results.team_history,
+        TEAM_VIEWERS,
+        lambda s, a: results.team_history(s.db, a, s.team_id),
+    ),
+    # support requests
+    Row(support.consultants, CONSULTANT, lambda s, a: support.consultants(s.db, a)),
+    Row(support.count_by_status, CONSULTANT, lambda s, a: support.count_by_status(s.db, a)),
+    Row(support.search_queue, CONSULTANT, lambda s, a: support.search_queue(s.db, a)),
+    Row(
+        support.submit_request,
+        OWN_TEAM,
+        lambda s, a: support.submit_request(
+            s.db, a, s.team_id, "Help", "Help with planning our user survey"
+        ),
+    ),
+    Row(
+        support.team_requests,
+        OWN_TEAM,
+        lambda s, a: support.team_requests(s.db, a, s.team_id),
+    ),
+    Row(support.triage_queue, CONSULTANT, lambda s, a: support.triage_queue(s.db, a)),
+    Row(
+        support.update_request,
+        CONSULTANT,
+        lambda s, a: support.update_request(
+            s.db,
+            a,
+            s.request_id,
+            expected_version=request_version(s),
+            status=RequestStatus.IN_PROGRESS,
+            assignee_id=None,
+            resolution="",
+        ),
+    ),
+    # user surveys and their themes
+    Row(
+        surveys.accept_review,
+        CONSULTANT,
+        lambda s, a: surveys.accept_review(
+            s.db, a, s.set_id, s.answer_ids[:1], expected_version=theme_set_version(s)
+        ),
+    ),
+    *(
+        Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.survey_id))
+        for function in (
+            surveys.action_log,
+            surveys.action_log_html,
+            surveys.action_log_ods,
+            surveys.get_survey,
+        )
+    ),
+    Row(
+        surveys.add_action,
+        CONSULTANT,
+        lambda s, a: surveys.add_action(s.db, a, s.theme_ids[0], "We changed it", "planned"),
+    ),
+    Row(
+        surveys.update_action,
+        CONSULTANT,
+        lambda s, a: surveys.update_action(
+            s.db, a, new_survey_action(s), "We changed it again", "done", TODAY
+        ),
+    ),
+    Row(
+        surveys.delete_action,
+        CONSULTANT,
+        lambda s, a: surveys.delete_action(s.db, a, new_survey_action(s)),
+    ),
+    Row(
+        surveys.add_responses,
+        CONSULTANT,
+        lambda s, a: surveys.add_responses(
+            s.db,
+            a,
+            s.survey_id,
+            read_table(survey_csv(["A new answer about time"], start=1000 + s.unique()), "a.csv"),
+            MAPPING,
+        ),
+    ),
+    Row(
+        surveys.approve,
+        CONSULTANT,
+        lambda s, a: surveys.approve(s.db, a, s.set_id, expected_version=theme_set_version(s)),
+    ),
+    *(
+        Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.set_id))
+        for function in (
+            surveys.coded_answers,
+            surveys.coded_csv,
+            surveys.coded_frame,
+            surveys.coded_ods,
+            surveys.coded_xlsx,
+            surveys.file_stem,
+            surveys.review_queue,
+            surveys.theme_set,
+            surveys.theme_summary_html,
+        )
+    ),
+    *(
+        Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.question_id))
+        for function in (
+            surveys.current_theme_set,
+            surveys.ensure_embeddings,
+            surveys.suggested_n_themes,
+        )
+    ),
+    Row(
+        surveys.find_themes,
+        CONSULTANT,
+        lambda s, a: surveys.find_themes(s.db, a, s.question_id, 4),
+    ),
+    Row(
+        surveys.import_survey,
+        CONSULTANT,
+        lambda s, a: surveys.import_survey(
+            s.db, a, read_table(survey_csv(), "s.csv"), MAPPING, "Another survey"
+        ),
+    ),
+    Row(
+        surveys.import_survey_file,
+        CONSULTANT,
+        lambda s, a: surveys.import_survey_file(
+            s.db, a, survey_csv(), "s.csv", "Another survey", MAPPING
+        ),
+    ),
+    Row(surveys.list_surveys, CONSULTANT, lambda s, a: surveys.list_surveys(s.db, a)),
+    Row(
+        surveys.merge_themes,
+        CONSULTANT,
+        lambda s, a: surveys.merge_themes(
+            s.db, a, s.set_id, s.theme_ids[2:4], expected_version=theme_set_version(s)
+        ),
+    ),
+    Row(
+        surveys.move_answers,
+        CONSULTANT,
+        lambda s, a: surveys.move_answers(
+            s.db,
+            a,
+            s.set_id,
+            s.answer_ids[:1],
+            s.theme_ids[1],
+            expected_version=theme_set_version(s),
+        ),
+    ),
+    Row(
+        surveys.read_across,
+        CONSULTANT,
+        lambda s, a: surveys.read_across(s.db, a, s.set_id, "Profession"),
+    ),
+    Row(
+        surveys.rename_theme,
+        CONSULTANT,
+        lambda s, a: surveys.rename_theme(
+            s.db, a, s.set_id, s.theme_ids[0], "Time", expected_version=theme_set_version(s)
+        ),
+    ),
+    Row(
+        surveys.seed_theme,
+        CONSULTANT,
+        lambda s, a: surveys.seed_theme(
+            s.db, a, s.set_id, s.answer_ids[:2], "Seeded", expected_version=theme_set_version(s)
+        ),
+    ),
+    Row(
+        surveys.set_not_relevant,
+        CONSULTANT,
+        lambda s, a: surveys.set_not_relevant(
+            s.db, a, s.set_id, s.answer_ids[:1], expected_version=theme_set_version(s)
+        ),
+    ),
+    Row(
+        surveys.split_theme,
+        CONSULTANT,
+        lambda s, a: surveys.split_theme(
+            s.db, a, s.set_id, s.theme_ids[0], 2, expected_version=theme_set_version(s)
+        ),
+    ),
+)
+
+# Public functions that take no actor: pure helpers, view-model builders and the steps of
+# signing in. Each says why it needs no row.
+EXEMPT: dict[Callable[..., Any], str] = {
+    access_facts.team_ref: "pure: turns a loaded team into the policy's facts",
+    accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
+    accounts.actor_from_user: "pure: builds the actor from a loaded account",
+    accounts.authenticate: "signing in: checks a password, before there is an actor",
+    accounts.demo_personas: "signing in: demo sign-in choices, refused unless demo mode is on",
+    accounts.normalise_email: "pure: tidies an email address",
+    actions.action_views: "read model inside a service's session, after its access check",
+    actions.assessment_ref: "read model inside a service's session, after its access check",
+    actions.is_overdue: "pure: date arithmetic",
+    actions.parse_due_date: "pure: parses a date entered in three boxes",
+    actions.planned_levels: "pure: summarises actions already loaded",
+    actions.practice_answers: "read model inside a service's session, after its access check",
+    actions.sort_actions: "pure: orders actions already loaded",
+    actions.targets_for: "read model inside a service's session, after its access check",
+    assessments.practice_ids_in_order: "pure: orders practices already loaded",
+    assessments.submission_problems: "pure: checks an assessment state already loaded",
+    assessments.suggested_answer: "pure: suggests an agreed answer from a comparison",
+    frameworks.current_version_id: "read inside a service's session: the newest framework",
+    frameworks.framework_for_version: "read inside a service's session: framework content",
+    frameworks.sync_in_session: "step of sync_framework and the demo, inside their transaction",
+    reports.actions_frame: "pure: a table from report data already checked",
+    reports.individual_frame: "pure: a table from report data already checked",
+    reports.practices_frame: "pure: a table from report data already checked",
+    reports.projection_description: "pure: text from report data already checked",
+    reports.projection_frame: "pure: a table from report data already checked",
+    reports.scores_description: "pure: text from report data already checked",
+    reports.scores_frame: "pure: a table from report data already checked",
+    reports.slug: "pure: a file-name part from text",
+    results.build_crosswalk: "pure: matches practices between two framework versions",
+    results.principle_trend: "pure: trend points from a history already checked",
+    rounds.current_round: "read inside a service's session: today's round",
+    surveys.available_backend: "reports which text-embedding backend is installed; no data",
+    surveys.describe_backend: "pure: a backend's name for people",
+    surveys.parse_published: "pure: parses a date typed by a person",
+    surveys.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+}
+
+
+def key_of(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def public_service_functions() -> dict[str, Callable[..., Any]]:
+    """Every public function defined in a module under ``ue_core.services``."""
+    found: dict[str, Callable[..., Any]] = {}
+    package = ue_core.services
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        module = importlib.import_module(info.name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found[key_of(function)] = function
+    return found
+
+
+def test_every_public_service_function_has_a_row_or_an_exemption() -> None:
+    functions = public_service_functions()
+    rows = [row.key for row in ROWS]
+    exempt = {key_of(f) for f in EXEMPT}
+    assert len(rows) == len(set(rows)), "a function has two rows"
+    missing = sorted(set(functions) - set(rows) - exempt)
+    assert not missing, f"add a row to ROWS (or a reasoned exemption) for: {missing}"
+    assert not (set(rows) & exempt), "a function is both in the matrix and exempt"
+    assert not (set(rows) | exempt) - set(functions), "a row names a function that is gone"
+
+
+def test_exempt_functions_take_no_actor() -> None:
+    for function, reason in EXEMPT.items():
+        assert reason.strip()
+        assert "actor" not in inspect.signature(function).parameters, key_of(function)
+
+
+# --- The seeded world, once per database ----------------------------------------------------
+
+
+def seed(db: Database) -> Seeded:
+    sync_framework(db, SYSTEM)
+    world = build_world(db)
+    with db.transaction() as session:
+        neighbour_team = Team(
+            organisation_id=world.organisation_id, name="Neighbour team", statistics="Near"
+        )
+        session.add(neighbour_team)
+        session.flush()
+        neighbour_team_id = neighbour_team.id
+        other_team = session.get(Team, world.other_team_id)
+        assert other_team is not None
+        other_organisation_id = other_team.organisation_id
+    for name, role, scope in (
+        ("neighbour", Role.MEMBER, {"team_id": neighbour_team_id}),
+        ("other_champion", Role.CHAMPION, {"organisation_id": other_organisation_id}),
+    ):
+        accounts.create_user(
+            db,
+            SYSTEM,
+            email=f"{name}@test.example",
+            display_name=name.capitalize(),
+            password=None,
+            role=role,
+            **scope,
+        )
+        actor = accounts.actor_for_email(db, f"{name}@test.example")
+        assert actor is not None
+        world.actors[name] = actor
+
+    submitted = submitted_assessment(world)
+    draft_id = assessments.start_assessment(db, world.actor("lead"), world.team_id, TODAY)
+    with db.read() as session:
+        version_id = current_version_id(session)
+        practice_id = session.scalar(
+            select(Practice.id)
+            .where(Practice.framework_version_id == version_id)
+            .order_by(Practice.id)
+            .limit(1)
+        )
+        assert practice_id is not None
+    request_id = support.submit_request(
+        db, world.actor("member"), world.team_id, "Survey help", "How do we ask users?"
+    )
+    library.sync_catalogue(db, SYSTEM)
+    with db.read() as session:
+        resource = session.scalars(select(Resource).order_by(Resource.id).limit(1)).one()
+        resource_id, resource_slug = resource.id, resource.slug
+
+    consultant = world.actor("consultant")
+    imported = surveys.import_survey_file(
+        db, consultant, survey_csv(), "s.csv", "Barriers", MAPPING
+    )
+    survey = surveys.get_survey(db, consultant, imported.survey_id)
+    question_id = next(q.id for q in survey.questions if q.kind == "free_text")
+    set_id = surveys.find_themes(db, consultant, question_id, 4)
+    view = surveys.theme_set(db, consultant, set_id)
+    answer_ids = [a.answer_id for a in surveys.coded_answers(db, consultant, set_id)]
+    return Seeded(
+        world=world,
+        draft_id=draft_id,
+        submitted_id=submitted.assessment_id,
+        practice_id=practice_id,
+        principle_key=next(iter(submitted.principle_of.values())),
+        request_id=request_id,
+        resource_id=resource_id,
+        resource_slug=resource_slug,
+        survey_id=imported.survey_id,
+        question_id=question_id,
+        set_id=set_id,
+        answer_ids=answer_ids,
+        theme_ids=[t.id for t in view.themes],
+        counter=itertools.count(1),
+    )
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
+    """One seeded world per database for the whole matrix (the rows tolerate earlier changes)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
+        if request.param == "sqlite":
+            database = sqlite_database(Path(tmp_path_factory.mktemp("matrix")))
+            yield seed(database)
+            database.dispose()
+        else:
+            for database in _postgres_database():
+                yield seed(database)
+
+
+def outcome(row: Row, seeded: Seeded, actor: Actor) -> bool:
+    """True if the call got past the access policy, False if it was refused."""
+    try:
+        row.call(seeded, actor)
+    except AccessDenied:
+        return False
+    except row.tolerates:
+        return True
+    return True
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key.removeprefix("ue_core.services."))
+def test_who_may_call(row: Row, seeded: Seeded) -> None:
+    observed = {
+        case: outcome(row, seeded, seeded.world.actor(person)) for case, person in CASES.items()
+    }
+    expected = {case: case in row.allowed for case in CASES}
+    assert observed == expected
