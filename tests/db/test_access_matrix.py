@@ -44,17 +44,33 @@ from ue_core.services import (
     catalogue_admin,
     frameworks,
     home,
-    library,
     oversight,
     reports,
     results,
     rounds,
     support,
-    surveys,
 )
 from ue_core.services.actions import ActionDraft
 from ue_core.services.assessments import Answer
 from ue_core.services.frameworks import current_version_id, sync_framework
+from ue_core.services.library import (
+    browse,
+    catalogue,
+    follow_up,
+    peer_contacts,
+    recommendations,
+    usage,
+)
+from ue_core.services.surveys import (
+    embeddings,
+    exports,
+    imports,
+    read_across,
+    refine,
+    theme_sets,
+    views,
+    you_said_we_did,
+)
 from ue_core.survey_import import read_table
 from ue_core.targets import StatisticsProfile
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
@@ -159,11 +175,11 @@ def new_user(s: Seeded) -> int:
 
 
 def new_survey_action(s: Seeded) -> int:
-    return surveys.add_action(s.db, SYSTEM, s.theme_ids[0], "We listened", "planned")
+    return you_said_we_did.add_action(s.db, SYSTEM, s.theme_ids[0], "We listened", "planned")
 
 
 def theme_set_version(s: Seeded) -> int:
-    return surveys.theme_set(s.db, SYSTEM, s.set_id).version
+    return views.theme_set(s.db, SYSTEM, s.set_id).version
 
 
 def assessment_version(s: Seeded) -> int:
@@ -376,58 +392,58 @@ ROWS: tuple[Row, ...] = (
     # home
     Row(home.attention_items, EVERYONE, lambda s, a: home.attention_items(s.db, a, TODAY)),
     # the library
-    Row(library.filter_options, EVERYONE, lambda s, a: library.filter_options(s.db, a)),
+    Row(browse.filter_options, EVERYONE, lambda s, a: browse.filter_options(s.db, a)),
     Row(
-        library.follow_up,
+        follow_up.follow_up,
         TEAM_VIEWERS,
-        lambda s, a: library.follow_up(s.db, a, s.submitted_id),
+        lambda s, a: follow_up.follow_up(s.db, a, s.submitted_id),
     ),
-    Row(library.get_item, EVERYONE, lambda s, a: library.get_item(s.db, a, s.resource_id)),
+    Row(browse.get_item, EVERYONE, lambda s, a: browse.get_item(s.db, a, s.resource_id)),
     Row(
-        library.get_item_by_slug,
+        browse.get_item_by_slug,
         EVERYONE,
-        lambda s, a: library.get_item_by_slug(s.db, a, s.resource_slug),
+        lambda s, a: browse.get_item_by_slug(s.db, a, s.resource_slug),
     ),
     Row(
-        library.happy_to_talk,
+        peer_contacts.happy_to_talk,
         OWN_TEAM,
-        lambda s, a: library.happy_to_talk(s.db, a, s.team_id),
+        lambda s, a: peer_contacts.happy_to_talk(s.db, a, s.team_id),
     ),
     Row(
-        library.peer_contacts,
+        peer_contacts.peer_contacts,
         TEAM_VIEWERS,
-        lambda s, a: library.peer_contacts(s.db, a, s.submitted_id),
+        lambda s, a: peer_contacts.peer_contacts(s.db, a, s.submitted_id),
     ),
     Row(
-        library.recommend_for_assessment,
+        recommendations.recommend_for_assessment,
         TEAM_VIEWERS,
-        lambda s, a: library.recommend_for_assessment(s.db, a, s.submitted_id),
+        lambda s, a: recommendations.recommend_for_assessment(s.db, a, s.submitted_id),
     ),
     Row(
-        library.recommend_for_text,
+        recommendations.recommend_for_text,
         EVERYONE,
-        lambda s, a: library.recommend_for_text(s.db, a, "talk to users about releases"),
+        lambda s, a: recommendations.recommend_for_text(s.db, a, "talk to users about releases"),
     ),
     Row(
-        library.recommendation_panel,
+        recommendations.recommendation_panel,
         TEAM_VIEWERS,
-        lambda s, a: library.recommendation_panel(s.db, a, s.submitted_id),
+        lambda s, a: recommendations.recommendation_panel(s.db, a, s.submitted_id),
     ),
     Row(
-        library.record_event,
+        recommendations.record_event,
         OWN_TEAM,
-        lambda s, a: library.record_event(
-            s.db, a, s.resource_id, library.EventKind.OPENED, team_id=s.team_id
+        lambda s, a: recommendations.record_event(
+            s.db, a, s.resource_id, recommendations.EventKind.OPENED, team_id=s.team_id
         ),
     ),
-    Row(library.resource_stats, ADMIN, lambda s, a: library.resource_stats(s.db, a)),
-    Row(library.search, EVERYONE, lambda s, a: library.search(s.db, a, "users")),
+    Row(usage.resource_stats, ADMIN, lambda s, a: usage.resource_stats(s.db, a)),
+    Row(browse.search, EVERYONE, lambda s, a: browse.search(s.db, a, "users")),
     Row(
-        library.set_happy_to_talk,
+        peer_contacts.set_happy_to_talk,
         LEAD,
-        lambda s, a: library.set_happy_to_talk(s.db, a, s.team_id, True),
+        lambda s, a: peer_contacts.set_happy_to_talk(s.db, a, s.team_id, True),
     ),
-    Row(library.sync_catalogue, ADMIN, lambda s, a: library.sync_catalogue(s.db, a)),
+    Row(catalogue.sync_catalogue, ADMIN, lambda s, a: catalogue.sync_catalogue(s.db, a)),
     # oversight
     Row(
         oversight.champion_organisations,
@@ -527,42 +543,44 @@ ROWS: tuple[Row, ...] = (
     ),
     # user surveys and their themes
     Row(
-        surveys.accept_review,
+        theme_sets.accept_review,
         CONSULTANT,
-        lambda s, a: surveys.accept_review(
+        lambda s, a: theme_sets.accept_review(
             s.db, a, s.set_id, s.answer_ids[:1], expected_version=theme_set_version(s)
         ),
     ),
     *(
         Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.survey_id))
         for function in (
-            surveys.action_log,
-            surveys.action_log_html,
-            surveys.action_log_ods,
-            surveys.get_survey,
+            you_said_we_did.action_log,
+            you_said_we_did.action_log_html,
+            you_said_we_did.action_log_ods,
+            views.get_survey,
         )
     ),
     Row(
-        surveys.add_action,
+        you_said_we_did.add_action,
         CONSULTANT,
-        lambda s, a: surveys.add_action(s.db, a, s.theme_ids[0], "We changed it", "planned"),
+        lambda s, a: you_said_we_did.add_action(
+            s.db, a, s.theme_ids[0], "We changed it", "planned"
+        ),
     ),
     Row(
-        surveys.update_action,
+        you_said_we_did.update_action,
         CONSULTANT,
-        lambda s, a: surveys.update_action(
+        lambda s, a: you_said_we_did.update_action(
             s.db, a, new_survey_action(s), "We changed it again", "done", TODAY
         ),
     ),
     Row(
-        surveys.delete_action,
+        you_said_we_did.delete_action,
         CONSULTANT,
-        lambda s, a: surveys.delete_action(s.db, a, new_survey_action(s)),
+        lambda s, a: you_said_we_did.delete_action(s.db, a, new_survey_action(s)),
     ),
     Row(
-        surveys.add_responses,
+        imports.add_responses,
         CONSULTANT,
-        lambda s, a: surveys.add_responses(
+        lambda s, a: imports.add_responses(
             s.db,
             a,
             s.survey_id,
@@ -571,63 +589,63 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
-        surveys.approve,
+        theme_sets.approve,
         CONSULTANT,
-        lambda s, a: surveys.approve(s.db, a, s.set_id, expected_version=theme_set_version(s)),
+        lambda s, a: theme_sets.approve(s.db, a, s.set_id, expected_version=theme_set_version(s)),
     ),
     *(
         Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.set_id))
         for function in (
-            surveys.coded_answers,
-            surveys.coded_csv,
-            surveys.coded_frame,
-            surveys.coded_ods,
-            surveys.coded_xlsx,
-            surveys.file_stem,
-            surveys.review_queue,
-            surveys.theme_set,
-            surveys.theme_summary_html,
+            views.coded_answers,
+            exports.coded_csv,
+            exports.coded_frame,
+            exports.coded_ods,
+            exports.coded_xlsx,
+            exports.file_stem,
+            theme_sets.review_queue,
+            views.theme_set,
+            exports.theme_summary_html,
         )
     ),
     *(
         Row(function, CONSULTANT, lambda s, a, f=function: f(s.db, a, s.question_id))
         for function in (
-            surveys.current_theme_set,
-            surveys.ensure_embeddings,
-            surveys.suggested_n_themes,
+            views.current_theme_set,
+            embeddings.ensure_embeddings,
+            theme_sets.suggested_n_themes,
         )
     ),
     Row(
-        surveys.find_themes,
+        theme_sets.find_themes,
         CONSULTANT,
-        lambda s, a: surveys.find_themes(s.db, a, s.question_id, 4),
+        lambda s, a: theme_sets.find_themes(s.db, a, s.question_id, 4),
     ),
     Row(
-        surveys.import_survey,
+        imports.import_survey,
         CONSULTANT,
-        lambda s, a: surveys.import_survey(
+        lambda s, a: imports.import_survey(
             s.db, a, read_table(survey_csv(), "s.csv"), MAPPING, "Another survey"
         ),
     ),
     Row(
-        surveys.import_survey_file,
+        imports.import_survey_file,
         CONSULTANT,
-        lambda s, a: surveys.import_survey_file(
+        lambda s, a: imports.import_survey_file(
             s.db, a, survey_csv(), "s.csv", "Another survey", MAPPING
         ),
     ),
-    Row(surveys.list_surveys, CONSULTANT, lambda s, a: surveys.list_surveys(s.db, a)),
+    Row(views.list_surveys, CONSULTANT, lambda s, a: views.list_surveys(s.db, a)),
     Row(
-        surveys.merge_themes,
+        refine.merge_themes,
         CONSULTANT,
-        lambda s, a: surveys.merge_themes(
+        lambda s, a: refine.merge_themes(
             s.db, a, s.set_id, s.theme_ids[2:4], expected_version=theme_set_version(s)
         ),
     ),
     Row(
-        surveys.move_answers,
+        refine.move_answers,
         CONSULTANT,
-        lambda s, a: surveys.move_answers(
+        lambda s, a: refine.move_answers(
             s.db,
             a,
             s.set_id,
@@ -637,35 +655,35 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
-        surveys.read_across,
+        read_across.read_across,
         CONSULTANT,
-        lambda s, a: surveys.read_across(s.db, a, s.set_id, "Profession"),
+        lambda s, a: read_across.read_across(s.db, a, s.set_id, "Profession"),
     ),
     Row(
-        surveys.rename_theme,
+        refine.rename_theme,
         CONSULTANT,
-        lambda s, a: surveys.rename_theme(
+        lambda s, a: refine.rename_theme(
             s.db, a, s.set_id, s.theme_ids[0], "Time", expected_version=theme_set_version(s)
         ),
     ),
     Row(
-        surveys.seed_theme,
+        refine.seed_theme,
         CONSULTANT,
-        lambda s, a: surveys.seed_theme(
+        lambda s, a: refine.seed_theme(
             s.db, a, s.set_id, s.answer_ids[:2], "Seeded", expected_version=theme_set_version(s)
         ),
     ),
     Row(
-        surveys.set_not_relevant,
+        refine.set_not_relevant,
         CONSULTANT,
-        lambda s, a: surveys.set_not_relevant(
+        lambda s, a: refine.set_not_relevant(
             s.db, a, s.set_id, s.answer_ids[:1], expected_version=theme_set_version(s)
         ),
     ),
     Row(
-        surveys.split_theme,
+        refine.split_theme,
         CONSULTANT,
-        lambda s, a: surveys.split_theme(
+        lambda s, a: refine.split_theme(
             s.db, a, s.set_id, s.theme_ids[0], 2, expected_version=theme_set_version(s)
         ),
     ),
@@ -705,10 +723,10 @@ EXEMPT: dict[Callable[..., Any], str] = {
     results.build_crosswalk: "pure: matches practices between two framework versions",
     results.principle_trend: "pure: trend points from a history already checked",
     rounds.current_round: "read inside a service's session: today's round",
-    surveys.available_backend: "reports which text-embedding backend is installed; no data",
-    surveys.describe_backend: "pure: a backend's name for people",
-    surveys.parse_published: "pure: parses a date typed by a person",
-    surveys.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    embeddings.available_backend: "reports which text-embedding backend is installed; no data",
+    embeddings.describe_backend: "pure: a backend's name for people",
+    you_said_we_did.parse_published: "pure: parses a date typed by a person",
+    imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
 }
 
 
@@ -792,20 +810,20 @@ def seed(db: Database) -> Seeded:
     request_id = support.submit_request(
         db, world.actor("member"), world.team_id, "Survey help", "How do we ask users?"
     )
-    library.sync_catalogue(db, SYSTEM)
+    catalogue.sync_catalogue(db, SYSTEM)
     with db.read() as session:
         resource = session.scalars(select(Resource).order_by(Resource.id).limit(1)).one()
         resource_id, resource_slug = resource.id, resource.slug
 
     consultant = world.actor("consultant")
-    imported = surveys.import_survey_file(
+    imported = imports.import_survey_file(
         db, consultant, survey_csv(), "s.csv", "Barriers", MAPPING
     )
-    survey = surveys.get_survey(db, consultant, imported.survey_id)
+    survey = views.get_survey(db, consultant, imported.survey_id)
     question_id = next(q.id for q in survey.questions if q.kind == "free_text")
-    set_id = surveys.find_themes(db, consultant, question_id, 4)
-    view = surveys.theme_set(db, consultant, set_id)
-    answer_ids = [a.answer_id for a in surveys.coded_answers(db, consultant, set_id)]
+    set_id = theme_sets.find_themes(db, consultant, question_id, 4)
+    view = views.theme_set(db, consultant, set_id)
+    answer_ids = [a.answer_id for a in views.coded_answers(db, consultant, set_id)]
     return Seeded(
         world=world,
         draft_id=draft_id,
