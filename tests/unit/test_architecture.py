@@ -80,6 +80,59 @@ def test_no_service_module_is_over_600_lines() -> None:
         assert lines <= MAX_SERVICE_LINES, f"{path.relative_to(REPO)} has {lines} lines"
 
 
+def test_the_access_policy_never_imports_the_database() -> None:
+    """``ue_core.authz`` decides on facts passed in; it stays pure and unit-testable."""
+    bad = {
+        m
+        for m in imported_modules(REPO / "ue_core" / "authz.py")
+        if m.startswith(("ue_core.db", "ue_core.services", "sqlalchemy", "psycopg"))
+    }
+    assert not bad, f"ue_core/authz.py imports {bad}"
+
+
+def _is_optional(annotation: ast.expr | None) -> bool:
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation)
+    return "None" in text or "Optional" in text
+
+
+def test_no_service_function_takes_an_optional_actor() -> None:
+    """Nobody is "no actor": the command line, demo and migrations act as ``authz.SYSTEM``."""
+    for path in python_files("ue_core/services"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = node.args
+            for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+                if argument.arg != "actor":
+                    continue
+                where = f"{path.relative_to(REPO)}:{node.lineno} {node.name}"
+                assert argument.annotation is not None, f"{where}: annotate actor as Actor"
+                assert not _is_optional(argument.annotation), f"{where}: actor is Optional"
+
+
+ACTS_AS_SYSTEM = ("ue_core.authz", "SYSTEM")
+
+
+def test_only_the_command_line_and_start_up_act_as_the_system() -> None:
+    """Screens and ui always pass the signed-in person; ``SYSTEM`` is for the operator's tools."""
+    allowed = {
+        "ue_core/authz.py",  # defines it
+        "ue_core/cli.py",
+        "ue_core/services/library/catalogue.py",  # copies the catalogue files on first use
+        "ue_core/services/catalogue_admin.py",  # the same copy, before an admin's list
+    }
+    for path in [REPO / "app.py", *python_files("ui"), *python_files("screens")]:
+        assert ACTS_AS_SYSTEM not in imported_names(path), path.relative_to(REPO)
+    for path in python_files("ue_core"):
+        relative = path.relative_to(REPO).as_posix()
+        if relative.startswith(("ue_core/demo/", "ue_core/db/")) or relative in allowed:
+            continue
+        assert ACTS_AS_SYSTEM not in imported_names(path), f"{relative} acts as the system"
+
+
 def test_there_is_no_pages_folder() -> None:
     """Streamlit treats a pages/ folder as a legacy app and runs its scripts directly."""
     assert not (REPO / "pages").exists()

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ue_core.authz import AccessDenied, Actor
+from ue_core.authz import Actor
 from ue_core.db.models import (
     AgreedRating,
     Assessment,
@@ -27,6 +27,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import NotFound
 from ue_core.scoring import PracticeRating
+from ue_core.services.access_facts import viewable_assessment
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,9 @@ class PracticeAnswer:
 
 def visible_assessment(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     """The assessment, if ``actor`` may see it: its team, the organisation's champion, hub staff."""
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("That assessment does not exist.")
-    if assessment.team_id in actor.team_ids() or actor.is_hub_staff():
-        return assessment
-    team = session.get(Team, assessment.team_id)
-    if team is not None and team.organisation_id in actor.champion_organisation_ids():
-        return assessment
-    raise AccessDenied("You can only see your own team's work.")
+    return viewable_assessment(
+        session, actor, assessment_id, "You can only see your own team's work."
+    )
 
 
 def assessment_ref(session: Session, assessment: Assessment) -> AssessmentRef:

@@ -24,7 +24,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from ue_core.authz import Actor
+from ue_core.authz import Actor, can_see_individual_ratings
 from ue_core.db.engine import Database
 from ue_core.db.models import Membership, Rating, Role, User
 from ue_core.io.svg_charts import BarRow, Series, SvgChart, bar_chart
@@ -164,7 +164,9 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
         results = results_of(session, assessment, today)
         practices = practice_answers(session, assessment)
         actions = sort_actions(action_views(session, assessment.id), today)
-        may_see_individual = ref.is_submitted or assessment.team_id in actor.team_ids(Role.LEAD)
+        may_see_individual = can_see_individual_ratings(
+            actor, assessment.team_id, submitted=ref.is_submitted
+        )
         individual: list[IndividualRating] | None = None
         if may_see_individual:
             by_id = {p.id: p for p in practices}

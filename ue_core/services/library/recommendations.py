@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ue_core import audit
-from ue_core.authz import Actor, Permission, require, require_team
+from ue_core.authz import Actor, Permission, is_on_team, require, require_team
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
@@ -165,7 +165,7 @@ def recommendation_panel(
     assessment, gaps = _gap_profile(db, actor, assessment_id)
     items = _items(db)
     by_slug = {item.slug: item for item in items}
-    is_member = assessment.team_id in actor.team_ids()
+    is_member = is_on_team(actor, assessment.team_id)
     with db.read() as session:
         choices = _latest_choice(_team_events(session, assessment.team_id, assessment_id))
     dismissed = {row for row, choice in choices.items() if choice == EventKind.DISMISSED}
