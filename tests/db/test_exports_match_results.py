@@ -22,6 +22,7 @@ import streamlit as st
 from tests.app.conftest import app_as
 from tests.db.test_results import FIRST_ROUND_DAY, SECOND_ROUND_DAY, agree_round
 from tests.factories import World, build_world
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.io.svg_charts import SVG_NAMESPACE
 from ue_core.services import assessments, report_files, results, target_setting
@@ -37,7 +38,7 @@ COLUMNS = ["Principle", "Score", "Target level", "Target source", "Gap to target
 
 @pytest.fixture
 def world(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     built = build_world(any_db)
     monkeypatch.setenv("UE_DATABASE_URL", any_db.url)
     monkeypatch.setenv("UE_AUTH_MODE", "local")
