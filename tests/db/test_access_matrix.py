@@ -42,6 +42,7 @@ from ue_core.services import (
     admin,
     assessment_reads,
     assessments,
+    audit_log,
     catalogue_admin,
     database,
     frameworks,
@@ -65,6 +66,7 @@ from ue_core.services.library import (
     usage,
 )
 from ue_core.services.surveys import (
+    deletion,
     embeddings,
     exports,
     imports,
@@ -179,6 +181,15 @@ def new_user(s: Seeded) -> int:
 
 def new_survey_action(s: Seeded) -> int:
     return you_said_we_did.add_theme_action(s.db, SYSTEM, s.theme_ids[0], "We listened", "planned")
+
+
+def new_survey(s: Seeded) -> deletion.SurveyContents:
+    consultant = s.world.actor("consultant")
+    texts = ["We have no time to talk to users", "We cannot find our users"]
+    imported = imports.import_survey_file(
+        s.db, consultant, survey_csv(texts), "d.csv", "To delete", MAPPING
+    )
+    return deletion.survey_contents(s.db, consultant, imported.survey_id)
 
 
 def theme_set_version(s: Seeded) -> int:
@@ -298,7 +309,18 @@ ROWS: tuple[Row, ...] = (
     # admin
     Row(admin.organisation_choices, ADMIN, lambda s, a: admin.organisation_choices(s.db, a)),
     Row(admin.people, ADMIN, lambda s, a: admin.people(s.db, a)),
-    Row(admin.recent_audit, ADMIN, lambda s, a: admin.recent_audit(s.db, a)),
+    # the audit log
+    Row(audit_log.audit_choices, ADMIN, lambda s, a: audit_log.audit_choices(s.db, a)),
+    Row(
+        audit_log.audit_csv,
+        ADMIN,
+        lambda s, a: audit_log.audit_csv(s.db, a, audit_log.AuditFilter()),
+    ),
+    Row(
+        audit_log.audit_page,
+        ADMIN,
+        lambda s, a: audit_log.audit_page(s.db, a, audit_log.AuditFilter()),
+    ),
     Row(admin.team_choices, ADMIN, lambda s, a: admin.team_choices(s.db, a)),
     # assessments
     Row(
@@ -593,6 +615,20 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
+        deletion.survey_contents,
+        CONSULTANT,
+        lambda s, a: deletion.survey_contents(s.db, a, s.survey_id),
+    ),
+    Row(
+        deletion.delete_survey,
+        CONSULTANT,
+        lambda s, a: (
+            lambda contents: deletion.delete_survey(
+                s.db, a, contents.survey_id, expected_answers=contents.answers
+            )
+        )(new_survey(s)),
+    ),
+    Row(
         theme_sets.approve,
         CONSULTANT,
         lambda s, a: theme_sets.approve(s.db, a, s.set_id, expected_version=theme_set_version(s)),
@@ -701,6 +737,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     accounts.actor_from_user: "pure: builds the actor from a loaded account",
     accounts.authenticate: "signing in: checks a password, before there is an actor",
     accounts.demo_personas: "signing in: demo sign-in choices, refused unless demo mode is on",
+    audit_log.describe: "pure: a recorded action's code in words",
     accounts.normalise_email: "pure: tidies an email address",
     actions.action_views: "read model inside a service's session, after its access check",
     actions.is_overdue: "pure: date arithmetic",
