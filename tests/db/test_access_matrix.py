@@ -40,6 +40,7 @@ from ue_core.services import (
     accounts,
     actions,
     admin,
+    agreeing,
     assessment_reads,
     assessments,
     audit_log,
@@ -47,12 +48,17 @@ from ue_core.services import (
     database,
     frameworks,
     home,
+    individual_ratings,
     oversight,
+    report_files,
     reports,
     results,
     rounds,
+    score_history,
     scores_against_targets,
+    starting,
     support,
+    target_setting,
 )
 from ue_core.services.actions import ActionDraft
 from ue_core.services.assessments import Answer
@@ -324,14 +330,14 @@ ROWS: tuple[Row, ...] = (
     Row(admin.team_choices, ADMIN, lambda s, a: admin.team_choices(s.db, a)),
     # assessments
     Row(
-        assessments.agree_where_everyone_agrees,
+        agreeing.agree_where_everyone_agrees,
         LEAD,
-        lambda s, a: assessments.agree_where_everyone_agrees(s.db, a, s.draft_id, TODAY),
+        lambda s, a: agreeing.agree_where_everyone_agrees(s.db, a, s.draft_id, TODAY),
     ),
     Row(
-        assessments.compare_team_ratings,
+        agreeing.compare_team_ratings,
         LEAD,
-        lambda s, a: assessments.compare_team_ratings(s.db, a, s.draft_id),
+        lambda s, a: agreeing.compare_team_ratings(s.db, a, s.draft_id),
     ),
     Row(
         assessments.current_assessment_id,
@@ -339,9 +345,9 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: assessments.current_assessment_id(s.db, a, s.team_id, TODAY),
     ),
     Row(
-        assessments.keep_carried_over,
+        individual_ratings.keep_carried_over,
         OWN_TEAM,
-        lambda s, a: assessments.keep_carried_over(s.db, a, s.draft_id, TODAY),
+        lambda s, a: individual_ratings.keep_carried_over(s.db, a, s.draft_id, TODAY),
     ),
     Row(
         assessments.load_state,
@@ -349,30 +355,30 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: assessments.load_state(s.db, a, s.draft_id),
     ),
     Row(
-        assessments.save_agreed,
+        agreeing.save_agreed,
         LEAD,
-        lambda s, a: assessments.save_agreed(
+        lambda s, a: agreeing.save_agreed(
             s.db, a, s.draft_id, s.practice_id, ANSWER, expected_version=None, today=TODAY
         ),
     ),
     Row(
-        assessments.save_rating,
+        individual_ratings.save_rating,
         OWN_TEAM,
-        lambda s, a: assessments.save_rating(
+        lambda s, a: individual_ratings.save_rating(
             s.db, a, s.draft_id, s.practice_id, ANSWER, expected_version=None, today=TODAY
         ),
         # answers carried over from the last round have a version the row does not track
         tolerates=(ConflictError,),
     ),
     Row(
-        assessments.start_assessment,
+        starting.start_assessment,
         OWN_TEAM,
-        lambda s, a: assessments.start_assessment(s.db, a, s.team_id, TODAY),
+        lambda s, a: starting.start_assessment(s.db, a, s.team_id, TODAY),
     ),
     Row(
-        assessments.start_preview,
+        starting.start_preview,
         OWN_TEAM,
-        lambda s, a: assessments.start_preview(s.db, a, s.team_id, TODAY),
+        lambda s, a: starting.start_preview(s.db, a, s.team_id, TODAY),
     ),
     Row(
         assessments.submit,
@@ -485,16 +491,16 @@ ROWS: tuple[Row, ...] = (
     *(
         Row(function, TEAM_VIEWERS, lambda s, a, f=function: f(s.db, a, s.submitted_id, TODAY))
         for function in (
-            reports.action_plan_csv,
-            reports.action_plan_ods,
-            reports.action_plan_workbook,
-            reports.assessment_csv,
-            reports.assessment_ods,
-            reports.assessment_report_html,
-            reports.assessment_workbook,
-            reports.assessment_xlsx,
+            report_files.action_plan_csv,
+            report_files.action_plan_ods,
+            report_files.action_plan_workbook,
+            report_files.assessment_csv,
+            report_files.assessment_ods,
+            report_files.assessment_report_html,
+            report_files.assessment_workbook,
+            report_files.assessment_xlsx,
             reports.report_data,
-            reports.scores_csv,
+            report_files.scores_csv,
         )
     ),
     Row(
@@ -514,9 +520,9 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: results.assessments_with_results(s.db, a, s.team_id),
     ),
     Row(
-        results.set_profile,
+        target_setting.set_profile,
         OWN_TEAM,
-        lambda s, a: results.set_profile(
+        lambda s, a: target_setting.set_profile(
             s.db,
             a,
             s.draft_id,
@@ -525,17 +531,17 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
-        results.set_target,
+        target_setting.set_target,
         OWN_TEAM,
-        lambda s, a: results.set_target(
+        lambda s, a: target_setting.set_target(
             s.db, a, s.draft_id, s.principle_key, 3, "Proportionate", expected=None
         ),
     ),
     Row(results.targets, TEAM_VIEWERS, lambda s, a: results.targets(s.db, a, s.submitted_id)),
     Row(
-        results.team_history,
+        score_history.team_history,
         TEAM_VIEWERS,
-        lambda s, a: results.team_history(s.db, a, s.team_id),
+        lambda s, a: score_history.team_history(s.db, a, s.team_id),
     ),
     # support requests
     Row(support.consultants, CONSULTANT, lambda s, a: support.consultants(s.db, a)),
@@ -752,7 +758,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     database.open_database: "opens the connection at start-up; reads nothing",
     assessments.practice_ids_in_order: "pure: orders practices already loaded",
     assessments.submission_problems: "pure: checks an assessment state already loaded",
-    assessments.suggested_answer: "pure: suggests an agreed answer from a comparison",
+    agreeing.suggested_answer: "pure: suggests an agreed answer from a comparison",
     frameworks.current_version_id: "read inside a service's session: the newest framework",
     frameworks.framework_for_version: "read inside a service's session: framework content",
     reports.actions_frame: "pure: a table from report data already checked",
@@ -770,7 +776,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     scores_against_targets.score_figures: "pure: figures from scores already checked",
     scores_against_targets.target_levels: "read inside a service's session, after its check",
     scores_against_targets.target_views: "read inside a service's session, after its check",
-    results.principle_trend: "pure: trend points from a history already checked",
+    score_history.principle_trend: "pure: trend points from a history already checked",
     rounds.current_round: "read inside a service's session: today's round",
     embeddings.available_backend: "reports which text-embedding backend is installed; no data",
     embeddings.describe_backend: "pure: a backend's name for people",
@@ -847,7 +853,7 @@ def seed(db: Database) -> Seeded:
         world.actors[name] = actor
 
     submitted = submitted_assessment(world)
-    draft_id = assessments.start_assessment(db, world.actor("lead"), world.team_id, TODAY)
+    draft_id = starting.start_assessment(db, world.actor("lead"), world.team_id, TODAY)
     with db.read() as session:
         version_id = current_version_id(session)
         practice_id = session.scalar(
