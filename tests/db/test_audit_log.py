@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.db.test_surveys import MAPPING, current, survey_csv
 from tests.factories import World, build_world
 from ue_core import audit
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent
 from ue_core.errors import InputError
@@ -35,7 +35,7 @@ def _event(world: World, who: str | None, action: str, entity_id: int, when: dat
     with world.db.transaction() as session:
         audit.record(
             session,
-            world.actor(who) if who else None,
+            world.actor(who) if who else SYSTEM,
             action,
             "support_request",
             entity_id,
