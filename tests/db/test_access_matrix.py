@@ -33,7 +33,15 @@ from tests.db.test_surveys import MAPPING, survey_csv
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied, Actor
 from ue_core.db.engine import Database
-from ue_core.db.models import Assessment, Practice, Resource, Role, Team
+from ue_core.db.models import (
+    Assessment,
+    Membership,
+    Practice,
+    Resource,
+    Role,
+    Team,
+    ThemeAction,
+)
 from ue_core.errors import ConflictError, InputError
 from ue_core.services import (
     access_facts,
@@ -185,8 +193,25 @@ def new_user(s: Seeded) -> int:
     )
 
 
+def new_membership(s: Seeded) -> int:
+    user_id = new_user(s)
+    with s.db.read() as session:
+        found = session.scalar(select(Membership.id).where(Membership.user_id == user_id))
+        assert found is not None
+        return found
+
+
 def new_survey_action(s: Seeded) -> int:
     return you_said_we_did.add_theme_action(s.db, SYSTEM, s.theme_ids[0], "We listened", "planned")
+
+
+def fresh_survey_action(s: Seeded) -> tuple[int, int]:
+    """A new theme action's id and the version a person would have seen."""
+    action_id = new_survey_action(s)
+    with s.db.read() as session:
+        row = session.get(ThemeAction, action_id)
+        assert row is not None
+        return action_id, row.version
 
 
 def new_survey(s: Seeded) -> deletion.SurveyContents:
@@ -248,6 +273,40 @@ ROWS: tuple[Row, ...] = (
         accounts.add_role,
         ADMIN,
         lambda s, a: accounts.add_role(s.db, a, user_id=new_user(s), role=Role.CONSULTANT),
+    ),
+    Row(
+        accounts.change_password,
+        EVERYONE,
+        lambda s, a: accounts.change_password(
+            s.db, a, current_password="not the password", new_password="a new long password"
+        ),
+        tolerates=(accounts.AccountError,),  # the current password is wrong: refused for that
+    ),
+    Row(
+        accounts.deactivate_user,
+        ADMIN,
+        lambda s, a: accounts.deactivate_user(s.db, a, user_id=new_user(s)),
+    ),
+    Row(
+        accounts.issue_password_reset,
+        ADMIN,
+        lambda s, a: accounts.issue_password_reset(s.db, a, user_id=new_user(s)),
+    ),
+    Row(
+        accounts.reactivate_user,
+        ADMIN,
+        lambda s, a: accounts.reactivate_user(s.db, a, user_id=new_user(s)),
+        tolerates=(InputError, accounts.AccountError),  # the new person is already active
+    ),
+    Row(
+        accounts.remove_role,
+        ADMIN,
+        lambda s, a: accounts.remove_role(s.db, a, membership_id=new_membership(s)),
+    ),
+    Row(
+        accounts.unlock_sign_in,
+        ADMIN,
+        lambda s, a: accounts.unlock_sign_in(s.db, a, user_id=new_user(s)),
     ),
     # the policy's facts, inside a service's session
     Row(
@@ -536,6 +595,8 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: target_setting.set_target(
             s.db, a, s.draft_id, s.principle_key, 3, "Proportionate", expected=None
         ),
+        # after the first allowed case saved it, the target is not the unsaved one this call saw
+        tolerates=(ConflictError,),
     ),
     Row(results.targets, TEAM_VIEWERS, lambda s, a: results.targets(s.db, a, s.submitted_id)),
     Row(
@@ -600,14 +661,20 @@ ROWS: tuple[Row, ...] = (
     Row(
         you_said_we_did.update_theme_action,
         CONSULTANT,
-        lambda s, a: you_said_we_did.update_theme_action(
-            s.db, a, new_survey_action(s), "We changed it again", "done", TODAY
-        ),
+        lambda s, a: (
+            lambda found: you_said_we_did.update_theme_action(
+                s.db, a, found[0], "We changed it again", "done", TODAY, expected_version=found[1]
+            )
+        )(fresh_survey_action(s)),
     ),
     Row(
         you_said_we_did.delete_theme_action,
         CONSULTANT,
-        lambda s, a: you_said_we_did.delete_theme_action(s.db, a, new_survey_action(s)),
+        lambda s, a: (
+            lambda found: you_said_we_did.delete_theme_action(
+                s.db, a, found[0], expected_version=found[1]
+            )
+        )(fresh_survey_action(s)),
     ),
     Row(
         imports.add_responses,
@@ -662,9 +729,16 @@ ROWS: tuple[Row, ...] = (
         )
     ),
     Row(
+        theme_sets.draft_edits,
+        CONSULTANT,
+        lambda s, a: theme_sets.draft_edits(s.db, a, s.question_id),
+    ),
+    Row(
         theme_sets.find_themes,
         CONSULTANT,
-        lambda s, a: theme_sets.find_themes(s.db, a, s.question_id, 4),
+        lambda s, a: theme_sets.find_themes(s.db, a, s.question_id, 4, expected_current=None),
+        # the seeded set is current, so an allowed call is refused as a conflict and keeps it
+        tolerates=(ConflictError,),
     ),
     Row(
         imports.import_survey,
@@ -745,6 +819,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     accounts.demo_personas: "signing in: demo sign-in choices, refused unless demo mode is on",
     audit_log.describe: "pure: a recorded action's code in words",
     accounts.normalise_email: "pure: tidies an email address",
+    accounts.membership_view: "pure: the policy's view of a loaded membership",
+    accounts.redeem_password_reset: "signing in: a reset code stands in for the actor",
     actions.action_views: "read model inside a service's session, after its access check",
     actions.is_overdue: "pure: date arithmetic",
     actions.parse_due_date: "pure: parses a date entered in three boxes",
@@ -877,7 +953,7 @@ def seed(db: Database) -> Seeded:
     )
     survey = views.get_survey(db, consultant, imported.survey_id)
     question_id = next(q.id for q in survey.questions if q.kind == "free_text")
-    set_id = theme_sets.find_themes(db, consultant, question_id, 4)
+    set_id = theme_sets.find_themes(db, consultant, question_id, 4, expected_current=None)
     view = views.theme_set(db, consultant, set_id)
     answer_ids = [a.answer_id for a in views.coded_answers(db, consultant, set_id)]
     return Seeded(

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from tests.db import test_results
 from tests.db.test_surveys import MAPPING, imported, survey_csv
 from tests.factories import World, build_world
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import Survey, SurveyResponse, Target, ThemeAction
 from ue_core.errors import ConflictError
@@ -55,7 +56,7 @@ def one_saved_one_refused(outcomes: list[Any]) -> None:
 @pytest.fixture
 def world(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     return build_world(any_db)
 
 

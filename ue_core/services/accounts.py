@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ue_core import audit
-from ue_core.authz import AccessDenied, Actor, MembershipView, Permission, require
+from ue_core.authz import SYSTEM, AccessDenied, Actor, MembershipView, Permission, require
 from ue_core.config import AuthMode, Settings
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -164,7 +164,7 @@ def authenticate(
                 .returning(User.id)
             )
             if cleared is not None:
-                audit.record(session, None, "sign_in", "user", user_id)
+                audit.record(session, SYSTEM, "sign_in", "user", user_id)
                 signed_in = _load_user(session, address)
                 return actor_from_user(signed_in) if signed_in is not None else None
             reason = "locked"
@@ -184,7 +184,7 @@ def authenticate(
                 )
         audit.record(
             session,
-            None,
+            SYSTEM,
             "sign_in_failed",
             "user",
             user_id,
@@ -524,7 +524,7 @@ def redeem_password_reset(
             reason = "expired or used" if reset is not None else "no such code for this email"
             failed: dict[str, str] = {"email": address, "reason": reason}
             user_id = user.id if user is not None else None
-            audit.record(session, None, "password_reset_failed", "user", user_id, after=failed)
+            audit.record(session, SYSTEM, "password_reset_failed", "user", user_id, after=failed)
         else:
             user.password_hash = new_hash
             user.failed_sign_ins = 0
@@ -533,7 +533,7 @@ def redeem_password_reset(
             ended = _end_sign_in_sessions(session, user.id, moment)
             audit.record(
                 session,
-                None,
+                SYSTEM,
                 "redeem_password_reset",
                 "user",
                 user.id,
