@@ -64,8 +64,12 @@ def _practice(page: Page, key: str) -> Locator:
 
 def _choose_level(container: Locator, level_prefix: str) -> None:
     container.get_by_text(level_prefix, exact=False).first.click()
-    radio = container.get_by_role("radio", name=re.compile("^" + re.escape(level_prefix)))
-    expect(radio).to_be_checked()
+    # While the save reruns the page, the form drawn for the old version can still be on screen
+    # beside the new one, so look for a checked radio with this label rather than exactly one.
+    checked = container.get_by_role(
+        "radio", name=re.compile("^" + re.escape(level_prefix)), checked=True
+    )
+    expect(checked.first).to_be_attached()
 
 
 def _rate(page: Page, key: str, level_prefix: str, evidence: str | None = None) -> None:

@@ -74,8 +74,10 @@ def test_consultant_is_asked_to_confirm_deleting_a_survey(page: Page, app_url: s
     sign_in_as(page, app_url, "Ruth Okafor")
     open_screen(page, "Import a survey")
     main = page.get_by_test_id("stMain")
+    wait_for_app(page)
     box = page.get_by_test_id("stSelectbox").filter(has_text="Survey to delete").first
-    box.click()
+    expect(box).to_be_visible()
+    box.get_by_role("combobox").click()
     page.get_by_role("option").first.click()
     wait_for_app(page)
     main.get_by_role("button", name="Delete this survey").click()

@@ -139,7 +139,9 @@ def small_survey(demo_database_url: str) -> str:
     mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
     result = imports.import_survey(db, consultant, raw, mapping, SMALL_SURVEY)
     survey = next(s for s in views.list_surveys(db, consultant) if s.id == result.survey_id)
-    theme_sets.find_themes(db, consultant, survey.free_text_questions[0].id, 3)
+    theme_sets.find_themes(
+        db, consultant, survey.free_text_questions[0].id, 3, expected_current=None
+    )
     return SMALL_SURVEY
 
 
@@ -175,7 +177,9 @@ def demo_survey(demo_database_url: str) -> str:
     mapping = ColumnMapping(RESPONDENT_COLUMN, [BARRIERS], [PROFESSION])
     result = imports.import_survey(db, consultant, raw, mapping, title)
     survey = next(s for s in views.list_surveys(db, consultant) if s.id == result.survey_id)
-    theme_sets.find_themes(db, consultant, survey.free_text_questions[0].id, 4)
+    theme_sets.find_themes(
+        db, consultant, survey.free_text_questions[0].id, 4, expected_current=None
+    )
     return title
 
 

@@ -104,7 +104,7 @@ def test_consultant_imports_themes_refines_reads_across_and_downloads(
     assert_no_axe_violations(page, "the import page with a preview and a validation report")
     main.get_by_role("button", name="Save survey").click()
     wait_for_app(page)
-    expect(page.get_by_test_id("stAlert").first).to_contain_text(
+    expect(page.get_by_test_id("stAlert").filter(has_text="Saved '").first).to_contain_text(
         "Saved 'Landscape survey imported in the browser test': 180 responses"
     )
 
