@@ -292,6 +292,9 @@ def test_two_members_rate_the_lead_agrees_submits_and_downloads(
     if "results" not in SCREENS_BY_KEY:
         pytest.skip("The results page is not part of the app yet.")
     _go_to(page, SCREENS_BY_KEY["results"].title)
+    page.get_by_test_id("stMain").get_by_role(
+        "tab", name="Download your results", exact=True
+    ).click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download spreadsheet (ODS)").click()
     path = download_info.value.path()

@@ -146,8 +146,11 @@ def test_consultant_imports_themes_refines_reads_across_and_downloads(
     assert_no_axe_violations(page, "the refine tab")
 
     open_tab(page, "Read across")
-    expect(main.get_by_role("heading", name="Themes by profession")).to_be_visible()
-    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    # A heatmap when enough cells can be shown, otherwise the message that most are hidden.
+    chart = main.get_by_role("heading", name="Themes by profession")
+    hidden = main.get_by_text("Most figures are hidden", exact=False)
+    expect(chart.or_(hidden)).to_be_visible()
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1 if chart.count() else 0)
     expect(main).to_contain_text("[c] means fewer than 5 answers")
     for summary in main.get_by_test_id("stExpander").locator("summary").all():
         if summary.is_visible():
