@@ -58,13 +58,16 @@ from ue_core.services import (
     home,
     individual_ratings,
     oversight,
+    reopening,
     report_files,
     reports,
     results,
     rounds,
     score_history,
     scores_against_targets,
+    sign_in_sessions,
     starting,
+    submissions,
     support,
     target_setting,
 )
@@ -387,6 +390,33 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: audit_log.audit_page(s.db, a, audit_log.AuditFilter()),
     ),
     Row(admin.team_choices, ADMIN, lambda s, a: admin.team_choices(s.db, a)),
+    # signing in: anyone who has just proved who they are may bind their browser's token
+    Row(
+        sign_in_sessions.start_session,
+        EVERYONE,
+        lambda s, a: sign_in_sessions.start_session(s.db, a, sign_in_sessions.new_token()),
+    ),
+    # reopening a submitted assessment
+    Row(
+        reopening.reopen,
+        LEAD | ADMIN,
+        lambda s, a: reopening.reopen(
+            s.db, a, s.submitted_id, reason="A figure was wrong", expected_version=-1
+        ),
+        # a version nobody saw: an allowed call stops at the version check, after the access
+        # check, so the submitted assessment stays submitted for the other rows
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        reopening.submission_history,
+        TEAM_VIEWERS,
+        lambda s, a: reopening.submission_history(s.db, a, s.submitted_id),
+    ),
+    Row(
+        reopening.submitted_assessments,
+        ADMIN,
+        lambda s, a: reopening.submitted_assessments(s.db, a),
+    ),
     # assessments
     Row(
         agreeing.agree_where_everyone_agrees,
@@ -812,6 +842,17 @@ ROWS: tuple[Row, ...] = (
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
 # signing in. Each says why it needs no row.
 EXEMPT: dict[Callable[..., Any], str] = {
+    agreeing.members_differ: "pure: reads an agreement already loaded",
+    agreeing.unanimous_practices: "pure: filters comparisons already checked",
+    sign_in_sessions.new_token: "pure: a random token for a browser",
+    sign_in_sessions.actor_for_session: "signing in: finds who a browser's token belongs to",
+    sign_in_sessions.is_live: "signing in: whether a browser's token still signs it in",
+    sign_in_sessions.end_session: "signing out: ends the session a browser's token names",
+    submissions.answers_of: "pure: the answers stored in a loaded submission",
+    submissions.ever_submitted: "pure: a query condition",
+    submissions.latest_submission: "read inside a service's session, after its access check",
+    submissions.record_submission: "write inside submit's transaction, after its check",
+    submissions.reopened_answers: "read inside a service's session, after its access check",
     access_facts.team_ref: "pure: turns a loaded team into the policy's facts",
     accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
     accounts.actor_from_user: "pure: builds the actor from a loaded account",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import build_world
+from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import RequestStatus
 from ue_core.services import sign_in_sessions, support
@@ -14,7 +15,7 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 def test_a_session_signs_its_browser_in_until_it_ends_or_expires(any_db: Database) -> None:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     member = build_world(any_db).actor("member")
     token = sign_in_sessions.new_token()
     assert not sign_in_sessions.is_live(any_db, token, now=NOW)
@@ -37,7 +38,7 @@ def test_a_session_signs_its_browser_in_until_it_ends_or_expires(any_db: Databas
 
 
 def test_a_session_unused_for_the_idle_time_ends(any_db: Database) -> None:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     member = build_world(any_db).actor("member")
     token = sign_in_sessions.new_token()
     idle = timedelta(minutes=30)
@@ -54,7 +55,7 @@ def test_a_session_unused_for_the_idle_time_ends(any_db: Database) -> None:
 
 
 def test_sessions_ignore_tokens_the_server_did_not_make(any_db: Database) -> None:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     member = build_world(any_db).actor("member")
     assert sign_in_sessions.start_session(any_db, member, "short", now=NOW) is None
     assert sign_in_sessions.actor_for_session(any_db, "", now=NOW) is None
@@ -63,7 +64,7 @@ def test_sessions_ignore_tokens_the_server_did_not_make(any_db: Database) -> Non
 
 
 def test_the_queue_sorts_by_every_column_across_pages(any_db: Database) -> None:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     world = build_world(any_db)
     member, consultant = world.actor("member"), world.actor("consultant")
     ids = [

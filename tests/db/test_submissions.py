@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import World, build_world
-from ue_core.authz import AccessDenied
+from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AgreedRating, AssessmentSubmission, AuditEvent
 from ue_core.errors import ConflictError, InputError
@@ -42,7 +42,7 @@ RACE_WINDOW_S = 1.5
 
 @pytest.fixture
 def world(any_db: Database) -> World:
-    sync_framework(any_db, None)
+    sync_framework(any_db, SYSTEM)
     return build_world(any_db)
 
 
