@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,19 +153,12 @@ def demo_database_url(e2e_dir: Path) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterator[str]:
-    """Start `streamlit run server.py` (the app behind its sign-in cookie middleware) in demo
-    sign-in mode and yield its base URL."""
+@contextmanager
+def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """Start `streamlit run server.py` (the app behind its sign-in cookie middleware) with
+    ``env`` added to this process's environment; yield its base URL; stop it afterwards."""
     port = _free_port()
-    log_path = e2e_dir / "streamlit.log"
-    env = {
-        **os.environ,
-        "UE_DATABASE_URL": demo_database_url,
-        "UE_AUTH_MODE": "demo",
-        "UE_ENV": "test",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
+    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env}
     command = [
         sys.executable,
         "-m",
@@ -186,7 +180,7 @@ def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterat
         process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
-            env=env,
+            env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -213,6 +207,14 @@ def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterat
         server_output = _tail(log_path, 200)
         if "Traceback" in server_output:
             print(f"\n--- Streamlit server output ---\n{server_output}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterator[str]:
+    """The app in demo sign-in mode on the demo database, for the whole run."""
+    env = {"UE_DATABASE_URL": demo_database_url, "UE_AUTH_MODE": "demo", "UE_ENV": "test"}
+    with running_app(env, e2e_dir / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
