@@ -115,7 +115,7 @@ if uploaded is None:
                 )
                 confirm, cancel = st.columns(2)
                 if confirm.button(
-                    f"Yes, delete {contents.answers:,} answers",
+                    f"Yes, delete {plural(contents.answers, 'answer')}",
                     type="primary",
                     key="confirm_delete",
                 ):

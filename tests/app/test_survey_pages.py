@@ -289,7 +289,7 @@ def test_deleting_a_survey_asks_for_confirmation_naming_what_goes(world: World) 
     at.button(key="confirm_delete").click().run()
     assert not at.exception and not at.error
     assert views.list_surveys(world.db, consultant) == []
-    assert "Deleted Barriers survey: 21 responses, 21 answers" in at.success[0].value
+    assert "Deleted Barriers survey: 21 responses and 21 answers" in at.success[0].value
 
 
 def test_finding_themes_again_over_edits_asks_first_and_a_colleagues_change_is_a_conflict(

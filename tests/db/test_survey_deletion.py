@@ -80,7 +80,9 @@ def test_deleting_a_survey_leaves_nothing_of_it_and_keeps_the_others(world: Worl
     contents = deletion.survey_contents(world.db, consultant, doomed)
     assert (contents.responses, contents.answers, contents.embeddings) == (20, 20, 20)
     assert (contents.theme_sets, contents.themes, contents.theme_actions) == (1, 4, 1)
-    assert "20 answers (with 20 embeddings)" in contents.describe()
+    assert contents.describe() == (
+        "20 responses, 20 answers, 1 theme set, 4 themes and 1 you said, we did action"
+    )
 
     deletion.delete_survey(world.db, consultant, doomed, expected_answers=20)
 

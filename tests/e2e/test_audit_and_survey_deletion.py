@@ -68,3 +68,29 @@ def test_admin_filters_and_downloads_the_audit_log(
     data = Path(waiting.value.path()).read_bytes()
     assert data.startswith(b'\xef\xbb\xbf"Event","When (UTC)"')
     assert b'"create_user"' in data and b"audit.check@example.org" in data
+
+
+def test_consultant_is_asked_to_confirm_deleting_a_survey(page: Page, app_url: str) -> None:
+    sign_in_as(page, app_url, "Ruth Okafor")
+    open_screen(page, "Import a survey")
+    main = page.get_by_test_id("stMain")
+    wait_for_app(page)
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Survey to delete").first
+    expect(box).to_be_visible()
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option").first.click()
+    wait_for_app(page)
+    main.get_by_role("button", name="Delete this survey").click()
+    wait_for_app(page)
+    warning = main.get_by_test_id("stAlertContentWarning").filter(has_text="cannot be undone")
+    expect(warning).to_contain_text("525 answers")
+    expect(warning).not_to_contain_text("0 themes")
+    expect(warning).to_contain_text("It cannot be undone.")
+    expect(main.get_by_role("button", name="Yes, delete", exact=False)).to_be_visible()
+    screenshot(page, "survey-delete-confirmation.png")
+    assert_no_axe_violations(page, "the survey delete confirmation for Ruth Okafor")
+    main.get_by_role("button", name="Cancel").click()
+    wait_for_app(page)
+    expect(warning).to_have_count(0)

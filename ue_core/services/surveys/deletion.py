@@ -27,6 +27,7 @@ from ue_core.db.models import (
     ThemeSet,
 )
 from ue_core.errors import ConflictError, NotFound
+from ue_core.text import plural
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,19 @@ class SurveyContents:
     theme_actions: int
 
     def describe(self) -> str:
-        """'12 responses, 30 answers (with 30 embeddings), 2 theme sets, 9 themes and ...'."""
-
-        def count(n: int, one: str, many: str) -> str:
-            return f"{n:,} {one if n == 1 else many}"
-
-        return (
-            f"{count(self.responses, 'response', 'responses')}, "
-            f"{count(self.answers, 'answer', 'answers')} "
-            f"(with {count(self.embeddings, 'embedding', 'embeddings')}), "
-            f"{count(self.theme_sets, 'theme set', 'theme sets')}, "
-            f"{count(self.themes, 'theme', 'themes')} and "
-            f"{count(self.theme_actions, 'you said, we did action', 'you said, we did actions')}"
-        )
+        """'12 responses, 30 answers, 2 theme sets, 9 themes and 3 you said, we did actions',
+        leaving out the kinds it has none of (the answers' stored embeddings go with them)."""
+        parts = [plural(self.responses, "response"), plural(self.answers, "answer")]
+        parts += [
+            plural(n, one, many)
+            for n, one, many in (
+                (self.theme_sets, "theme set", None),
+                (self.themes, "theme", None),
+                (self.theme_actions, "you said, we did action", "you said, we did actions"),
+            )
+            if n
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _count(session: Session, model: type[Base], *where: ColumnElement[bool]) -> int:
