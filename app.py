@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import auth, navigation
 from ui.demo_banner import demo_banner
+from ui.inbox import sidebar_unread
 
 # A local file, served by the app itself: a ":material/...:" or emoji icon makes the browser
 # fetch the icon from an outside host, which government networks often block.
@@ -28,4 +29,5 @@ if actor is None:
 else:
     page = st.navigation(navigation.pages_for(actor))
     auth.sidebar(actor)
+    sidebar_unread(actor)
 page.run()

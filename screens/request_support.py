@@ -11,6 +11,7 @@ from ue_core.services import support
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
 from ui.context import db
+from ui.conversation import request_conversation
 from ui.text import plain
 
 actor = require_page(Permission.REQUEST_SUPPORT)
@@ -69,3 +70,11 @@ else:
         hide_index=True,
         width="stretch",
     )
+    followed = st.selectbox(
+        "Read and reply to a request",
+        options=[r.id for r in requests],
+        # Select box choices show text as typed (they do not read Markdown).
+        format_func=lambda rid: f"{rid}: {next(r.subject for r in requests if r.id == rid)}",
+    )
+    if followed is not None:
+        request_conversation(actor, followed)

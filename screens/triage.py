@@ -17,6 +17,7 @@ from ue_core.vocabulary import RequestStatus
 from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
+from ui.conversation import request_conversation
 from ui.text import plain
 
 PAGE_SIZE = 25
@@ -188,3 +189,5 @@ if saved and concurrency.save_checked(
         st.session_state[SAVED_KEY] = message
         st.toast(plain(message))
         st.rerun()
+
+request_conversation(actor, request.id)

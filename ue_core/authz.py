@@ -242,3 +242,31 @@ def require_triage(actor: Actor) -> Actor:
 def require_analyse_surveys(actor: Actor) -> Actor:
     """Hub consultants import user surveys and work on their themes."""
     return require(actor, Permission.ANALYSE_SURVEYS)
+
+
+# --- A request's conversation (replies and internal notes) -----------------------------------
+
+
+def acts_for_hub(actor: Actor) -> bool:
+    """The person speaks for the hub on requests: those who triage them."""
+    return actor.can(Permission.TRIAGE_REQUESTS)
+
+
+def can_join_conversation(actor: Actor, team_id: int) -> bool:
+    """A request's replies are for the team that raised it and the hub."""
+    return acts_for_hub(actor) or can_request_support(actor, team_id)
+
+
+def require_conversation(actor: Actor, team_id: int) -> None:
+    if not can_join_conversation(actor, team_id):
+        raise AccessDenied("You can only see the requests of your own team.")
+
+
+def can_see_internal_notes(actor: Actor) -> bool:
+    """Internal notes on a request are for the hub only, never for the team."""
+    return acts_for_hub(actor)
+
+
+def require_internal_notes(actor: Actor) -> None:
+    if not can_see_internal_notes(actor):
+        raise AccessDenied("Only hub staff can write or read internal notes.")

@@ -31,6 +31,14 @@ SCREENS: tuple[Screen, ...] = (
         "What needs your attention and where to start.",
     ),
     Screen(
+        "inbox",
+        "screens/inbox.py",
+        "Inbox",
+        ":material/mail:",
+        None,
+        "Replies, notes and status changes on the requests you follow.",
+    ),
+    Screen(
         "assessment",
         "screens/assessment.py",
         "Self-assessment",

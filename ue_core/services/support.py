@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ue_core import audit
+from ue_core import audit, mail
 from ue_core.authz import AccessDenied, Actor, require_request_support, require_triage
 from ue_core.db.engine import Database
 from ue_core.db.models import (
@@ -23,6 +23,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.services import inbox
 
 MAX_SUBJECT = 150
 MIN_TEXT = 20
@@ -353,6 +354,19 @@ def update_request(
             before=before,
             after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
         )
+        # The team hears of a new status in its inbox, and by e-mail once this is saved.
+        deliveries = (
+            inbox.notify(
+                session,
+                request,
+                mail.NotificationKind.STATUS,
+                author_id=actor.user_id,
+                to_team=True,
+            )
+            if status.value != before["status"]
+            else []
+        )
+    mail.deliver(deliveries)
     return changes
 
 
