@@ -36,6 +36,7 @@ from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
     Membership,
+    Notification,
     Practice,
     Resource,
     Role,
@@ -53,9 +54,11 @@ from ue_core.services import (
     assessments,
     audit_log,
     catalogue_admin,
+    conversation,
     database,
     frameworks,
     home,
+    inbox,
     individual_ratings,
     oversight,
     reopening,
@@ -244,6 +247,21 @@ def entry_version(s: Seeded) -> int:
 
 def request_version(s: Seeded) -> int:
     return next(r.version for r in support.team_requests(s.db, SYSTEM, s.team_id))
+
+
+def member_notification(s: Seeded) -> int:
+    """A notification of the own team member's: a hub reply on the seeded request."""
+    conversation.post_reply(s.db, SYSTEM, s.request_id, "We can help with your survey.")
+    member = s.world.actor("member").user_id
+    with s.db.read() as session:
+        found = session.scalar(
+            select(Notification.id)
+            .where(Notification.user_id == member)
+            .order_by(Notification.id.desc())
+            .limit(1)
+        )
+        assert found is not None
+        return found
 
 
 def in_session(check: Callable[..., object], *args: Any) -> Call:
@@ -664,6 +682,34 @@ ROWS: tuple[Row, ...] = (
             resolution="",
         ),
     ),
+    # a request's conversation and the inbox
+    Row(
+        conversation.post_reply,
+        OWN_TEAM | CONSULTANT,
+        lambda s, a: conversation.post_reply(s.db, a, s.request_id, "Any news on this?"),
+    ),
+    Row(
+        conversation.post_note,
+        CONSULTANT,
+        lambda s, a: conversation.post_note(s.db, a, s.request_id, "Ask the survey team."),
+    ),
+    Row(
+        conversation.conversation,
+        OWN_TEAM | CONSULTANT,
+        lambda s, a: conversation.conversation(s.db, a, s.request_id),
+    ),
+    Row(inbox.notifications, EVERYONE, lambda s, a: inbox.notifications(s.db, a)),
+    Row(inbox.unread_count, EVERYONE, lambda s, a: inbox.unread_count(s.db, a)),
+    Row(
+        inbox.mark_read,
+        frozenset({"own team member"}),
+        lambda s, a: inbox.mark_read(s.db, a, member_notification(s)),
+    ),
+    Row(
+        inbox.mark_request_read,
+        OWN_TEAM | CONSULTANT,
+        lambda s, a: inbox.mark_request_read(s.db, a, s.request_id),
+    ),
     # user surveys and their themes
     Row(
         theme_sets.accept_review,
@@ -853,6 +899,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     submissions.latest_submission: "read inside a service's session, after its access check",
     submissions.record_submission: "write inside submit's transaction, after its check",
     submissions.reopened_answers: "read inside a service's session, after its access check",
+    conversation.first_hub_reply_at: "read inside a service's session, after its access check",
+    inbox.notify: "write inside a posting or status change's transaction, after its check",
     access_facts.team_ref: "pure: turns a loaded team into the policy's facts",
     accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
     accounts.actor_from_user: "pure: builds the actor from a loaded account",
