@@ -17,17 +17,18 @@ from ui.navigation import SCREENS
 
 TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
-    "member": TEAM_PAGES | {"Ask the hub for help", "Library"},
-    "lead": TEAM_PAGES | {"Agree ratings", "Ask the hub for help", "Library"},
-    "champion": {"Your organisation", "Team results", "Library"},
+    "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Library"},
+    "lead": TEAM_PAGES | {"Inbox", "Agree ratings", "Ask the hub for help", "Library"},
+    "champion": {"Inbox", "Your organisation", "Team results", "Library"},
     "consultant": {
+        "Inbox",
         "Support requests",
         "System overview",
         "Import a survey",
         "Survey themes",
         "Library",
     },
-    "admin": {"System overview", "Library", "Admin", "Audit log"},
+    "admin": {"Inbox", "System overview", "Library", "Admin", "Audit log"},
 }
 
 
