@@ -244,3 +244,33 @@ def test_a_mail_failure_keeps_the_reply(
     thread = conversation.conversation(world.db, world.actor("member"), request_id)
     assert [m.body for m in thread.messages] == ["Still saved"]
     assert unread(world, "member")["member"] == 1
+
+
+def test_a_status_change_emails_the_team(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    request_id = new_request(world)
+    with local_smtp_server() as (port, received):
+        for name, value in smtp_environment(port).items():
+            monkeypatch.setenv(name, value)
+        assign(world, request_id)
+    assert sorted(to for _, tos in received.envelopes for to in tos) == sorted(
+        f"{name}@test.example" for name in TEAM
+    )
+    assert {m["Subject"] for m in received.messages} == {
+        f"Status changed on request {request_id}: Survey advice"
+    }
+
+
+def test_only_the_hubs_first_reply_is_its_first_response(world: World) -> None:
+    request_id = new_request(world)
+    consultant = world.actor("consultant")
+    conversation.post_note(world.db, consultant, request_id, "Notes do not count")
+    conversation.post_reply(world.db, world.actor("member"), request_id, "Nor do team replies")
+    with world.db.read() as session:
+        assert conversation.first_hub_reply_at(session, request_id) is None
+    first = conversation.post_reply(world.db, consultant, request_id, "First answer")
+    second = conversation.post_reply(world.db, consultant, request_id, "Second answer")
+    assert (first.first_hub_reply, second.first_hub_reply) == (True, False)
+    with world.db.read() as session:
+        at = conversation.first_hub_reply_at(session, request_id)
+        message = session.get(RequestMessage, first.message_id)
+        assert message is not None and at == message.created_at
