@@ -14,6 +14,7 @@ from ue_core.services import conversation, inbox
 from ue_core.services.conversation import MessageView
 from ue_core.timefmt import format_datetime
 from ui.context import db
+from ui.inbox import refresh_unread
 from ui.text import plain
 
 REPLY = "reply"
@@ -34,7 +35,7 @@ def _message(message: MessageView) -> None:
 def request_conversation(actor: Actor, request_id: int) -> None:
     """The conversation on one request, for its team or the hub, with a form to reply."""
     if inbox.mark_request_read(db(), actor, request_id):
-        st.rerun()  # so the inbox's unread count in the sidebar is right at once
+        refresh_unread(actor)
     st.subheader("Conversation", anchor=False)
     thread = st.container()
     for_hub = can_see_internal_notes(actor)

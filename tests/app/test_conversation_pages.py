@@ -68,6 +68,17 @@ def test_the_sidebar_says_how_many_are_unread(world: World) -> None:
     assert not [el for el in at.sidebar if type(el).__name__ == "PageLink"]
 
 
+def test_reading_the_request_on_the_team_page_clears_the_count_at_once(world: World) -> None:
+    request_id = new_request(world)
+    conversation.post_reply(world.db, world.actor("consultant"), request_id, "Hello team")
+    at = app_as(world, "member").run()
+    at.switch_page(str(REPO / "screens/request_support.py"))
+    at.run()
+    assert not at.exception
+    assert "Hello team" in markdown(at)
+    assert not [el for el in at.sidebar if type(el).__name__ == "PageLink"]
+
+
 def test_an_empty_inbox_says_so(world: World) -> None:
     at = app_as(world, "champion", "screens/inbox.py").run()
     assert "You have no unread notifications." in markdown(at)
