@@ -7,6 +7,7 @@
     python -m bench --database-url sqlite:////tmp/other.db
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
     python -m bench --only hostile       # peak memory of reading hostile spreadsheets
+    python -m bench --only routing       # request routing on CLINC150 (about 4 minutes)
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -28,9 +29,10 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile")
+SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile", "routing")
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
-# when asked for: `make bench-themes` or `python -m bench --only themes`.
+# when asked for: `make bench-themes` or `python -m bench --only themes`. Routing (CLINC150)
+# also runs only when asked for: `make bench-routing`.
 DEFAULT_SECTIONS = ("dataset", "pages", "recommendations", "hostile")
 README_PATH = Path(__file__).resolve().parent / "README.md"
 TABLE_START = "<!-- page-latency table: start -->"
@@ -125,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         themes_status = run_themes(args.results)
         if chosen == {"themes"}:
             return themes_status
+    if "routing" in chosen:
+        from bench import routing
+
+        routing_status = routing.run(args.results)
+        if chosen == {"routing"}:
+            return routing_status
     if "hostile" in chosen:
         from bench import hostile_files
 

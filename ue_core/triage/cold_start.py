@@ -1,0 +1,50 @@
+"""A router that starts cold: learnt from the framework's own practice descriptions.
+
+Before the hub has any confirmed triage history, each practice's title, statement, help and
+level descriptors stand in for past requests about it. Labels are practice keys, or with
+``by="area"`` the practice areas of the self-assessment (``promote``, ``listen``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ue_core.framework import Framework, Practice
+from ue_core.triage.router import RequestRouter
+
+LabelKind = Literal["practice", "area"]
+
+
+def practice_texts(practice: Practice) -> list[str]:
+    """The texts that describe one practice: title with statement, help, and each level."""
+    return [
+        f"{practice.title}. {practice.statement}",
+        practice.help,
+        *(f"{practice.title}: {descriptor}" for descriptor in practice.levels.values()),
+    ]
+
+
+def framework_examples(
+    framework: Framework, by: LabelKind = "practice"
+) -> tuple[list[str], list[str]]:
+    """Texts and labels built from the framework's practices."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for practice in framework.practices():
+        label = practice.key if by == "practice" else practice.practice_area
+        for text in practice_texts(practice):
+            texts.append(text)
+            labels.append(label)
+    return texts, labels
+
+
+def cold_start_router(
+    framework: Framework,
+    by: LabelKind = "practice",
+    *,
+    seed: int = 0,
+    backend: str | None = None,
+) -> RequestRouter:
+    """A router learnt only from the framework's practice descriptions."""
+    texts, labels = framework_examples(framework, by)
+    return RequestRouter.fit(texts, labels, seed, backend=backend)
