@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test lint typecheck unit e2e bench bench-themes migrate demo chromium pg-client clean
+.PHONY: run test lint typecheck unit e2e bench bench-themes bench-routing migrate demo chromium pg-client clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: $(VENV)/.dev
 bench-themes: $(VENV)/.dev
 	$(PY) -m pip install --quiet --no-deps --target bench/out/lib -r bench/requirements-bench.txt
 	PYTHONPATH=bench/out/lib $(PY) -m bench --only themes
+
+## make bench-routing: request routing on CLINC150 (../shared/data/clinc150 or UE_CLINC150_DIR)
+bench-routing: $(VENV)/.dev
+	$(PY) -m bench --only routing
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench/out
