@@ -19,6 +19,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
 from ui.text import plain
+from ui.triage_suggestion import show_suggestion
 
 PAGE_SIZE = 25
 
@@ -134,6 +135,7 @@ st.caption(
     f"Sent {format_datetime(request.created_at)}. Status: {plain(request.status_label)}."
 )
 st.markdown(plain(request.text))
+show_suggestion(db(), actor, request.id)
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)

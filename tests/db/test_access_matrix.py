@@ -73,6 +73,7 @@ from ue_core.services import (
     submissions,
     support,
     target_setting,
+    triage_suggestions,
 )
 from ue_core.services.actions import ActionDraft
 from ue_core.services.assessments import Answer
@@ -669,6 +670,11 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: support.team_requests(s.db, a, s.team_id),
     ),
     Row(support.triage_queue, CONSULTANT, lambda s, a: support.triage_queue(s.db, a)),
+    Row(
+        triage_suggestions.suggest_for_request,
+        CONSULTANT,
+        lambda s, a: triage_suggestions.suggest_for_request(s.db, a, s.request_id),
+    ),
     Row(
         support.update_request,
         CONSULTANT,

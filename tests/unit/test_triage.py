@@ -19,6 +19,7 @@ from ue_core.triage import (
     cold_start_router,
     framework_examples,
 )
+from ue_core.triage.cold_start import COLD_START_TEMPERATURE, COLD_START_THRESHOLD
 
 TOPICS = {
     "publish": [
@@ -171,3 +172,21 @@ def test_the_sentence_model_backend_routes_paraphrases(monkeypatch: pytest.Monke
     [suggestion] = router.with_threshold(0.0).suggest(["we would like to put on a seminar"])
     assert suggestion.best_guess == "events"
     assert router.why("a questionnaire for readers", k=1)[0].label == "survey"
+
+
+def test_the_cold_start_router_is_cautious_about_unrelated_requests() -> None:
+    router = cold_start_router(load_framework(), by="area")
+    assert router.threshold == COLD_START_THRESHOLD
+    assert router.temperature == COLD_START_TEMPERATURE
+    [lunch] = router.suggest(["Which sandwich shop near the office opens earliest?"])
+    assert lunch.needs_person
+    with pytest.raises(ValueError, match="above 0"):
+        router.with_temperature(0.0)
+
+
+def test_a_higher_temperature_lowers_the_confidence(router: RequestRouter) -> None:
+    text = ["design a user survey"]
+    [sharp] = router.with_temperature(0.05).suggest(text)
+    [soft] = router.with_temperature(5.0).suggest(text)
+    assert sharp.best_guess == soft.best_guess
+    assert 1 / len(TOPICS) < soft.confidence < sharp.confidence

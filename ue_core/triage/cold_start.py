@@ -3,16 +3,26 @@
 Before the hub has any confirmed triage history, each practice's title, statement, help and
 level descriptors stand in for past requests about it. Labels are practice keys, or with
 ``by="area"`` the practice areas of the self-assessment (``promote``, ``listen``, ...).
+
+The framework's descriptions are not requests: held out, they are told apart far more easily
+than real requests are, so a temperature fitted on them would make the router overconfident
+(a request about lunch came out 99% "Act on the feedback"). Until there is confirmed history
+to learn from, the cold-start router uses a set, cautious temperature and a higher threshold.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from ue_core.framework import Framework, Practice
 from ue_core.triage.router import RequestRouter
 
 LabelKind = Literal["practice", "area"]
+
+#: The temperature of a cold-start router's confidences (its scores lie between about -1.5 and 1).
+COLD_START_TEMPERATURE: Final = 0.5
+#: Below this confidence a cold-start suggestion says "needs a person".
+COLD_START_THRESHOLD: Final = 0.6
 
 
 def practice_texts(practice: Practice) -> list[str]:
@@ -45,6 +55,7 @@ def cold_start_router(
     seed: int = 0,
     backend: str | None = None,
 ) -> RequestRouter:
-    """A router learnt only from the framework's practice descriptions."""
+    """A router learnt only from the framework's practice descriptions, cautious by design."""
     texts, labels = framework_examples(framework, by)
-    return RequestRouter.fit(texts, labels, seed, backend=backend)
+    router = RequestRouter.fit(texts, labels, seed, backend=backend, threshold=COLD_START_THRESHOLD)
+    return router.with_temperature(COLD_START_TEMPERATURE)

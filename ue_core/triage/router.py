@@ -279,11 +279,20 @@ class RequestRouter:
 
     def with_threshold(self, threshold: float) -> RequestRouter:
         """The same router with another "needs a person" threshold."""
+        return self._replaced(self.temperature, threshold)
+
+    def with_temperature(self, temperature: float) -> RequestRouter:
+        """The same router with a set temperature (higher gives more cautious confidences)."""
+        if temperature <= 0:
+            raise ValueError(f"The temperature must be above 0, not {temperature}")
+        return self._replaced(temperature, self.threshold)
+
+    def _replaced(self, temperature: float, threshold: float) -> RequestRouter:
         return RequestRouter(
             labels=self.labels,
             features=self._features,
             model=self._model,
-            temperature=self.temperature,
+            temperature=temperature,
             texts=self._texts,
             text_labels=self._text_labels,
             neighbours=self._neighbours,
