@@ -135,7 +135,7 @@ st.caption(
     f"Sent {format_datetime(request.created_at)}. Status: {plain(request.status_label)}."
 )
 st.markdown(plain(request.text))
-show_suggestion(db(), actor, request.id)
+show_suggestion(actor, request.id)
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)

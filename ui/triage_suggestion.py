@@ -5,14 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.authz import Actor
-from ue_core.db.engine import Database
 from ue_core.services.triage_suggestions import suggest_for_request
+from ui.context import db
 from ui.text import plain
 
 
-def show_suggestion(db: Database, actor: Actor, request_id: int) -> None:
+def show_suggestion(actor: Actor, request_id: int) -> None:
     """Show the suggested practice area for a request, with its confidence and why."""
-    found = suggest_for_request(db, actor, request_id)
+    found = suggest_for_request(db(), actor, request_id)
     percent = f"{found.confidence:.0%}"
     if found.needs_person:
         st.info(
