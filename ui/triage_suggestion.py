@@ -11,19 +11,19 @@ from ui.text import plain
 
 
 def show_suggestion(actor: Actor, request_id: int) -> None:
-    """Show the suggested practice area for a request, with its confidence and why."""
+    """Show the suggested practice area for a request, with its confidence and why.
+
+    Plain text in a bordered box, not an alert, so the page's own messages stay the only alerts.
+    """
     found = suggest_for_request(db(), actor, request_id)
     percent = f"{found.confidence:.0%}"
-    if found.needs_person:
-        st.info(
-            "Suggested practice area: none, this request needs a person to decide. "
-            f"The closest is {plain(found.best_guess_label)} ({percent} confident)."
-        )
-        return
+    label = plain(found.best_guess_label)
     with st.container(border=True):
-        st.markdown(
-            f"**Suggested practice area:** {plain(found.best_guess_label)} ({percent} confident)"
-        )
+        if found.needs_person:
+            st.markdown("**Suggested practice area:** none, this request needs a person to decide.")
+            st.caption(f"The closest is {label} ({percent} confident).")
+            return
+        st.markdown(f"**Suggested practice area:** {label} ({percent} confident)")
         if found.why:
             st.caption("It resembles these parts of the framework:")
             for text in found.why:

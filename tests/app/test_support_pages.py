@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.conftest import app_as
 from tests.factories import World
 from ue_core.db.models import RequestStatus
 from ue_core.services import support
+from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
 
 def test_team_with_no_requests_sees_an_empty_state(world: World) -> None:
@@ -187,3 +190,32 @@ def test_triage_queue_shows_when_each_request_was_sent_and_sorts_by_any_column(
         at.selectbox(key="triage_order").set_value(order).run()
         assert not at.exception
         assert len(at.dataframe[0].value) == 3
+
+
+def test_an_open_request_shows_its_suggested_practice_area_or_needs_a_person(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
+    support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Who uses our statistics?",
+        "We want to know who uses our statistics, what they use them for and who we miss.",
+    )
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    shown = " ".join(item.value for item in at.markdown)
+    assert "Suggested practice area:** Understand the need for information" in shown
+    assert any("resembles" in item.value for item in at.caption)
+
+    support.submit_request(
+        world.db,
+        world.actor("member"),
+        world.team_id,
+        "Lunch",
+        "Which sandwich shop near the office opens earliest?",
+    )
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    assert at.header[0].value == "Lunch"
+    assert any("needs a person to decide" in item.value for item in at.markdown)
+    assert not at.info

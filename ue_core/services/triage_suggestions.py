@@ -71,7 +71,7 @@ def suggest_for_request(db: Database, actor: Actor, request_id: int) -> TriageSu
         )
     router = _router_for(framework)
     [suggestion] = router.suggest([text])
-    labels: dict[str, str] = dict(PRACTICE_AREA_LABELS)
+    labels: dict[str, str] = {str(key): value for key, value in PRACTICE_AREA_LABELS.items()}
     why = router.why(text, k=WHY_COUNT, label=suggestion.best_guess)
     return TriageSuggestion(
         request_id=request_id,
