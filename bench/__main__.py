@@ -8,6 +8,7 @@
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
     python -m bench --only hostile       # peak memory of reading hostile spreadsheets
     python -m bench --only routing       # request routing on CLINC150 (about 4 minutes)
+    python -m bench --only chats         # Champion Chat drawing against random groups
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -29,11 +30,11 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile", "routing")
+SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile", "routing", "chats")
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
 # when asked for: `make bench-themes` or `python -m bench --only themes`. Routing (CLINC150)
 # also runs only when asked for: `make bench-routing`.
-DEFAULT_SECTIONS = ("dataset", "pages", "recommendations", "hostile")
+DEFAULT_SECTIONS = ("dataset", "pages", "recommendations", "hostile", "chats")
 README_PATH = Path(__file__).resolve().parent / "README.md"
 TABLE_START = "<!-- page-latency table: start -->"
 TABLE_END = "<!-- page-latency table: end -->"
@@ -133,6 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         routing_status = routing.run(args.results)
         if chosen == {"routing"}:
             return routing_status
+    if "chats" in chosen:
+        from bench import champion_chats
+
+        chats_status = champion_chats.run(args.results)
+        if chosen == {"chats"}:
+            return chats_status
     if "hostile" in chosen:
         from bench import hostile_files
 
