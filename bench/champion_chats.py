@@ -2,7 +2,7 @@
 
 ``python -m bench --only chats`` simulates a year of Champion Chats: 56 champions in 35
 organisations (every organisation has one champion, the other 21 go to organisations with a
-Zipf-like skew, so a few organisations have four or five), 12 months, each champion skipping a
+Zipf-like skew, so the largest has five to ten), 12 months, each champion skipping a
 month with probability 0.1. Each month both :func:`ue_core.champion_chats.draw_groups` (with
 the history of its own past drawings) and :func:`ue_core.champion_chats.draw_at_random` (the
 same group sizes, people shuffled) draw the champions present. Figures, over all 12 months:
