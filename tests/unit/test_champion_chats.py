@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 
@@ -170,3 +171,33 @@ def test_describe_draw_names_the_repeat_pairs_and_clashes() -> None:
 def test_a_champion_listed_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="only once"):
         draw_groups([ChampionRef(1, 1), ChampionRef(1, 2), ChampionRef(3, 3)], {}, seed=0)
+
+
+def _fewest_clashes_by_trying_every_order(champions: list[ChampionRef]) -> int:
+    organisation = {champion.id: champion.organisation_id for champion in champions}
+    sizes = group_sizes(len(champions))
+    fewest = len(champions) ** 2
+    for order in itertools.permutations(organisation):
+        start, clashes = 0, 0
+        for size in sizes:
+            group = order[start : start + size]
+            start += size
+            clashes += sum(
+                1 for a, b in itertools.combinations(group, 2) if organisation[a] == organisation[b]
+            )
+        fewest = min(fewest, clashes)
+    return fewest
+
+
+def test_small_networks_match_trying_every_order() -> None:
+    rng = random.Random(0)
+    for case in range(40):
+        count = rng.randint(3, 7)
+        organisations = rng.randint(1, count)
+        champions = [
+            ChampionRef(id=i, organisation_id=rng.randrange(organisations)) for i in range(count)
+        ]
+        fewest = _fewest_clashes_by_trying_every_order(champions)
+        drawn = describe_draw(draw_groups(champions, {}, seed=case), champions, {})
+        assert drawn.same_organisation_pairs == fewest
+        assert can_keep_organisations_apart(champions) == (fewest == 0)
