@@ -11,8 +11,9 @@ import streamlit as st
 
 from ue_core.authz import Permission
 from ue_core.services import support
+from ue_core.services.requests import rating
 from ue_core.text import plural, plural_noun
-from ue_core.timefmt import UK, format_datetime
+from ue_core.timefmt import UK, format_date, format_datetime
 from ue_core.vocabulary import RequestStatus
 from ui import concurrency
 from ui.auth import require_page
@@ -36,6 +37,14 @@ columns = st.columns(len(RequestStatus))
 for column, status in zip(columns, RequestStatus, strict=True):
     column.metric(support.STATUS_LABELS[status], f"{counts[status]:,}")
 
+view = st.radio(
+    "Queue",
+    options=list(support.QueueView),
+    index=list(support.QueueView).index(support.QueueView.ALL),
+    format_func=support.QUEUE_VIEW_LABELS.__getitem__,
+    horizontal=True,
+    key="triage_view",
+)
 shown = st.multiselect(
     "Show requests that are",
     options=list(RequestStatus),
@@ -74,9 +83,10 @@ queue = support.search_queue(
     page_size=PAGE_SIZE,
     order=order,
     descending=bool(descending),
+    view=view or support.QueueView.ALL,
 )
 if queue.total == 0:
-    st.write("No requests match. Change the statuses or the search above to see others.")
+    st.write("No requests match. Change the queue, statuses or search above to see others.")
     st.stop()
 
 order_text = support.ORDER_LABELS[order][bool(descending)].lower()
@@ -106,6 +116,9 @@ st.dataframe(
             headings[support.QueueOrder.ASSIGNEE]: [
                 r.assignee_name or "Nobody yet" for r in queue.requests
             ],
+            "First response due": [r.first_response_due_text for r in queue.requests],
+            "Resolution due": [r.resolution_due_text for r in queue.requests],
+            "Overdue": [r.overdue_label for r in queue.requests],
         }
     ),
     column_config={
@@ -134,6 +147,19 @@ st.caption(
     f"{plain(request.team_name)}, {plain(request.organisation_name)}. "
     f"Sent {format_datetime(request.created_at)}. Status: {plain(request.status_label)}."
 )
+facts = [f"Kind of help: {request.kind_label}"]
+if request.statistics:
+    facts.append(f"Statistics: {request.statistics}")
+if request.needed_by:
+    facts.append(f"Needed by: {format_date(request.needed_by)}")
+facts.append(f"First response due: {request.first_response_due_text}")
+facts.append(f"Resolution due: {request.resolution_due_text}")
+if request.overdue_label:
+    facts.append(request.overdue_label)
+if request.rating is not None:
+    rated = f"Team's rating: {rating.RATING_LABELS[request.rating]}"
+    facts.append(f"{rated}. {request.rating_comment}" if request.rating_comment else rated)
+st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 st.markdown(plain(request.text))
 show_suggestion(actor, request.id)
 

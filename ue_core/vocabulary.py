@@ -52,8 +52,12 @@ ACTION_STATUS_LABELS: dict[str, str] = {
 
 
 class RequestStatus(StrEnum):
+    """A support request's place in the hub's workflow, in order."""
+
     NEW = "new"
+    TRIAGED = "triaged"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
+    WAITING_ON_TEAM = "waiting_on_team"
     RESOLVED = "resolved"
     CLOSED = "closed"

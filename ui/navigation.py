@@ -92,7 +92,15 @@ SCREENS: tuple[Screen, ...] = (
         "Ask the hub for help",
         ":material/support_agent:",
         Permission.REQUEST_SUPPORT,
-        "Ask the USER hub for advice or support, and follow up your team's requests.",
+        "Ask the USER hub for advice, training or other support.",
+    ),
+    Screen(
+        "your_requests",
+        "screens/your_requests.py",
+        "Your requests",
+        ":material/forum:",
+        Permission.REQUEST_SUPPORT,
+        "Follow your team's requests to the hub and rate the help once resolved.",
     ),
     Screen(
         "organisation",

@@ -558,6 +558,16 @@ class SupportRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Request kinds and service levels (issue 11): the kind of help (a key of
+    # data/request_kinds.yaml), the statistics it concerns, a date it must fit, when the hub
+    # first responded and resolved it, and the team's rating of the help (1 to 5) once resolved.
+    kind: Mapped[str] = mapped_column(String(40), default="other", server_default="other")
+    statistics: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    first_response_at: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 

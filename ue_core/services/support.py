@@ -1,9 +1,14 @@
-"""Support requests: teams ask the USER hub for help; hub consultants triage them."""
+"""Support requests: teams ask the USER hub for help; hub consultants triage them.
+
+Each request has a kind of help (``data/request_kinds.yaml``) and service-level targets
+(``data/service_levels.yaml``, worked out by ``ue_core.service_levels``): when its first
+response and its resolution fall due, and whether it is overdue.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -24,19 +29,31 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import inbox
+from ue_core.request_kinds import shipped_request_kinds
+from ue_core.service_levels import Deadlines, deadlines, shipped_service_levels
+from ue_core.services.requests.queue_views import OPEN_STATUSES as OPEN_STATUSES
+from ue_core.services.requests.queue_views import (
+    QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
+)
+from ue_core.services.requests.queue_views import QueueView as QueueView
+from ue_core.services.requests.queue_views import view_clause
+from ue_core.timefmt import format_date, uk_today
 
 MAX_SUBJECT = 150
 MIN_TEXT = 20
 MAX_TEXT = 5_000
+MAX_STATISTICS = 300
 
 STATUS_LABELS: dict[RequestStatus, str] = {
     RequestStatus.NEW: "New",
+    RequestStatus.TRIAGED: "Triaged",
     RequestStatus.ASSIGNED: "Assigned",
     RequestStatus.IN_PROGRESS: "In progress",
+    RequestStatus.WAITING_ON_TEAM: "Waiting on the team",
     RequestStatus.RESOLVED: "Resolved",
     RequestStatus.CLOSED: "Closed",
 }
-OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS)
+DONE_STATUSES = (RequestStatus.RESOLVED, RequestStatus.CLOSED)
 
 
 class QueueOrder(StrEnum):
@@ -86,10 +103,49 @@ class RequestView:
     created_at: datetime
     updated_at: datetime
     version: int
+    kind: str
+    statistics: str
+    needed_by: date | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    rating: int | None
+    rating_comment: str
+    deadlines: Deadlines
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return shipped_request_kinds().label(self.kind)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+    @property
+    def overdue_label(self) -> str:
+        """ "Overdue" (with what is late) or an empty string: a word, never colour alone."""
+        if self.is_done:
+            return ""
+        if self.deadlines.first_response_overdue:
+            return "Overdue: first response"
+        if self.deadlines.resolution_overdue:
+            return "Overdue: resolution"
+        return ""
+
+    @property
+    def first_response_due_text(self) -> str:
+        if self.first_response_at is not None:
+            return "Responded"
+        return format_date(self.deadlines.first_response_due)
+
+    @property
+    def resolution_due_text(self) -> str:
+        if self.resolved_at is not None:
+            return "Resolved"
+        return format_date(self.deadlines.resolution_due)
 
 
 @dataclass(frozen=True)
@@ -106,7 +162,10 @@ def _views(
     offset: int = 0,
     order: QueueOrder = QueueOrder.SENT,
     descending: bool = True,
+    today: date | None = None,
 ) -> list[RequestView]:
+    on = today or uk_today()
+    levels = shipped_service_levels()
     requester = aliased(User)
     assignee = aliased(User)
     status_rank = case(
@@ -157,14 +216,35 @@ def _views(
             created_at=r.created_at,
             updated_at=r.updated_at,
             version=r.version,
+            kind=r.kind,
+            statistics=r.statistics,
+            needed_by=r.needed_by,
+            first_response_at=r.first_response_at,
+            resolved_at=r.resolved_at,
+            rating=r.rating,
+            rating_comment=r.rating_comment,
+            deadlines=deadlines(
+                levels.for_kind(r.kind),
+                r.created_at,
+                on,
+                first_response_at=r.first_response_at,
+                resolved_at=r.resolved_at,
+            ),
         )
         for r, team_name, org_name, req_name, assignee_name in session.execute(stmt)
     ]
 
 
-def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text: str) -> int:
-    """A team member asks the hub for help. Returns the new request's id."""
-    require_request_support(actor, team_id)
+def check_request(
+    kind: str, subject: str, text: str, statistics: str = "", needed_by: date | None = None
+) -> None:
+    """Raise ``InputError`` saying what to fix when a request's fields are not acceptable."""
+    if kind not in shipped_request_kinds().by_key():
+        raise InputError("Choose what kind of help you need.")
+    if len(statistics.strip()) > MAX_STATISTICS:
+        raise InputError(f"The statistics must be {MAX_STATISTICS} characters or fewer.")
+    if needed_by is not None and needed_by < uk_today():
+        raise InputError("The date the help must fit cannot be in the past.")
     subject, text = subject.strip(), text.strip()
     if not subject:
         raise InputError("Enter a short summary of what you need help with.")
@@ -176,9 +256,32 @@ def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text:
         )
     if len(text) > MAX_TEXT:
         raise InputError(f"The description must be {MAX_TEXT} characters or fewer.")
+
+
+def submit_request(
+    db: Database,
+    actor: Actor,
+    team_id: int,
+    subject: str,
+    text: str,
+    *,
+    kind: str = "other",
+    statistics: str = "",
+    needed_by: date | None = None,
+) -> int:
+    """A team member asks the hub for help. Returns the new request's id."""
+    require_request_support(actor, team_id)
+    check_request(kind, subject, text, statistics, needed_by)
+    subject, text, statistics = subject.strip(), text.strip(), statistics.strip()
     with db.transaction() as session:
         request = SupportRequest(
-            team_id=team_id, requested_by_id=actor.user_id, subject=subject, text=text
+            team_id=team_id,
+            requested_by_id=actor.user_id,
+            subject=subject,
+            text=text,
+            kind=kind,
+            statistics=statistics,
+            needed_by=needed_by,
         )
         session.add(request)
         session.flush()
@@ -188,9 +291,39 @@ def submit_request(db: Database, actor: Actor, team_id: int, subject: str, text:
             "submit_request",
             "support_request",
             request.id,
-            after={"subject": subject},
+            after={
+                "subject": subject,
+                "kind": kind,
+                "statistics": statistics,
+                "needed_by": needed_by.isoformat() if needed_by else None,
+            },
         )
         return request.id
+
+
+def team_request(db: Database, actor: Actor, request_id: int) -> RequestView:
+    """One of the actor's team's requests, in full."""
+    with db.read() as session:
+        team_id = session.scalar(
+            select(SupportRequest.team_id).where(SupportRequest.id == request_id)
+        )
+        if team_id is None:
+            raise NotFound("That request no longer exists.")
+        require_request_support(actor, team_id)
+        [view] = _views(session, [SupportRequest.id == request_id])
+        return view
+
+
+def record_first_response(
+    session: Session, request: SupportRequest, now: datetime | None = None
+) -> bool:
+    """Note the hub's first response to ``request`` (in the caller's transaction) unless one
+    is already recorded; True when this was the first. Called when a consultant first moves a
+    request on from new or assigns it, and on the hub's first reply."""
+    if request.first_response_at is not None:
+        return False
+    request.first_response_at = now or datetime.now(UTC)
+    return True
 
 
 def team_requests(db: Database, actor: Actor, team_id: int) -> list[RequestView]:
@@ -232,12 +365,18 @@ def search_queue(
     page_size: int = 25,
     order: QueueOrder = QueueOrder.SENT,
     descending: bool = True,
+    view: QueueView = QueueView.ALL,
+    today: date | None = None,
 ) -> RequestPage:
-    """A page of requests with these statuses whose summary, team or organisation contains
-    ``text``, sorted by ``order`` (newest first by default). Sorted and paged in the database,
-    so a long queue stays quick and the order runs across pages."""
+    """A page of requests in ``view`` with these statuses whose summary, team or organisation
+    contains ``text``, sorted by ``order`` (newest first by default). Filtered, sorted and
+    paged in the database, so a long queue stays quick and the order runs across pages."""
     require_triage(actor)
-    where: list[object] = [SupportRequest.status.in_([s.value for s in statuses])]
+    on = today or uk_today()
+    where: list[object] = [
+        SupportRequest.status.in_([s.value for s in statuses]),
+        *view_clause(actor.user_id, view, on),
+    ]
     for word in text.split():
         pattern = f"%{word.lower()}%"
         where.append(
@@ -264,6 +403,7 @@ def search_queue(
             offset=(page - 1) * page_size,
             order=order,
             descending=descending,
+            today=on,
         )
     return RequestPage(items, total, page, page_size)
 
@@ -341,6 +481,12 @@ def update_request(
         changes = _describe_changes(session, request, status, assignee_id, resolution)
         if not changes:
             return changes
+        if status is not RequestStatus.NEW or assignee_id is not None:
+            record_first_response(session, request)
+        if status in DONE_STATUSES:
+            request.resolved_at = request.resolved_at or datetime.now(UTC)
+        else:
+            request.resolved_at = None
         request.status = status.value
         request.assignee_id = assignee_id
         request.resolution = resolution
