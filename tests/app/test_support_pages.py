@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from tests.app.conftest import app_as
 from tests.factories import World
@@ -11,29 +13,125 @@ from ue_core.services import support
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
 
+def _button(at: AppTest, label: str) -> Button:
+    return next(b for b in at.button if b.label == label)
+
+
+def _fill_request_form(at: AppTest, text: str) -> None:
+    at.radio(key="request_kind").set_value("survey_design")
+    at.text_input(key="request_statistics").input("Housing statistics")
+    at.text_input(key="request_subject").input("Setting up a user survey")
+    at.text_area(key="request_text").input(text)
+
+
+@pytest.fixture(autouse=True)
+def _quick_text_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's text recommendations in the TF-IDF space: quick, and the same each run."""
+    monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
+
+
 def test_team_with_no_requests_sees_an_empty_state(world: World) -> None:
-    at = app_as(world, "member", "screens/request_support.py").run()
-    assert "has not asked the hub for help yet" in at.markdown[-1].value
+    at = app_as(world, "member", "screens/your_requests.py").run()
+    assert any("has not asked the hub for help yet" in m.value for m in at.markdown)
 
 
-def test_member_sends_a_request_and_sees_it_listed(world: World) -> None:
+def test_member_sees_what_may_help_then_sends_and_follows_the_request(world: World) -> None:
+    answered = support.submit_request(
+        world.db,
+        world.actor("outsider"),
+        world.other_team_id,
+        "Questions for a user survey",
+        "We need help writing the questions for a user survey of our statistics.",
+        kind="survey_design",
+    )
+    consultant = world.actor("consultant")
+    support.update_request(
+        world.db,
+        consultant,
+        answered,
+        expected_version=1,
+        status=RequestStatus.RESOLVED,
+        assignee_id=consultant.user_id,
+        resolution="Shared the hub's survey question bank.",
+    )
     at = app_as(world, "member", "screens/request_support.py").run()
-    at.text_input[0].input("Setting up a user group")
-    at.text_area[0].input("We want a user group for our housing statistics; where do we start?")
-    at.button[0].click().run()
+    _fill_request_form(at, "We want to run a user survey of our statistics; which questions?")
+    _button(at, "Continue").click().run()
+    assert not at.error
+    assert [h.value for h in at.header] == ["These may help now"]
+    shown = [m.value for m in at.markdown]
+    assert "**Questions for a user survey**" in shown
+    assert "Help given: Shared the hub's survey question bank." in shown
+    assert "Another team's request" in [c.value for c in at.caption]
+    # Another team's request shows no team and none of its own words.
+    assert not any("Other team" in m.value for m in at.markdown)
+    assert not any("We need help writing" in m.value for m in at.markdown)
+
+    _button(at, "Send request").click().run()
     assert at.success[0].value.startswith("Request ")
-    table = at.dataframe[0].value
-    assert list(table["Summary"]) == ["Setting up a user group"]
+    [mine] = support.team_requests(world.db, world.actor("member"), world.team_id)
+    assert (mine.kind, mine.statistics, mine.status) == (
+        "survey_design",
+        "Housing statistics",
+        RequestStatus.NEW,
+    )
+
+    page = app_as(world, "member", "screens/your_requests.py").run()
+    table = page.dataframe[0].value
+    assert list(table["Summary"]) == ["Setting up a user survey"]
+    assert list(table["Kind of help"]) == ["Survey or consultation design"]
     assert list(table["Status"]) == ["New"]
+    assert "Conversation" in [s.value for s in page.subheader]
 
 
 def test_too_short_a_request_is_explained_and_not_saved(world: World) -> None:
     at = app_as(world, "member", "screens/request_support.py").run()
-    at.text_input[0].input("Help")
-    at.text_area[0].input("Please")
-    at.button[0].click().run()
+    _fill_request_form(at, "Please")
+    _button(at, "Continue").click().run()
     assert "at least 20 characters" in at.error[0].value
+    assert not at.header
     assert support.team_requests(world.db, world.actor("member"), world.team_id) == []
+
+
+def test_a_kind_of_help_must_be_chosen(world: World) -> None:
+    at = app_as(world, "member", "screens/request_support.py").run()
+    at.text_input(key="request_subject").input("Setting up a user survey")
+    at.text_area(key="request_text").input("We want to run a user survey of our statistics.")
+    _button(at, "Continue").click().run()
+    assert at.error[0].value == "Choose what kind of help you need."
+
+
+@pytest.mark.parametrize("who", ["consultant", "champion", "admin"])
+def test_people_outside_teams_cannot_reach_the_team_pages(world: World, who: str) -> None:
+    for script in ("screens/request_support.py", "screens/your_requests.py"):
+        at = app_as(world, who, script).run()
+        assert not at.text_area, script
+        assert not at.dataframe, script
+
+
+def test_team_rates_the_help_once_when_resolved(world: World) -> None:
+    member = world.actor("member")
+    request_id = support.submit_request(
+        world.db, member, world.team_id, "Survey advice", "A second opinion on our survey."
+    )
+    support.update_request(
+        world.db,
+        world.actor("consultant"),
+        request_id,
+        expected_version=1,
+        status=RequestStatus.RESOLVED,
+        assignee_id=None,
+        resolution="Reviewed the questionnaire.",
+    )
+    at = app_as(world, "member", "screens/your_requests.py").run()
+    at.radio(key=f"rating_{request_id}").set_value(5)
+    at.text_area(key=f"rating_comment_{request_id}").input("Quick and clear.")
+    _button(at, "Send rating").click().run()
+    assert at.success[0].value == "Thank you. Your rating has been sent to the hub."
+    assert any("Your team rated the help: Very good" in m.value for m in at.markdown)
+    assert not [b for b in at.button if b.label == "Send rating"]
+    view = support.team_request(world.db, member, request_id)
+    assert (view.rating, view.rating_comment) == (5, "Quick and clear.")
 
 
 def test_consultant_assigns_a_request(world: World) -> None:
@@ -91,8 +189,9 @@ def test_team_member_from_another_team_cannot_see_requests(world: World) -> None
         "Survey advice",
         "We are redesigning our user survey and want a second opinion.",
     )
-    at = app_as(world, "outsider", "screens/request_support.py").run()
-    assert "has not asked the hub for help yet" in at.markdown[-1].value
+    at = app_as(world, "outsider", "screens/your_requests.py").run()
+    assert any("has not asked the hub for help yet" in m.value for m in at.markdown)
+    assert not at.dataframe
 
 
 def test_triage_queue_is_searched_and_paged(world: World) -> None:
