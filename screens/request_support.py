@@ -59,7 +59,7 @@ with st.form("new_request"):
         "What kind of help do you need?",
         options=[k.key for k in kinds.kinds],
         format_func=kinds.label,
-        captions=[k.hint for k in kinds.kinds],
+        captions=[plain(k.hint) for k in kinds.kinds],
         index=None,
         key="request_kind",
     )
@@ -137,8 +137,8 @@ if found.answered:
         with st.container(border=True):
             st.markdown(f"**{plain(answered.subject)}**")
             st.caption(
-                f"Your team's request {answered.request_id}"
-                if answered.own_team
+                f"Your team's request {answered.request_id:d}"
+                if answered.own_team and answered.request_id is not None
                 else "Another team's request"
             )
             if answered.text:

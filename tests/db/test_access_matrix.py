@@ -86,6 +86,7 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
+from ue_core.services.requests import help_now, queue_views, rating
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -138,6 +139,7 @@ class Seeded:
     practice_id: int
     principle_key: str
     request_id: int
+    resolved_request_id: int
     resource_id: int
     resource_slug: str
     survey_id: int
@@ -247,7 +249,7 @@ def entry_version(s: Seeded) -> int:
 
 
 def request_version(s: Seeded) -> int:
-    return next(r.version for r in support.team_requests(s.db, SYSTEM, s.team_id))
+    return support.team_request(s.db, SYSTEM, s.request_id).version
 
 
 def member_notification(s: Seeded) -> int:
@@ -676,6 +678,25 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: triage_suggestions.suggest_for_request(s.db, a, s.request_id),
     ),
     Row(
+        support.team_request,
+        OWN_TEAM,
+        lambda s, a: support.team_request(s.db, a, s.request_id),
+    ),
+    Row(
+        help_now.help_now,
+        OWN_TEAM,
+        lambda s, a: help_now.help_now(
+            s.db, a, s.team_id, "advice", "Survey help", "How do we ask our users about it?"
+        ),
+    ),
+    Row(
+        rating.rate_request,
+        OWN_TEAM,
+        lambda s, a: rating.rate_request(s.db, a, s.resolved_request_id, 4),
+        # the first allowed case rated it; the help is rated once
+        tolerates=(InputError,),
+    ),
+    Row(
         support.update_request,
         CONSULTANT,
         lambda s, a: support.update_request(
@@ -895,6 +916,9 @@ ROWS: tuple[Row, ...] = (
 # signing in. Each says why it needs no row.
 EXEMPT: dict[Callable[..., Any], str] = {
     agreeing.members_differ: "pure: reads an agreement already loaded",
+    support.check_request: "pure: checks a request's fields before it is sent",
+    support.record_first_response: "write inside a service's transaction, after its check",
+    queue_views.view_clause: "pure: the query condition of a queue view",
     agreeing.unanimous_practices: "pure: filters comparisons already checked",
     sign_in_sessions.new_token: "pure: a random token for a browser",
     sign_in_sessions.actor_for_session: "signing in: finds who a browser's token belongs to",
@@ -1037,6 +1061,18 @@ def seed(db: Database) -> Seeded:
     request_id = support.submit_request(
         db, world.actor("member"), world.team_id, "Survey help", "How do we ask users?"
     )
+    resolved_request_id = support.submit_request(
+        db, world.actor("member"), world.team_id, "Panel help", "How do we run a user panel?"
+    )
+    support.update_request(
+        db,
+        world.actor("consultant"),
+        resolved_request_id,
+        expected_version=1,
+        status=RequestStatus.RESOLVED,
+        assignee_id=None,
+        resolution="Sent the panel guide.",
+    )
     catalogue.sync_catalogue(db, SYSTEM)
     with db.read() as session:
         resource = session.scalars(select(Resource).order_by(Resource.id).limit(1)).one()
@@ -1058,6 +1094,7 @@ def seed(db: Database) -> Seeded:
         practice_id=practice_id,
         principle_key=next(iter(submitted.principle_of.values())),
         request_id=request_id,
+        resolved_request_id=resolved_request_id,
         resource_id=resource_id,
         resource_slug=resource_slug,
         survey_id=imported.survey_id,
