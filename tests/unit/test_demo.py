@@ -50,6 +50,8 @@ from ue_core.demo.survey import (
 )
 from ue_core.framework import load_framework
 from ue_core.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
+from ue_core.request_kinds import shipped_request_kinds
+from ue_core.vocabulary import RequestStatus
 
 SEED = 2021
 
@@ -368,16 +370,24 @@ def test_support_requests(demo: Database) -> None:
     with demo.read() as session:
         requests = session.scalars(select(SupportRequest)).all()
         assert len(requests) == 25
-        assert {r.status for r in requests} <= {"new", "assigned", "in_progress", "resolved"}
+        assert {r.status for r in requests} <= {s.value for s in RequestStatus}
+        assert {r.kind for r in requests} <= set(shipped_request_kinds().by_key())
+        assert len({r.kind for r in requests}) > 3
+        assert any(r.needed_by for r in requests)
         consultants = set(
             session.scalars(select(Membership.user_id).where(Membership.role == "consultant"))
         )
         for request in requests:
-            if request.status == "new":
+            if request.status in ("new", "triaged"):
                 assert request.assignee_id is None
             else:
                 assert request.assignee_id in consultants
             assert request.updated_at >= request.created_at
+            assert (request.first_response_at is None) == (request.status == "new")
+            done = request.status in ("resolved", "closed")
+            assert (request.resolved_at is not None) == done
+            assert request.rating is None or (done and 1 <= request.rating <= 5)
+        assert any(r.rating for r in requests)
         assert any(r.assignee_id for r in requests)
         # One request is from the personas' team and assigned to the consultant persona.
         sam, ruth = (
@@ -388,6 +398,11 @@ def test_support_requests(demo: Database) -> None:
             )
         )
         assert any(r.requested_by_id == sam and r.assignee_id == ruth for r in requests)
+        # The personas' team also has a resolved request it has not yet rated.
+        assert any(
+            r.requested_by_id == sam and r.status == "resolved" and r.rating is None
+            for r in requests
+        )
 
 
 def test_survey_frame_is_deterministic_and_in_proportion() -> None:

@@ -1048,6 +1048,49 @@ SUPPORT_REQUESTS: Final[tuple[tuple[str, str], ...]] = (
     ),
 )
 
+#: The kind of help (a key of data/request_kinds.yaml) each demo request asks for.
+SUPPORT_REQUEST_KINDS: Final[dict[str, str]] = {
+    "Setting up a user group": "consultancy",
+    "Survey questions review": "survey_design",
+    "Analysing free-text feedback": "advice",
+    "Finding new users": "finding_users",
+    "Social media permissions": "advice",
+    "Engagement plan template": "advice",
+    "Consultation on methods change": "survey_design",
+    "Low survey response": "survey_design",
+    "User research support": "user_research",
+    "You said, we did page": "case_study",
+    "Training for new starters": "training",
+    "Joint survey with other producers": "survey_design",
+    "Accessible tables": "advice",
+    "Restarting a lapsed user group": "mentoring",
+    "Engaging the public": "finding_users",
+    "Champion contact": "champion",
+    "Publishing uses of the statistics": "advice",
+    "Workshop facilitation": "consultancy",
+    "Handling misuse": "advice",
+    "Prioritising user requests": "mentoring",
+    "StatsUserNet community": "finding_users",
+    "Measuring impact of engagement": "consultancy",
+    "Personas for our users": "user_research",
+    "GDPR and mailing lists": "advice",
+    "Reaching devolved users": "finding_users",
+    "Pre-release rules and engagement": "advice",
+    "Self-assessment help": "training",
+    "Online event tools": "other",
+    "Quality information for users": "advice",
+    "Feedback form on release page": "survey_design",
+}
+
+#: Comments teams leave with their rating of the help, some empty.
+RATING_COMMENTS: Final[tuple[str, ...]] = (
+    "",
+    "Quick and practical, thank you.",
+    "Useful, though we needed it a little sooner.",
+    "Exactly what we needed for the release.",
+    "",
+)
+
 RESOLUTIONS: Final[tuple[str, ...]] = (
     "Shared the hub's guidance and two case studies; the team is happy to proceed.",
     "Consultant met the team and agreed a short plan; follow-up booked for next quarter.",

@@ -919,11 +919,15 @@ class _Generator:
         rng = self.rng
         rows = []
         statuses = (
-            (RequestStatus.NEW.value, 0.3),
-            (RequestStatus.ASSIGNED.value, 0.25),
-            (RequestStatus.IN_PROGRESS.value, 0.2),
-            (RequestStatus.RESOLVED.value, 0.25),
+            (RequestStatus.NEW.value, 0.2),
+            (RequestStatus.TRIAGED.value, 0.1),
+            (RequestStatus.ASSIGNED.value, 0.15),
+            (RequestStatus.IN_PROGRESS.value, 0.15),
+            (RequestStatus.WAITING_ON_TEAM.value, 0.1),
+            (RequestStatus.RESOLVED.value, 0.2),
+            (RequestStatus.CLOSED.value, 0.1),
         )
+        done = {RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value}
         persona_team = next(plan for plan in self.teams if plan.is_persona_team)
         for number in range(self.scale.support_requests):
             subject, body = rng.choice(content.SUPPORT_REQUESTS)
@@ -934,23 +938,30 @@ class _Generator:
                 # sides of a request can be tried in the demo.
                 plan, status = persona_team, RequestStatus.ASSIGNED.value
                 requester, assignee = plan.member_ids[0], self.consultant_ids[0]
+            elif number == 1:
+                # The personas' team also has a resolved request, ready to rate.
+                plan, status = persona_team, RequestStatus.RESOLVED.value
+                requester, assignee = plan.member_ids[0], self.consultant_ids[0]
             else:
                 plan, status = rng.choice(self.teams), _weighted(rng, statuses)
                 requester = rng.choice([plan.lead_id, *plan.member_ids])
-                assignee = (
-                    None if status == RequestStatus.NEW.value else rng.choice(self.consultant_ids)
-                )
+                unassigned = (RequestStatus.NEW.value, RequestStatus.TRIAGED.value)
+                assignee = None if status in unassigned else rng.choice(self.consultant_ids)
             created_at = REQUESTS_START + timedelta(
                 days=rng.randint(0, REQUESTS_DAYS),
                 hours=rng.randint(0, 8),
                 minutes=rng.randrange(0, 60, 5),
             )
+            responded = created_at + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
             updated_at = (
                 created_at
                 if status == RequestStatus.NEW.value
-                else created_at + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
+                else responded + timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 6))
             )
-            resolved = status == RequestStatus.RESOLVED.value
+            resolved = status in done
+            # Some resolved requests carry the team's rating (not the personas' own, to rate).
+            rated = resolved and number != 1 and rng.random() < 0.6
+            needs_date = rng.random() < 0.3
             rows.append(
                 {
                     "id": self.ids.take(SupportRequest),
@@ -965,6 +976,15 @@ class _Generator:
                     "created_at": created_at,
                     "updated_at": updated_at,
                     "version": 1,
+                    "kind": content.SUPPORT_REQUEST_KINDS[subject],
+                    "statistics": plan.name if rng.random() < 0.7 else "",
+                    "needed_by": (created_at + timedelta(days=rng.randint(20, 90))).date()
+                    if needs_date
+                    else None,
+                    "first_response_at": None if status == RequestStatus.NEW.value else responded,
+                    "resolved_at": updated_at if resolved else None,
+                    "rating": rng.choice((3, 4, 4, 5, 5, 2)) if rated else None,
+                    "rating_comment": rng.choice(content.RATING_COMMENTS) if rated else "",
                 }
             )
         _insert(self.session, SupportRequest, rows)
