@@ -8,12 +8,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import (
-    RERUN_START_MS,
     assert_no_axe_violations,
     sign_in_as,
     sign_out,
     wait_for_app,
 )
+from tests.e2e.test_asking_for_help import fill_request_form, send_request
 
 pytestmark = pytest.mark.e2e
 
@@ -39,11 +39,8 @@ def test_markdown_in_a_request_shows_literally_on_the_triage_screen(
 ) -> None:
     sign_in_as(page, app_url, "Sam Patel")
     open_screen(page, "Ask the hub for help")
-    page.get_by_label("What do you need help with?", exact=True).fill(INJECTION)
-    page.get_by_label("Tell us more", exact=True).fill(DETAILS)
-    page.get_by_role("button", name="Send request").click()
-    page.wait_for_timeout(RERUN_START_MS)
-    wait_for_app(page)
+    fill_request_form(page, INJECTION, DETAILS)
+    send_request(page)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_test_id("stAlertContentSuccess")).to_contain_text("sent")
     assert_no_axe_violations(page, "the request page after sending a request")
