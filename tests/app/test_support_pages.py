@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from tests.app.conftest import app_as
 from tests.factories import World
-from ue_core.db.models import RequestStatus
+from ue_core.db.models import RequestStatus, SupportRequest
 from ue_core.services import support
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -318,3 +320,27 @@ def test_an_open_request_shows_its_suggested_practice_area_or_needs_a_person(
     assert at.header[0].value == "Lunch"
     assert any("needs a person to decide" in item.value for item in at.markdown)
     assert not at.info
+
+
+def test_triage_shows_due_dates_and_flags_overdue_requests_in_words(world: World) -> None:
+    member = world.actor("member")
+    old = support.submit_request(
+        world.db, member, world.team_id, "Old question", "A question about our users' needs."
+    )
+    support.submit_request(
+        world.db, member, world.team_id, "New question", "Another question about our users."
+    )
+    with world.db.transaction() as session:
+        request = session.get(SupportRequest, old)
+        assert request is not None
+        request.created_at = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+    at = app_as(world, "consultant", "screens/triage.py").run()
+    table = at.dataframe[0].value
+    by_subject = dict(zip(table["Summary"], table["Overdue"], strict=True))
+    assert by_subject == {"Old question": "Overdue: first response", "New question": ""}
+    assert "7 January 2026" in table["First response due"].tolist()
+    at.radio(key="triage_view").set_value(support.QueueView.OVERDUE).run()
+    assert at.dataframe[0].value["Summary"].tolist() == ["Old question"]
+    at.radio(key="triage_view").set_value(support.QueueView.MINE).run()
+    assert not at.dataframe
+    assert any("No requests match" in m.value for m in at.markdown)
