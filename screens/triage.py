@@ -108,6 +108,7 @@ st.dataframe(
             headings[support.QueueOrder.SENT]: [
                 r.created_at.astimezone(UK) for r in queue.requests
             ],
+            "Overdue": [r.overdue_label for r in queue.requests],
             headings[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
             headings[support.QueueOrder.TEAM]: [
                 f"{r.team_name} ({r.organisation_name})" for r in queue.requests
@@ -118,7 +119,6 @@ st.dataframe(
             ],
             "First response due": [r.first_response_due_text for r in queue.requests],
             "Resolution due": [r.resolution_due_text for r in queue.requests],
-            "Overdue": [r.overdue_label for r in queue.requests],
         }
     ),
     column_config={
