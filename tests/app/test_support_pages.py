@@ -107,6 +107,7 @@ def test_a_kind_of_help_must_be_chosen(world: World) -> None:
 def test_people_outside_teams_cannot_reach_the_team_pages(world: World, who: str) -> None:
     for script in ("screens/request_support.py", "screens/your_requests.py"):
         at = app_as(world, who, script).run()
+        assert at.error, script  # the page's own access check says why
         assert not at.text_area, script
         assert not at.dataframe, script
 
