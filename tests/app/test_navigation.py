@@ -17,8 +17,9 @@ from ui.navigation import SCREENS
 
 TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
-    "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Library"},
-    "lead": TEAM_PAGES | {"Inbox", "Agree ratings", "Ask the hub for help", "Library"},
+    "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Your requests", "Library"},
+    "lead": TEAM_PAGES
+    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library"},
     "champion": {"Inbox", "Your organisation", "Team results", "Library"},
     "consultant": {
         "Inbox",
