@@ -12,6 +12,7 @@ from ue_core.services.requests import rating
 from ue_core.timefmt import format_date, format_datetime
 from ui.auth import require_page
 from ui.context import db
+from ui.conversation import request_conversation
 from ui.text import plain
 
 RATED_KEY = "your_requests_rated"
@@ -81,23 +82,14 @@ if not request.is_done:
 st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 
 
-def show_conversation(view: support.RequestView) -> None:
-    """The request's conversation with the hub.
-
-    For now this is the team's request in its own words and, once resolved, the hub's outcome;
-    the conversation work (replies and notes, ``ui/conversation.py``) takes this place.
-    """
-    st.subheader("Conversation", anchor=False)
+with st.container(border=True):
+    st.caption(plain(f"{request.requested_by or 'A former team member'} wrote"))
+    st.markdown(plain(request.text))
+if request.resolution:
     with st.container(border=True):
-        st.caption(plain(f"{view.requested_by or 'A former team member'} wrote"))
-        st.markdown(plain(view.text))
-    if view.resolution:
-        with st.container(border=True):
-            st.caption(plain(f"{view.assignee_name or 'The hub'} resolved it"))
-            st.markdown(plain(view.resolution))
-
-
-show_conversation(request)
+        st.caption(plain(f"{request.assignee_name or 'The hub'} resolved it"))
+        st.markdown(plain(request.resolution))
+request_conversation(actor, request.id)
 
 if not request.is_done:
     st.stop()

@@ -72,7 +72,7 @@ def test_reading_the_request_on_the_team_page_clears_the_count_at_once(world: Wo
     request_id = new_request(world)
     conversation.post_reply(world.db, world.actor("consultant"), request_id, "Hello team")
     at = app_as(world, "member").run()
-    at.switch_page(str(REPO / "screens/request_support.py"))
+    at.switch_page(str(REPO / "screens/your_requests.py"))
     at.run()
     assert not at.exception
     assert "Hello team" in markdown(at)
@@ -113,7 +113,7 @@ def test_a_consultant_adds_a_note_on_triage_that_the_team_never_sees(world: Worl
     assert "Their survey has a leading question." in markdown(at)
     assert any(m.startswith("**Internal note**") for m in markdown(at))
 
-    team = app_as(world, "member", "screens/request_support.py").run()
+    team = app_as(world, "member", "screens/your_requests.py").run()
     assert not team.exception
     assert "No replies yet." in markdown(team)
     assert "Their survey has a leading question." not in markdown(team)
@@ -128,6 +128,6 @@ def test_a_consultant_replies_on_triage_and_the_team_page_shows_it(world: World)
     assert [s.value for s in at.success] == ["Reply sent."]
     assert inbox.unread_count(world.db, world.actor("lead")) == 1
 
-    team = app_as(world, "lead", "screens/request_support.py").run()
+    team = app_as(world, "lead", "screens/your_requests.py").run()
     assert "We can meet on Tuesday." in markdown(team)
     assert inbox.unread_count(world.db, world.actor("lead")) == 0

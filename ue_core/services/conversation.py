@@ -30,7 +30,7 @@ from ue_core.db.engine import Database
 from ue_core.db.models import RequestMessage, RequestStatus, SupportRequest, Team, User
 from ue_core.errors import InputError, NotFound
 from ue_core.mail import NotificationKind
-from ue_core.services import inbox
+from ue_core.services import inbox, support
 
 MAX_MESSAGE = 5_000
 
@@ -112,6 +112,8 @@ def _post(db: Database, actor: Actor, request_id: int, body: str, *, internal: b
             from_hub=from_hub,
         )
         session.add(message)
+        if first_hub_reply:
+            support.record_first_response(session, request)
         session.flush()
         audit.record(
             session,

@@ -28,9 +28,9 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import inbox
 from ue_core.request_kinds import shipped_request_kinds
 from ue_core.service_levels import Deadlines, deadlines, shipped_service_levels
+from ue_core.services import inbox
 from ue_core.services.requests.queue_views import OPEN_STATUSES as OPEN_STATUSES
 from ue_core.services.requests.queue_views import (
     QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
