@@ -6,6 +6,9 @@
 | ``UE_AUTH_MODE`` | ``oidc``, ``local`` or ``demo`` | ``local`` |
 | ``UE_ENV`` | ``development`` or ``production`` | ``development`` |
 | ``UE_SESSION_IDLE_MINUTES`` | minutes without use after which a sign-in ends | ``30`` |
+| ``UE_OIDC_ISSUER`` | the single sign-on service trusted (its ``iss``); required for oidc | none |
+| ``UE_OIDC_TENANT`` | the organisation's tenant there (its ``tid``), if it has one | none |
+| ``UE_OIDC_ALLOWED_DOMAINS`` | comma-separated email domains allowed to sign in | any domain |
 
 Demo sign-in (a persona picker with no password) is refused when ``UE_ENV=production``, and
 unless the web server listens only on a loopback address (``--server.address 127.0.0.1``).
@@ -38,11 +41,23 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class OidcTrust:
+    """What single sign-on trusts: one issuer, optionally one tenant and some email domains."""
+
+    issuer: str
+    tenant: str = ""
+    #: Lower-case email domains allowed to sign in; empty means any.
+    allowed_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     auth_mode: AuthMode
     environment: str
     session_idle: timedelta = timedelta(minutes=DEFAULT_SESSION_IDLE_MINUTES)
+    #: Set exactly when ``auth_mode`` is oidc.
+    oidc: OidcTrust | None = None
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +104,30 @@ def _idle_time(source: Mapping[str, str]) -> timedelta:
     return timedelta(minutes=int(raw))
 
 
+def _oidc_trust(source: Mapping[str, str]) -> OidcTrust:
+    issuer = source.get("UE_OIDC_ISSUER", "").strip()
+    if not issuer:
+        raise ConfigError(
+            "UE_AUTH_MODE is oidc but UE_OIDC_ISSUER is not set: set it to the issuer ('iss') "
+            "of your organisation's sign-in service, for example "
+            "https://login.microsoftonline.com/<tenant id>/v2.0."
+        )
+    domains = tuple(
+        part.strip().lower().lstrip("@")
+        for part in source.get("UE_OIDC_ALLOWED_DOMAINS", "").split(",")
+        if part.strip()
+    )
+    for domain in domains:
+        if "." not in domain or "@" in domain or " " in domain:
+            raise ConfigError(
+                f"UE_OIDC_ALLOWED_DOMAINS has '{domain}': use email domains separated by commas, "
+                "for example ons.gov.uk,statistics.gov.uk."
+            )
+    return OidcTrust(
+        issuer=issuer, tenant=source.get("UE_OIDC_TENANT", "").strip(), allowed_domains=domains
+    )
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, server_address: str | None = None
 ) -> Settings:
@@ -115,5 +154,9 @@ def load_settings(
         check_demo_address(mode, server_address)
     url = source.get("UE_DATABASE_URL", "").strip() or default_database_url()
     return Settings(
-        database_url=url, auth_mode=mode, environment=environment, session_idle=_idle_time(source)
+        database_url=url,
+        auth_mode=mode,
+        environment=environment,
+        session_idle=_idle_time(source),
+        oidc=_oidc_trust(source) if mode is AuthMode.OIDC else None,
     )

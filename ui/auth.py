@@ -19,8 +19,8 @@ from datetime import timedelta
 import streamlit as st
 
 from ue_core.authz import AccessDenied, Actor, Permission, require
-from ue_core.config import AuthMode, ConfigError
-from ue_core.services import accounts, sign_in_sessions
+from ue_core.config import AuthMode, ConfigError, OidcTrust
+from ue_core.services import accounts, sign_in, sign_in_sessions
 from ui.context import db, settings
 from ui.session_cookie import COOKIE_NAME
 from ui.text import plain
@@ -36,6 +36,8 @@ RUN_ACTOR_KEY = "actor_this_run"
 # UE_SESSION_IDLE_MINUTES ends, here and on the server.
 LAST_SEEN_KEY = "last_seen_at"
 IDLE_NOTICE_KEY = "signed_out_idle"
+# The (issuer, subject) single sign-on checked and signed in for this browser session.
+SSO_IDENTITY_KEY = "single_sign_on_identity"
 
 
 def _config_error_stop(error: ConfigError) -> None:
@@ -57,21 +59,8 @@ def signed_in_actor() -> Actor | None:
     except ConfigError as error:
         _config_error_stop(error)
         raise
-    if config.auth_mode is AuthMode.OIDC:
-        if not st.user.is_logged_in:
-            return None
-        email = str(st.user.get("email") or "")
-        actor = accounts.actor_for_email(db(), email) if email else None
-        if actor is None:
-            st.error(
-                plain(
-                    f"You signed in as {email or 'an unknown account'}, but the workbench has no "
-                    "account for you. Ask your organisation's champion or the USER hub to add you."
-                )
-            )
-            st.button("Sign out", on_click=st.logout)
-            st.stop()
-        return actor
+    if config.auth_mode is AuthMode.OIDC and config.oidc is not None:
+        return _single_sign_on_actor(config.oidc)
     signed_in_email = st.session_state.get(EMAIL_KEY)
     bound_token = st.session_state.get(SESSION_TOKEN_KEY)
     if signed_in_email and _idle_too_long(config.session_idle):
@@ -96,6 +85,43 @@ def signed_in_actor() -> Actor | None:
         st.session_state[EMAIL_KEY] = actor.email
         st.session_state[SESSION_TOKEN_KEY] = token
     return actor
+
+
+def _single_sign_on_actor(trust: OidcTrust) -> Actor | None:
+    """The person ``st.login`` signed in, once their claims pass ``sign_in.check_claims``.
+
+    The first run of a browser session signs in (binding or checking the account's sign-in
+    identity, audited); later runs look the bound person up by that identity, so a removed role
+    or deactivated account stops working at once.
+    """
+    if not st.user.is_logged_in:
+        st.session_state.pop(SSO_IDENTITY_KEY, None)
+        return None
+    claims = {key: st.user.get(key) for key in ("iss", "tid", "sub", "email", "email_verified")}
+    kept = st.session_state.get(SSO_IDENTITY_KEY)
+    if kept == (claims["iss"], claims["sub"]):
+        return sign_in.actor_for_identity(db(), str(claims["iss"]), str(claims["sub"]))
+    try:
+        actor = sign_in.sign_in_with_oidc(db(), claims, trust)
+    except sign_in.SignInRefused as refused:
+        _refused_stop(str(refused))
+        raise
+    if actor is None:
+        email = str(claims["email"] or "an unknown account")
+        _refused_stop(
+            f"You signed in as {email}, but the workbench has no account for you. Ask your "
+            "organisation's champion or the USER hub to add you."
+        )
+    st.session_state[SSO_IDENTITY_KEY] = (claims["iss"], claims["sub"])
+    return actor
+
+
+def _refused_stop(message: str) -> None:
+    """Say why single sign-on was refused, offer to sign out, and stop the page."""
+    st.title("You cannot sign in to the workbench")
+    st.error(plain(message))
+    st.button("Sign out", on_click=st.logout)
+    st.stop()
 
 
 def browser_token() -> str:

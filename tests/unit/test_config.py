@@ -7,6 +7,7 @@ import pytest
 from ue_core.config import (
     AuthMode,
     ConfigError,
+    OidcTrust,
     default_database_url,
     is_loopback_address,
     load_settings,
@@ -23,10 +24,44 @@ def test_defaults_are_local_sign_in_and_sqlite_outside_data() -> None:
 
 def test_database_url_and_mode_come_from_environment() -> None:
     settings = load_settings(
-        {"UE_DATABASE_URL": "postgresql+psycopg://x@h/db", "UE_AUTH_MODE": "OIDC"}
+        {
+            "UE_DATABASE_URL": "postgresql+psycopg://x@h/db",
+            "UE_AUTH_MODE": "OIDC",
+            "UE_OIDC_ISSUER": "https://id.example",
+        }
     )
     assert settings.database_url == "postgresql+psycopg://x@h/db"
     assert settings.auth_mode is AuthMode.OIDC
+
+
+def test_single_sign_on_needs_the_issuer_it_trusts() -> None:
+    with pytest.raises(ConfigError, match="UE_OIDC_ISSUER"):
+        load_settings({"UE_AUTH_MODE": "oidc"})
+    settings = load_settings(
+        {
+            "UE_AUTH_MODE": "oidc",
+            "UE_OIDC_ISSUER": " https://login.example/t1/v2.0 ",
+            "UE_OIDC_TENANT": "t1",
+            "UE_OIDC_ALLOWED_DOMAINS": "ONS.gov.uk, @stats.example ,",
+        }
+    )
+    assert settings.oidc == OidcTrust(
+        issuer="https://login.example/t1/v2.0",
+        tenant="t1",
+        allowed_domains=("ons.gov.uk", "stats.example"),
+    )
+    assert load_settings({}).oidc is None
+
+
+def test_allowed_domains_must_be_domains() -> None:
+    with pytest.raises(ConfigError, match="'ons gov uk'"):
+        load_settings(
+            {
+                "UE_AUTH_MODE": "oidc",
+                "UE_OIDC_ISSUER": "https://id.example",
+                "UE_OIDC_ALLOWED_DOMAINS": "ons gov uk",
+            }
+        )
 
 
 def test_demo_sign_in_is_refused_in_production() -> None:

@@ -104,6 +104,7 @@ class Team(Base):
 
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -115,6 +116,10 @@ class User(Base):
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # After repeated wrong passwords, sign-in is refused until this time (backing off).
     locked_until: Mapped[datetime | None]
+    # Single sign-on: the sign-in service and its account ("sub") this person first signed in
+    # with. Once bound, only that account signs in as this person.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
