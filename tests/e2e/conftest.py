@@ -154,10 +154,16 @@ def demo_database_url(e2e_dir: Path) -> str:
 
 
 @contextmanager
-def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """Start `streamlit run server.py` (the app behind its sign-in cookie middleware) with
-    ``env`` added to this process's environment; yield its base URL; stop it afterwards."""
-    port = _free_port()
+def running_app(
+    log_path: Path,
+    env: dict[str, str],
+    *,
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Run `streamlit run server.py` with ``env`` added to this process's, on ``port`` (a free
+    one by default), until the block ends; yield its base URL."""
+    port = port or _free_port()
     full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env}
     command = [
         sys.executable,
@@ -175,6 +181,7 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
         "none",
         "--server.runOnSave",
         "false",
+        *extra_args,
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -211,9 +218,10 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path: str, demo_database_url: str, e2e_dir: Path) -> Iterator[str]:
-    """The app in demo sign-in mode on the demo database, for the whole run."""
+    """Start `streamlit run server.py` (the app behind its sign-in cookie middleware) in demo
+    sign-in mode and yield its base URL."""
     env = {"UE_DATABASE_URL": demo_database_url, "UE_AUTH_MODE": "demo", "UE_ENV": "test"}
-    with running_app(env, e2e_dir / "streamlit.log") as url:
+    with running_app(e2e_dir / "streamlit.log", env) as url:
         yield url
 
 

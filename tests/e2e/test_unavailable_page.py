@@ -22,7 +22,7 @@ def misconfigured(
     """The app in production with demo sign-in asked for, which production refuses."""
     log_path = tmp_path_factory.mktemp("misconfigured") / "streamlit.log"
     env = {"UE_DATABASE_URL": demo_database_url, "UE_AUTH_MODE": "demo", "UE_ENV": "production"}
-    with running_app(env, log_path) as url:
+    with running_app(log_path, env) as url:
         yield url, log_path
 
 
