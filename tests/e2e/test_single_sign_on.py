@@ -27,14 +27,17 @@ from tests.e2e.conftest import _free_port, running_app
 from tests.e2e.helpers import (
     APP_TIMEOUT_MS,
     RERUN_START_MS,
+    SCREENSHOT_DIR,
     assert_no_axe_violations,
     open_app,
     sidebar_button,
+    sidebar_page_titles,
     wait_for_app,
 )
 from ue_core.db.engine import Database
 from ue_core.personas import DEMO_EMAIL_DOMAIN
 from ue_core.services import accounts, sign_in
+from ui.navigation import screens_for
 
 pytestmark = pytest.mark.e2e
 
@@ -139,12 +142,14 @@ def _sign_in_through_provider(page: Page, base_url: str, sub: str) -> None:
     wait_for_app(page)
 
 
-def _expect_refused(page: Page, message: str) -> None:
+def _expect_refused(page: Page, message: str, shot: str) -> None:
     expect(page.get_by_role("heading", name="You cannot sign in to the workbench")).to_be_visible()
     expect(page.get_by_test_id("stAlertContentError")).to_have_text(message)
     expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     assert_no_axe_violations(page, "the refused single sign-on page")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"sso-refused-{shot}.png"), full_page=True)
 
 
 def test_verified_person_gets_in_with_their_role_and_a_changed_sub_is_refused(
@@ -164,7 +169,11 @@ def test_verified_person_gets_in_with_their_role_and_a_changed_sub_is_refused(
     expect(sidebar).to_contain_text(f"Signed in as {lead.display_name}")
     for membership in lead.memberships:
         expect(sidebar).to_contain_text(membership.describe())
+    # The lead's menu, exactly: the roles come from the workbench account, not the provider.
+    assert sidebar_page_titles(page) == [screen.title for screen in screens_for(lead)]
     assert_no_axe_violations(page, "the home page after single sign-on")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "sso-signed-in.png"), full_page=True)
     # The account is now bound to the provider's account for Jo.
     assert sign_in.actor_for_identity(db, provider_url, "jo-at-idp") == lead
     page.context.close()
@@ -173,7 +182,7 @@ def test_verified_person_gets_in_with_their_role_and_a_changed_sub_is_refused(
     _register(provider_url, "impostor", {"email": LEAD, "email_verified": True})
     page = _page(browser, sso_url)
     _sign_in_through_provider(page, sso_url, "impostor")
-    _expect_refused(page, sign_in.ALREADY_LINKED)
+    _expect_refused(page, sign_in.ALREADY_LINKED, "changed-sub")
     page.context.close()
     db.dispose()
 
@@ -182,7 +191,7 @@ def test_unverified_email_is_refused(browser: Browser, sso_url: str, provider_ur
     _register(provider_url, "sam-unverified", {"email": MEMBER, "email_verified": False})
     page = _page(browser, sso_url)
     _sign_in_through_provider(page, sso_url, "sam-unverified")
-    _expect_refused(page, sign_in.UNVERIFIED_EMAIL)
+    _expect_refused(page, sign_in.UNVERIFIED_EMAIL, "unverified")
     page.context.close()
 
 
@@ -192,5 +201,5 @@ def test_a_sign_in_service_the_workbench_does_not_trust_is_refused(
     _register(provider_url, "sam-verified", {"email": MEMBER, "email_verified": True})
     page = _page(browser, other_issuer_url)
     _sign_in_through_provider(page, other_issuer_url, "sam-verified")
-    _expect_refused(page, sign_in.UNTRUSTED_SERVICE)
+    _expect_refused(page, sign_in.UNTRUSTED_SERVICE, "issuer")
     page.context.close()
