@@ -122,6 +122,7 @@ def test_only_the_command_line_and_start_up_act_as_the_system() -> None:
         "ue_core/authz.py",  # defines it
         "ue_core/cli.py",
         "ue_core/services/accounts.py",  # sign-in and reset events, before anyone is signed in
+        "ue_core/services/sign_in.py",  # single sign-on events, before anyone is signed in
         "ue_core/services/library/catalogue.py",  # copies the catalogue files on first use
         "ue_core/services/catalogue_admin.py",  # the same copy, before an admin's list
     }
