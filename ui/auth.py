@@ -59,7 +59,10 @@ def signed_in_actor() -> Actor | None:
     except ConfigError as error:
         _config_error_stop(error)
         raise
-    if config.auth_mode is AuthMode.OIDC and config.oidc is not None:
+    if config.auth_mode is AuthMode.OIDC:
+        if config.oidc is None:
+            _config_error_stop(ConfigError("single sign-on has no trusted issuer"))
+            return None
         return _single_sign_on_actor(config.oidc)
     signed_in_email = st.session_state.get(EMAIL_KEY)
     bound_token = st.session_state.get(SESSION_TOKEN_KEY)
@@ -100,7 +103,11 @@ def _single_sign_on_actor(trust: OidcTrust) -> Actor | None:
     claims = {key: st.user.get(key) for key in ("iss", "tid", "sub", "email", "email_verified")}
     kept = st.session_state.get(SSO_IDENTITY_KEY)
     if kept == (claims["iss"], claims["sub"]):
-        return sign_in.actor_for_identity(db(), str(claims["iss"]), str(claims["sub"]))
+        actor = sign_in.actor_for_identity(db(), str(claims["iss"]), str(claims["sub"]))
+        if actor is not None:
+            return actor
+        # Deactivated or unbound since: sign in again, which says why not.
+        st.session_state.pop(SSO_IDENTITY_KEY, None)
     try:
         actor = sign_in.sign_in_with_oidc(db(), claims, trust)
     except sign_in.SignInRefused as refused:
