@@ -11,7 +11,6 @@ the clear message, and nothing of the workbench is shown.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import threading
 import urllib.request
@@ -48,19 +47,20 @@ MEMBER = f"sam.patel@{DEMO_EMAIL_DOMAIN}"
 @pytest.fixture(scope="module")
 def provider_url() -> Iterator[str]:
     """A real OpenID Connect provider on a free localhost port, in a thread of this process."""
-    # The provider and Streamlit's client speak plain HTTP on localhost.
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     server = werkzeug.serving.make_server(
         "127.0.0.1", _free_port(), oidc_provider_mock.app(), threaded=True
     )
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+    with pytest.MonkeyPatch.context() as patch:
+        # The provider and Streamlit's client speak plain HTTP on localhost.
+        patch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(5)
+            server.server_close()
 
 
 def _register(provider: str, sub: str, claims: dict[str, object]) -> None:
