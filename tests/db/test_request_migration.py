@@ -16,7 +16,7 @@ ROWS = [("new", 1), ("assigned", 2), ("in_progress", 3), ("resolved", 4), ("clos
 def test_old_requests_move_to_the_new_statuses_and_times(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     config = alembic_config(url)
-    command.upgrade(config, "0007")
+    command.upgrade(config, "0008")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -58,7 +58,7 @@ def test_old_requests_move_to_the_new_statuses_and_times(tmp_path: Path) -> None
     with engine.begin() as conn:
         conn.execute(text("UPDATE support_request SET status = 'waiting_on_team' WHERE id = 3"))
         conn.execute(text("UPDATE support_request SET status = 'triaged' WHERE id = 1"))
-    command.downgrade(config, "0007")
+    command.downgrade(config, "0008")
     with engine.connect() as conn:
         statuses = conn.scalars(text("SELECT status FROM support_request ORDER BY id")).all()
     assert statuses == ["new", "assigned", "in_progress", "resolved", "closed"]
