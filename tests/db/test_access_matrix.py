@@ -64,6 +64,7 @@ from ue_core.services import (
     reopening,
     report_files,
     reports,
+    request_context,
     results,
     rounds,
     score_history,
@@ -696,6 +697,16 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: rating.rate_request(s.db, a, s.resolved_request_id, 4),
         # the first allowed case rated it; the help is rated once
         tolerates=(InputError,),
+    ),
+    Row(
+        request_context.team_beside_request,
+        CONSULTANT,
+        lambda s, a: request_context.team_beside_request(s.db, a, s.request_id, TODAY),
+    ),
+    Row(
+        request_context.send_library_item,
+        CONSULTANT,
+        lambda s, a: request_context.send_library_item(s.db, a, s.request_id, s.resource_slug),
     ),
     Row(
         support.update_request,

@@ -107,7 +107,7 @@ class TeamBesideRequest:
         return f"Scores from the team's latest submitted assessment, {self.assessed_round}."
 
 
-def status_label(status: str) -> str:
+def _status_label(status: str) -> str:
     """A request status in words: "in_progress" is "In progress"."""
     return status.replace("_", " ").capitalize()
 
@@ -159,7 +159,7 @@ def _earlier(session: Session, request: SupportRequest) -> tuple[EarlierRequest,
         .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
     ).all()
     return tuple(
-        EarlierRequest(r.id, r.subject, status_label(r.status), r.resolution, r.created_at)
+        EarlierRequest(r.id, r.subject, _status_label(r.status), r.resolution, r.created_at)
         for r in rows
     )
 
@@ -225,7 +225,7 @@ def team_beside_request(
     )
 
 
-def library_reply(item: LibraryItem) -> str:
+def _library_reply(item: LibraryItem) -> str:
     """The reply that sends a library item to the team: its title, summary and where to find it."""
     resource = item.resource
     where = f'You can read it in the workbench\'s Library: search for "{resource.title}".'
@@ -243,4 +243,4 @@ def send_library_item(
     """
     require_triage(actor)
     item = get_item_by_slug(db, actor, resource_slug)
-    return conversation.post_reply(db, actor, request_id, library_reply(item))
+    return conversation.post_reply(db, actor, request_id, _library_reply(item))
