@@ -20,7 +20,7 @@ SEND = "Send to the team"
 
 def _scores(found: TeamBesideRequest) -> None:
     st.markdown("**Scores against targets**")
-    st.write(found.assessment_sentence)
+    st.write(plain(found.assessment_sentence))
     if not found.has_assessment:
         return
     st.table(
