@@ -10,6 +10,7 @@ reply on the request (:func:`send_library_item`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -226,12 +227,15 @@ def team_beside_request(
 
 
 def _library_reply(item: LibraryItem) -> str:
-    """The reply that sends a library item to the team: its title, summary and where to find it."""
+    """The reply that sends a library item to the team: its title, the first sentence of its
+    summary and where to find it."""
     resource = item.resource
+    # The summary's first sentence: a reply is a pointer, the library holds the rest.
+    summary = re.split(r"(?<=[.!?])\s+", resource.summary.strip(), maxsplit=1)[0]
     where = f'You can read it in the workbench\'s Library: search for "{resource.title}".'
     if resource.source_urls:
         where += f" The original is at {resource.source_urls[0]}"
-    return f"This may help: {resource.title}. {resource.summary.strip()} {where}"
+    return f"This may help: {resource.title}. {summary} {where}"
 
 
 def send_library_item(
