@@ -69,6 +69,18 @@ def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS) -> None:
     page.wait_for_function(_SETTLED_JS, arg=[SETTLE_MS], timeout=timeout_ms, polling=50)
 
 
+def rerun(page: Page) -> None:
+    """Wait for the rerun a click has just asked for: let it start, then let it finish."""
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page as ``SCREENSHOT_DIR/name``."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
+
+
 def open_app(page: Page, base_url: str, path: str = "") -> None:
     """Load the app (optionally one page of it, by URL path) and wait for it to finish."""
     response = page.goto(f"{base_url.rstrip('/')}/{path.lstrip('/')}")

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
-    RERUN_START_MS,
     SCREENSHOT_DIR,
     assert_no_axe_violations,
+    rerun,
     sign_in_as,
     wait_for_app,
 )
@@ -20,11 +20,6 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 ACTION = "Hold a user panel on the housing release every quarter"
-
-
-def rerun(page: Page) -> None:
-    page.wait_for_timeout(RERUN_START_MS)
-    wait_for_app(page)
 
 
 def open_action_plan(page: Page, app_url: str) -> None:

@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
-    RERUN_START_MS,
-    SCREENSHOT_DIR,
     assert_no_axe_violations,
+    rerun,
+    screenshot,
     sign_in_as,
     sign_out,
-    wait_for_app,
 )
 from ue_core.personas import DEMO_TEAM
 
@@ -23,16 +22,6 @@ pytestmark = pytest.mark.e2e
 
 HUB_REPLY = "Happy to help. Could you send us your draft questions before Tuesday?"
 TEAM_REPLY = "Thank you, the draft is attached to our shared folder."
-
-
-def rerun(page: Page) -> None:
-    page.wait_for_timeout(RERUN_START_MS)
-    wait_for_app(page)
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
 
 
 def send(page: Page, text: str) -> None:

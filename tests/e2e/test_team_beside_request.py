@@ -8,25 +8,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
-    RERUN_START_MS,
-    SCREENSHOT_DIR,
     assert_no_axe_violations,
+    rerun,
+    screenshot,
     sign_in_as,
-    wait_for_app,
 )
 from ue_core.personas import DEMO_TEAM
 
 pytestmark = pytest.mark.e2e
-
-
-def rerun(page: Page) -> None:
-    page.wait_for_timeout(RERUN_START_MS)
-    wait_for_app(page)
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
 
 
 def test_consultant_sees_the_team_and_sends_a_library_item(page: Page, app_url: str) -> None:
