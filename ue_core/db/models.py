@@ -573,10 +573,15 @@ class SupportRequest(Base):
     resolved_at: Mapped[datetime | None] = mapped_column()
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Triage (issue 11): the priority a consultant confirmed (high, normal or low), and who
+    # confirmed the triage and when; the practice areas confirmed are RequestPracticeArea rows.
+    priority: Mapped[str | None] = mapped_column(String(10))
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    triaged_at: Mapped[datetime | None] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}
 
-    team: Mapped[Team] = relationship()
+    team: Mapped[Team] = relationship(foreign_keys=[team_id])
 
 
 class AuditEvent(Base):
@@ -624,3 +629,31 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- Triage, status history and outcomes of requests (issue 11: the consultancy desk) -----------
+
+
+class RequestPracticeArea(Base):
+    """A practice of the framework a consultant confirmed a request concerns (at triage). These
+    confirmed pairs are the hub's own triage history the request router learns from."""
+
+    __tablename__ = "request_practice_area"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), primary_key=True)
+    practice_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestStatusChange(Base):
+    """Each status a request entered, and when: the service-level clock (which stops while the
+    hub waits on the team) and the hub's reports are worked out from these."""
+
+    __tablename__ = "request_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,6 +22,7 @@ from ue_core.db.models import (
     Membership,
     Organisation,
     RequestStatus,
+    RequestStatusChange,
     Role,
     SupportRequest,
     Team,
@@ -285,6 +286,14 @@ def submit_request(
         )
         session.add(request)
         session.flush()
+        session.add(
+            RequestStatusChange(
+                request_id=request.id,
+                status=RequestStatus.NEW.value,
+                changed_by_id=actor.user_id,
+                changed_at=request.created_at,
+            )
+        )
         audit.record(
             session,
             actor,
@@ -487,6 +496,12 @@ def update_request(
             request.resolved_at = request.resolved_at or datetime.now(UTC)
         else:
             request.resolved_at = None
+        if status.value != request.status:
+            session.add(
+                RequestStatusChange(
+                    request_id=request.id, status=status.value, changed_by_id=actor.user_id
+                )
+            )
         request.status = status.value
         request.assignee_id = assignee_id
         request.resolution = resolution
