@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "request_practice_area",
         sa.Column("request_id", sa.Integer(), nullable=False),
-        sa.Column("practice_key", sa.String(length=80), nullable=False),
+        sa.Column("area", sa.String(length=20), nullable=False),
         sa.Column("confirmed_by_id", sa.Integer(), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -37,7 +37,7 @@ def upgrade() -> None:
             name=op.f("fk_request_practice_area_request_id_support_request"),
         ),
         sa.PrimaryKeyConstraint(
-            "request_id", "practice_key", name=op.f("pk_request_practice_area")
+            "request_id", "area", name=op.f("pk_request_practice_area")
         ),
     )
     op.create_table(

@@ -635,13 +635,14 @@ class Notification(Base):
 
 
 class RequestPracticeArea(Base):
-    """A practice of the framework a consultant confirmed a request concerns (at triage). These
-    confirmed pairs are the hub's own triage history the request router learns from."""
+    """A practice area of the framework (``ue_core.framework.PracticeArea``: promote, understand,
+    listen, act, planned, collaborative) a consultant confirmed a request concerns, at triage.
+    These confirmed pairs are the hub's own triage history the request router learns from."""
 
     __tablename__ = "request_practice_area"
 
     request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), primary_key=True)
-    practice_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    area: Mapped[str] = mapped_column(String(20), primary_key=True)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
