@@ -10,7 +10,7 @@ from ue_core.authz import AccessDenied, Permission
 from ue_core.disclosure import SUPPRESSED_NOTE, Aggregate
 from ue_core.errors import NotFound
 from ue_core.scoring import format_score
-from ue_core.services import oversight
+from ue_core.services import oversight, statistical_outputs
 from ue_core.text import plural
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
@@ -18,6 +18,7 @@ from ui.charts import AF_DUO, chart
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.navigation import SCREENS_BY_KEY
+from ui.outputs_coverage import show_summary as show_outputs_summary
 from ui.text import plain, plain_table
 
 OWN = "Your organisation"
@@ -97,6 +98,9 @@ if counts[oversight.Coverage.NOT_STARTED]:
         "Teams that have not started can begin from their home page; their last submitted "
         "answers are carried over."
     )
+
+st.subheader("Statistical outputs")
+show_outputs_summary(statistical_outputs.outputs_coverage(db(), actor, chosen, uk_today()))
 
 # --- Principle scores -------------------------------------------------------------------------
 st.header("Principle scores")

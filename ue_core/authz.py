@@ -26,6 +26,7 @@ class Permission(StrEnum):
     REQUEST_SUPPORT = "request_support"
     USE_LIBRARY = "use_library"
     VIEW_ORGANISATION = "view_organisation"  # champion's organisation dashboard
+    MANAGE_OUTPUTS = "manage_outputs"  # an organisation's list of statistical outputs
     TRIAGE_REQUESTS = "triage_requests"
     ANALYSE_SURVEYS = "analyse_surveys"
     VIEW_SYSTEM = "view_system"
@@ -50,7 +51,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USE_LIBRARY,
         }
     ),
-    Role.CHAMPION: frozenset({Permission.VIEW_ORGANISATION, Permission.USE_LIBRARY}),
+    Role.CHAMPION: frozenset(
+        {Permission.VIEW_ORGANISATION, Permission.MANAGE_OUTPUTS, Permission.USE_LIBRARY}
+    ),
     Role.CONSULTANT: frozenset(
         {
             Permission.TRIAGE_REQUESTS,
@@ -59,7 +62,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USE_LIBRARY,
         }
     ),
-    Role.ADMIN: frozenset({Permission.ADMINISTER, Permission.VIEW_SYSTEM, Permission.USE_LIBRARY}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.ADMINISTER,
+            Permission.MANAGE_OUTPUTS,
+            Permission.VIEW_SYSTEM,
+            Permission.USE_LIBRARY,
+        }
+    ),
 }
 
 ROLE_LABELS: dict[Role, str] = {
@@ -219,6 +229,22 @@ def require_view_organisation(actor: Actor, organisation_id: int) -> None:
     require(actor, Permission.VIEW_ORGANISATION)
     if not can_view_organisation(actor, organisation_id):
         raise AccessDenied("You can only see the dashboard of an organisation you champion.")
+
+
+def can_manage_outputs(actor: Actor, organisation_id: int) -> bool:
+    """An organisation's list of statistical outputs is kept by its champions, or an admin."""
+    return actor.is_system or (
+        actor.can(Permission.MANAGE_OUTPUTS)
+        and (Role.ADMIN in actor.roles or organisation_id in actor.champion_organisation_ids())
+    )
+
+
+def require_manage_outputs(actor: Actor, organisation_id: int) -> None:
+    require(actor, Permission.MANAGE_OUTPUTS)
+    if not can_manage_outputs(actor, organisation_id):
+        raise AccessDenied(
+            "You can only see and change the list of outputs of an organisation you champion."
+        )
 
 
 # --- Support requests and surveys ------------------------------------------------------------

@@ -119,6 +119,14 @@ SCREENS: tuple[Screen, ...] = (
         "The results of one of your organisation's teams, to read (teams change their own).",
     ),
     Screen(
+        "statistical_outputs",
+        "screens/statistical_outputs.py",
+        "Statistical outputs",
+        ":material/event_repeat:",
+        Permission.MANAGE_OUTPUTS,
+        "Your organisation's list of outputs: which teams to assess, and when to reassess.",
+    ),
+    Screen(
         "triage",
         "screens/triage.py",
         "Support requests",

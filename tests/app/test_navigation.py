@@ -20,7 +20,7 @@ EXPECTED_LINKS = {
     "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Your requests", "Library"},
     "lead": TEAM_PAGES
     | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library"},
-    "champion": {"Inbox", "Your organisation", "Team results", "Library"},
+    "champion": {"Inbox", "Your organisation", "Team results", "Statistical outputs", "Library"},
     "consultant": {
         "Inbox",
         "Support requests",
@@ -29,7 +29,7 @@ EXPECTED_LINKS = {
         "Survey themes",
         "Library",
     },
-    "admin": {"Inbox", "System overview", "Library", "Admin", "Audit log"},
+    "admin": {"Inbox", "System overview", "Library", "Admin", "Audit log", "Statistical outputs"},
 }
 
 

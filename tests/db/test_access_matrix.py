@@ -72,6 +72,7 @@ from ue_core.services import (
     sign_in,
     sign_in_sessions,
     starting,
+    statistical_outputs,
     submissions,
     support,
     target_setting,
@@ -106,6 +107,7 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import ActionStatus, RequestStatus
 
 TODAY = date(2026, 5, 1)  # in the 2026 to 2027 round
+OUTPUTS_LIST = b"title,team,release frequency,next release\nHousing starts,Test team,Quarterly,\n"
 
 # The cases, each the name of a person in the seeded world. "Own" is the team "Test team" in
 # the "Office for Test Statistics"; the neighbour's team is in the same organisation.
@@ -921,6 +923,30 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: refine.split_theme(
             s.db, a, s.set_id, s.theme_ids[0], 2, expected_version=theme_set_version(s)
         ),
+    ),
+    # statistical outputs: an organisation's list is kept by its champions and admins
+    Row(
+        statistical_outputs.list_organisations,
+        CHAMPIONS | ADMIN,
+        lambda s, a: statistical_outputs.list_organisations(s.db, a),
+    ),
+    Row(
+        statistical_outputs.import_list,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: statistical_outputs.import_list(
+            s.db, a, s.world.organisation_id, OUTPUTS_LIST, "outputs.csv"
+        ),
+    ),
+    Row(
+        statistical_outputs.outputs_coverage,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: statistical_outputs.outputs_coverage(s.db, a, s.world.organisation_id, TODAY),
+    ),
+    # everyone sees the prompts for their own teams' outputs only
+    Row(
+        statistical_outputs.team_reassessment_prompts,
+        EVERYONE,
+        lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
 )
 

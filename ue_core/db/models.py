@@ -658,3 +658,27 @@ class RequestStatusChange(Base):
     status: Mapped[str] = mapped_column(String(20))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- An organisation's statistical outputs (issue 12: coverage against them) --------------------
+
+
+class StatisticalOutput(Base):
+    """One output on an organisation's imported list, with the team that produces it.
+
+    ``team_id`` is the team of the organisation whose name matches ``team_name``; None while
+    no team of that name is in the workbench. An import replaces the organisation's whole list.
+    """
+
+    __tablename__ = "statistical_output"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    team_name: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    frequency: Mapped[str] = mapped_column(String(40))
+    next_release: Mapped[date | None] = mapped_column(Date)
+    row_number: Mapped[int] = mapped_column(Integer)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,9 +22,11 @@ from ue_core.db.models import (
     SupportRequest,
     Team,
 )
+from ue_core.services import statistical_outputs
 from ue_core.services.rounds import current_round
 from ue_core.services.support import OPEN_STATUSES
 from ue_core.text import plural, possessive
+from ue_core.timefmt import format_date
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,36 @@ def attention_items(db: Database, actor: Actor, today: date) -> list[AttentionIt
                         f"Triage {plural(waiting, 'new support request')}",
                         "Teams are waiting for the hub to pick these up.",
                         "triage",
+                    )
+                )
+    items.extend(_output_items(db, actor, today))
+    return items
+
+
+def _output_items(db: Database, actor: Actor, today: date) -> list[AttentionItem]:
+    """Teams asked to reassess after a release; champions told what their list of outputs
+    shows needs doing."""
+    items = [
+        AttentionItem(
+            f"Reassess {possessive(output.team_name)} work after the release of {output.title}",
+            f"It was released on {format_date(output.releases.last)}: check your answers "
+            "against what users said about it.",
+            "assessment",
+        )
+        for output in statistical_outputs.team_reassessment_prompts(db, actor, today)
+    ]
+    if actor.can(Permission.MANAGE_OUTPUTS) and not actor.is_hub_staff():
+        for organisation_id in actor.champion_organisation_ids():
+            coverage = statistical_outputs.outputs_coverage(db, actor, organisation_id, today)
+            waiting = len(coverage.needing_action())
+            if waiting:
+                items.append(
+                    AttentionItem(
+                        f"{plural(waiting, 'statistical output')} of "
+                        f"{coverage.organisation_name} need a team to assess",
+                        "Their teams have never been assessed, are overdue, or are due to "
+                        "reassess after a release.",
+                        "statistical_outputs",
                     )
                 )
     return items
