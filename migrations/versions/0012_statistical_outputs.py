@@ -1,6 +1,6 @@
 """An organisation's list of statistical outputs, for coverage and reassessment prompts.
 
-Revision ID: 0020
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03 07:12:52.660644
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
