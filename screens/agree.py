@@ -9,9 +9,10 @@ from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services import agreeing, assessments
 from ue_core.services.assessments import Answer, PracticeComparison
-from ue_core.timefmt import format_datetime, uk_today
+from ue_core.timefmt import uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, Role
 from ui import concurrency
+from ui.assessment_status import not_started_notice, submitted_notice, summary_line
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
@@ -27,7 +28,7 @@ from ui.rating_form import (
     level_label,
     option_for,
 )
-from ui.teams import choose_team, team_choices
+from ui.teams import choose_team
 from ui.text import plain, plain_table
 
 PRINCIPLE_KEY = "agree_principle"
@@ -55,12 +56,8 @@ if team_id is None:
 today = uk_today()
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, today)
 if assessment_id is None:
-    st.info(
-        plain(
-            f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
-            "Start it on the "
-            "self-assessment page; once team members have rated the practices, agree them here."
-        )
+    not_started_notice(
+        actor, team_id, "once team members have rated the practices, agree them here."
     )
     _link("assessment", "Start the self-assessment")
     st.stop()
@@ -69,7 +66,7 @@ state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
 comparisons = agreeing.compare_team_ratings(db(), actor, assessment_id)
 names = {rater.user_id: rater.name for rater in state.raters}
-st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
+summary_line(summary)
 
 
 def _ratings_markdown(comparison: PracticeComparison) -> str:
@@ -96,12 +93,7 @@ def _flag(comparison: PracticeComparison) -> None:
 
 
 if summary.is_submitted:
-    st.success(
-        plain(
-            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-            f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
-        )
-    )
+    submitted_notice(summary, "It can no longer be changed.")
     _link("results", "See your team's results")
     rows: dict[str, list[str]] = {"Practice": [c.practice.title for c in comparisons]}
     for rater in state.raters:

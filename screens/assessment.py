@@ -17,6 +17,7 @@ from ue_core.services import assessments, individual_ratings, starting
 from ue_core.services.assessments import Answer, AssessmentState, PracticeItem
 from ue_core.timefmt import format_date, format_datetime, uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
+from ui.assessment_status import submitted_notice, summary_line
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
@@ -89,15 +90,10 @@ if assessment_id is None:
 
 state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
-st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
+summary_line(summary)
 
 if summary.is_submitted:
-    st.success(
-        plain(
-            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-            f"{format_datetime(summary.submitted_at)}. It can no longer be changed."
-        )
-    )
+    submitted_notice(summary, "It can no longer be changed.")
     _link("results", "See your team's results")
     st.header("Your ratings")
     st.dataframe(

@@ -10,11 +10,12 @@ from ue_core.services import assessments, reopening
 from ue_core.services.assessments import PracticeItem, SavedAnswer
 from ue_core.timefmt import format_datetime, uk_today
 from ue_core.vocabulary import Role
+from ui.assessment_status import not_started_notice, submitted_notice, summary_line
 from ui.auth import require_page
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY
 from ui.rating_form import describe_answer, describe_evidence
-from ui.teams import choose_team, team_choices
+from ui.teams import choose_team
 from ui.text import link, plain, plain_table
 
 OUTCOME_KEY = "check_submit_outcome"
@@ -41,13 +42,7 @@ if team_id is None:
     st.stop()
 assessment_id = assessments.current_assessment_id(db(), actor, team_id, uk_today())
 if assessment_id is None:
-    st.info(
-        plain(
-            f"{team_choices(actor)[team_id]} has not started this round's self-assessment yet. "
-            "Start it on the "
-            "self-assessment page; the team's agreed answers appear here for checking."
-        )
-    )
+    not_started_notice(actor, team_id, "the team's agreed answers appear here for checking.")
     _link("assessment", "Start the self-assessment")
     st.stop()
 
@@ -124,16 +119,10 @@ elif outcome and outcome[0] == "reopened":
         "what was submitted is kept in the submission history below."
     )
 
-st.write(plain(f"{summary.team_name}, {summary.organisation_name}: {summary.round_label}."))
+summary_line(summary)
 
 if summary.is_submitted:
-    st.success(
-        plain(
-            f"{summary.submitted_by or 'Your team lead'} submitted this assessment on "
-            f"{format_datetime(summary.submitted_at)}. It is now read-only: these answers can no "
-            "longer be changed."
-        )
-    )
+    submitted_notice(summary, "It is now read-only: these answers can no longer be changed.")
     _link("results", "See your team's results")
 else:
     agreed = sum(p.answered for p in state.agreed_progress())
