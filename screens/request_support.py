@@ -16,6 +16,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.rating_form import accessible_date_inputs
 from ui.recommendations import LIBRARY_PAGE, SELECTED_KEY
+from ui.teams import choose_any_team
 from ui.text import plain
 
 #: The request being written, kept while the team looks at what may help before sending.
@@ -44,14 +45,9 @@ if isinstance(sent_message, str):
     st.success(plain(sent_message))
     st.page_link(YOUR_REQUESTS, label="See your requests", icon=":material/forum:")
 
-teams = {
-    m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
-}
-if not teams:
-    st.info("You are not in a team yet, so you cannot raise a request. Ask your admin to add you.")
-    st.stop()
-team_id = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
-assert team_id is not None
+team_id = choose_any_team(
+    actor, "You are not in a team yet, so you cannot raise a request. Ask your admin to add you."
+)
 
 kinds = shipped_request_kinds()
 with st.form("new_request"):

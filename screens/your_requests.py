@@ -13,6 +13,7 @@ from ue_core.timefmt import format_date, format_datetime
 from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
+from ui.teams import choose_any_team
 from ui.text import plain
 
 RATED_KEY = "your_requests_rated"
@@ -20,14 +21,9 @@ RATED_KEY = "your_requests_rated"
 actor = require_page(Permission.REQUEST_SUPPORT)
 
 st.title("Your requests")
-teams = {
-    m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
-}
-if not teams:
-    st.info("You are not in a team yet, so you have no requests. Ask your admin to add you.")
-    st.stop()
-team_id = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
-assert team_id is not None
+team_id = choose_any_team(
+    actor, "You are not in a team yet, so you have no requests. Ask your admin to add you."
+)
 
 requests = support.team_requests(db(), actor, team_id)
 if not requests:

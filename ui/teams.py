@@ -45,3 +45,19 @@ def choose_team(actor: Actor, *roles: Role) -> int | None:
 
 def _remember_team() -> None:
     st.session_state[TEAM_KEY] = st.session_state.get("team_choice")
+
+
+def choose_any_team(actor: Actor, no_team_message: str) -> int:
+    """The team picked from all of the person's teams, any role, in membership order.
+
+    Shows ``no_team_message`` and stops the page when the person is in no team.
+    """
+    teams = {
+        m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
+    }
+    if not teams:
+        st.info(no_team_message)
+        st.stop()
+    team_id = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
+    assert team_id is not None
+    return team_id
