@@ -14,6 +14,7 @@ from ue_core.timefmt import format_datetime, uk_today
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_audit_download
+from ui.filters import optional_choice
 from ui.text import plain
 
 actor = require_page(Permission.ADMINISTER)
@@ -27,26 +28,10 @@ st.write(
 choices = audit_log.audit_choices(db(), actor)
 people = {p.user_id: f"{p.name} ({p.email})" for p in choices.people}
 columns = st.columns(3)
-person_id = columns[0].selectbox(
-    "Person",
-    options=list(people),
-    format_func=people.__getitem__,
-    index=None,
-    placeholder="Anyone",
-)
-action = columns[1].selectbox(
-    "Action",
-    options=choices.actions,
-    format_func=audit_log.describe,
-    index=None,
-    placeholder="Any action",
-)
-entity_type = columns[2].selectbox(
-    "Kind of object",
-    options=choices.entity_types,
-    format_func=audit_log.describe,
-    index=None,
-    placeholder="Anything",
+person_id = optional_choice(columns[0], "Person", list(people), people.__getitem__, "Anyone")
+action = optional_choice(columns[1], "Action", choices.actions, audit_log.describe, "Any action")
+entity_type = optional_choice(
+    columns[2], "Kind of object", choices.entity_types, audit_log.describe, "Anything"
 )
 columns = st.columns(3)
 entity_text = columns[0].text_input(
