@@ -7,6 +7,8 @@ from typing import TypeVar
 
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.text import plain
+
 OptionT = TypeVar("OptionT")
 
 
@@ -19,5 +21,9 @@ def optional_choice(
 ) -> OptionT | None:
     """A select box that starts empty (showing ``placeholder``): None means "no filter"."""
     return container.selectbox(
-        label, options=options, format_func=format_func, index=None, placeholder=placeholder
+        plain(label),
+        options=options,
+        format_func=format_func,
+        index=None,
+        placeholder=plain(placeholder),
     )

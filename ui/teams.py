@@ -6,6 +6,7 @@ import streamlit as st
 
 from ue_core.authz import Actor
 from ue_core.vocabulary import Role
+from ui.text import plain
 
 TEAM_KEY = "assessment_team_id"
 
@@ -56,7 +57,7 @@ def choose_any_team(actor: Actor, no_team_message: str) -> int:
         m.team_id: f"{m.team_name} ({m.organisation_name})" for m in actor.memberships if m.team_id
     }
     if not teams:
-        st.info(no_team_message)
+        st.info(plain(no_team_message))
         st.stop()
     team_id = st.selectbox("Team", options=list(teams), format_func=teams.__getitem__)
     assert team_id is not None
