@@ -18,6 +18,7 @@ from ui.charts import AF_DUO, chart
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.navigation import SCREENS_BY_KEY
+from ui.organisations import choose_organisation
 from ui.outputs_coverage import show_summary as show_outputs_summary
 from ui.text import plain, plain_table
 
@@ -31,17 +32,7 @@ actor = require_page(Permission.VIEW_ORGANISATION)
 st.title("Your organisation")
 
 organisations = oversight.champion_organisations(db(), actor)
-if not organisations:
-    st.info(
-        "You are not the champion of an organisation yet. Ask an admin to add you as your "
-        "organisation's champion."
-    )
-    st.stop()
-
-names = {o.id: o.name for o in organisations}
-chosen = organisations[0].id
-if len(organisations) > 1:
-    chosen = st.selectbox("Organisation", options=list(names), format_func=names.__getitem__)
+chosen = choose_organisation({o.id: o.name for o in organisations})
 
 try:
     dash = oversight.organisation_dashboard(db(), actor, chosen, uk_today())

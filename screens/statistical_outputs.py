@@ -12,6 +12,7 @@ from ue_core.timefmt import format_date, uk_today
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_table_download
+from ui.organisations import choose_organisation
 from ui.outputs_coverage import WHAT_TO_DO, coverage_frame, show_counts
 from ui.text import plain
 
@@ -26,16 +27,7 @@ st.write(
 )
 
 organisations = statistical_outputs.list_organisations(db(), actor)
-if not organisations:
-    st.info(
-        "You are not the champion of an organisation yet. Ask an admin to add you as your "
-        "organisation's champion."
-    )
-    st.stop()
-names = {o.organisation_id: o.name for o in organisations}
-chosen = organisations[0].organisation_id
-if len(organisations) > 1:
-    chosen = st.selectbox("Organisation", options=list(names), format_func=names.__getitem__)
+chosen = choose_organisation({o.organisation_id: o.name for o in organisations})
 
 rules = shipped_rules()
 with st.expander("Import a list of outputs", expanded=False):
