@@ -20,6 +20,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
 from ui.request_context import team_beside_request
+from ui.similar_requests import similar_requests_panel
 from ui.text import plain
 from ui.triage_suggestion import show_suggestion
 
@@ -220,4 +221,5 @@ if saved and concurrency.save_checked(
         st.rerun()
 
 team_beside_request(actor, request.id)
+similar_requests_panel(actor, request.id)
 request_conversation(actor, request.id)

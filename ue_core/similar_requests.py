@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,12 +24,16 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ue_core.content import load_model
-from ue_core.themes.embedding import MINILM_ONNX, MINILM_TORCH, TFIDF_LSA
+from ue_core.themes.embedding import MINILM_ONNX, MINILM_TORCH, TFIDF_LSA, embed_texts
 
 #: A matrix of row-normalised vectors: dense (sentence embeddings) or sparse (TF-IDF).
 Vectors: TypeAlias = npt.NDArray[np.float32] | sparse.csr_matrix
+
+#: Gives a query text its vector in the space of a matrix of requests.
+Encoder: TypeAlias = Callable[[str], Vectors]
 
 PAIRS_PATH: Final = Path(__file__).resolve().parents[1] / "data" / "similar_request_pairs.yaml"
 
@@ -65,6 +69,26 @@ def request_text(subject: str, text: str) -> str:
 def text_hash(text: str) -> str:
     """A short fingerprint of a text: a cached vector is reused only while this is unchanged."""
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def tfidf_vectors(texts: Sequence[str]) -> tuple[Vectors, Encoder]:
+    """The TF-IDF fallback: rows of ``texts`` and the function giving a query its row in the
+    same space (fitted to ``texts``)."""
+    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    try:
+        matrix = sparse.csr_matrix(vectoriser.fit_transform(list(texts)))
+    except ValueError:  # no texts, or nothing but stop words: nothing is alike
+        empty = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        return empty, lambda _text: sparse.csr_matrix((1, 1), dtype=np.float32)
+    return matrix, lambda text: sparse.csr_matrix(vectoriser.transform([text]))
+
+
+def embed_requests(texts: Sequence[str], backend: str) -> Vectors:
+    """Row-normalised vectors of request texts from ``backend`` (TF-IDF fitted to ``texts``)."""
+    if backend == TFIDF_LSA:
+        return tfidf_vectors(texts)[0]
+    vectors, _ = embed_texts(list(texts), backend=backend)
+    return vectors
 
 
 @dataclass(frozen=True)
@@ -141,6 +165,23 @@ class LabelledPairs(BaseModel):
 def labelled_pairs(path: Path = PAIRS_PATH) -> LabelledPairs:
     """The hand-labelled pairs, validated."""
     return load_model(path, LabelledPairs)
+
+
+def score_pairs(pairs: Sequence[LabelledPair], backend: str) -> list[float]:
+    """The cosine score of each pair, with vectors from ``backend`` (TF-IDF is fitted to every
+    text of the pairs, as the index fits it to every request)."""
+    texts = sorted({text for pair in pairs for text in (pair.first, pair.second)})
+    row = {text: i for i, text in enumerate(texts)}
+    matrix = embed_requests(texts, backend)
+    return [
+        float(
+            cosine_scores(
+                matrix[row[pair.first] : row[pair.first] + 1],
+                matrix[row[pair.second] : row[pair.second] + 1],
+            )[0]
+        )
+        for pair in pairs
+    ]
 
 
 @dataclass(frozen=True)

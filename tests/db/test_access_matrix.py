@@ -89,7 +89,7 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
-from ue_core.services.requests import help_now, queue_views, rating
+from ue_core.services.requests import help_now, queue_views, rating, request_index, similar
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -948,6 +948,31 @@ ROWS: tuple[Row, ...] = (
         EVERYONE,
         lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
+    # similar and duplicate requests: the hub searches all; a team checks only its own
+    Row(
+        similar.similar_requests,
+        CONSULTANT,
+        lambda s, a: similar.similar_requests(s.db, a, s.request_id),
+    ),
+    Row(
+        similar.search_by_meaning,
+        CONSULTANT,
+        lambda s, a: similar.search_by_meaning(s.db, a, "help with a user survey"),
+    ),
+    Row(
+        similar.open_duplicate,
+        OWN_TEAM,
+        lambda s, a: similar.open_duplicate(
+            s.db, a, s.team_id, "Survey help", "Help with planning our user survey"
+        ),
+    ),
+    Row(
+        similar.answered_like,
+        OWN_TEAM,
+        lambda s, a: similar.answered_like(
+            s.db, a, s.team_id, "Survey help", "Help with planning our user survey"
+        ),
+    ),
 )
 
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
@@ -1018,6 +1043,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    request_index.index_for: "read for a service after its access check: the similarity index",
 }
 
 

@@ -16,26 +16,25 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 
 from ue_core.db.engine import Database
 from ue_core.db.models import SupportRequest
 from ue_core.similar_requests import (
+    Encoder,
     Match,
     Thresholds,
     Vectors,
     nearest,
     request_text,
     text_hash,
+    tfidf_vectors,
     thresholds_for,
 )
 from ue_core.themes.embedding import TFIDF_LSA, choose_backend, embed_texts
@@ -48,8 +47,6 @@ KEPT_QUERIES: Final = 512
 
 _DONE = frozenset({RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value})
 DataVersion = tuple[int, int, int]
-#: Gives a query text its vector in an index's space.
-Encoder = Callable[[str], Vectors]
 
 
 class _SentenceSpace:
@@ -95,27 +92,16 @@ class _TfidfSpace:
 
     def __init__(self) -> None:
         self._corpus_key = ""
-        self._fitted: tuple[Vectors, Encoder] = _tfidf([])
+        self._fitted: tuple[Vectors, Encoder] = tfidf_vectors([])
 
     def matrix(
         self, ids: list[int], hashes: list[str], texts: list[str]
     ) -> tuple[Vectors, Encoder]:
         key = text_hash("\x00".join(f"{rid}:{h}" for rid, h in zip(ids, hashes, strict=True)))
         if key != self._corpus_key:
-            self._fitted = _tfidf(texts)
+            self._fitted = tfidf_vectors(texts)
             self._corpus_key = key
         return self._fitted
-
-
-def _tfidf(texts: list[str]) -> tuple[Vectors, Encoder]:
-    """TF-IDF rows of ``texts`` and the function giving a query its row in the same space."""
-    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
-    try:
-        matrix = sparse.csr_matrix(vectoriser.fit_transform(texts))
-    except ValueError:  # no texts, or nothing but stop words: nothing is alike
-        empty = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
-        return empty, lambda _text: sparse.csr_matrix((1, 1), dtype=np.float32)
-    return matrix, lambda text: sparse.csr_matrix(vectoriser.transform([text]))
 
 
 @dataclass(frozen=True)

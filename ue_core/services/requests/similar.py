@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 
 import numpy as np
@@ -32,6 +32,7 @@ from ue_core.services.requests.request_index import RequestIndex, index_for
 from ue_core.services.support import MAX_TEXT, STATUS_LABELS
 from ue_core.similar_requests import Vectors, request_text
 from ue_core.themes.embedding import is_usable
+from ue_core.timefmt import uk_today
 from ue_core.vocabulary import RequestStatus
 
 #: Similar requests shown beside a request, and matches listed by a search.
@@ -45,6 +46,7 @@ class SimilarRequest:
 
     request_id: int
     subject: str
+    text: str
     team_name: str
     organisation_name: str
     status: RequestStatus
@@ -56,6 +58,10 @@ class SimilarRequest:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def sent_on(self) -> date:
+        return uk_today(self.sent_at)
 
     @property
     def rating_label(self) -> str:
@@ -70,6 +76,10 @@ class PossibleDuplicate:
     subject: str
     sent_at: datetime
     score: float
+
+    @property
+    def sent_on(self) -> date:
+        return uk_today(self.sent_at)
 
 
 @dataclass(frozen=True)
@@ -196,6 +206,7 @@ def _details(db: Database, found: list[tuple[int, float]]) -> tuple[SimilarReque
         SimilarRequest(
             request_id=request.id,
             subject=request.subject,
+            text=request.text,
             team_name=team,
             organisation_name=organisation,
             status=RequestStatus(request.status),
