@@ -1,4 +1,4 @@
-"""The similarity index's pure part: nearest neighbours, and thresholds chosen from labelled pairs."""
+"""The similarity index's pure part: nearest neighbours, thresholds chosen from labelled pairs."""
 
 from __future__ import annotations
 
