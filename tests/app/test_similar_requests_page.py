@@ -6,10 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import app_as
-from tests.factories import World
+from tests.factories import World, resolve_request
 from ue_core.services import support
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
-from ue_core.vocabulary import RequestStatus
 
 GROUP_TEXT = "Who should be on a user group for our house price statistics, and how often?"
 
@@ -24,25 +23,13 @@ def _send(world: World, who: str, subject: str, text: str) -> int:
     return support.submit_request(world.db, world.actor(who), team_id, subject, text)
 
 
-def _resolve(world: World, request_id: int, resolution: str) -> None:
-    support.update_request(
-        world.db,
-        world.actor("consultant"),
-        request_id,
-        expected_version=1,
-        status=RequestStatus.RESOLVED,
-        assignee_id=None,
-        resolution=resolution,
-    )
-
-
 def _texts(at: AppTest) -> str:
     return " ".join(m.value for m in [*at.markdown, *at.caption, *at.warning])
 
 
 def test_the_triage_page_shows_similar_requests_and_the_duplicate(world: World) -> None:
     answered = _send(world, "outsider", "A user group", GROUP_TEXT)
-    _resolve(world, answered, "Shared the guide to running user groups.")
+    resolve_request(world, answered, "Shared the guide to running user groups.")
     still_open = _send(world, "member", "Setting up a user group", GROUP_TEXT)
     _send(world, "member", "Starting a user group", "How often should a user group meet?")
 

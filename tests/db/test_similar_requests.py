@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import World, build_world
+from tests.factories import World, build_world, resolve_request
 from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import SupportRequest
@@ -39,19 +39,6 @@ def _send(world: World, request: tuple[str, str], who: str = "member") -> int:
     return support.submit_request(world.db, world.actor(who), team_id, subject, text)
 
 
-def _resolve(world: World, request_id: int, resolution: str) -> None:
-    view = support.team_request(world.db, SYSTEM, request_id)
-    support.update_request(
-        world.db,
-        world.actor("consultant"),
-        request_id,
-        expected_version=view.version,
-        status=RequestStatus.RESOLVED,
-        assignee_id=None,
-        resolution=resolution,
-    )
-
-
 def _duplicate(world: World, who: str = "member") -> similar.PossibleDuplicate | None:
     team_id = world.other_team_id if who == "outsider" else world.team_id
     return similar.open_duplicate(world.db, world.actor(who), team_id, *AGAIN)
@@ -72,7 +59,7 @@ def test_a_team_is_warned_of_its_own_open_request_only(world: World) -> None:
     ours = _send(world, USER_GROUP)
     found = _duplicate(world)
     assert found is not None and found.request_id == ours and found.subject == USER_GROUP[0]
-    _resolve(world, ours, "Shared the guide to user groups.")
+    resolve_request(world, ours, "Shared the guide to user groups.")
     assert _duplicate(world) is None  # resolved: no longer open
     with pytest.raises(AccessDenied):
         similar.open_duplicate(world.db, world.actor("outsider"), world.team_id, *AGAIN)
@@ -80,7 +67,7 @@ def test_a_team_is_warned_of_its_own_open_request_only(world: World) -> None:
 
 def test_the_hub_sees_similar_requests_with_outcomes_and_the_duplicate(world: World) -> None:
     earlier = _send(world, USER_GROUP)
-    _resolve(world, earlier, "Shared the guide to user groups.")
+    resolve_request(world, earlier, "Shared the guide to user groups.")
     rating.rate_request(world.db, world.actor("member"), earlier, 5)
     _send(world, CHARTS, who="outsider")
     still_open = _send(world, USER_GROUP)
@@ -136,7 +123,7 @@ def test_internal_notes_are_never_searched(world: World) -> None:
     conversation.post_note(
         world.db, world.actor("consultant"), request_id, "Zebra tabulation quokka budget."
     )
-    _resolve(world, request_id, "Shared the chart guidance.")
+    resolve_request(world, request_id, "Shared the chart guidance.")
     assert similar.search_by_meaning(world.db, world.actor("consultant"), "zebra quokka") == ()
     assert (
         similar.answered_like(
