@@ -34,7 +34,8 @@ def test_duplicate_warning_and_similar_requests(page: Page, app_url: str) -> Non
     expect(main.get_by_test_id("stAlertContentSuccess")).to_contain_text("sent")
 
     fill_request_form(page, SECOND, AGAIN)
-    warning = main.get_by_test_id("stAlertContentWarning")
+    # Scoped to the duplicate warning: the demo banner is also a warning.
+    warning = main.get_by_test_id("stAlertContentWarning").filter(has_text="This looks like")
     expect(warning).to_contain_text(f"This looks like your open request '{FIRST}'")
     screenshot(page, "similar-requests-duplicate-warning.png")
     assert_no_axe_violations(page, "the request form warning of a likely duplicate")
@@ -50,9 +51,9 @@ def test_duplicate_warning_and_similar_requests(page: Page, app_url: str) -> Non
     search.press("Enter")
     rerun(page)
     expect(main.get_by_role("heading", name="Similar requests")).to_be_visible()
-    expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text(
-        f"This looks like the team's open request '{FIRST}'"
-    )
+    expect(
+        main.get_by_test_id("stAlertContentWarning").filter(has_text="This looks like")
+    ).to_contain_text(f"This looks like the team's open request '{FIRST}'")
     expect(main.get_by_test_id("stTable").last).to_contain_text(FIRST)
     screenshot(page, "similar-requests-panel.png")
     assert_no_axe_violations(page, "the triage page with similar requests")

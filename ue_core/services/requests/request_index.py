@@ -114,6 +114,7 @@ class RequestIndex:
     team_ids: npt.NDArray[np.int64]
     open: npt.NDArray[np.bool_]
     answered: npt.NDArray[np.bool_]
+    subjects: tuple[str, ...]
     created_at: tuple[datetime, ...]
     matrix: Vectors
     encode: Encoder
@@ -208,6 +209,7 @@ def _build(db: Database, version: DataVersion, space: _SentenceSpace | _TfidfSpa
         team_ids=np.array([int(r[1]) for r in rows], dtype=np.int64),
         open=np.array([r[2] not in _DONE for r in rows], dtype=np.bool_),
         answered=np.array([r[2] in _DONE and bool(r[5]) for r in rows], dtype=np.bool_),
+        subjects=tuple(str(r[3]) for r in rows),
         created_at=tuple(r[6] for r in rows),
         matrix=matrix,
         encode=encode,

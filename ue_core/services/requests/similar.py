@@ -117,7 +117,7 @@ def similar_requests(
     same_team_open = others & index.open & (index.team_ids == index.team_ids[position])
     return SimilarToRequest(
         matches=_details(db, found),
-        duplicate=_duplicate(db, index, query, same_team_open),
+        duplicate=_duplicate(index, query, same_team_open),
     )
 
 
@@ -143,7 +143,7 @@ def open_duplicate(
     require_request_support(actor, team_id)
     index = index_for(db)
     query = index.query_vector(request_text(subject, text))
-    return _duplicate(db, index, query, index.open & (index.team_ids == team_id))
+    return _duplicate(index, query, index.open & (index.team_ids == team_id))
 
 
 def answered_like(
@@ -174,17 +174,17 @@ def answered_like(
 
 
 def _duplicate(
-    db: Database, index: RequestIndex, query: Vectors, allowed: npt.NDArray[np.bool_]
+    index: RequestIndex, query: Vectors, allowed: npt.NDArray[np.bool_]
 ) -> PossibleDuplicate | None:
     found = index.search(query, k=1, threshold=index.thresholds.duplicate, allowed=allowed)
     if not found:
         return None
     [(request_id, score)] = found
-    row = _rows(db, [request_id]).get(request_id)
-    if row is None:  # deleted since the index was read
-        return None
-    request = row[0]
-    return PossibleDuplicate(request.id, request.subject, request.created_at, score)
+    position = index.position(request_id)
+    assert position is not None
+    return PossibleDuplicate(
+        request_id, index.subjects[position], index.created_at[position], score
+    )
 
 
 def _rows(db: Database, request_ids: Sequence[int]) -> dict[int, tuple[SupportRequest, str, str]]:
