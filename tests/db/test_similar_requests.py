@@ -3,6 +3,7 @@ still open), the hub's similar requests and search by meaning, and an index that
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.factories import World, build_world, resolve_request
@@ -11,8 +12,10 @@ from ue_core.db.engine import Database
 from ue_core.db.models import SupportRequest
 from ue_core.errors import InputError
 from ue_core.services import conversation, support
-from ue_core.services.requests import rating, similar
+from ue_core.services.requests import rating, request_index, similar
+from ue_core.similar_requests import request_text, text_hash
 from ue_core.themes import BACKEND_ENV_VAR, MINILM_ONNX, TFIDF_LSA, backend_status
+from ue_core.themes.embedding import normalise_rows
 from ue_core.vocabulary import RequestStatus
 
 USER_GROUP = (
@@ -156,3 +159,41 @@ def test_a_reworded_request_is_a_duplicate_by_meaning(
     )
     assert found is not None and found.request_id == ours
     assert _duplicate(world, who="outsider") is None
+
+
+def test_sentence_vectors_are_cached_by_request_and_text(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only new or edited texts are embedded again; a status change embeds nothing."""
+    embedded: list[str] = []
+
+    def fake_embed(texts: list[str], backend: str) -> tuple[np.ndarray, str]:
+        embedded.extend(texts)
+        rows = [np.random.default_rng(int(text_hash(t)[:8], 16)).normal(size=8) for t in texts]
+        return normalise_rows(np.array(rows)), backend
+
+    monkeypatch.setattr(request_index, "choose_backend", lambda: MINILM_ONNX)
+    monkeypatch.setattr(request_index, "embed_texts", fake_embed)
+    request_index._embed_query.cache_clear()
+    world = build_world(db)
+    try:
+        first, _second = _send(world, USER_GROUP), _send(world, CHARTS)
+        similar.search_by_meaning(world.db, world.actor("consultant"), "user group")
+        assert len(embedded) == 3  # two requests and the query
+        embedded.clear()
+        third = _send(world, AGAIN)
+        found = similar.similar_requests(world.db, world.actor("consultant"), third)
+        assert embedded == [request_text(*AGAIN)]
+        assert found.duplicate is None or found.duplicate.request_id == first
+        embedded.clear()
+        resolve_request(world, first, "Shared the guide.")
+        similar.similar_requests(world.db, world.actor("consultant"), third)
+        assert embedded == []
+        with world.db.transaction() as session:
+            request = session.get(SupportRequest, first)
+            assert request is not None
+            request.text = "A different text about surveys."
+        similar.similar_requests(world.db, world.actor("consultant"), third)
+        assert embedded == [request_text(USER_GROUP[0], "A different text about surveys.")]
+    finally:
+        request_index._embed_query.cache_clear()

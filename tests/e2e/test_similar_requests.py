@@ -61,7 +61,8 @@ def test_duplicate_warning_and_similar_requests(page: Page, app_url: str) -> Non
     main.get_by_role("textbox", name="Search past requests by meaning").fill(
         "a group of people who use our energy numbers"
     )
-    main.get_by_role("button", name="Search", exact=True).click()
+    # The form's button, not a table toolbar's search.
+    main.get_by_test_id("stBaseButton-secondaryFormSubmit").filter(has_text="Search").click()
     rerun(page)
     expect(main.get_by_text("closest in meaning", exact=False)).to_be_visible()
     expect(main.get_by_test_id("stTable").last).to_contain_text("Similarity (0 to 1)")
