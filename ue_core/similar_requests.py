@@ -4,6 +4,10 @@ Pure: given row-normalised vectors of requests (dense sentence embeddings, or sp
 rows), :func:`nearest` finds the rows most like a query, best first, each with its cosine score,
 among the rows allowed and at or above a threshold.
 
+When the embedding backend is the ``tfidf-lsa`` fallback, requests are compared by plain TF-IDF
+rows (:func:`tfidf_vectors`, fitted to every request), not LSA: a query is then one transform,
+with no refitting.
+
 Two thresholds per embedding backend (:data:`THRESHOLDS`): *similar* (worth showing as a past
 request like this one) and *duplicate* (probably the same request sent again). They were chosen
 from the hand-labelled pairs in ``data/similar_request_pairs.yaml`` with :func:`best_threshold`;
