@@ -61,3 +61,18 @@ class RequestStatus(StrEnum):
     WAITING_ON_TEAM = "waiting_on_team"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+
+class RequestPriority(StrEnum):
+    """How soon the hub should act on a request, confirmed at triage."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+REQUEST_PRIORITY_LABELS: dict[str, str] = {
+    RequestPriority.HIGH: "High",
+    RequestPriority.NORMAL: "Normal",
+    RequestPriority.LOW: "Low",
+}

@@ -682,3 +682,23 @@ class StatisticalOutput(Base):
     row_number: Mapped[int] = mapped_column(Integer)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Consultants' declared skills (issue 11: who is best placed to take a request) -------------
+
+
+class ConsultantSkill(Base):
+    """A practice area or a kind of help a hub consultant declares they can help with.
+
+    ``skill`` is ``area`` (``key`` is a practice area: promote, understand, ...) or ``kind``
+    (``key`` is a kind of help of ``data/request_kinds.yaml``). Triage suggests the consultant
+    best placed for a request from these and each consultant's open requests.
+    """
+
+    __tablename__ = "consultant_skill"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
