@@ -21,7 +21,7 @@ from ui.context import db
 from ui.conversation import request_conversation
 from ui.request_context import team_beside_request
 from ui.text import plain
-from ui.triage_suggestion import show_suggestion
+from ui.triage_suggestion import triage_form
 
 PAGE_SIZE = 25
 
@@ -162,7 +162,7 @@ if request.rating is not None:
     facts.append(f"{rated}. {request.rating_comment}" if request.rating_comment else rated)
 st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 st.markdown(plain(request.text))
-show_suggestion(actor, request.id)
+triage_form(actor, request.id, SAVED_KEY)
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)

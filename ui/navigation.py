@@ -135,6 +135,14 @@ SCREENS: tuple[Screen, ...] = (
         "Pick up, assign and resolve teams' requests for help.",
     ),
     Screen(
+        "consultant_skills",
+        "screens/consultant_skills.py",
+        "Your skills",
+        ":material/psychology:",
+        Permission.DECLARE_SKILLS,
+        "The practice areas and kinds of help you can take on, for triage to suggest you.",
+    ),
+    Screen(
         "system",
         "screens/system_overview.py",
         "System overview",

@@ -28,8 +28,17 @@ EXPECTED_LINKS = {
         "Import a survey",
         "Survey themes",
         "Library",
+        "Your skills",
     },
-    "admin": {"Inbox", "System overview", "Library", "Admin", "Audit log", "Statistical outputs"},
+    "admin": {
+        "Inbox",
+        "System overview",
+        "Library",
+        "Admin",
+        "Audit log",
+        "Statistical outputs",
+        "Your skills",
+    },
 }
 
 

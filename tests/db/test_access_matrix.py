@@ -89,7 +89,7 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
-from ue_core.services.requests import help_now, queue_views, rating
+from ue_core.services.requests import help_now, queue_views, rating, skills, triage
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -948,6 +948,43 @@ ROWS: tuple[Row, ...] = (
         EVERYONE,
         lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
+    # triage: every suggestion, confirming it, and consultants' declared skills
+    Row(
+        triage_suggestions.suggest_triage,
+        CONSULTANT,
+        lambda s, a: triage_suggestions.suggest_triage(s.db, a, s.request_id, TODAY),
+    ),
+    Row(
+        triage.confirm_triage,
+        CONSULTANT,
+        lambda s, a: triage.confirm_triage(
+            s.db, a, s.request_id, ["listen"], "advice", "normal", None, request_version(s)
+        ),
+    ),
+    Row(
+        triage.confirmed_triage,
+        CONSULTANT,
+        lambda s, a: triage.confirmed_triage(s.db, a, s.request_id),
+    ),
+    # consultants declare their own skills; admins set anyone's
+    Row(
+        skills.skills_of,
+        HUB,
+        lambda s, a: skills.skills_of(s.db, a, s.world.actor("consultant").user_id),
+    ),
+    Row(
+        skills.set_skills,
+        HUB,
+        lambda s, a: skills.set_skills(
+            s.db,
+            a,
+            s.world.actor("consultant").user_id,
+            ["listen"],
+            ["advice"],
+            expected=skills.skills_of(s.db, SYSTEM, s.world.actor("consultant").user_id),
+        ),
+    ),
+    Row(skills.hub_consultants, ADMIN, lambda s, a: skills.hub_consultants(s.db, a)),
 )
 
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
@@ -1018,6 +1055,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    skills.consultant_candidates: "read inside a service's session, after its access check",
+    skills.is_hub_consultant: "read inside a service's session, after its access check",
 }
 
 
