@@ -29,15 +29,15 @@ def _percent(confidence: float) -> str:
 def _line(name: str, label: str | None, closest: str, confidence: float) -> None:
     """One suggestion: its value and confidence, or "needs a person" with the closest guess."""
     if label is None:
-        st.markdown(f"**{name}:** {NEEDS_A_PERSON}")
-        st.caption(f"The closest is {plain(closest)} ({_percent(confidence)}).")
+        st.markdown(f"**{plain(name)}:** {NEEDS_A_PERSON}")
+        st.caption(f"The closest is {plain(closest)} ({plain(_percent(confidence))}).")
     else:
-        st.markdown(f"**{name}:** {plain(label)} ({_percent(confidence)})")
+        st.markdown(f"**{plain(name)}:** {plain(label)} ({plain(_percent(confidence))})")
 
 
 def _why(lead: str, texts: tuple[str, ...]) -> None:
     if texts:
-        st.caption(lead)
+        st.caption(plain(lead))
         for text in texts:
             st.caption(plain(text))
 
