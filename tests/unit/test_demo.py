@@ -20,10 +20,12 @@ from ue_core.db.models import (
     AgreedRating,
     Assessment,
     Base,
+    ConsultantSkill,
     Membership,
     Organisation,
     Practice,
     Rating,
+    Role,
     Round,
     SupportRequest,
     Survey,
@@ -48,7 +50,7 @@ from ue_core.demo.survey import (
     RESPONDENT_COLUMN,
     write_survey,
 )
-from ue_core.framework import load_framework
+from ue_core.framework import PRACTICE_AREA_LABELS, load_framework
 from ue_core.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
 from ue_core.request_kinds import shipped_request_kinds
 from ue_core.vocabulary import RequestStatus
@@ -477,3 +479,17 @@ def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
         session.add(Team(organisation_id=org.id, name="New statistics team"))
         session.add(User(email=f"new.person@{DEMO_EMAIL_DOMAIN}", display_name="New Person"))
         session.flush()
+
+
+def test_every_demo_consultant_declares_skills(demo: Database) -> None:
+    with demo.read() as session:
+        consultants = set(
+            session.scalars(
+                select(Membership.user_id).where(Membership.role == Role.CONSULTANT.value)
+            )
+        )
+        rows = session.execute(
+            select(ConsultantSkill.user_id, ConsultantSkill.skill, ConsultantSkill.key)
+        ).all()
+    assert {user_id for user_id, _, _ in rows} == consultants
+    assert {key for _, skill, key in rows if skill == "area"} <= set(PRACTICE_AREA_LABELS)

@@ -46,6 +46,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
+from ue_core.demo.consultant_skills import add_consultant_skills
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -1061,5 +1062,6 @@ def generate(
         consultant = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
+        add_consultant_skills(session, generator.consultant_ids)
         _advance_sequences(session)
         return generator.summary
