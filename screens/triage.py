@@ -162,7 +162,7 @@ if request.rating is not None:
     facts.append(f"{rated}. {request.rating_comment}" if request.rating_comment else rated)
 st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 st.markdown(plain(request.text))
-triage_form(actor, request.id, SAVED_KEY)
+triage_form(actor, request.id, SAVED_KEY, reset=(f"status_{request.id}", f"assignee_{request.id}"))
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)
