@@ -15,20 +15,20 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import RequestPriority, RequestStatus
 from ui.triage_suggestion import CONFIRM, HEADING
 
+#: The quick TF-IDF index instead of the sentence model (the routers fit in a moment).
+pytestmark = pytest.mark.usefixtures("quick_index")
+SUBJECT = "Who uses our statistics?"
+TEXT = "We want to know who uses our statistics, what they use them for and who we miss."
 
-@pytest.fixture(autouse=True)
+
+@pytest.fixture
 def quick_index(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
 
 
 def _request(world: World) -> int:
-    return support.submit_request(
-        world.db,
-        world.actor("member"),
-        world.team_id,
-        "Who uses our statistics?",
-        "We want to know who uses our statistics, what they use them for and who we miss.",
-    )
+    member = world.actor("member")
+    return support.submit_request(world.db, member, world.team_id, SUBJECT, TEXT)
 
 
 def _shown(at: AppTest) -> str:

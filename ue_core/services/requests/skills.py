@@ -86,18 +86,22 @@ def skills_of(db: Database, actor: Actor, user_id: int) -> DeclaredSkills:
         return _declared(session, user_id)
 
 
+def _active_consultants(session: Session) -> list[HubConsultant]:
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.CONSULTANT.value, User.is_active.is_(True))
+        .order_by(User.display_name, User.id)
+        .distinct()
+    ).all()
+    return [HubConsultant(user_id, name) for user_id, name in rows]
+
+
 def hub_consultants(db: Database, actor: Actor) -> list[HubConsultant]:
     """Admins: every active hub consultant, by name, to choose whose skills to set."""
     require(actor, Permission.ADMINISTER)
     with db.read() as session:
-        rows = session.execute(
-            select(User.id, User.display_name)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.role == Role.CONSULTANT.value, User.is_active.is_(True))
-            .order_by(User.display_name, User.id)
-            .distinct()
-        ).all()
-    return [HubConsultant(user_id, name) for user_id, name in rows]
+        return _active_consultants(session)
 
 
 def _check(areas: Iterable[str], kinds: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -171,13 +175,7 @@ def set_skills(
 def consultant_candidates(session: Session) -> list[Candidate]:
     """Every active hub consultant with their declared skills and open requests (read inside
     a service's session, after its access check)."""
-    people = session.execute(
-        select(User.id, User.display_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == Role.CONSULTANT.value, User.is_active.is_(True))
-        .order_by(User.display_name, User.id)
-        .distinct()
-    ).all()
+    people = _active_consultants(session)
     skills: dict[int, dict[str, set[str]]] = defaultdict(lambda: {AREA: set(), KIND: set()})
     for user_id, skill, key in session.execute(
         select(ConsultantSkill.user_id, ConsultantSkill.skill, ConsultantSkill.key)
@@ -202,5 +200,5 @@ def consultant_candidates(session: Session) -> list[Candidate]:
             kinds=frozenset(skills[user_id][KIND]),
             open_requests=int(load.get(user_id, 0)),
         )
-        for user_id, name in people
+        for user_id, name in ((p.user_id, p.name) for p in people)
     ]

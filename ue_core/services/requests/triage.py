@@ -118,6 +118,19 @@ def _view(session: Session, request: SupportRequest) -> ConfirmedTriage | None:
     )
 
 
+def _their_triage(session: Session, request: SupportRequest) -> dict[str, str]:
+    """What the other person left, for the conflict message: the status and their triage."""
+    theirs = _view(session, request)
+    values = {"status": STATUS_LABELS[RequestStatus(request.status)]}
+    if theirs is not None:
+        values |= {
+            "practice areas": ", ".join(theirs.area_labels),
+            "priority": theirs.priority_label,
+            "consultant": theirs.assignee_name or "Nobody yet",
+        }
+    return values
+
+
 def confirmed_triage(db: Database, actor: Actor, request_id: int) -> ConfirmedTriage | None:
     """Hub consultants: a request's confirmed triage, or None while it has none."""
     require_triage(actor)
@@ -153,15 +166,10 @@ def confirm_triage(
         if assignee_id is not None and not is_hub_consultant(session, assignee_id):
             raise InputError("Requests can only be assigned to hub consultants.")
         if request.version != expected_version:
-            assignee = session.get(User, request.assignee_id) if request.assignee_id else None
             raise ConflictError(
                 "Someone else changed this request while you were looking at it. "
-                "Their version is shown below; check it and confirm the triage again.",
-                current={
-                    "status": STATUS_LABELS[RequestStatus(request.status)],
-                    "assignee": assignee.display_name if assignee else "Nobody",
-                    "priority": request.priority or "not set",
-                },
+                "Their triage is shown below; check it and confirm the triage again.",
+                current=_their_triage(session, request),
             )
         before_areas = session.scalars(
             select(RequestPracticeArea.area).where(RequestPracticeArea.request_id == request.id)
