@@ -123,8 +123,14 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(world: World) -> None:
     request_id = _request(world)
     stale = _version(world, request_id)
     _confirm(world, request_id, ["listen"])
-    with pytest.raises(ConflictError, match="Someone else changed this request"):
+    with pytest.raises(ConflictError, match="Someone else changed this request") as conflict:
         _confirm(world, request_id, ["act"], expected_version=stale)
+    assert conflict.value.current == {
+        "status": "Triaged",
+        "practice areas": "Listen to what users say",
+        "priority": "Normal",
+        "consultant": "Nobody yet",
+    }
     confirmed = triage.confirmed_triage(world.db, world.actor("consultant"), request_id)
     assert confirmed is not None and confirmed.areas == ("listen",)
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,8 +47,31 @@ FURTHER_AREA_SHARE: Final = 0.3
 #: How many fitted routers are kept (older histories are dropped first).
 CACHED_ROUTERS: Final = 8
 
+#: How many suggestions for a text are remembered (the page is drawn again on every click).
+REMEMBERED_ANSWERS: Final = 512
+
 _routers: dict[tuple[str, ...], tuple[RequestRouter, learning.TrainingSet]] = {}
+_answers: dict[tuple[str, int, int, str], tuple[RequestRouter, object]] = {}
 _lock = threading.Lock()
+T = TypeVar("T")
+
+
+def _remembered(
+    purpose: str, router: RequestRouter, request_id: int, text: str, work: Callable[[], T]
+) -> T:
+    """``work()`` once per router, request and text: embedding the text is most of the cost of
+    a suggestion, and the router (so the history it learnt from) is part of the key."""
+    key = (purpose, id(router), request_id, text)
+    with _lock:
+        found = _answers.get(key)
+    if found is not None and found[0] is router:
+        return cast(T, found[1])
+    answer = work()
+    with _lock:
+        if len(_answers) >= REMEMBERED_ANSWERS:
+            _answers.pop(next(iter(_answers)))
+        _answers[key] = (router, answer)
+    return answer
 
 
 @dataclass(frozen=True)
@@ -243,6 +267,18 @@ def _area_suggestion(
     )
 
 
+def _remembered_area(
+    router: RequestRouter, training: learning.TrainingSet, request_id: int, text: str
+) -> TriageSuggestion:
+    return _remembered(
+        "area",
+        router,
+        request_id,
+        text,
+        lambda: _area_suggestion(router, training, request_id, text),
+    )
+
+
 def suggest_for_request(db: Database, actor: Actor, request_id: int) -> TriageSuggestion:
     """Hub staff: the practice area a request most likely concerns, or "needs a person"."""
     require_triage(actor)
@@ -252,14 +288,24 @@ def suggest_for_request(db: Database, actor: Actor, request_id: int) -> TriageSu
             raise NotFound("That request no longer exists.")
         text = learning.request_text(request.subject, request.text)
         router, training = _area_router(session, _framework(session))
-    return _area_suggestion(router, training, request_id, text)
+    return _remembered_area(router, training, request_id, text)
 
 
-def _kind_suggestion(session: Session, text: str, team_kind: str) -> KindSuggestion:
+def _kind_suggestion(
+    session: Session, request_id: int, text: str, team_kind: str
+) -> KindSuggestion:
     cold = _kind_examples()
     router, training = _router(
         "kind", "kinds", cold, _kind_history(session), set(shipped_request_kinds().by_key())
     )
+    return _remembered(
+        "kind", router, request_id, text, lambda: _kind_of(router, training, text, team_kind)
+    )
+
+
+def _kind_of(
+    router: RequestRouter, training: learning.TrainingSet, text: str, team_kind: str
+) -> KindSuggestion:
     [suggestion] = router.suggest([text])
     kinds = shipped_request_kinds()
     similar = router.why(text, k=len(training.texts), label=suggestion.best_guess)
@@ -309,8 +355,8 @@ def suggest_triage(
         text = learning.request_text(request.subject, request.text)
         framework = _framework(session)
         router, training = _area_router(session, framework)
-        area = _area_suggestion(router, training, request_id, text)
-        kind = _kind_suggestion(session, text, request.kind)
+        area = _remembered_area(router, training, request_id, text)
+        kind = _kind_suggestion(session, request_id, text, request.kind)
         gap = _area_gap(session, request.team_id, framework, area.best_guess, today)
         candidates = consultant_candidates(session)
         version, needed_by = request.version, request.needed_by
