@@ -61,7 +61,7 @@ def _suggestions(found: TriageSuggestions) -> None:
         kind.best_guess_label,
         kind.confidence,
     )
-    st.caption(f"The team chose: {plain(shipped_request_kinds().label(kind.team_kind))}.")
+    st.caption(f"On the request now: {plain(shipped_request_kinds().label(kind.team_kind))}.")
     priority = found.priority
     best = REQUEST_PRIORITY_LABELS[priority.best_guess]
     _line("Suggested priority", None if priority.needs_person else best, best, priority.confidence)

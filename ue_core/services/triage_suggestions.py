@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, TypeVar, cast
@@ -105,7 +105,10 @@ class TriageSuggestion:
 
 @dataclass(frozen=True)
 class KindSuggestion:
-    """The kind of help the text suggests; ``kind`` is None when it needs a person."""
+    """The kind of help the text suggests; ``kind`` is None when it needs a person.
+
+    ``team_kind`` is the kind on the request now: the team's choice until a triage confirms one.
+    """
 
     kind: str | None
     best_guess: str
@@ -298,9 +301,10 @@ def _kind_suggestion(
     router, training = _router(
         "kind", "kinds", cold, _kind_history(session), set(shipped_request_kinds().by_key())
     )
-    return _remembered(
+    found = _remembered(
         "kind", router, request_id, text, lambda: _kind_of(router, training, text, team_kind)
     )
+    return replace(found, team_kind=team_kind)
 
 
 def _kind_of(
