@@ -682,3 +682,31 @@ class StatisticalOutput(Base):
     row_number: Mapped[int] = mapped_column(Integer)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- What the hub's help with a request achieved (issue 11: outcomes and follow-up) -------------
+
+
+class RequestOutcome(Base):
+    """What a consultant recorded on resolving a request: the help given and the time spent.
+    The practices it aimed at are RequestOutcomePractice rows; whether they moved is worked out
+    from the team's next submitted assessment, never stored."""
+
+    __tablename__ = "request_outcome"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), primary_key=True)
+    help_given: Mapped[str] = mapped_column(Text)
+    minutes_spent: Mapped[int] = mapped_column(Integer)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestOutcomePractice(Base):
+    """A practice of the framework (its key) the help with a request aimed at."""
+
+    __tablename__ = "request_outcome_practice"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("request_outcome.request_id"), primary_key=True
+    )
+    practice_key: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -471,64 +471,93 @@ def update_request(
             c.user_id for c in consultants(db, actor)
         }:
             raise AccessDenied("Requests can only be assigned to hub consultants.")
-        if request.version != expected_version:
-            assignee = session.get(User, request.assignee_id) if request.assignee_id else None
-            raise ConflictError(
-                "Someone else changed this request while you were looking at it. "
-                "Their version is shown below; check it and make your change again.",
-                current={
-                    "status": STATUS_LABELS[RequestStatus(request.status)],
-                    "assignee": assignee.display_name if assignee else "Nobody",
-                    "resolution": request.resolution,
-                },
-            )
-        before = {
-            "status": request.status,
-            "assignee_id": request.assignee_id,
-            "resolution": request.resolution,
-        }
-        changes = _describe_changes(session, request, status, assignee_id, resolution)
-        if not changes:
-            return changes
-        if status is not RequestStatus.NEW or assignee_id is not None:
-            record_first_response(session, request)
-        if status in DONE_STATUSES:
-            request.resolved_at = request.resolved_at or datetime.now(UTC)
-        else:
-            request.resolved_at = None
-        if status.value != request.status:
-            session.add(
-                RequestStatusChange(
-                    request_id=request.id, status=status.value, changed_by_id=actor.user_id
-                )
-            )
-        request.status = status.value
-        request.assignee_id = assignee_id
-        request.resolution = resolution
-        session.flush()
-        audit.record(
+        changes, deliveries = apply_request_change(
             session,
             actor,
-            "update_request",
-            "support_request",
-            request.id,
-            before=before,
-            after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
-        )
-        # The team hears of a new status in its inbox, and by e-mail once this is saved.
-        deliveries = (
-            inbox.notify(
-                session,
-                request,
-                mail.NotificationKind.STATUS,
-                author_id=actor.user_id,
-                to_team=True,
-            )
-            if status.value != before["status"]
-            else []
+            request,
+            expected_version=expected_version,
+            status=status,
+            assignee_id=assignee_id,
+            resolution=resolution,
         )
     mail.deliver(deliveries)
     return changes
+
+
+def apply_request_change(
+    session: Session,
+    actor: Actor,
+    request: SupportRequest,
+    *,
+    expected_version: int,
+    status: RequestStatus,
+    assignee_id: int | None,
+    resolution: str,
+) -> tuple[tuple[str, ...], list[mail.Delivery]]:
+    """Change a request's status, assignee and resolution in the caller's transaction, after
+    its access check: the status history, the first response, the audit and the team's
+    notification. Returns what changed, in words, and the e-mails to send once it is saved.
+
+    Raises ConflictError, with the other person's values, if someone changed it since
+    ``expected_version`` was read.
+    """
+    if request.version != expected_version:
+        assignee = session.get(User, request.assignee_id) if request.assignee_id else None
+        raise ConflictError(
+            "Someone else changed this request while you were looking at it. "
+            "Their version is shown below; check it and make your change again.",
+            current={
+                "status": STATUS_LABELS[RequestStatus(request.status)],
+                "assignee": assignee.display_name if assignee else "Nobody",
+                "resolution": request.resolution,
+            },
+        )
+    before = {
+        "status": request.status,
+        "assignee_id": request.assignee_id,
+        "resolution": request.resolution,
+    }
+    changes = _describe_changes(session, request, status, assignee_id, resolution)
+    if not changes:
+        return changes, []
+    if status is not RequestStatus.NEW or assignee_id is not None:
+        record_first_response(session, request)
+    if status in DONE_STATUSES:
+        request.resolved_at = request.resolved_at or datetime.now(UTC)
+    else:
+        request.resolved_at = None
+    if status.value != request.status:
+        session.add(
+            RequestStatusChange(
+                request_id=request.id, status=status.value, changed_by_id=actor.user_id
+            )
+        )
+    request.status = status.value
+    request.assignee_id = assignee_id
+    request.resolution = resolution
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "update_request",
+        "support_request",
+        request.id,
+        before=before,
+        after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
+    )
+    # The team hears of a new status in its inbox, and by e-mail once this is saved.
+    deliveries = (
+        inbox.notify(
+            session,
+            request,
+            mail.NotificationKind.STATUS,
+            author_id=actor.user_id,
+            to_team=True,
+        )
+        if status.value != before["status"]
+        else []
+    )
+    return changes, deliveries
 
 
 def _describe_changes(
