@@ -89,7 +89,7 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
-from ue_core.services.requests import help_now, queue_views, rating
+from ue_core.services.requests import help_now, outcomes, queue_views, rating
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -948,6 +948,26 @@ ROWS: tuple[Row, ...] = (
         EVERYONE,
         lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
+    # a request's outcome: the hub records it; the team sees its own request's outcome only
+    Row(outcomes.practice_choices, CONSULTANT, lambda s, a: outcomes.practice_choices(s.db, a)),
+    Row(
+        outcomes.record_outcome,
+        CONSULTANT,
+        lambda s, a: outcomes.record_outcome(
+            s.db,
+            a,
+            s.resolved_request_id,
+            expected_version=support.team_request(s.db, SYSTEM, s.resolved_request_id).version,
+            help_given="Sent the panel guide and met the team",
+            practice_keys=[outcomes.practice_choices(s.db, SYSTEM)[0].key],
+            hours=2,
+        ),
+    ),
+    Row(
+        outcomes.request_follow_up,
+        OWN_TEAM | CONSULTANT,
+        lambda s, a: outcomes.request_follow_up(s.db, a, s.resolved_request_id),
+    ),
 )
 
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
@@ -1018,6 +1038,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    outcomes.follow_ups_in: "read inside a service's session, after its access check",
 }
 
 
@@ -1128,6 +1149,15 @@ def seed(db: Database) -> Seeded:
     set_id = theme_sets.find_themes(db, consultant, question_id, 4, expected_current=None)
     view = views.theme_set(db, consultant, set_id)
     answer_ids = [a.answer_id for a in views.coded_answers(db, consultant, set_id)]
+    outcomes.record_outcome(
+        db,
+        consultant,
+        resolved_request_id,
+        expected_version=support.team_request(db, SYSTEM, resolved_request_id).version,
+        help_given="Sent the panel guide",
+        practice_keys=[outcomes.practice_choices(db, consultant)[0].key],
+        hours=1,
+    )
     return Seeded(
         world=world,
         draft_id=draft_id,

@@ -46,6 +46,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
+from ue_core.demo.request_outcomes import add_request_outcomes
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -1061,5 +1062,6 @@ def generate(
         consultant = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
+        add_request_outcomes(session, framework, seed)
         _advance_sequences(session)
         return generator.summary

@@ -471,7 +471,7 @@ def update_request(
             c.user_id for c in consultants(db, actor)
         }:
             raise AccessDenied("Requests can only be assigned to hub consultants.")
-        changes, deliveries = apply_request_change(
+        changes, deliveries = _apply_request_change(
             session,
             actor,
             request,
@@ -484,7 +484,7 @@ def update_request(
     return changes
 
 
-def apply_request_change(
+def _apply_request_change(
     session: Session,
     actor: Actor,
     request: SupportRequest,

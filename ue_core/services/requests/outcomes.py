@@ -3,7 +3,7 @@ it, and the follow-up once the team next submits an assessment.
 
 The outcome is the help given (in the consultant's words), the practices of the framework it
 aimed at and the time spent. Recording it resolves the request, through the same status change
-as the triage form (``support.apply_request_change``: status history, audit, the team's
+as the triage form (``support._apply_request_change``: status history, audit, the team's
 notification), in one transaction. The follow-up compares the team's agreed levels for those
 practices in its latest assessment submitted before the outcome was recorded and its first one
 submitted after, as the library's follow-up does for the resources a team used
@@ -194,7 +194,7 @@ def record_outcome(
             if request is None:
                 raise NotFound("That request no longer exists.")
             done = RequestStatus(request.status) in support.DONE_STATUSES
-            changes, deliveries = support.apply_request_change(
+            changes, deliveries = support._apply_request_change(
                 session,
                 actor,
                 request,
