@@ -71,7 +71,7 @@ def test_recording_an_outcome_resolves_the_request_as_the_triage_form_does(world
     assert changes == (
         "Status changed from new to resolved.",
         "Outcome recorded.",
-        "Help given, practices aimed at and time spent recorded.",
+        "Practices aimed at and time spent recorded.",
     )
     view = support.team_request(world.db, world.actor("member"), request_id)
     assert view.status is RequestStatus.RESOLVED

@@ -194,6 +194,7 @@ def record_outcome(
             if request is None:
                 raise NotFound("That request no longer exists.")
             done = RequestStatus(request.status) in support.DONE_STATUSES
+            fills_resolution = not request.resolution
             changes, deliveries = support._apply_request_change(
                 session,
                 actor,
@@ -203,7 +204,10 @@ def record_outcome(
                 assignee_id=request.assignee_id,
                 resolution=request.resolution or help_given,
             )
-            changes += (_save(session, actor, request.id, help_given, keys, minutes),)
+            saved = _save(session, actor, request.id, help_given, keys, minutes)
+            # When the help given became the request's outcome text, that is said already.
+            start = "Practices" if fills_resolution else "Help given, practices"
+            changes += (f"{start} {saved}",)
     except (StaleDataError, IntegrityError) as raced:
         raise ConflictError(
             "Someone else changed this request or its outcome at the same moment. Look at it "
@@ -221,6 +225,8 @@ def _save(
     keys: tuple[str, ...],
     minutes: int,
 ) -> str:
+    """Save the outcome; the end of the sentence that says so ("aimed at and time spent
+    recorded.")."""
     outcome = session.get(RequestOutcome, request_id)
     before = None if outcome is None else _audited(outcome, _keys_of(session, [request_id]))
     if outcome is None:
@@ -246,9 +252,7 @@ def _save(
         before=before,
         after=_audited(outcome, {request_id: keys}),
     )
-    if before is None:
-        return "Help given, practices aimed at and time spent recorded."
-    return "Help given, practices aimed at and time spent updated."
+    return "aimed at and time spent " + ("recorded." if before is None else "updated.")
 
 
 def _audited(outcome: RequestOutcome, keys: Mapping[int, Sequence[str]]) -> dict[str, object]:
