@@ -7,38 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
-from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Button
 
 from tests.app.conftest import app_as
+from tests.app.test_support_pages import _button
+from tests.app.test_team_beside_request_page import _request
+from tests.app.test_team_beside_request_page import quick_index as quick_index
 from tests.db.test_actions import submitted_assessment
 from tests.factories import World
 from ue_core.db.models import AgreedRating, Assessment
 from ue_core.services import support
 from ue_core.services.requests import outcomes
-from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import RequestStatus
 
 RESOLVE = "Resolve with this outcome"
-
-
-@pytest.fixture(autouse=True)
-def quick_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(BACKEND_ENV_VAR, TFIDF_LSA)
-
-
-def _button(at: AppTest, label: str) -> Button:
-    return next(b for b in at.button if b.label == label)
-
-
-def _request(world: World) -> int:
-    return support.submit_request(
-        world.db,
-        world.actor("member"),
-        world.team_id,
-        "Survey help",
-        "How should we ask users what they think of our releases?",
-    )
 
 
 def _first_keys(world: World, count: int) -> list[str]:

@@ -27,6 +27,7 @@ from ue_core.authz import Actor, require_conversation, require_triage
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
+    FrameworkVersion,
     RequestOutcome,
     RequestOutcomePractice,
     Round,
@@ -34,10 +35,9 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.framework import Framework
 from ue_core.services import support
 from ue_core.services.assessment_reads import agreed_levels
-from ue_core.services.frameworks import current_version_id, framework_for_version
+from ue_core.services.frameworks import framework_for_version
 from ue_core.services.library.follow_up import PracticeMove
 from ue_core.text import plural
 from ue_core.vocabulary import AssessmentStatus, RequestStatus
@@ -116,25 +116,34 @@ class OutcomeFollowUp:
         )
 
 
-def _framework(session: Session) -> Framework:
-    version_id = current_version_id(session)
-    if version_id is None:
+#: The practices of each framework version an outcome can aim at, by the version's content
+#: hash: a version's content never changes, and reading it back costs a validation.
+_CHOICES: dict[str, dict[str, PracticeChoice]] = {}
+
+
+def _current_choices(session: Session) -> dict[str, PracticeChoice]:
+    """The practices of the current framework, in framework order, by key."""
+    row = session.execute(
+        select(FrameworkVersion.id, FrameworkVersion.content_hash)
+        .order_by(FrameworkVersion.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
         raise NotFound("No framework has been loaded yet.")
-    return framework_for_version(session, version_id)
-
-
-def _choices(framework: Framework) -> dict[str, PracticeChoice]:
-    return {
-        practice.key: PracticeChoice(practice.key, practice.title, principle.title)
-        for principle, practice in framework.practices_with_principles()
-    }
+    if row.content_hash not in _CHOICES:
+        framework = framework_for_version(session, row.id)
+        _CHOICES[row.content_hash] = {
+            practice.key: PracticeChoice(practice.key, practice.title, principle.title)
+            for principle, practice in framework.practices_with_principles()
+        }
+    return _CHOICES[row.content_hash]
 
 
 def practice_choices(db: Database, actor: Actor) -> tuple[PracticeChoice, ...]:
     """Hub consultants: the practices of the current framework an outcome can aim at."""
     require_triage(actor)
     with db.read() as session:
-        return tuple(_choices(_framework(session)).values())
+        return tuple(_current_choices(session).values())
 
 
 def _checked(
@@ -188,7 +197,7 @@ def record_outcome(
     require_triage(actor)
     try:
         with db.transaction() as session:
-            known = _choices(_framework(session))
+            known = _current_choices(session)
             help_given, keys, minutes = _checked(help_given, practice_keys, hours, known)
             request = session.get(SupportRequest, request_id)
             if request is None:
@@ -286,7 +295,7 @@ def follow_ups_in(
     ).all()
     if not rows:
         return {}
-    choices = _choices(_framework(session))
+    choices = _current_choices(session)
     keys = _keys_of(session, request_ids)
     submitted = session.execute(
         select(Assessment.id, Assessment.submitted_at, Round.label)
