@@ -369,7 +369,7 @@ def test_survey_is_stored_without_personal_data(demo: Database) -> None:
 def test_support_requests(demo: Database) -> None:
     with demo.read() as session:
         requests = session.scalars(select(SupportRequest)).all()
-        assert len(requests) == 25
+        assert len(requests) == 150
         assert {r.status for r in requests} <= {s.value for s in RequestStatus}
         assert {r.kind for r in requests} <= set(shipped_request_kinds().by_key())
         assert len({r.kind for r in requests}) > 3
