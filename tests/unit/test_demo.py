@@ -24,6 +24,8 @@ from ue_core.db.models import (
     Organisation,
     Practice,
     Rating,
+    RequestMessage,
+    RequestStatusChange,
     Round,
     SupportRequest,
     Survey,
@@ -477,3 +479,11 @@ def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
         session.add(Team(organisation_id=org.id, name="New statistics team"))
         session.add(User(email=f"new.person@{DEMO_EMAIL_DOMAIN}", display_name="New Person"))
         session.flush()
+        # The request history tables too: a new status change, message and notification.
+        history = summary.request_history
+        change = RequestStatusChange(request_id=1, status="in_progress")
+        message = RequestMessage(request_id=1, body="A later reply.", from_hub=True)
+        session.add_all([change, message])
+        session.flush()
+        assert change.id == history.status_changes + 1
+        assert message.id == history.messages + history.internal_notes + 1
