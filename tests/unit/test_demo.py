@@ -481,6 +481,7 @@ def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
         session.flush()
         # The request history tables too: a new status change, message and notification.
         history = summary.request_history
+        assert history is not None
         change = RequestStatusChange(request_id=1, status="in_progress")
         message = RequestMessage(request_id=1, body="A later reply.", from_hub=True)
         session.add_all([change, message])

@@ -22,6 +22,7 @@ from ue_core.db.models import (
     RequestPracticeArea,
     RequestStatusChange,
     SupportRequest,
+    User,
 )
 from ue_core.demo import generate
 from ue_core.demo.generator import SCALES, Scale
@@ -59,18 +60,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 def _histories(db: Database) -> dict[int, list[tuple[str, datetime, int | None]]]:
+    """Each request's status changes, in the order they were written."""
     out: dict[int, list[tuple[str, datetime, int | None]]] = defaultdict(list)
     with db.read() as session:
-        rows = session.execute(
-            select(
-                RequestStatusChange.request_id,
-                RequestStatusChange.status,
-                RequestStatusChange.changed_at,
-                RequestStatusChange.changed_by_id,
-            ).order_by(RequestStatusChange.request_id, RequestStatusChange.id)
-        )
-        for request_id, status, at, by in rows:
-            out[request_id].append((status, at, by))
+        for change in session.scalars(select(RequestStatusChange).order_by(RequestStatusChange.id)):
+            out[change.request_id].append((change.status, change.changed_at, change.changed_by_id))
     return out
 
 
@@ -191,6 +185,12 @@ def test_inbox_has_read_and_unread_rows_and_notes_reach_only_the_hub(demo: Datab
         assert all(row.read_at is None or row.read_at >= row.created_at for row in rows)
         assert {row.kind for row in rows} == {"reply", "note", "status"}
         assert all(row.user_id in consultants for row in rows if row.kind == "note")
+        # The consultant persona has read hers; the member persona has something unread.
+        ids = dict(session.execute(select(User.display_name, User.id)).all())
+        ruth, sam = ids["Ruth Okafor"], ids["Sam Patel"]
+        assert any(row.user_id == ruth for row in rows)
+        assert all(row.read_at is not None for row in rows if row.user_id == ruth)
+        assert any(row.read_at is None for row in rows if row.user_id == sam)
 
 
 def test_some_requests_miss_their_service_levels(demo: Database) -> None:
@@ -239,7 +239,7 @@ def test_large_scale_gives_five_thousand_requests_each_with_history(
     db = _database(tmp_path)
     try:
         summary = generate(db, scale="requests only", seed=SEED)
-        assert summary.request_history.requests == 5_000
+        assert summary.request_history and summary.request_history.requests == 5_000
         with db.read() as session:
             count = session.scalar(select(func.count()).select_from(SupportRequest))
             with_history = session.scalar(

@@ -147,9 +147,7 @@ class DemoSummary:
     survey_responses: int = 0
     survey_answers: int = 0
     survey_redactions: int = 0
-    request_history: demo_requests.RequestHistory = field(
-        default_factory=demo_requests.RequestHistory
-    )
+    request_history: demo_requests.RequestHistory | None = None
     survey_stored: bool = False
 
     def lines(self) -> list[str]:
@@ -171,7 +169,7 @@ class DemoSummary:
             )
         else:
             out.append("Survey: not stored")
-        out.extend(self.request_history.lines())
+        out.extend(self.request_history.lines() if self.request_history else ())
         return out
 
 

@@ -54,14 +54,10 @@ TABLES_WITH_IDS: Final[tuple[type[Base], ...]] = (
     Notification,
 )
 
-_STATUS_WEIGHTS: Final = (
-    (S.NEW.value, 0.05),
-    (S.TRIAGED.value, 0.04),
-    (S.ASSIGNED.value, 0.05),
-    (S.IN_PROGRESS.value, 0.07),
-    (S.WAITING_ON_TEAM.value, 0.05),
-    (S.RESOLVED.value, 0.24),
-    (S.CLOSED.value, 0.50),
+#: How often a request is in each status on the demo's last day, in the workflow's order (new,
+#: triaged, assigned, in progress, waiting on the team, resolved, closed).
+_STATUS_WEIGHTS: Final = tuple(
+    zip([s.value for s in S], (0.05, 0.04, 0.05, 0.07, 0.05, 0.24, 0.50), strict=True)
 )
 #: Who a message is from: the hub to the team, the team to the hub, or an internal note.
 HUB, TEAM, NOTE = "hub", "team", "note"
@@ -83,15 +79,15 @@ class TeamLike(Protocol):
     member_names: list[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RequestHistory:
-    """The rows written, by table."""
+    """How many rows were written: requests, status changes, replies, notes, notifications."""
 
-    requests: int = 0
-    status_changes: int = 0
-    messages: int = 0
-    internal_notes: int = 0
-    notifications: int = 0
+    requests: int
+    status_changes: int
+    messages: int
+    internal_notes: int
+    notifications: int
 
     def lines(self) -> list[str]:
         return [
@@ -324,7 +320,8 @@ class _Builder:
         """Inbox rows as ``services/inbox.notify`` writes them: a hub reply or a status change
         tells the team, a team reply or a note tells the hub (all consultants while a note comes
         before anyone is assigned). Only recent events are written, and every event on the
-        personas' team's requests, so the inbox has read and unread rows without growing huge."""
+        personas' team's requests, so the inbox has read and unread rows without growing huge.
+        The consultant persona (the first consultant) has read all of hers."""
         if minute < self.inbox_from and not who.team.is_persona_team:
             return
         if to_team:
@@ -338,7 +335,9 @@ class _Builder:
         for user_id in dict.fromkeys(people):
             if user_id == author_id:
                 continue
-            read = rng.random() < (0.9 if age > 5 * DAY else 0.35)
+            # The consultant persona has caught up, so a new reply stands out in her inbox.
+            caught_up = user_id == self.consultants[0][0]
+            read = rng.random() < (0.9 if age > 5 * DAY else 0.35) or caught_up
             read_minute = min(minute + rng.randint(5, max(5, min(age, 2 * DAY))), self.last_minute)
             self.rows[Notification].append(
                 {
