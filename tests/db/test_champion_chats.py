@@ -1,4 +1,4 @@
-"""Champion Chats stored: drawing a month, swapping, redrawing, publishing, skipping; both databases."""
+"""Champion Chats stored: drawing, swapping, redrawing, publishing and skipping a month."""
 
 from __future__ import annotations
 

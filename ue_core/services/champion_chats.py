@@ -44,8 +44,8 @@ from ue_core.db.models import (
     utcnow,
 )
 from ue_core.errors import ConflictError, InputError, NotFound
+from ue_core.services._champion_chat_people import ChatPerson as ChatPerson
 from ue_core.services._champion_chat_people import (
-    ChatPerson,
     _champion_people,
     _groups_of,
     _organisation_ids,
