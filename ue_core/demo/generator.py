@@ -46,6 +46,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
+from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -148,6 +149,7 @@ class DemoSummary:
     survey_answers: int = 0
     survey_redactions: int = 0
     support_requests: int = 0
+    champion_chat_months: int = 0
     survey_stored: bool = False
 
     def lines(self) -> list[str]:
@@ -170,6 +172,7 @@ class DemoSummary:
         else:
             out.append("Survey: not stored")
         out.append(f"Support requests: {self.support_requests:,}")
+        out.append(f"Champion Chats: {self.champion_chat_months:,} months published")
         return out
 
 
@@ -1061,5 +1064,8 @@ def generate(
         consultant = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
+        generator.summary.champion_chat_months = build_champion_chats(
+            session, generator.memberships, generator.consultant_ids[0], seed
+        )
         _advance_sequences(session)
         return generator.summary
