@@ -108,7 +108,8 @@ else:
             current_version=view.version,
             table=None,
         ):
-            done(f"Swapped {labels[first]} and {labels[second]}.")
+            names = {p.user_id: p.name for p in people}
+            done(f"Swapped {names[first]} and {names[second]} between their groups.")
         st.subheader("Publish or draw again")
         st.write(
             "Publishing shows each champion their group; after that the groups cannot change. "
