@@ -15,16 +15,11 @@ from tests.e2e.helpers import (
     sign_out,
     wait_for_app,
 )
+from tests.e2e.test_statistical_outputs import open_screen
 
 pytestmark = pytest.mark.e2e
 
 CHAMPION = "Chris Evans"
-
-
-def open_screen(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    wait_for_app(page)
 
 
 def choose(page: Page, box: Locator, group: int) -> str:
@@ -68,6 +63,7 @@ def test_the_hub_draws_swaps_and_publishes_and_a_champion_sees_their_group(
         main.get_by_test_id("stAlert").filter(has_text="champions can now see their groups")
     ).to_be_visible()
     expect(main.get_by_role("button", name="Swap them")).to_have_count(0)
+    expect(main.get_by_role("button", name="Publish the Chats")).to_have_count(0)
     screenshot(page, "champion-chats-hub.png")
     assert_no_axe_violations(page, "a published month of Champion Chats")
     sign_out(page)
