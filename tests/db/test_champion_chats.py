@@ -228,3 +228,8 @@ def test_team_members_cannot_draw_or_see_chats(world: World) -> None:
         champion_chats.draw_round(world.db, member, JANUARY, TODAY)
     with pytest.raises(AccessDenied):
         your_champion_chat.your_chat(world.db, member, TODAY)
+
+
+def test_the_workbench_itself_cannot_skip_a_month(world: World) -> None:
+    with pytest.raises(InputError, match="Only a champion can say they will skip a month"):
+        your_champion_chat.skip_month(world.db, SYSTEM, JANUARY, TODAY)

@@ -81,7 +81,9 @@ def your_chat(db: Database, actor: Actor, today: date) -> YourChat:
     return YourChat(month, number, others, tuple(skipped), next_month, drawn is not None)
 
 
-def _check_skippable(session: Session, month: date, today: date) -> None:
+def _check_skippable(session: Session, actor: Actor, month: date, today: date) -> None:
+    if actor.is_system:
+        raise InputError("Only a champion can say they will skip a month.")
     if month <= month_of(today):
         raise InputError(
             f"You can only skip a month that has not started: {month_label(month)} has."
@@ -100,7 +102,7 @@ def skip_month(db: Database, actor: Actor, month: date, today: date) -> None:
     said = f"You have already said you cannot take part in {month_label(month)}."
     try:
         with db.transaction(locking=True) as session:
-            _check_skippable(session, month, today)
+            _check_skippable(session, actor, month, today)
             existing = session.scalar(
                 select(ChatSkip.id).where(
                     ChatSkip.month == month, ChatSkip.user_id == actor.user_id
@@ -128,7 +130,7 @@ def unskip_month(db: Database, actor: Actor, month: date, today: date) -> None:
     require(actor, Permission.JOIN_CHAMPION_CHATS)
     month = month_of(month)
     with db.transaction(locking=True) as session:
-        _check_skippable(session, month, today)
+        _check_skippable(session, actor, month, today)
         row = session.scalar(
             select(ChatSkip).where(ChatSkip.month == month, ChatSkip.user_id == actor.user_id)
         )
