@@ -31,6 +31,8 @@ class Permission(StrEnum):
     ANALYSE_SURVEYS = "analyse_surveys"
     VIEW_SYSTEM = "view_system"
     ADMINISTER = "administer"
+    RUN_CHAMPION_CHATS = "run_champion_chats"  # the hub draws and publishes the monthly Chats
+    JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -52,7 +54,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.CHAMPION: frozenset(
-        {Permission.VIEW_ORGANISATION, Permission.MANAGE_OUTPUTS, Permission.USE_LIBRARY}
+        {
+            Permission.VIEW_ORGANISATION,
+            Permission.MANAGE_OUTPUTS,
+            Permission.USE_LIBRARY,
+            Permission.JOIN_CHAMPION_CHATS,
+        }
     ),
     Role.CONSULTANT: frozenset(
         {
@@ -60,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYSE_SURVEYS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -68,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_OUTPUTS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
 }

@@ -32,6 +32,7 @@ from tests.db.test_actions import submitted_assessment
 from tests.db.test_surveys import MAPPING, survey_csv
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied, Actor
+from ue_core.champion_chats import add_months
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
@@ -54,6 +55,7 @@ from ue_core.services import (
     assessments,
     audit_log,
     catalogue_admin,
+    champion_chats,
     conversation,
     database,
     frameworks,
@@ -77,6 +79,7 @@ from ue_core.services import (
     support,
     target_setting,
     triage_suggestions,
+    your_champion_chat,
 )
 from ue_core.services.actions import ActionDraft
 from ue_core.services.assessments import Answer
@@ -948,7 +951,77 @@ ROWS: tuple[Row, ...] = (
         EVERYONE,
         lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
+    # Champion Chats: the hub draws, changes and publishes a month; champions see their own
+    Row(
+        champion_chats.draw_round,
+        HUB,
+        lambda s, a: champion_chats.draw_round(s.db, a, chat_month(s), TODAY, seed=1),
+    ),
+    Row(
+        champion_chats.chat_round,
+        HUB,
+        lambda s, a: champion_chats.chat_round(s.db, a, TODAY),
+    ),
+    Row(champion_chats.chat_history, HUB, lambda s, a: champion_chats.chat_history(s.db, a)),
+    Row(
+        champion_chats.redraw_round,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.redraw_round(s.db, a, view.round_id, view.version, seed=2)
+        )(new_chat_round(s)),
+    ),
+    Row(
+        champion_chats.swap_champions,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.swap_champions(
+                s.db,
+                a,
+                view.round_id,
+                view.groups[0].members[0].user_id,
+                view.groups[0].members[1].user_id,
+                view.version,
+            )
+        )(new_chat_round(s)),
+        # the seeded world's two champions make one group, so an allowed swap within it is
+        # refused for that, after the access check
+        tolerates=(InputError,),
+    ),
+    Row(
+        champion_chats.publish_round,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.publish_round(s.db, a, view.round_id, view.version)
+        )(new_chat_round(s)),
+    ),
+    Row(
+        your_champion_chat.your_chat,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.your_chat(s.db, a, TODAY),
+    ),
+    Row(
+        your_champion_chat.skip_month,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.skip_month(s.db, a, chat_month(s), TODAY),
+    ),
+    Row(
+        your_champion_chat.unskip_month,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.unskip_month(s.db, a, chat_month(s), TODAY),
+        tolerates=(InputError,),  # a month the person never skipped: refused for that
+    ),
 )
+
+
+def chat_month(s: Seeded) -> date:
+    """A month far ahead that no other call has drawn or skipped."""
+    return add_months(date(2100, 1, 1), s.unique())
+
+
+def new_chat_round(s: Seeded) -> champion_chats.ChatRoundView:
+    """A fresh draft month of the seeded world's two champions."""
+    return champion_chats.draw_round(s.db, SYSTEM, chat_month(s), TODAY, seed=1)
+
 
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
 # signing in. Each says why it needs no row.

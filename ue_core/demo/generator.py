@@ -45,6 +45,7 @@ from ue_core.db.models import (
 )
 from ue_core.demo import content
 from ue_core.demo import requests as demo_requests
+from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.rows import Ids as _Ids
 from ue_core.demo.rows import insert_rows as _insert
 from ue_core.demo.rows import weighted as _weighted
@@ -148,6 +149,7 @@ class DemoSummary:
     survey_answers: int = 0
     survey_redactions: int = 0
     request_history: demo_requests.RequestHistory | None = None
+    champion_chat_months: int = 0
     survey_stored: bool = False
 
     def lines(self) -> list[str]:
@@ -170,6 +172,7 @@ class DemoSummary:
         else:
             out.append("Survey: not stored")
         out.extend(self.request_history.lines() if self.request_history else ())
+        out.append(f"Champion Chats: {self.champion_chat_months:,} months published")
         return out
 
 
@@ -969,5 +972,8 @@ def generate(
         consultant = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
+        generator.summary.champion_chat_months = build_champion_chats(
+            session, generator.memberships, generator.consultant_ids[0], seed
+        )
         _advance_sequences(session)
         return generator.summary
