@@ -13,17 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ue_core.content import ContentError
+from ue_core.db import models
 from ue_core.db.engine import Database
 from ue_core.db.migrate import upgrade
-from ue_core.db.models import (
-    Membership,
-    Notification,
-    RequestMessage,
-    RequestPracticeArea,
-    RequestStatusChange,
-    SupportRequest,
-    User,
-)
+from ue_core.db.models import Membership, SupportRequest, User
 from ue_core.demo import generate
 from ue_core.demo.generator import SCALES, Scale
 from ue_core.demo.request_text import AREAS, DEFAULT_PATH, load_request_texts
@@ -63,7 +56,8 @@ def _histories(db: Database) -> dict[int, list[tuple[str, datetime, int | None]]
     """Each request's status changes, in the order they were written."""
     out: dict[int, list[tuple[str, datetime, int | None]]] = defaultdict(list)
     with db.read() as session:
-        for change in session.scalars(select(RequestStatusChange).order_by(RequestStatusChange.id)):
+        changes = select(models.RequestStatusChange).order_by(models.RequestStatusChange.id)
+        for change in session.scalars(changes):
             out[change.request_id].append((change.status, change.changed_at, change.changed_by_id))
     return out
 
@@ -110,7 +104,7 @@ def test_triage_is_recorded_once_a_request_moves_on(demo: Database) -> None:
     with demo.read() as session:
         areas: dict[int, list[str]] = defaultdict(list)
         for request_id, area in session.execute(
-            select(RequestPracticeArea.request_id, RequestPracticeArea.area)
+            select(models.RequestPracticeArea.request_id, models.RequestPracticeArea.area)
         ):
             areas[request_id].append(area)
         for request in session.scalars(select(SupportRequest)):
@@ -152,7 +146,7 @@ def test_conversations_have_replies_both_ways_and_internal_notes(demo: Database)
         ):
             team_people[team_id].add(user_id)
         team_of = dict(session.execute(select(SupportRequest.id, SupportRequest.team_id)).all())
-        messages = session.scalars(select(RequestMessage)).all()
+        messages = session.scalars(select(models.RequestMessage)).all()
         for message in messages:
             assert "{" not in message.body and "}" not in message.body
             if message.from_hub:
@@ -178,7 +172,7 @@ def test_conversations_have_replies_both_ways_and_internal_notes(demo: Database)
 def test_inbox_has_read_and_unread_rows_and_notes_reach_only_the_hub(demo: Database) -> None:
     consultants = _consultants(demo)
     with demo.read() as session:
-        rows = session.scalars(select(Notification)).all()
+        rows = session.scalars(select(models.Notification)).all()
         assert rows
         assert any(row.read_at is None for row in rows)
         assert any(row.read_at is not None for row in rows)
@@ -243,7 +237,7 @@ def test_large_scale_gives_five_thousand_requests_each_with_history(
         with db.read() as session:
             count = session.scalar(select(func.count()).select_from(SupportRequest))
             with_history = session.scalar(
-                select(func.count(func.distinct(RequestStatusChange.request_id)))
+                select(func.count(func.distinct(models.RequestStatusChange.request_id)))
             )
         assert count == with_history == 5_000
         assert summary.request_history.status_changes > 4 * 5_000
