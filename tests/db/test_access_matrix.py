@@ -1029,7 +1029,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     agreeing.members_differ: "pure: reads an agreement already loaded",
     support.check_request: "pure: checks a request's fields before it is sent",
     support.record_first_response: "write inside a service's transaction, after its check",
-    queue_views.view_clause: "pure: the query condition of a queue view",
+    queue_views.view_clause: "the query condition of a queue view, inside a service's session",
     agreeing.unanimous_practices: "pure: filters comparisons already checked",
     sign_in_sessions.new_token: "pure: a random token for a browser",
     sign_in_sessions.actor_for_session: "signing in: finds who a browser's token belongs to",
@@ -1091,6 +1091,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    queue_views.status_histories: "read inside a service's session, after its access check",
+    queue_views.excused_from_overdue: "read inside a service's session, after its check",
 }
 
 

@@ -37,7 +37,7 @@ from ue_core.services.requests.queue_views import (
     QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
 )
 from ue_core.services.requests.queue_views import QueueView as QueueView
-from ue_core.services.requests.queue_views import view_clause
+from ue_core.services.requests.queue_views import status_histories, view_clause
 from ue_core.timefmt import format_date, uk_today
 
 MAX_SUBJECT = 150
@@ -201,6 +201,8 @@ def _views(
         .limit(limit)
         .offset(offset)
     )
+    rows = session.execute(stmt).all()
+    histories = status_histories(session, [row[0].id for row in rows])
     return [
         RequestView(
             id=r.id,
@@ -230,9 +232,10 @@ def _views(
                 on,
                 first_response_at=r.first_response_at,
                 resolved_at=r.resolved_at,
+                history=histories.get(r.id, ()),
             ),
         )
-        for r, team_name, org_name, req_name, assignee_name in session.execute(stmt)
+        for r, team_name, org_name, req_name, assignee_name in rows
     ]
 
 
@@ -382,18 +385,18 @@ def search_queue(
     paged in the database, so a long queue stays quick and the order runs across pages."""
     require_triage(actor)
     on = today or uk_today()
-    where: list[object] = [
-        SupportRequest.status.in_([s.value for s in statuses]),
-        *view_clause(actor.user_id, view, on),
-    ]
-    for word in text.split():
-        pattern = f"%{word.lower()}%"
-        where.append(
-            func.lower(SupportRequest.subject).like(pattern)
-            | func.lower(Team.name).like(pattern)
-            | func.lower(Organisation.name).like(pattern)
-        )
     with db.read() as session:
+        where: list[object] = [
+            SupportRequest.status.in_([s.value for s in statuses]),
+            *view_clause(session, actor.user_id, view, on),
+        ]
+        for word in text.split():
+            pattern = f"%{word.lower()}%"
+            where.append(
+                func.lower(SupportRequest.subject).like(pattern)
+                | func.lower(Team.name).like(pattern)
+                | func.lower(Organisation.name).like(pattern)
+            )
         total = (
             session.scalar(
                 select(func.count(SupportRequest.id))
