@@ -18,12 +18,14 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from ue_core.disclosure import SUPPRESSED, is_disclosive, suppress_by_teams
 from ue_core.service_levels import (
     StatusEntry,
     Targets,
+    WaitingPeriod,
     clock_working_days,
     deadlines,
     start_of_uk_day_after,
@@ -60,14 +62,83 @@ class RequestFacts:
     targets: Targets
     history: tuple[StatusEntry, ...]  # (when, status entered)
 
-    @property
+    # Worked out once for each request (the service keeps the facts between pages).
+
+    @cached_property
     def sent_on(self) -> date:
         return uk_date(self.sent_at)
 
-    @property
+    @cached_property
     def month(self) -> Month:
-        day = self.sent_on
-        return (day.year, day.month)
+        return (self.sent_on.year, self.sent_on.month)
+
+    @cached_property
+    def timeline(self) -> tuple[StatusEntry, ...]:
+        """The status history in time order."""
+        return tuple(sorted(self.history, key=lambda entry: entry[0]))
+
+    @cached_property
+    def periods(self) -> tuple[WaitingPeriod, ...]:
+        return waiting_periods(self.timeline)
+
+    @cached_property
+    def first_response_days(self) -> int | None:
+        """Working days the clock ran from sending to the first response (None: none yet)."""
+        done = self.first_response_at or self.resolved_at
+        return None if done is None else clock_working_days(self.sent_at, done, self.periods)
+
+    @cached_property
+    def resolution_days(self) -> int | None:
+        """Working days the clock ran from sending to resolution (None: not resolved)."""
+        if self.resolved_at is None:
+            return None
+        return clock_working_days(self.sent_at, self.resolved_at, self.periods)
+
+    @cached_property
+    def _due_dates(self) -> tuple[date, date]:
+        return self._due_on(date.max)
+
+    def _due_on(self, today: date) -> tuple[date, date]:
+        found = deadlines(
+            self.targets,
+            self.sent_at,
+            today,
+            first_response_at=self.first_response_at,
+            resolved_at=self.resolved_at,
+            history=self.timeline,
+        )
+        return found.first_response_due, found.resolution_due
+
+    @cached_property
+    def _due_by_day(self) -> dict[date, tuple[date, date]]:
+        return {}
+
+    def due_dates(self, today: date) -> tuple[date, date]:
+        """When the first response and the resolution fall due, as on ``today`` (which only
+        matters while the request still waits on the team)."""
+        if not self.periods or self.periods[-1].ended is not None:
+            return self._due_dates
+        if today not in self._due_by_day:
+            self._due_by_day[today] = self._due_on(today)
+        return self._due_by_day[today]
+
+
+def assumed_history(
+    sent_at: datetime,
+    status: str,
+    first_response_at: datetime | None,
+    resolved_at: datetime | None,
+) -> tuple[StatusEntry, ...]:
+    """A history for a request with none recorded (sent before statuses were kept): new when
+    sent, its status now from its first response (or when sent), and resolved when resolved."""
+    history: list[StatusEntry] = [(sent_at, "new")]
+    if status in DONE and resolved_at is not None:
+        if first_response_at is not None and first_response_at < resolved_at:
+            history.append((first_response_at, "in_progress"))
+        history.append((resolved_at, status))
+    elif status != "new":
+        history.append((first_response_at or sent_at, status))
+    return tuple(history)
 
 
 @dataclass(frozen=True)
@@ -162,56 +233,23 @@ def _suppressed(
     return suppress_by_teams(_counted(((k, r) for r in requests for k in key(r)), keys))
 
 
-def first_response_days(facts: RequestFacts) -> int | None:
-    """Working days the clock ran from sending to the first response (None: none yet)."""
-    done = facts.first_response_at or facts.resolved_at
-    if done is None:
-        return None
-    return clock_working_days(facts.sent_at, done, waiting_periods(facts.history))
-
-
-def resolution_days(facts: RequestFacts) -> int | None:
-    """Working days the clock ran from sending to resolution (None: not resolved)."""
-    if facts.resolved_at is None:
-        return None
-    return clock_working_days(facts.sent_at, facts.resolved_at, waiting_periods(facts.history))
-
-
 def breaches(facts: RequestFacts, today: date) -> tuple[bool, bool]:
     """Whether the request missed its first-response and its resolution target: answered
     after the due date, or still not answered after it on ``today``."""
-    found = deadlines(
-        facts.targets,
-        facts.sent_at,
-        today,
-        first_response_at=facts.first_response_at,
-        resolved_at=facts.resolved_at,
-        history=facts.history,
-    )
+    first_due, resolution_due = facts.due_dates(today)
     responded = facts.first_response_at or facts.resolved_at
-    first = (
-        found.first_response_overdue
-        if responded is None
-        else uk_date(responded) > found.first_response_due
-    )
+    first = today > first_due if responded is None else uk_date(responded) > first_due
     resolved = (
-        found.resolution_overdue
+        today > resolution_due
         if facts.resolved_at is None
-        else uk_date(facts.resolved_at) > found.resolution_due
+        else uk_date(facts.resolved_at) > resolution_due
     )
     return first, resolved
 
 
 def status_at(facts: RequestFacts, moment: datetime) -> str | None:
     """The request's status just before ``moment`` (None when it was not yet sent)."""
-    if facts.sent_at >= moment:
-        return None
-    status = "new"
-    for changed_at, entered in sorted(facts.history, key=lambda entry: entry[0]):
-        if changed_at >= moment:
-            break
-        status = entered
-    return status
+    return statuses_at(facts, [moment])[0]
 
 
 def _timeliness(
@@ -237,13 +275,21 @@ def _timeliness(
             MonthTimeliness(
                 month=month,
                 requests=counts["requests"][month],
-                median_first_response=_median(items, first_response_days),
-                median_resolution=_median(items, resolution_days),
+                median_first_response=_median(items, _to_first_response),
+                median_resolution=_median(items, _to_resolution),
                 first_response_breaches=counts["first"][month],
                 resolution_breaches=counts["resolution"][month],
             )
         )
     return tuple(rows)
+
+
+def _to_first_response(facts: RequestFacts) -> int | None:
+    return facts.first_response_days
+
+
+def _to_resolution(facts: RequestFacts) -> int | None:
+    return facts.resolution_days
 
 
 def _median(items: Iterable[RequestFacts], days: Callable[[RequestFacts], int | None]) -> Figure:
@@ -257,23 +303,37 @@ def _median(items: Iterable[RequestFacts], days: Callable[[RequestFacts], int | 
     return _figure(values, teams)
 
 
+def statuses_at(facts: RequestFacts, moments: Sequence[datetime]) -> list[str | None]:
+    """The request's status just before each of ``moments`` (in time order), in one pass."""
+    found: list[str | None] = []
+    timeline, index, status = facts.timeline, 0, "new"
+    for moment in moments:
+        if facts.sent_at >= moment:
+            found.append(None)
+            continue
+        while index < len(timeline) and timeline[index][0] < moment:
+            status = timeline[index][1]
+            index += 1
+        found.append(status)
+    return found
+
+
 def _backlog(
     requests: Sequence[RequestFacts], months: Sequence[Month], today: date
 ) -> dict[Month, dict[str, int | None]]:
     """Open requests at the end of each month (up to today), by the status they were in."""
-    result: dict[Month, dict[str, int | None]] = {}
-    for month in months:
-        end = min(month_end(month), today)
-        moment = start_of_uk_day_after(end)
-        cells: dict[str, list[int]] = {status: [] for status in OPEN_ORDER}
-        for facts in requests:
-            status = status_at(facts, moment)
+    moments = [start_of_uk_day_after(min(month_end(month), today)) for month in months]
+    cells: list[dict[str, list[int]]] = [{status: [] for status in OPEN_ORDER} for _ in months]
+    for facts in requests:
+        for column, status in zip(cells, statuses_at(facts, moments), strict=True):
             if status is not None and status not in DONE:
-                cells.setdefault(status, []).append(facts.team_id)
-        result[month] = suppress_by_teams(
-            {status: (len(teams), len(set(teams))) for status, teams in cells.items()}
+                column.setdefault(status, []).append(facts.team_id)
+    return {
+        month: suppress_by_teams(
+            {status: (len(teams), len(set(teams))) for status, teams in column.items()}
         )
-    return result
+        for month, column in zip(months, cells, strict=True)
+    }
 
 
 def _ratings(requests: Sequence[RequestFacts]) -> tuple[dict[int, int | None], Figure]:
@@ -347,8 +407,8 @@ def desk_figures(
         by_month=_suppressed(chosen, lambda r: [r.month], months),
         by_kind=by_kind,
         by_area=by_area,
-        median_first_response=_median(chosen, first_response_days),
-        median_resolution=_median(chosen, resolution_days),
+        median_first_response=_median(chosen, _to_first_response),
+        median_resolution=_median(chosen, _to_resolution),
         timeliness=_timeliness(chosen, months, today),
         ratings=ratings,
         mean_rating=mean_rating,

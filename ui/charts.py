@@ -360,7 +360,9 @@ def count_bars(
         "Category:N",
         sort=categories,
         title=category_title,
-        axis=alt.Axis(labelAngle=-40 if len(categories) > 6 else 0, labelLimit=200),
+        axis=alt.Axis(
+            labelAngle=-40 if len(categories) > 4 else 0, labelLimit=200, labelOverlap=False
+        ),
     )
     y = alt.Y("Count:Q", title="Requests", axis=alt.Axis(format="d", tickMinStep=1))
     offset = alt.XOffset("Series:N", sort=series)

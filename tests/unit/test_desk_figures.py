@@ -13,12 +13,11 @@ from ue_core.desk_figures import (
     DeskFigures,
     Figure,
     RequestFacts,
+    assumed_history,
     breaches,
     desk_figures,
-    first_response_days,
     month_end,
     months_between,
-    resolution_days,
     status_at,
 )
 from ue_core.disclosure import suppress_by_teams
@@ -101,11 +100,11 @@ def test_working_days_leave_out_the_waiting_and_bank_holidays() -> None:
         resolved=at(5, 1, 2027),
         history=[(at(22), "new"), (at(23, hour=15), "waiting_on_team"), (at(29), "in_progress")],
     )
-    assert first_response_days(waited) == 1
+    assert waited.first_response_days == 1
     # 23, 24, 29, 30, 31 December, 4 and 5 January; the 24th and 29th were paused.
-    assert resolution_days(waited) == 5
+    assert waited.resolution_days == 5
     assert breaches(waited, TODAY) == (False, False)  # due on 5 January because of the pause
-    assert resolution_days(facts(2, 1)) is None
+    assert facts(2, 1).resolution_days is None
 
 
 def test_breaches_are_late_answers_or_still_unanswered_after_the_due_date() -> None:
@@ -115,6 +114,19 @@ def test_breaches_are_late_answers_or_still_unanswered_after_the_due_date() -> N
     assert breaches(unanswered, date(2026, 12, 3)) == (False, False)
     assert breaches(unanswered, date(2026, 12, 4)) == (True, False)
     assert breaches(unanswered, date(2026, 12, 9)) == (True, True)
+
+
+def test_a_request_with_no_recorded_history_gets_one_from_its_times() -> None:
+    assert assumed_history(at(1), "new", None, None) == ((at(1), "new"),)
+    assert assumed_history(at(1), "closed", at(2), at(3)) == (
+        (at(1), "new"),
+        (at(2), "in_progress"),
+        (at(3), "closed"),
+    )
+    assert assumed_history(at(1), "waiting_on_team", at(2), None)[-1] == (
+        at(2),
+        "waiting_on_team",
+    )
 
 
 def test_status_at_a_moment_follows_the_history() -> None:

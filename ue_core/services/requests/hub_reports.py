@@ -35,13 +35,21 @@ from ue_core.db.models import (
     Target,
     Team,
 )
-from ue_core.desk_figures import NOT_TRIAGED, DeskFigures, RequestFacts, desk_figures
+from ue_core.desk_figures import (
+    NOT_TRIAGED,
+    DeskFigures,
+    RequestFacts,
+    assumed_history,
+    desk_figures,
+)
 from ue_core.errors import InputError, NotFound
-from ue_core.framework import PRACTICE_AREA_LABELS
+from ue_core.framework import PRACTICE_AREA_LABELS, Framework
 from ue_core.request_kinds import shipped_request_kinds
+from ue_core.scoring import score_assessment
 from ue_core.service_levels import StatusEntry, shipped_service_levels
 from ue_core.services.frameworks import current_version_id, framework_for_version
-from ue_core.services.results import results_of
+from ue_core.services.results import _agreed_ratings
+from ue_core.services.scores_against_targets import score_figures, target_views
 from ue_core.timefmt import uk_today
 from ue_core.vocabulary import AssessmentStatus
 
@@ -203,7 +211,8 @@ def _load_requests(session: Session) -> _Requests:
             status=row.status,
             rating=row.rating,
             targets=levels.for_kind(row.kind),
-            history=tuple(histories.get(row.id, ())) or ((row.created_at, "new"),),
+            history=tuple(histories.get(row.id, ()))
+            or assumed_history(row.created_at, row.status, row.first_response_at, row.resolved_at),
         )
         for row in rows
     )
@@ -217,12 +226,24 @@ def _load_requests(session: Session) -> _Requests:
 
 
 def _load_maturity(session: Session, today: date) -> _Maturity:
-    """Each team's gap to target by principle, from its latest submitted assessment."""
+    """Each team's gap to target by principle, from its latest submitted assessment.
+
+    Worked out as the Results page works it out (``results.results_of``): the agreed answers,
+    the targets that count (``target_views``), ``scoring.score_assessment`` and the figures as
+    shown (``score_figures``), without the round-to-round comparison the reports do not need.
+    """
     version_id = current_version_id(session)
+    frameworks: dict[int, Framework] = {}
+
+    def framework(version: int) -> Framework:
+        if version not in frameworks:
+            frameworks[version] = framework_for_version(session, version)
+        return frameworks[version]
+
     principles = (
         ()
         if version_id is None
-        else tuple((p.key, p.title) for p in framework_for_version(session, version_id).principles)
+        else tuple((p.key, p.title) for p in framework(version_id).principles)
     )
     latest: dict[int, Assessment] = {}
     for assessment in session.scalars(
@@ -235,7 +256,12 @@ def _load_maturity(session: Session, today: date) -> _Maturity:
     organisation_of = {t: o for t, o in session.execute(select(Team.id, Team.organisation_id))}
     gaps: dict[int, dict[int, dict[str, float]]] = defaultdict(dict)
     for team_id, assessment in latest.items():
-        figures = results_of(session, assessment, today).figures
+        shape = framework(assessment.framework_version_id)
+        ratings = [rating for rating, _ in _agreed_ratings(session, assessment, shape)]
+        titled = [(p.key, p.title) for p in shape.principles]
+        views = target_views(session, assessment, titled)
+        levels = {v.principle_key: v.level for v in views if v.level is not None}
+        figures = score_figures(score_assessment(ratings, today, levels), dict(titled), views)
         gaps[organisation_of[team_id]][team_id] = {
             p.principle_key: float(p.gap) for p in figures.principles if p.gap is not None
         }
