@@ -1115,6 +1115,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     queue_views.status_histories: "read inside a service's session, after its access check",
     queue_views.excused_from_overdue: "read inside a service's session, after its check",
     hub_reports.default_filters: "pure: the twelve months up to a day",
+    queue_views.request_deadlines: "pure: a loaded request's due dates, after its check",
     hub_report_tables.desk_tables: "pure: tables from a report already checked",
 }
 

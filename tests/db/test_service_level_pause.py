@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
+from tests.db.test_request_workflow import _update
 from tests.factories import World, build_world
-from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import RequestStatusChange, SupportRequest
 from ue_core.services import support
@@ -31,16 +31,7 @@ def _request(world: World, subject: str, statuses: list[tuple[RequestStatus, dat
         world.db, world.actor("member"), world.team_id, subject, TEXT, kind="advice"
     )
     for status, _ in statuses:
-        view = support.team_request(world.db, SYSTEM, request_id)
-        support.update_request(
-            world.db,
-            world.actor("consultant"),
-            request_id,
-            expected_version=view.version,
-            status=status,
-            assignee_id=None,
-            resolution="",
-        )
+        _update(world, request_id, status)
     with world.db.transaction() as session:
         session.execute(
             update(SupportRequest)

@@ -30,14 +30,18 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.request_kinds import shipped_request_kinds
-from ue_core.service_levels import Deadlines, deadlines, shipped_service_levels
+from ue_core.service_levels import Deadlines
 from ue_core.services import inbox
 from ue_core.services.requests.queue_views import OPEN_STATUSES as OPEN_STATUSES
 from ue_core.services.requests.queue_views import (
     QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
 )
 from ue_core.services.requests.queue_views import QueueView as QueueView
-from ue_core.services.requests.queue_views import status_histories, view_clause
+from ue_core.services.requests.queue_views import (
+    request_deadlines,
+    status_histories,
+    view_clause,
+)
 from ue_core.timefmt import format_date, uk_today
 
 MAX_SUBJECT = 150
@@ -166,7 +170,6 @@ def _views(
     today: date | None = None,
 ) -> list[RequestView]:
     on = today or uk_today()
-    levels = shipped_service_levels()
     requester = aliased(User)
     assignee = aliased(User)
     status_rank = case(
@@ -226,14 +229,7 @@ def _views(
             resolved_at=r.resolved_at,
             rating=r.rating,
             rating_comment=r.rating_comment,
-            deadlines=deadlines(
-                levels.for_kind(r.kind),
-                r.created_at,
-                on,
-                first_response_at=r.first_response_at,
-                resolved_at=r.resolved_at,
-                history=histories.get(r.id, ()),
-            ),
+            deadlines=request_deadlines(r, on, histories.get(r.id, ())),
         )
         for r, team_name, org_name, req_name, assignee_name in rows
     ]

@@ -10,7 +10,7 @@ those no longer late are left out of the query.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 from enum import StrEnum
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ue_core.db.models import RequestStatusChange, SupportRequest
 from ue_core.service_levels import (
     WAITING_STATUS,
+    Deadlines,
     StatusEntry,
     deadlines,
     latest_overdue_send_date,
@@ -120,31 +121,32 @@ def status_histories(
     return dict(histories)
 
 
+def request_deadlines(
+    request: SupportRequest, today: date, history: Iterable[StatusEntry] = ()
+) -> Deadlines:
+    """A loaded request's due dates and overdue flags on ``today``, with its clock stopped
+    while it waited on the team (its status ``history``)."""
+    return deadlines(
+        shipped_service_levels().for_kind(request.kind),
+        request.created_at,
+        today,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        history=history,
+    )
+
+
 def excused_from_overdue(session: Session, today: date) -> frozenset[int]:
     """Requests the SQL cut-offs count as overdue on ``today`` that are not, because their
     clock stopped while they waited on the team."""
-    levels = shipped_service_levels()
-    rows = session.execute(
-        select(
-            SupportRequest.id,
-            SupportRequest.kind,
-            SupportRequest.created_at,
-            SupportRequest.first_response_at,
-            SupportRequest.resolved_at,
-        ).where(_overdue_clause(today), _ever_waited())
+    requests = session.scalars(
+        select(SupportRequest).where(_overdue_clause(today), _ever_waited())
     ).all()
-    histories = status_histories(session, [row.id for row in rows])
+    histories = status_histories(session, [request.id for request in requests])
     return frozenset(
-        row.id
-        for row in rows
-        if not deadlines(
-            levels.for_kind(row.kind),
-            row.created_at,
-            today,
-            first_response_at=row.first_response_at,
-            resolved_at=row.resolved_at,
-            history=histories.get(row.id, ()),
-        ).overdue
+        request.id
+        for request in requests
+        if not request_deadlines(request, today, histories.get(request.id, ())).overdue
     )
 
 
