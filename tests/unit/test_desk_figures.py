@@ -22,6 +22,7 @@ from ue_core.desk_figures import (
 )
 from ue_core.disclosure import suppress_by_teams
 from ue_core.service_levels import StatusEntry, Targets
+from ue_core.services.requests.hub_reports import DeskFilters, default_filters
 
 ADVICE = Targets(first_response_days=2, resolution_days=5)
 TODAY = date(2027, 2, 15)
@@ -209,3 +210,8 @@ def test_the_date_range_picks_requests_by_their_uk_send_date() -> None:
     assert figures([late_november]).total == 0
     with pytest.raises(ValueError):
         suppress_by_teams({"a": (-1, 0)})
+
+
+def test_the_default_period_is_the_twelve_months_up_to_today() -> None:
+    assert default_filters(date(2026, 12, 3)) == DeskFilters(date(2026, 1, 1), date(2026, 12, 3))
+    assert default_filters(date(2026, 11, 30)) == DeskFilters(date(2025, 12, 1), date(2026, 11, 30))
