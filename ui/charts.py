@@ -347,11 +347,16 @@ def projected_scores(table: pd.DataFrame) -> alt.TopLevelMixin:
 # --- Desk reports: counts by category, one or more series ----------------------------------------
 
 
+#: Above this many bars the counts are left to the tooltips and the table below the chart.
+MAX_LABELLED_BARS = 30
+
+
 def count_bars(
     data: pd.DataFrame, categories: list[str], series: list[str], category_title: str
 ) -> alt.TopLevelMixin:
     """Vertical bars of counts by category, side by side for each series, the count written
-    above each bar (``[c]`` where it is hidden, with no bar).
+    above each bar (``[c]`` where it is hidden, with no bar) while there are few enough bars
+    (``MAX_LABELLED_BARS``) for the numbers not to run into each other.
 
     ``data`` has columns Category, Series, Count (missing when hidden) and Label. One series is
     drawn in AF dark blue without a legend; several get AF colours and a legend.
@@ -378,5 +383,6 @@ def count_bars(
     labels = base.mark_text(dy=-8, fontSize=12, color=AF_TEXT).encode(
         x=x, y=alt.Y("Shown:Q"), xOffset=offset, text="Label:N"
     )
-    figure: alt.TopLevelMixin = alt.layer(bars, labels).properties(height=300)
+    layers = [bars, labels] if len(categories) * len(series) <= MAX_LABELLED_BARS else [bars]
+    figure: alt.TopLevelMixin = alt.layer(*layers).properties(height=300)
     return figure

@@ -58,7 +58,7 @@ def _shown(value: int | None) -> int | str:
 
 def _figure(figure: Figure) -> float | str:
     shown = figure.display()
-    return shown if figure.value is None else round(figure.value, 1)
+    return shown if figure.value is None else round(figure.value, 1) + 0.0  # never "-0.0"
 
 
 def _long(rows: Sequence[tuple[str, str, int | None]]) -> pd.DataFrame:
@@ -174,7 +174,7 @@ def _backlog(report: DeskReport) -> ReportTable:
         "backlog",
         "Open requests at the end of each month",
         "A bar chart of the requests still open at the end of each month (or today, for this "
-        "month), by the status they were in then. "
+        "month), by the status they were in then; the counts are in the table below it. "
         f"{SUPPRESSED} marks figures from fewer than 5 teams.",
         pd.DataFrame(rows, dtype=object),
         _long(long),
