@@ -38,7 +38,7 @@ def test_a_consultant_sees_the_reports_with_small_figures_hidden(world: World) -
     demand = at.dataframe[-1].value
     assert list(demand["Organisation"]) == ["Ministry of Other Tests", "Office for Test Statistics"]
     assert list(demand["Requests"]) == ["0", "[c]"]
-    assert next(b.label for b in at.get("download_button")) == "Download every table (ODS)"
+    assert next(b.proto.label for b in at.get("download_button")) == "Download every table (ODS)"
 
 
 def test_an_admin_filters_to_one_organisation_and_a_bad_range_is_explained(world: World) -> None:
