@@ -28,6 +28,7 @@ class Permission(StrEnum):
     VIEW_ORGANISATION = "view_organisation"  # champion's organisation dashboard
     MANAGE_OUTPUTS = "manage_outputs"  # an organisation's list of statistical outputs
     TRIAGE_REQUESTS = "triage_requests"
+    VIEW_DESK_REPORTS = "view_desk_reports"  # the hub's reports on its requests (hub staff)
     ANALYSE_SURVEYS = "analyse_surveys"
     VIEW_SYSTEM = "view_system"
     ADMINISTER = "administer"
@@ -64,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CONSULTANT: frozenset(
         {
             Permission.TRIAGE_REQUESTS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.ANALYSE_SURVEYS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.ADMINISTER,
             Permission.MANAGE_OUTPUTS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
             Permission.RUN_CHAMPION_CHATS,

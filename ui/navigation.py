@@ -143,6 +143,14 @@ SCREENS: tuple[Screen, ...] = (
         "Pick up, assign and resolve teams' requests for help.",
     ),
     Screen(
+        "desk_reports",
+        "screens/desk_reports.py",
+        "Desk reports",
+        ":material/query_stats:",
+        Permission.VIEW_DESK_REPORTS,
+        "The hub's requests: demand, service levels, satisfaction, backlog and maturity.",
+    ),
+    Screen(
         "system",
         "screens/system_overview.py",
         "System overview",

@@ -31,6 +31,7 @@ EXPECTED_LINKS = {
     "consultant": {
         "Inbox",
         "Support requests",
+        "Desk reports",
         "System overview",
         "Import a survey",
         "Survey themes",
@@ -39,6 +40,7 @@ EXPECTED_LINKS = {
     },
     "admin": {
         "Inbox",
+        "Desk reports",
         "System overview",
         "Library",
         "Admin",

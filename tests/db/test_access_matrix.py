@@ -92,7 +92,7 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
-from ue_core.services.requests import help_now, queue_views, rating
+from ue_core.services.requests import help_now, hub_report_tables, hub_reports, queue_views, rating
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -1010,6 +1010,27 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: your_champion_chat.unskip_month(s.db, a, chat_month(s), TODAY),
         tolerates=(InputError,),  # a month the person never skipped: refused for that
     ),
+    # the hub's desk reports: hub staff only
+    Row(hub_reports.desk_organisations, HUB, lambda s, a: hub_reports.desk_organisations(s.db, a)),
+    Row(
+        hub_reports.desk_report,
+        HUB,
+        lambda s, a: hub_reports.desk_report(s.db, a, hub_reports.default_filters(TODAY), TODAY),
+    ),
+    Row(
+        hub_report_tables.desk_report_ods,
+        HUB,
+        lambda s, a: hub_report_tables.desk_report_ods(
+            s.db, a, hub_reports.default_filters(TODAY), TODAY
+        ),
+    ),
+    Row(
+        hub_report_tables.desk_report_csv,
+        HUB,
+        lambda s, a: hub_report_tables.desk_report_csv(
+            s.db, a, hub_reports.default_filters(TODAY), "demand", TODAY
+        ),
+    ),
 )
 
 
@@ -1029,7 +1050,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     agreeing.members_differ: "pure: reads an agreement already loaded",
     support.check_request: "pure: checks a request's fields before it is sent",
     support.record_first_response: "write inside a service's transaction, after its check",
-    queue_views.view_clause: "pure: the query condition of a queue view",
+    queue_views.view_clause: "the query condition of a queue view, inside a service's session",
     agreeing.unanimous_practices: "pure: filters comparisons already checked",
     sign_in_sessions.new_token: "pure: a random token for a browser",
     sign_in_sessions.actor_for_session: "signing in: finds who a browser's token belongs to",
@@ -1091,6 +1112,11 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    queue_views.status_histories: "read inside a service's session, after its access check",
+    queue_views.excused_from_overdue: "read inside a service's session, after its check",
+    hub_reports.default_filters: "pure: the twelve months up to a day",
+    queue_views.request_deadlines: "pure: a loaded request's due dates, after its check",
+    hub_report_tables.desk_tables: "pure: tables from a report already checked",
 }
 
 
