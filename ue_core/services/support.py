@@ -30,14 +30,18 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.request_kinds import shipped_request_kinds
-from ue_core.service_levels import Deadlines, deadlines, shipped_service_levels
+from ue_core.service_levels import Deadlines
 from ue_core.services import inbox
 from ue_core.services.requests.queue_views import OPEN_STATUSES as OPEN_STATUSES
 from ue_core.services.requests.queue_views import (
     QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
 )
 from ue_core.services.requests.queue_views import QueueView as QueueView
-from ue_core.services.requests.queue_views import view_clause
+from ue_core.services.requests.queue_views import (
+    request_deadlines,
+    status_histories,
+    view_clause,
+)
 from ue_core.timefmt import format_date, uk_today
 
 MAX_SUBJECT = 150
@@ -166,7 +170,6 @@ def _views(
     today: date | None = None,
 ) -> list[RequestView]:
     on = today or uk_today()
-    levels = shipped_service_levels()
     requester = aliased(User)
     assignee = aliased(User)
     status_rank = case(
@@ -201,6 +204,8 @@ def _views(
         .limit(limit)
         .offset(offset)
     )
+    rows = session.execute(stmt).all()
+    histories = status_histories(session, [row[0].id for row in rows])
     return [
         RequestView(
             id=r.id,
@@ -224,15 +229,9 @@ def _views(
             resolved_at=r.resolved_at,
             rating=r.rating,
             rating_comment=r.rating_comment,
-            deadlines=deadlines(
-                levels.for_kind(r.kind),
-                r.created_at,
-                on,
-                first_response_at=r.first_response_at,
-                resolved_at=r.resolved_at,
-            ),
+            deadlines=request_deadlines(r, on, histories.get(r.id, ())),
         )
-        for r, team_name, org_name, req_name, assignee_name in session.execute(stmt)
+        for r, team_name, org_name, req_name, assignee_name in rows
     ]
 
 
@@ -382,18 +381,18 @@ def search_queue(
     paged in the database, so a long queue stays quick and the order runs across pages."""
     require_triage(actor)
     on = today or uk_today()
-    where: list[object] = [
-        SupportRequest.status.in_([s.value for s in statuses]),
-        *view_clause(actor.user_id, view, on),
-    ]
-    for word in text.split():
-        pattern = f"%{word.lower()}%"
-        where.append(
-            func.lower(SupportRequest.subject).like(pattern)
-            | func.lower(Team.name).like(pattern)
-            | func.lower(Organisation.name).like(pattern)
-        )
     with db.read() as session:
+        where: list[object] = [
+            SupportRequest.status.in_([s.value for s in statuses]),
+            *view_clause(session, actor.user_id, view, on),
+        ]
+        for word in text.split():
+            pattern = f"%{word.lower()}%"
+            where.append(
+                func.lower(SupportRequest.subject).like(pattern)
+                | func.lower(Team.name).like(pattern)
+                | func.lower(Organisation.name).like(pattern)
+            )
         total = (
             session.scalar(
                 select(func.count(SupportRequest.id))
