@@ -19,6 +19,7 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
+from ui.outcome_form import outcome_form
 from ui.request_context import team_beside_request
 from ui.text import plain
 from ui.triage_suggestion import triage_form
@@ -219,5 +220,6 @@ if saved and concurrency.save_checked(
         st.toast(plain(message))
         st.rerun()
 
+outcome_form(actor, request, saved_key=SAVED_KEY)
 team_beside_request(actor, request.id)
 request_conversation(actor, request.id)

@@ -29,9 +29,12 @@ class Permission(StrEnum):
     MANAGE_OUTPUTS = "manage_outputs"  # an organisation's list of statistical outputs
     TRIAGE_REQUESTS = "triage_requests"
     DECLARE_SKILLS = "declare_skills"  # hub staff's areas and kinds of help, for triage
+    VIEW_DESK_REPORTS = "view_desk_reports"  # the hub's reports on its requests (hub staff)
     ANALYSE_SURVEYS = "analyse_surveys"
     VIEW_SYSTEM = "view_system"
     ADMINISTER = "administer"
+    RUN_CHAMPION_CHATS = "run_champion_chats"  # the hub draws and publishes the monthly Chats
+    JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -53,15 +56,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.CHAMPION: frozenset(
-        {Permission.VIEW_ORGANISATION, Permission.MANAGE_OUTPUTS, Permission.USE_LIBRARY}
+        {
+            Permission.VIEW_ORGANISATION,
+            Permission.MANAGE_OUTPUTS,
+            Permission.USE_LIBRARY,
+            Permission.JOIN_CHAMPION_CHATS,
+        }
     ),
     Role.CONSULTANT: frozenset(
         {
             Permission.TRIAGE_REQUESTS,
             Permission.DECLARE_SKILLS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.ANALYSE_SURVEYS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -69,8 +79,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ADMINISTER,
             Permission.DECLARE_SKILLS,
             Permission.MANAGE_OUTPUTS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
 }

@@ -76,3 +76,16 @@ REQUEST_PRIORITY_LABELS: dict[str, str] = {
     RequestPriority.NORMAL: "Normal",
     RequestPriority.LOW: "Low",
 }
+
+
+class ChatRoundState(StrEnum):
+    """A month's Champion Chats: drawn and open to change by the hub, then published (frozen)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+CHAT_ROUND_STATE_LABELS: dict[str, str] = {
+    ChatRoundState.DRAFT: "Draft: not yet shown to champions",
+    ChatRoundState.PUBLISHED: "Published",
+}

@@ -127,6 +127,14 @@ SCREENS: tuple[Screen, ...] = (
         "Your organisation's list of outputs: which teams to assess, and when to reassess.",
     ),
     Screen(
+        "your_champion_chat",
+        "screens/your_champion_chat.py",
+        "Your Champion Chat",
+        ":material/diversity_3:",
+        Permission.JOIN_CHAMPION_CHATS,
+        "This month's Chat group of champions, how to reach them, and skipping a month.",
+    ),
+    Screen(
         "triage",
         "screens/triage.py",
         "Support requests",
@@ -141,6 +149,14 @@ SCREENS: tuple[Screen, ...] = (
         ":material/psychology:",
         Permission.DECLARE_SKILLS,
         "The practice areas and kinds of help you can take on, for triage to suggest you.",
+    ),
+    Screen(
+        "desk_reports",
+        "screens/desk_reports.py",
+        "Desk reports",
+        ":material/query_stats:",
+        Permission.VIEW_DESK_REPORTS,
+        "The hub's requests: demand, service levels, satisfaction, backlog and maturity.",
     ),
     Screen(
         "system",
@@ -165,6 +181,14 @@ SCREENS: tuple[Screen, ...] = (
         ":material/category:",
         Permission.ANALYSE_SURVEYS,
         "Find themes in survey free text, refine them, read across and report what was done.",
+    ),
+    Screen(
+        "champion_chats",
+        "screens/champion_chats.py",
+        "Champion Chats",
+        ":material/groups_3:",
+        Permission.RUN_CHAMPION_CHATS,
+        "Draw each month's Chat groups of champions, check and change them, then publish.",
     ),
     Screen(
         "library",

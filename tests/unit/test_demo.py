@@ -25,6 +25,8 @@ from ue_core.db.models import (
     Organisation,
     Practice,
     Rating,
+    RequestMessage,
+    RequestStatusChange,
     Role,
     Round,
     SupportRequest,
@@ -371,7 +373,7 @@ def test_survey_is_stored_without_personal_data(demo: Database) -> None:
 def test_support_requests(demo: Database) -> None:
     with demo.read() as session:
         requests = session.scalars(select(SupportRequest)).all()
-        assert len(requests) == 25
+        assert len(requests) == 150
         assert {r.status for r in requests} <= {s.value for s in RequestStatus}
         assert {r.kind for r in requests} <= set(shipped_request_kinds().by_key())
         assert len({r.kind for r in requests}) > 3
@@ -479,6 +481,15 @@ def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
         session.add(Team(organisation_id=org.id, name="New statistics team"))
         session.add(User(email=f"new.person@{DEMO_EMAIL_DOMAIN}", display_name="New Person"))
         session.flush()
+        # The request history tables too: a new status change, message and notification.
+        history = summary.request_history
+        assert history is not None
+        change = RequestStatusChange(request_id=1, status="in_progress")
+        message = RequestMessage(request_id=1, body="A later reply.", from_hub=True)
+        session.add_all([change, message])
+        session.flush()
+        assert change.id == history.status_changes + 1
+        assert message.id == history.messages + history.internal_notes + 1
 
 
 def test_every_demo_consultant_declares_skills(demo: Database) -> None:
