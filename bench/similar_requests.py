@@ -34,7 +34,7 @@ from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.migrate import upgrade
 from ue_core.db.models import Organisation, SupportRequest, Team
-from ue_core.demo import content
+from ue_core.demo.request_text import shipped_request_texts
 from ue_core.services.requests import similar
 from ue_core.similar_requests import (
     DUPLICATE_BETA,
@@ -112,11 +112,15 @@ def build_database(folder: Path, requests: int = REQUESTS, seed: int = 0) -> Dat
         teams = [Team(organisation_id=organisation.id, name=f"Team {i}") for i in range(TEAMS)]
         session.add_all(teams)
         session.flush()
+        texts = shipped_request_texts()
         rows: list[dict[str, Any]] = []
         for number in range(requests):
-            subject, body = rng.choice(content.SUPPORT_REQUESTS)
+            example = rng.choice(texts.requests)
+            names = {"team": "Team", "first_name": "Sam", "consultant": "Ruth", "needed_by": "June"}
+            subject, body = example.subject, example.text.format(**names)
             status = rng.choice(statuses)
             done = status in {"resolved", "closed"}
+            resolution = rng.choice(texts.by_kind[example.kind].resolutions)
             created = start + timedelta(hours=number * 2)
             rows.append(
                 {
@@ -124,11 +128,11 @@ def build_database(folder: Path, requests: int = REQUESTS, seed: int = 0) -> Dat
                     "subject": subject,
                     "text": f"{body} It is about our {rng.choice(TOPICS)} (case {number}).",
                     "status": status,
-                    "resolution": rng.choice(content.RESOLUTIONS) if done else "",
+                    "resolution": resolution.format(**names) if done else "",
                     "created_at": created,
                     "updated_at": created,
                     "version": 1,
-                    "kind": content.SUPPORT_REQUEST_KINDS[subject],
+                    "kind": example.kind,
                 }
             )
         session.execute(insert(SupportRequest), rows)
