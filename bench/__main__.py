@@ -4,6 +4,7 @@
     python -m bench --only dataset       # only build or check the database
     python -m bench --only recommendations   # judged-set evaluation and recommender latency
     python -m bench --only pages --repeats 3 --page home
+    python -m bench --only pages --page triage --warm-up   # warm reruns of one page only
     python -m bench --database-url sqlite:////tmp/other.db
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
     python -m bench --only hostile       # peak memory of reading hostile spreadsheets
@@ -83,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="KEY",
         help="measure only this screen key from ui/navigation.py (repeat for more)",
+    )
+    parser.add_argument(
+        "--warm-up",
+        action="store_true",
+        help="run each page once untimed first (process-wide indexes and models built), "
+        "e.g. --only pages --page triage --warm-up",
     )
     parser.add_argument(
         "--results",
@@ -182,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if "pages" in chosen:
         try:
-            latency = pages.run(info.database_url, repeats=args.repeats, only=args.page)
+            latency = pages.run(
+                info.database_url, repeats=args.repeats, only=args.page, warm=args.warm_up
+            )
         except pages.PageBenchError as error:
             print(error, file=sys.stderr)
             return 1

@@ -46,6 +46,9 @@ ROUTER = REPO / "app.py"
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("")\n'
 DEFAULT_REPEATS = 5
 TIMEOUT_SECONDS = 120
+#: How long the untimed warm-up run of ``--warm-up`` may take (a cold triage page at the large
+#: scale embeds every request and fits the routers first: minutes on this machine).
+WARM_UP_TIMEOUT_SECONDS = 1800
 _ERROR_LOGGER = "streamlit.error_util"
 
 TABLE_COLUMNS = (
@@ -228,6 +231,13 @@ def clear_caches() -> None:
         st.cache_data.clear()
 
 
+def warm_up(make: Callable[[], AppTest]) -> None:
+    """One untimed run of a fresh AppTest, so the process-wide indexes and models a page builds
+    on its first visit (the similar-requests index, the triage routers) exist before timing."""
+    with _hushed():
+        make().run(timeout=WARM_UP_TIMEOUT_SECONDS)
+
+
 def measure(make: Callable[[], AppTest], repeats: int, capture: _ExceptionCapture) -> Measurement:
     """Clear the caches, then time ``repeats`` runs of one AppTest (kept between runs)."""
     clear_caches()
@@ -349,9 +359,16 @@ class LatencyResults:
 
 
 def run(
-    database_url: str, repeats: int = DEFAULT_REPEATS, only: Sequence[str] = ()
+    database_url: str,
+    repeats: int = DEFAULT_REPEATS,
+    only: Sequence[str] = (),
+    warm: bool = False,
 ) -> LatencyResults:
-    """Measure the empty page, every allowed (page, role), then the empty page again."""
+    """Measure the empty page, every allowed (page, role), then the empty page again.
+
+    With ``warm``, each page is first run once untimed (see :func:`warm_up`); Streamlit's own
+    caches are still cleared before its timed runs.
+    """
     if repeats < 1:
         raise PageBenchError("--repeats must be at least 1")
     with app_environment(database_url), quiet_streamlit() as capture:
@@ -367,7 +384,10 @@ def run(
         results: list[PageResult] = []
         for number, (screen, persona) in enumerate(pairs, start=1):
             say(f"[{number}/{len(pairs)}] {screen.key} as {persona.role.value} ({repeats} runs)")
-            measured = measure(partial(page_as, screen, persona.email), repeats, capture)
+            make = partial(page_as, screen, persona.email)
+            if warm:
+                warm_up(make)
+            measured = measure(make, repeats, capture)
             say(f"    {measured.status}; median {_ms(measured.median_ms)}")
             results.append(PageResult(screen, persona.role, persona, measured))
         say(f"Measuring the empty page again ({repeats} runs)")

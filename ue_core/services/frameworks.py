@@ -7,7 +7,10 @@ the statements and level descriptors their raters saw.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from threading import Lock
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,11 +60,36 @@ def current_version_id(session: Session) -> int | None:
     return session.scalar(select(FrameworkVersion.id).order_by(FrameworkVersion.id.desc()).limit(1))
 
 
+#: Validated framework versions kept in memory (a version's content never changes after it is
+#: stored, and a Framework is frozen, so one validated copy serves every reader).
+KEPT_VERSIONS: Final = 32
+_validated: OrderedDict[tuple[str, int, str], Framework] = OrderedDict()
+_validated_lock = Lock()
+
+
 def framework_for_version(session: Session, version_id: int) -> Framework:
+    """The framework of a stored version, validated once per database, version and content hash
+    (validating the content is most of the cost, and pages read it several times a run)."""
+    stored_hash = session.scalar(
+        select(FrameworkVersion.content_hash).where(FrameworkVersion.id == version_id)
+    )
+    if stored_hash is None:
+        raise LookupError(f"Framework version {version_id} does not exist")
+    key = (str(session.get_bind().engine.url), version_id, stored_hash)
+    with _validated_lock:
+        found = _validated.get(key)
+        if found is not None:
+            _validated.move_to_end(key)
+            return found
     version = session.get(FrameworkVersion, version_id)
     if version is None:
         raise LookupError(f"Framework version {version_id} does not exist")
-    return Framework.model_validate(version.content)
+    framework = Framework.model_validate(version.content)
+    with _validated_lock:
+        _validated[key] = framework
+        while len(_validated) > KEPT_VERSIONS:
+            _validated.popitem(last=False)
+    return framework
 
 
 def list_versions(db: Database, actor: Actor) -> list[VersionSummary]:

@@ -31,6 +31,11 @@ from ue_core.request_kinds import OTHER, shipped_request_kinds
 from ue_core.scoring import round_score
 from ue_core.services.frameworks import current_version_id, framework_for_version
 from ue_core.services.request_context import _latest_submitted
+from ue_core.services.requests.fingerprints import (
+    FingerprintCache,
+    database_key,
+    requests_version,
+)
 from ue_core.services.requests.skills import consultant_candidates
 from ue_core.services.results import results_of
 from ue_core.themes.embedding import choose_backend
@@ -50,6 +55,8 @@ CACHED_ROUTERS: Final = 8
 #: How many suggestions for a text are remembered (the page is drawn again on every click).
 REMEMBERED_ANSWERS: Final = 512
 
+#: The confirmed area and kind histories, by database and requests fingerprint.
+_HISTORIES = FingerprintCache()
 _routers: dict[tuple[str, ...], tuple[RequestRouter, learning.TrainingSet]] = {}
 _answers: dict[tuple[str, int, int, str], tuple[RequestRouter, object]] = {}
 _lock = threading.Lock()
@@ -187,6 +194,28 @@ def _kind_history(session: Session) -> list[learning.ConfirmedRequest]:
     ]
 
 
+@dataclass(frozen=True)
+class _Histories:
+    """The hub's confirmed triage: practice areas, and kinds of help."""
+
+    areas: list[learning.ConfirmedRequest]
+    kinds: list[learning.ConfirmedRequest]
+    area_key: tuple[int, str]  # learning.history_key of each, worked out once
+    kind_key: tuple[int, str]
+
+
+def _histories(db: Database, session: Session) -> _Histories:
+    """The confirmed histories, loaded again only when a request or a triage changed (every
+    confirmation moves the requests' fingerprint on), so a warm page skips reading them."""
+    key = (*database_key(db), requests_version(session))
+    found = _HISTORIES.get(key)
+    if not isinstance(found, _Histories):
+        areas, kinds = _area_history(session), _kind_history(session)
+        found = _Histories(areas, kinds, learning.history_key(areas), learning.history_key(kinds))
+        _HISTORIES.put(key, found)
+    return found
+
+
 def _kind_examples() -> tuple[list[str], list[str]]:
     """Cold-start texts for the kinds of help: each kind's label and hint ("other" is left
     out, so a request unlike any kind needs a person rather than getting "other")."""
@@ -216,9 +245,10 @@ def _router(
     cold: tuple[list[str], list[str]],
     history: list[learning.ConfirmedRequest],
     allowed: set[str],
+    history_key: tuple[int, str] | None = None,
 ) -> tuple[RequestRouter, learning.TrainingSet]:
     backend = choose_backend()
-    count, latest = learning.history_key(history)
+    count, latest = history_key or learning.history_key(history)
     key = (purpose, content_key, backend, str(count), latest)
     with _lock:
         cached = _routers.get(key)
@@ -232,11 +262,17 @@ def _router(
 
 
 def _area_router(
-    session: Session, framework: Framework
+    histories: _Histories, framework: Framework
 ) -> tuple[RequestRouter, learning.TrainingSet]:
     texts, labels = framework_examples(framework, by="area")
-    history = _area_history(session)
-    return _router("area", framework.content_hash(), (texts, labels), history, set(labels))
+    return _router(
+        "area",
+        framework.content_hash(),
+        (texts, labels),
+        histories.areas,
+        set(labels),
+        histories.area_key,
+    )
 
 
 def _framework(session: Session) -> Framework:
@@ -290,17 +326,16 @@ def suggest_for_request(db: Database, actor: Actor, request_id: int) -> TriageSu
         if request is None:
             raise NotFound("That request no longer exists.")
         text = learning.request_text(request.subject, request.text)
-        router, training = _area_router(session, _framework(session))
+        router, training = _area_router(_histories(db, session), _framework(session))
     return _remembered_area(router, training, request_id, text)
 
 
 def _kind_suggestion(
-    session: Session, request_id: int, text: str, team_kind: str
+    histories: _Histories, request_id: int, text: str, team_kind: str
 ) -> KindSuggestion:
     cold = _kind_examples()
-    router, training = _router(
-        "kind", "kinds", cold, _kind_history(session), set(shipped_request_kinds().by_key())
-    )
+    allowed = set(shipped_request_kinds().by_key())
+    router, training = _router("kind", "kinds", cold, histories.kinds, allowed, histories.kind_key)
     found = _remembered(
         "kind", router, request_id, text, lambda: _kind_of(router, training, text, team_kind)
     )
@@ -358,9 +393,10 @@ def suggest_triage(
             raise NotFound("That request no longer exists.")
         text = learning.request_text(request.subject, request.text)
         framework = _framework(session)
-        router, training = _area_router(session, framework)
+        histories = _histories(db, session)
+        router, training = _area_router(histories, framework)
         area = _remembered_area(router, training, request_id, text)
-        kind = _kind_suggestion(session, request_id, text, request.kind)
+        kind = _kind_suggestion(histories, request_id, text, request.kind)
         gap = _area_gap(session, request.team_id, framework, area.best_guess, today)
         candidates = consultant_candidates(session)
         version, needed_by = request.version, request.needed_by

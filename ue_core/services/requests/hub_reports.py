@@ -14,13 +14,12 @@ cache is shared by everyone who may see the reports; it holds nothing that depen
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from threading import Lock
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ue_core.authz import Actor, Permission, require
@@ -32,7 +31,6 @@ from ue_core.db.models import (
     RequestStatusChange,
     Round,
     SupportRequest,
-    Target,
     Team,
 )
 from ue_core.desk_figures import (
@@ -48,6 +46,12 @@ from ue_core.request_kinds import shipped_request_kinds
 from ue_core.scoring import score_assessment
 from ue_core.service_levels import StatusEntry, shipped_service_levels
 from ue_core.services.frameworks import current_version_id, framework_for_version
+from ue_core.services.requests.fingerprints import (
+    FingerprintCache,
+    database_key,
+    maturity_version,
+    requests_version,
+)
 from ue_core.services.results import _agreed_ratings
 from ue_core.services.scores_against_targets import score_figures, target_views
 from ue_core.timefmt import uk_today
@@ -55,7 +59,6 @@ from ue_core.vocabulary import AssessmentStatus
 
 #: The longest date range one report covers.
 MAX_MONTHS: Final = 60
-_KEEP: Final = 8  # fingerprints (and reports) kept in memory
 
 
 @dataclass(frozen=True)
@@ -107,62 +110,9 @@ class DeskReport:
         return self.organisation_names[self.filters.organisation_id]
 
 
-class _Cache:
-    """The last few values by key, least recently used first out."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > _KEEP:
-                self._items.popitem(last=False)
-
-
-_REQUESTS = _Cache()
-_MATURITY = _Cache()
-_REPORTS = _Cache()
-
-
-def _requests_version(session: Session) -> tuple[object, ...]:
-    """Moves on with any new or changed request, status change, triage or organisation."""
-    rows = (
-        select(
-            func.count(SupportRequest.id),
-            func.max(SupportRequest.updated_at),
-            func.sum(SupportRequest.version),
-        ),
-        select(func.count(RequestStatusChange.id), func.max(RequestStatusChange.id)),
-        select(func.count(), func.max(RequestPracticeArea.confirmed_at)).select_from(
-            RequestPracticeArea
-        ),
-        select(func.count(Team.id), func.sum(Team.organisation_id)),
-        select(func.count(Organisation.id), func.sum(func.length(Organisation.name))),
-    )
-    return tuple(tuple(session.execute(stmt).one()) for stmt in rows)
-
-
-def _maturity_version(session: Session, today: date) -> tuple[object, ...]:
-    """Moves on with any submission, reopening or target change (and the day: stale evidence)."""
-    rows = (
-        select(func.count(Assessment.id), func.sum(Assessment.version)).where(
-            Assessment.status == AssessmentStatus.SUBMITTED.value
-        ),
-        select(func.count(Target.id), func.sum(Target.version)),
-        select(func.count(Team.id), func.sum(Team.organisation_id)),
-    )
-    counts = [tuple(session.execute(stmt).one()) for stmt in rows]
-    return (today, current_version_id(session), *counts)
+_REQUESTS = FingerprintCache()
+_MATURITY = FingerprintCache()
+_REPORTS = FingerprintCache()
 
 
 def _load_requests(session: Session) -> _Requests:
@@ -270,8 +220,8 @@ def _load_maturity(session: Session, today: date) -> _Maturity:
 
 def _cached(db: Database, today: date) -> tuple[_Requests, _Maturity, tuple[object, ...]]:
     with db.read() as session:
-        requests_key = (id(db), db.url, _requests_version(session))
-        maturity_key = (id(db), db.url, _maturity_version(session, today))
+        requests_key = (*database_key(db), requests_version(session))
+        maturity_key = (*database_key(db), maturity_version(session, today))
         requests = _REQUESTS.get(requests_key)
         if requests is None:
             requests = _load_requests(session)
