@@ -186,11 +186,20 @@ def _plannable_assessment(session: Session, actor: Actor, assessment_id: int) ->
     return assessment
 
 
+def _edition(session: Session, version_id: int) -> str:
+    """A framework version's edition (not its stored content: large, and not needed here)."""
+    edition = session.scalar(
+        select(FrameworkVersion.edition).where(FrameworkVersion.id == version_id)
+    )
+    assert edition is not None
+    return edition
+
+
 def _header(session: Session, assessment: Assessment) -> AssessmentHeader:
     team = session.get(Team, assessment.team_id)
     round_ = session.get(Round, assessment.round_id)
-    version = session.get(FrameworkVersion, assessment.framework_version_id)
-    assert team is not None and round_ is not None and version is not None
+    edition = _edition(session, assessment.framework_version_id)
+    assert team is not None and round_ is not None
     return AssessmentHeader(
         id=assessment.id,
         team_id=team.id,
@@ -199,7 +208,7 @@ def _header(session: Session, assessment: Assessment) -> AssessmentHeader:
         round_label=round_.label,
         status=AssessmentStatus(assessment.status),
         framework_version_id=assessment.framework_version_id,
-        framework_edition=version.edition,
+        framework_edition=edition,
         submitted_at=assessment.submitted_at,
         version=assessment.version,
         reopened=reopened_answers(session, assessment) is not None,
@@ -281,12 +290,12 @@ def _compare(
     crosswalk = build_crosswalk(current_framework, previous_framework) if changed else None
     comparison = compare_rounds(previous_ratings, current_ratings, crosswalk)
     round_ = session.get(Round, previous.round_id)
-    version = session.get(FrameworkVersion, previous.framework_version_id)
-    assert round_ is not None and version is not None
+    edition = _edition(session, previous.framework_version_id)
+    assert round_ is not None
     return PreviousRound(
         assessment_id=previous.id,
         round_label=round_.label,
-        framework_edition=version.edition,
+        framework_edition=edition,
         framework_changed=changed,
         comparison=comparison,
         not_comparable_titles=_titles(current_framework, comparison.not_comparable),

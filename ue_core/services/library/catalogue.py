@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from ue_core.recommend import (
     PracticeInfo,
     catalogue_hash,
 )
+from ue_core.services.requests.fingerprints import FingerprintCache, database_key
 
 KIND_LABELS: Final[Mapping[str, str]] = {
     "case_study": "Case study",
@@ -231,7 +232,27 @@ def _active_items(session: Session) -> list[LibraryItem]:
     ]
 
 
+#: The active items, by database and a fingerprint of the library's rows (every edit, withdrawal
+#: or new entry moves it on: row versions grow with each change).
+_ACTIVE = FingerprintCache()
+
+
+def _library_version(session: Session) -> tuple[object, ...]:
+    return tuple(
+        session.execute(
+            select(
+                func.count(ResourceRow.id), func.max(ResourceRow.id), func.sum(ResourceRow.version)
+            )
+        ).one()
+    )
+
+
 def _items(db: Database) -> list[LibraryItem]:
     _ensure_synced(db)
     with db.read() as session:
-        return _active_items(session)
+        key = (*database_key(db), _library_version(session))
+        found = _ACTIVE.get(key)
+        if found is None:
+            found = tuple(_active_items(session))
+            _ACTIVE.put(key, found)
+    return list(found)
