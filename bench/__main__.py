@@ -202,7 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print_table(pages.rows_for_table(section), pages.TABLE_COLUMNS)
         if args.page:
-            say("Only some pages were measured: the results file was not changed.")
+            # Only some pages: their own section, so the full table stays as it was measured.
+            name = "page_latency_" + "_".join(sorted(args.page))
+            merge_results(name, {**section, "warm_up": args.warm_up}, args.results)
+            say(f"Only some pages were measured: written to {name} in {args.results}")
         else:
             merge_results("page_latency", section, args.results)
             say(f"Page latency written to {args.results}")
