@@ -93,6 +93,7 @@ from ue_core.services.library import (
     usage,
 )
 from ue_core.services.requests import (
+    fingerprints,
     help_now,
     hub_report_tables,
     hub_reports,
@@ -1214,6 +1215,9 @@ EXEMPT: dict[Callable[..., Any], str] = {
     hub_reports.default_filters: "pure: the twelve months up to a day",
     queue_views.request_deadlines: "pure: a loaded request's due dates, after its check",
     hub_report_tables.desk_tables: "pure: tables from a report already checked",
+    fingerprints.database_key: "pure: which database a cached value came from",
+    fingerprints.requests_version: "read inside a service's session, after its access check",
+    fingerprints.maturity_version: "read inside a service's session, after its access check",
 }
 
 
