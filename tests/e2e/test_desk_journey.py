@@ -162,7 +162,11 @@ def consultant_triages_and_replies(ruth: Page, app_url: str, request_id: int) ->
     expect(
         main.get_by_text(f"Request {request_id:d} triaged. Triaged as {area}", exact=False)
     ).to_be_visible()
-    expect(main.get_by_text("Confirmed:", exact=True)).to_be_visible()
+    # The rerun after confirming retrains the router on the grown triage history: on a cold
+    # server that pause can outlast the settle check, so wait for the confirmed triage itself.
+    expect(main.get_by_text("Confirmed:", exact=True)).to_be_visible(timeout=FIRST_RUN_MS)
+    wait_for_app(ruth, timeout_ms=FIRST_RUN_MS)
+    screenshot(ruth, "desk-journey-triaged.png")
 
     send(ruth, HUB_REPLY)
     expect(main.get_by_text("Reply sent.")).to_be_visible()
