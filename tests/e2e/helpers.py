@@ -169,3 +169,12 @@ def assert_no_axe_violations(page: Page, context: str) -> None:
         report = _violation_report(violations, context)
         print(report)
         raise AssertionError(report)
+
+
+def search_support_requests(page: Page, words: str, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """On "Support requests", search the queue for ``words`` and wait for the result."""
+    search = page.get_by_role("textbox", name="Search by summary, team or organisation")
+    search.fill(words)
+    search.press("Enter")
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page, timeout_ms=timeout_ms)

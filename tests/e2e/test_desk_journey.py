@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     rerun,
     screenshot,
+    search_support_requests,
     sign_in_as,
     wait_for_app,
 )
@@ -142,10 +143,7 @@ def consultant_triages_and_replies(ruth: Page, app_url: str, request_id: int) ->
     """Ruth opens the request, sees suggestions and the team's scores, confirms, replies."""
     sign_in_as(ruth, app_url, "Ruth Okafor")
     go_to(ruth, "Support requests")
-    search = ruth.get_by_role("textbox", name="Search by summary, team or organisation")
-    search.fill(SUBJECT)
-    search.press("Enter")
-    slow_rerun(ruth)
+    search_support_requests(ruth, SUBJECT, timeout_ms=FIRST_RUN_MS)
     main = ruth.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name=SUBJECT, level=2)).to_be_visible()
     expect(
