@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ADMINISTER = "administer"
     RUN_CHAMPION_CHATS = "run_champion_chats"  # the hub draws and publishes the monthly Chats
     JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
+    MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
             Permission.RUN_CHAMPION_CHATS,
+            Permission.MANAGE_CHAMPIONS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -83,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
             Permission.RUN_CHAMPION_CHATS,
+            Permission.MANAGE_CHAMPIONS,
         }
     ),
 }
@@ -327,3 +330,12 @@ def require_set_skills(actor: Actor, user_id: int) -> None:
     require(actor, Permission.DECLARE_SKILLS)
     if not can_set_skills(actor, user_id):
         raise AccessDenied("You can only declare your own skills; an admin can set anyone's.")
+
+
+# --- The champions directory (everyone signed in reads it) -------------------------------------
+
+
+def require_champion(actor: Actor) -> None:
+    """A champion keeps their own directory profile; nobody else changes it."""
+    if not actor.is_system and Role.CHAMPION not in actor.roles:
+        raise AccessDenied("Only champions have a profile in the champions directory.")

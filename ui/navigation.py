@@ -191,6 +191,14 @@ SCREENS: tuple[Screen, ...] = (
         "Draw each month's Chat groups of champions, check and change them, then publish.",
     ),
     Screen(
+        "champions",
+        "screens/champions.py",
+        "Champions",
+        ":material/record_voice_over:",
+        None,
+        "Every organisation's user engagement champions, what they work on and how to reach them.",
+    ),
+    Screen(
         "library",
         "screens/library.py",
         "Library",

@@ -17,9 +17,10 @@ from ui.navigation import SCREENS
 
 TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
-    "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Your requests", "Library"},
+    "member": TEAM_PAGES
+    | {"Inbox", "Ask the hub for help", "Your requests", "Library", "Champions"},
     "lead": TEAM_PAGES
-    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library"},
+    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library", "Champions"},
     "champion": {
         "Inbox",
         "Your organisation",
@@ -27,6 +28,7 @@ EXPECTED_LINKS = {
         "Statistical outputs",
         "Your Champion Chat",
         "Library",
+        "Champions",
     },
     "consultant": {
         "Inbox",
@@ -38,6 +40,7 @@ EXPECTED_LINKS = {
         "Champion Chats",
         "Library",
         "Your skills",
+        "Champions",
     },
     "admin": {
         "Inbox",
@@ -49,6 +52,7 @@ EXPECTED_LINKS = {
         "Statistical outputs",
         "Champion Chats",
         "Your skills",
+        "Champions",
     },
 }
 

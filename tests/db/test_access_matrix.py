@@ -33,6 +33,7 @@ from tests.db.test_surveys import MAPPING, survey_csv
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied, Actor
 from ue_core.champion_chats import add_months
+from ue_core.champion_profiles import ProfileForm
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
@@ -56,6 +57,8 @@ from ue_core.services import (
     audit_log,
     catalogue_admin,
     champion_chats,
+    champion_terms,
+    champions,
     conversation,
     database,
     frameworks,
@@ -1124,7 +1127,57 @@ ROWS: tuple[Row, ...] = (
             s.db, a, hub_reports.default_filters(TODAY), "demand", TODAY
         ),
     ),
+    # the champions directory: everyone reads it; a champion keeps their own profile
+    Row(champions.directory, EVERYONE, lambda s, a: champions.directory(s.db, a)),
+    Row(
+        champions.directory_organisations,
+        EVERYONE,
+        lambda s, a: champions.directory_organisations(s.db, a),
+    ),
+    Row(champions.your_champions, EVERYONE, lambda s, a: champions.your_champions(s.db, a)),
+    Row(champions.own_profile, CHAMPIONS, lambda s, a: champions.own_profile(s.db, a)),
+    Row(
+        champions.save_profile,
+        CHAMPIONS,
+        lambda s, a: champions.save_profile(
+            s.db, a, ProfileForm(), expected_version=champions.own_profile(s.db, a).version
+        ),
+    ),
+    # hub staff add and retire champions and see the history
+    Row(
+        champion_terms.champion_choices,
+        HUB,
+        lambda s, a: champion_terms.champion_choices(s.db, a),
+    ),
+    Row(
+        champion_terms.add_champion,
+        HUB,
+        lambda s, a: champion_terms.add_champion(
+            s.db, a, user_id=new_user(s), organisation_id=s.world.organisation_id, today=TODAY
+        ),
+    ),
+    Row(
+        champion_terms.retire_champion,
+        HUB,
+        lambda s, a: champion_terms.retire_champion(
+            s.db, a, user_id=new_champion(s), organisation_id=s.world.organisation_id, today=TODAY
+        ),
+    ),
+    Row(
+        champion_terms.champion_history,
+        HUB,
+        lambda s, a: champion_terms.champion_history(s.db, a),
+    ),
 )
+
+
+def new_champion(s: Seeded) -> int:
+    """A fresh person made champion of the own organisation, to retire."""
+    user_id = new_user(s)
+    champion_terms.add_champion(
+        s.db, SYSTEM, user_id=user_id, organisation_id=s.world.organisation_id, today=TODAY
+    )
+    return user_id
 
 
 def chat_month(s: Seeded) -> date:
