@@ -7,6 +7,8 @@ see who has been champion before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ue_core.authz import Permission
@@ -16,7 +18,7 @@ from ue_core.timefmt import uk_today
 from ue_core.vocabulary import Role
 from ui import concurrency
 from ui.auth import require_page
-from ui.champions import champion_card, terms_frame
+from ui.champions import champion_card, pick, terms_frame
 from ui.context import db
 from ui.text import plain
 
@@ -38,6 +40,12 @@ if isinstance(flash, str):
 def done(message: str) -> None:
     st.session_state[FLASH_KEY] = message
     st.rerun()
+
+
+def change(save: Callable[[], object], message: str) -> None:
+    """Add or retire a champion; say so and draw the page again once it is saved."""
+    if concurrency.save_checked(save, name=None, current_version=None):
+        done(message)
 
 
 organisations = champions.directory_organisations(db(), actor)
@@ -110,33 +118,21 @@ if actor.can(Permission.MANAGE_CHAMPIONS):
     people, all_organisations = champion_terms.champion_choices(db(), actor)
     labels = {p.user_id: p.label for p in people}
     with st.form("add_champion"):
-        person = st.selectbox(
-            "Person",
-            options=list(labels),
-            format_func=labels.__getitem__,
-            index=None,
-            placeholder="Choose a person",
-        )
-        organisation = st.selectbox(
-            "Organisation they champion",
-            options=list(all_organisations),
-            format_func=all_organisations.__getitem__,
-            index=None,
-            placeholder="Choose an organisation",
+        person = pick("Person", labels, "Choose a person")
+        organisation = pick(
+            "Organisation they champion", all_organisations, "Choose an organisation"
         )
         add = st.form_submit_button("Add champion")
     if add and (person is None or organisation is None):
         st.error("Choose the person and the organisation they will champion.")
     elif add and person is not None and organisation is not None:
         user_id, organisation_id = int(person), int(organisation)
-        if concurrency.save_checked(
+        change(
             lambda: champion_terms.add_champion(
                 db(), actor, user_id=user_id, organisation_id=organisation_id, today=today
             ),
-            name=None,
-            current_version=None,
-        ):
-            done(f"{labels[person]} is now a champion of {all_organisations[organisation]}.")
+            f"{labels[person]} is now a champion of {all_organisations[organisation]}.",
+        )
 
     st.header("Retire a champion")
     pairs = {
@@ -144,26 +140,18 @@ if actor.can(Permission.MANAGE_CHAMPIONS):
         for c in champions.directory(db(), actor)
     }
     with st.form("retire_champion"):
-        leaving = st.selectbox(
-            "Champion",
-            options=list(pairs),
-            format_func=pairs.__getitem__,
-            index=None,
-            placeholder="Choose a champion",
-        )
+        leaving = pick("Champion", pairs, "Choose a champion")
         retire = st.form_submit_button("Retire champion")
     if retire and leaving is None:
         st.error("Choose the champion to retire.")
     elif retire and leaving is not None:
         pair = leaving
-        if concurrency.save_checked(
+        change(
             lambda: champion_terms.retire_champion(
                 db(), actor, user_id=pair[0], organisation_id=pair[1], today=today
             ),
-            name=None,
-            current_version=None,
-        ):
-            done(f"{pairs[pair]} is retired; their term is kept in the history.")
+            f"{pairs[pair]} is retired; their term is kept in the history.",
+        )
 
     st.header("Champions past and present")
     terms = champion_terms.champion_history(db(), actor, organisation_id=chosen_org or None)

@@ -3,7 +3,8 @@ of champion terms."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,19 @@ from ue_core.services.champion_terms import TermView
 from ue_core.services.champions import ChampionCard
 from ue_core.timefmt import format_date
 from ui.text import link, plain
+
+K = TypeVar("K", bound=Hashable)
+
+
+def pick(label: str, choices: Mapping[K, str], placeholder: str) -> K | None:
+    """A select box of ``choices`` (key to label) with nothing chosen at first."""
+    return st.selectbox(
+        plain(label),
+        options=list(choices),
+        format_func=choices.__getitem__,
+        index=None,
+        placeholder=plain(placeholder),
+    )
 
 
 def contact_line(card: ChampionCard) -> str:
