@@ -1,4 +1,4 @@
-"""Organisational commitments: a champion keeps their own, the hub sees progress, on both databases."""
+"""Organisational commitments: a champion keeps their own, the hub sees progress."""
 
 from __future__ import annotations
 
@@ -80,7 +80,9 @@ def test_a_team_member_reads_their_organisations_commitment_only(world: World) -
     )
     assert view.statement and not view.can_edit
     with pytest.raises(AccessDenied):
-        commitments.organisation_commitment(world.db, world.actor("outsider"), world.organisation_id)
+        commitments.organisation_commitment(
+            world.db, world.actor("outsider"), world.organisation_id
+        )
 
 
 def test_champion_is_refused_another_organisations_commitment(world: World) -> None:
@@ -156,8 +158,6 @@ def test_hub_progress_counts_overdue_actions_and_organisations_without_one(world
     assert ours.by_status[CommitmentStatus.DONE] == 1
     assert progress.overdue_by_theme["understand_users"] == 1
     assert progress.by_theme["work_together"][CommitmentStatus.PLANNED] == 1
-    assert [o.organisation_name for o in progress.without_commitment] == [
-        "Ministry of Other Tests"
-    ]
+    assert [o.organisation_name for o in progress.without_commitment] == ["Ministry of Other Tests"]
     with pytest.raises(AccessDenied):
         commitments.commitments_progress(world.db, champion, TODAY)
