@@ -1283,6 +1283,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     hub_reports.default_filters: "pure: the twelve months up to a day",
     queue_views.request_deadlines: "pure: a loaded request's due dates, after its check",
     hub_report_tables.desk_tables: "pure: tables from a report already checked",
+    commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
 }
 

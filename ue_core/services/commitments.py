@@ -36,6 +36,7 @@ from ue_core.db.engine import Database
 from ue_core.db.models import Commitment, CommitmentAction, Organisation, Role, utcnow
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.services.admin import OrganisationChoice
+from ue_core.services.surveys.you_said_we_did import parse_published
 
 MAX_STATEMENT = 5_000
 MAX_TEXT = 2_000
@@ -254,6 +255,19 @@ def _check_statement(statement: str) -> str:
     if len(text) > MAX_STATEMENT:
         raise InputError(f"The commitment must be {MAX_STATEMENT:,} characters or fewer.")
     return text
+
+
+def parse_day(text: str, name: str) -> date | None:
+    """A date typed as "31 3 2027", "31/03/2027" or "2027-03-31"; None when left empty.
+
+    ``name`` ("start date") says which date in the message when it is not a real date.
+    """
+    try:
+        return parse_published(text)
+    except InputError:
+        raise InputError(
+            f"Enter the {name} as day, month and year, like 31 3 2027, and make it a real date."
+        ) from None
 
 
 def check_action(draft: ActionDraft, themes: CommitmentThemes) -> None:
