@@ -26,6 +26,7 @@ EXPECTED_LINKS = {
         "Team results",
         "Statistical outputs",
         "Your Champion Chat",
+        "Commitments",
         "Library",
     },
     "consultant": {
@@ -36,6 +37,7 @@ EXPECTED_LINKS = {
         "Import a survey",
         "Survey themes",
         "Champion Chats",
+        "Commitments",
         "Library",
         "Your skills",
     },
@@ -49,6 +51,7 @@ EXPECTED_LINKS = {
         "Statistical outputs",
         "Champion Chats",
         "Your skills",
+        "Commitments",
     },
 }
 
