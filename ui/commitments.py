@@ -215,7 +215,7 @@ def edit_action_form(actor: Actor, view: CommitmentView, themes: CommitmentTheme
         key=f"edit_choice_{view.organisation_id}",
     )
     action = by_id[chosen]
-    name = f"commitment_action_{action.id}"
+    name = _name(action)
     seen = concurrency.seen_version(name, action.version)
     with st.form(f"edit_action_{action.id}"):
         read = _action_fields(f"edit_{action.id}_{action.version}", themes, action)
@@ -232,6 +232,7 @@ def edit_action_form(actor: Actor, view: CommitmentView, themes: CommitmentTheme
 def status_form(actor: Actor, view: CommitmentView) -> bool:
     """Move one action on: planned, in progress, done or dropped."""
     by_id = {a.id: a for a in view.actions}
+    seen = {i: concurrency.seen_version(_name(a), a.version) for i, a in by_id.items()}
     with st.form(f"status_{view.organisation_id}"):
         chosen = st.selectbox(
             "Action", list(by_id), format_func=lambda i: by_id[i].text[:80], key="status_action"
@@ -243,8 +244,13 @@ def status_form(actor: Actor, view: CommitmentView) -> bool:
     action = by_id[chosen]
     return concurrency.save_checked(
         lambda: commitments.change_commitment_action_status(
-            db(), actor, action.id, CommitmentStatus(status), expected_version=action.version
+            db(), actor, action.id, CommitmentStatus(status), expected_version=seen[action.id]
         ),
-        name=None,
-        current_version=None,
+        name=_name(action),
+        current_version=action.version,
     )
+
+
+def _name(action: CommitmentActionView) -> str:
+    """The name under which the version a person saw of an action is kept."""
+    return f"commitment_action_{action.id}"

@@ -7,6 +7,7 @@ from datetime import date
 from tests.app.conftest import app_as
 from tests.app.test_oversight_pages import open_page, page_text
 from tests.factories import World
+from ue_core.commitment_themes import CommitmentStatus
 from ue_core.services import commitments
 from ue_core.services.commitments import ActionDraft
 
@@ -84,3 +85,39 @@ def test_team_members_cannot_reach_the_page(world: World) -> None:
     for who in ("member", "lead"):
         at = app_as(world, who, PAGE).run()
         assert at.error[0].value.startswith("You do not have access to this")
+
+
+def test_a_champion_moves_an_action_on_and_changes_it(world: World) -> None:
+    committed(world)
+    at = open_page(world, "champion", PAGE)
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == ["1 of 1 actions are overdue."]
+    at.radio[0].set_value(CommitmentStatus.DONE)
+    next(b for b in at.button if b.label == "Change the status").click().run()
+    assert "Changed the action's status." in [s.value for s in at.success]
+    assert list(at.dataframe[0].value["Status"]) == ["Done"]
+    assert not at.warning
+    owner = next(t for t in at.text_input if t.label == "Owner" and t.value == "Lead")
+    owner.input("Head of profession")
+    next(b for b in at.button if b.label == "Save the changes").click().run()
+    assert "Saved the changes to the action." in [s.value for s in at.success]
+    assert list(at.dataframe[0].value["Owner"]) == ["Head of profession"]
+
+
+def test_a_change_someone_else_saved_first_is_not_overwritten(world: World) -> None:
+    committed(world)
+    at = open_page(world, "champion", PAGE)
+    (action,) = commitments.organisation_commitment(
+        world.db, world.actor("champion"), world.organisation_id
+    ).actions
+    commitments.change_commitment_action_status(
+        world.db,
+        world.actor("admin"),
+        action.id,
+        CommitmentStatus.DROPPED,
+        expected_version=action.version,
+    )
+    at.radio[0].set_value(CommitmentStatus.DONE)
+    next(b for b in at.button if b.label == "Change the status").click().run()
+    assert at.error[0].value.startswith("Someone else changed this action")
+    assert list(at.dataframe[0].value["Status"]) == ["Dropped"]
