@@ -7,7 +7,8 @@ them once per database kind and reuses the result:
 * PostgreSQL: every test gets its own schema, migrated the first time it is made. When the
   test ends its tables are emptied (``TRUNCATE ... RESTART IDENTITY``) and the schema goes back
   to a pool for the next test, unless its structure no longer matches a freshly migrated one,
-  in which case it is dropped.
+  in which case it is dropped. Each use gets a new URL (``application_name`` differs), so
+  anything keyed by database URL starts afresh.
 
 Under pytest-xdist each worker process has its own template and its own schemas (named after
 the worker), so workers never share a database.
@@ -18,6 +19,7 @@ Passwords are hashed with argon2id at its lowest cost (see ``cheap_password_hash
 from __future__ import annotations
 
 import atexit
+import itertools
 import os
 import shutil
 import sqlite3
@@ -101,6 +103,8 @@ def db_url(db: Database) -> str:
 _free_schemas: list[str] = []
 #: Every schema this process made and has not dropped, for the end of the session.
 _made_schemas: set[str] = set()
+#: Numbers each use of a schema, so that every test's database URL is new.
+_uses = itertools.count(1)
 
 _SHAPE_SQL = text(
     "SELECT 'column', table_name || '.' || column_name || ':' || data_type || ':' "
@@ -199,7 +203,9 @@ def _postgres_database() -> Iterator[Database]:
             if IN_CI:
                 pytest.fail(f"PostgreSQL at {POSTGRES_URL} cannot be reached: {exc}")
             pytest.skip(f"PostgreSQL cannot be reached: {exc}")
-    database = Database(_schema_url(schema))
+    # A URL of its own even when the schema is reused: the services keep per-process notes keyed
+    # by database URL (for example, that the library catalogue is already synced into it).
+    database = Database(f"{_schema_url(schema)}&application_name=ue_test_{next(_uses)}")
     try:
         yield database
     finally:
