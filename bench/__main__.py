@@ -9,6 +9,7 @@
     python -m bench --only hostile       # peak memory of reading hostile spreadsheets
     python -m bench --only routing       # request routing on CLINC150 (about 4 minutes)
     python -m bench --only chats         # Champion Chat drawing against random groups
+    python -m bench --only similar       # similar requests: speed at 5,000, thresholds
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -30,7 +31,16 @@ from bench.report import (
     say,
 )
 
-SECTIONS = ("dataset", "pages", "recommendations", "themes", "hostile", "routing", "chats")
+SECTIONS = (
+    "dataset",
+    "pages",
+    "recommendations",
+    "themes",
+    "hostile",
+    "routing",
+    "chats",
+    "similar",
+)
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
 # when asked for: `make bench-themes` or `python -m bench --only themes`. Routing (CLINC150)
 # also runs only when asked for: `make bench-routing`.
@@ -140,6 +150,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         chats_status = champion_chats.run(args.results)
         if chosen == {"chats"}:
             return chats_status
+    if "similar" in chosen:
+        from bench import similar_requests
+
+        similar_status = similar_requests.run(args.results)
+        if chosen == {"similar"}:
+            return similar_status
     if "hostile" in chosen:
         from bench import hostile_files
 

@@ -27,8 +27,11 @@ from ue_core.db.models import (
     Action,
     Assessment,
     Membership,
+    Notification,
     Organisation,
     Rating,
+    RequestMessage,
+    RequestStatusChange,
     Round,
     SupportRequest,
     SurveyAnswer,
@@ -52,8 +55,17 @@ MINIMUMS = {
     "rounds": 3,
     "survey_responses": 20_000,
     "support_requests": 5_000,
+    "requests_with_history": 5_000,
 }
-_FINGERPRINTED = ("ue_core/demo", "ue_core/db", "migrations", "data/framework.yaml")
+_FINGERPRINTED = (
+    "ue_core/demo",
+    "ue_core/db",
+    "migrations",
+    "data/framework.yaml",
+    "data/demo_requests.yaml",
+    "data/request_kinds.yaml",
+    "data/service_levels.yaml",
+)
 
 _COUNTED = {
     "organisations": Organisation,
@@ -67,6 +79,9 @@ _COUNTED = {
     "survey_responses": SurveyResponse,
     "survey_answers": SurveyAnswer,
     "support_requests": SupportRequest,
+    "request_status_changes": RequestStatusChange,
+    "request_messages": RequestMessage,
+    "notifications": Notification,
 }
 
 
@@ -136,10 +151,14 @@ def count_rows(url: str) -> dict[str, int]:
     db = Database(url)
     try:
         with db.read() as session:
-            return {
+            counts = {
                 name: int(session.scalar(select(func.count()).select_from(model)) or 0)
                 for name, model in _COUNTED.items()
             }
+            # Requests with a status history (every demo request has at least "new").
+            with_history = select(func.count(func.distinct(RequestStatusChange.request_id)))
+            counts["requests_with_history"] = int(session.scalar(with_history) or 0)
+            return counts
     finally:
         db.dispose()
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import streamlit as st
 import streamlit.logger
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from bench.report import Column, median, percentile, ratio, say
@@ -193,13 +194,17 @@ def quiet_streamlit() -> Iterator[_ExceptionCapture]:
 
 @contextmanager
 def app_environment(database_url: str) -> Iterator[None]:
-    """The app's settings for the benchmark: the given database and demo sign-in."""
+    """The app's settings for the benchmark: the given database and demo sign-in, served on
+    127.0.0.1 only as ``make run`` serves it (demo sign-in refuses any other address)."""
     wanted = {"UE_DATABASE_URL": database_url, "UE_AUTH_MODE": "demo", "UE_ENV": "development"}
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
+    address = streamlit_config.get_option("server.address")
+    streamlit_config.set_option("server.address", "127.0.0.1")
     try:
         yield
     finally:
+        streamlit_config.set_option("server.address", address)
         for name, value in before.items():
             if value is None:
                 os.environ.pop(name, None)

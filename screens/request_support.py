@@ -16,6 +16,7 @@ from ui.auth import require_page
 from ui.context import db
 from ui.rating_form import accessible_date_inputs
 from ui.recommendations import LIBRARY_PAGE, SELECTED_KEY
+from ui.similar_requests import duplicate_warning
 from ui.teams import choose_any_team
 from ui.text import plain
 
@@ -115,6 +116,7 @@ if not isinstance(draft, dict) or draft.get("team_id") != team_id:
 
 st.header("These may help now")
 found = help_now.help_now(db(), actor, team_id, draft["kind"], draft["subject"], draft["text"])
+duplicate_warning(found.duplicate)
 if found.empty:
     st.write("We found nothing in the library or in answered requests like yours.")
 if found.library:

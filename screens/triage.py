@@ -19,9 +19,11 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
+from ui.outcome_form import outcome_form
 from ui.request_context import team_beside_request
+from ui.similar_requests import similar_requests_panel
 from ui.text import plain
-from ui.triage_suggestion import show_suggestion
+from ui.triage_suggestion import triage_form
 
 PAGE_SIZE = 25
 
@@ -162,7 +164,7 @@ if request.rating is not None:
     facts.append(f"{rated}. {request.rating_comment}" if request.rating_comment else rated)
 st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 st.markdown(plain(request.text))
-show_suggestion(actor, request.id)
+triage_form(actor, request.id, SAVED_KEY, reset=(f"status_{request.id}", f"assignee_{request.id}"))
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)
@@ -219,5 +221,7 @@ if saved and concurrency.save_checked(
         st.toast(plain(message))
         st.rerun()
 
+outcome_form(actor, request, saved_key=SAVED_KEY)
 team_beside_request(actor, request.id)
+similar_requests_panel(actor, request.id)
 request_conversation(actor, request.id)

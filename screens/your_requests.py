@@ -13,6 +13,7 @@ from ue_core.timefmt import format_date, format_datetime
 from ui.auth import require_page
 from ui.context import db
 from ui.conversation import request_conversation
+from ui.outcome_form import team_outcome
 from ui.teams import choose_any_team
 from ui.text import plain
 
@@ -85,6 +86,7 @@ if request.resolution:
     with st.container(border=True):
         st.caption(plain(f"{request.assignee_name or 'The hub'} resolved it"))
         st.markdown(plain(request.resolution))
+team_outcome(actor, request.id)
 request_conversation(actor, request.id)
 
 if not request.is_done:

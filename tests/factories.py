@@ -71,3 +71,20 @@ def build_world(db: Database) -> World:
         assert actor is not None
         world.actors[name] = actor
     return world
+
+
+def resolve_request(world: World, request_id: int, resolution: str) -> None:
+    """The world's consultant marks a request resolved with ``resolution``, as it is now."""
+    from ue_core.services import support
+    from ue_core.vocabulary import RequestStatus
+
+    view = support.team_request(world.db, SYSTEM, request_id)
+    support.update_request(
+        world.db,
+        world.actor("consultant"),
+        request_id,
+        expected_version=view.version,
+        status=RequestStatus.RESOLVED,
+        assignee_id=None,
+        resolution=resolution,
+    )

@@ -28,9 +28,13 @@ class Permission(StrEnum):
     VIEW_ORGANISATION = "view_organisation"  # champion's organisation dashboard
     MANAGE_OUTPUTS = "manage_outputs"  # an organisation's list of statistical outputs
     TRIAGE_REQUESTS = "triage_requests"
+    DECLARE_SKILLS = "declare_skills"  # hub staff's areas and kinds of help, for triage
+    VIEW_DESK_REPORTS = "view_desk_reports"  # the hub's reports on its requests (hub staff)
     ANALYSE_SURVEYS = "analyse_surveys"
     VIEW_SYSTEM = "view_system"
     ADMINISTER = "administer"
+    RUN_CHAMPION_CHATS = "run_champion_chats"  # the hub draws and publishes the monthly Chats
+    JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -52,22 +56,33 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.CHAMPION: frozenset(
-        {Permission.VIEW_ORGANISATION, Permission.MANAGE_OUTPUTS, Permission.USE_LIBRARY}
+        {
+            Permission.VIEW_ORGANISATION,
+            Permission.MANAGE_OUTPUTS,
+            Permission.USE_LIBRARY,
+            Permission.JOIN_CHAMPION_CHATS,
+        }
     ),
     Role.CONSULTANT: frozenset(
         {
             Permission.TRIAGE_REQUESTS,
+            Permission.DECLARE_SKILLS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.ANALYSE_SURVEYS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
     Role.ADMIN: frozenset(
         {
             Permission.ADMINISTER,
+            Permission.DECLARE_SKILLS,
             Permission.MANAGE_OUTPUTS,
+            Permission.VIEW_DESK_REPORTS,
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
+            Permission.RUN_CHAMPION_CHATS,
         }
     ),
 }
@@ -296,3 +311,19 @@ def can_see_internal_notes(actor: Actor) -> bool:
 def require_internal_notes(actor: Actor) -> None:
     if not can_see_internal_notes(actor):
         raise AccessDenied("Only hub staff can write or read internal notes.")
+
+
+# --- Consultants' declared skills --------------------------------------------------------------
+
+
+def can_set_skills(actor: Actor, user_id: int) -> bool:
+    """Consultants declare their own skills; admins set anyone's."""
+    if actor.can(Permission.ADMINISTER):
+        return True
+    return actor.can(Permission.DECLARE_SKILLS) and actor.user_id == user_id
+
+
+def require_set_skills(actor: Actor, user_id: int) -> None:
+    require(actor, Permission.DECLARE_SKILLS)
+    if not can_set_skills(actor, user_id):
+        raise AccessDenied("You can only declare your own skills; an admin can set anyone's.")

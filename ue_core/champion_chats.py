@@ -24,6 +24,7 @@ import itertools
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from ue_core.errors import InputError
@@ -307,3 +308,25 @@ def can_keep_organisations_apart(
             room[i] -= 1
         room.sort(reverse=True)
     return True
+
+
+def month_of(day: date) -> date:
+    """The month a day falls in, as its first day (how a month's Chats are stored)."""
+    return day.replace(day=1)
+
+
+def add_months(month: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before, when negative) ``month``."""
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: date) -> str:
+    """'March 2027'."""
+    return month.strftime("%B %Y")
+
+
+def months_to_choose(today: date, back: int = 12, ahead: int = 3) -> list[date]:
+    """The months the hub's page offers, newest first: a few ahead and a year back."""
+    current = month_of(today)
+    return [add_months(current, offset) for offset in range(ahead, -back - 1, -1)]

@@ -101,9 +101,28 @@ def suppress_counts(counts: Mapping[K, int]) -> dict[K, int | None]:
     for key, count in counts.items():
         if count < 0:
             raise ValueError(f"The count for {key!r} cannot be negative")
-    result: dict[K, int | None] = {
-        key: None if is_disclosive(count) else count for key, count in counts.items()
-    }
+    return _hide_one_more(
+        {key: None if is_disclosive(count) else count for key, count in counts.items()}
+    )
+
+
+def suppress_by_teams(cells: Mapping[K, tuple[int, int]]) -> dict[K, int | None]:
+    """Counts of things teams did (requests, say), each ``(count, teams behind it)``, with the
+    counts from 1 to 4 teams hidden (``None``), keeping the input's order.
+
+    The same two rules as :func:`suppress_counts`: a count from fewer than 5 teams is hidden,
+    and when exactly one is hidden the smallest shown non-zero count is hidden as well.
+    """
+    for key, (count, teams) in cells.items():
+        if count < 0 or teams < 0:
+            raise ValueError(f"The count for {key!r} cannot be negative")
+    return _hide_one_more(
+        {key: None if is_disclosive(teams) else count for key, (count, teams) in cells.items()}
+    )
+
+
+def _hide_one_more(result: dict[K, int | None]) -> dict[K, int | None]:
+    """Secondary suppression: with exactly one count hidden, hide the smallest shown one too."""
     hidden = [key for key, value in result.items() if value is None]
     if len(hidden) == 1:
         shown = [(value, index, key) for index, (key, value) in enumerate(result.items()) if value]

@@ -6,12 +6,18 @@ time), so a target of 2 working days for a request sent on Thursday 24 December 
 on Wednesday 30 December: Christmas Day, the weekend and the Boxing Day substitute on Monday
 28 December do not count. A request is overdue from the day after its due date.
 
+The clock stops while the hub waits on the team: every working day after the day a request
+entered "waiting on the team", up to and including the day it left that status (or today, while
+it still waits), is paused and moves both due dates on by a day (:func:`waiting_periods`,
+:func:`paused_working_days`). The status history is the ``request_status_change`` table.
+
 The targets are content, in ``data/service_levels.yaml``.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +27,7 @@ import holidays
 from pydantic import BaseModel, ConfigDict, Field
 
 from ue_core.content import load_model
-from ue_core.timefmt import UK
+from ue_core.timefmt import UK, uk_today
 
 DEFAULT_LEVELS_PATH: Final = Path(__file__).resolve().parents[1] / "data" / "service_levels.yaml"
 
@@ -65,9 +71,88 @@ def uk_date(moment: datetime) -> date:
     return moment.astimezone(UK).date()
 
 
-def due_date(sent_at: datetime, days: int) -> date:
-    """The day a target of ``days`` working days falls due, for a request sent at ``sent_at``."""
-    return add_working_days(uk_date(sent_at), days)
+#: The status in which the service-level clock stops (RequestStatus.WAITING_ON_TEAM's value).
+WAITING_STATUS: Final = "waiting_on_team"
+
+
+@dataclass(frozen=True)
+class WaitingPeriod:
+    """A time the request waited on the team: from the UK day it entered "waiting on the team"
+    to the UK day it left (``None`` while it still waits)."""
+
+    started: date
+    ended: date | None
+
+    def paused_days(self, today: date) -> frozenset[date]:
+        """The working days this period stops the clock: those after the day it started, up
+        to and including the day it ended (``today``, for a period still open)."""
+        end = today if self.ended is None else self.ended
+        days: set[date] = set()
+        day = self.started
+        while day < end:
+            day += timedelta(days=1)
+            if is_working_day(day):
+                days.add(day)
+        return frozenset(days)
+
+
+#: One entry of a request's status history: when it entered a status, and the status.
+StatusEntry = tuple[datetime, str]
+
+
+def waiting_periods(history: Iterable[StatusEntry]) -> tuple[WaitingPeriod, ...]:
+    """The periods a request waited on the team, from each status it entered (any order)."""
+    periods: list[WaitingPeriod] = []
+    started: date | None = None
+    for moment, status in sorted(history, key=lambda entry: entry[0]):
+        if status == WAITING_STATUS:
+            if started is None:
+                started = uk_date(moment)
+        elif started is not None:
+            periods.append(WaitingPeriod(started, uk_date(moment)))
+            started = None
+    if started is not None:
+        periods.append(WaitingPeriod(started, None))
+    return tuple(periods)
+
+
+def _paused(periods: Iterable[WaitingPeriod], today: date) -> frozenset[date]:
+    return frozenset().union(*(period.paused_days(today) for period in periods))
+
+
+def paused_working_days(periods: Iterable[WaitingPeriod], until: date) -> int:
+    """How many working days up to ``until`` the clock was stopped (overlaps counted once)."""
+    return sum(1 for day in _paused(periods, until) if day <= until)
+
+
+def clock_working_days(
+    sent_at: datetime, done_at: datetime, periods: Sequence[WaitingPeriod] = ()
+) -> int:
+    """Working days from sending to ``done_at`` that the clock ran: waiting days not counted."""
+    start, end = uk_date(sent_at), uk_date(done_at)
+    paused = sum(1 for day in _paused(periods, end) if start < day <= end)
+    return max(0, working_days_between(start, end) - paused)
+
+
+def due_date(
+    sent_at: datetime,
+    days: int,
+    periods: Sequence[WaitingPeriod] = (),
+    today: date | None = None,
+) -> date:
+    """The day a target of ``days`` working days falls due, for a request sent at ``sent_at``,
+    with the clock stopped while it waited on the team (``periods``; an open period counts up
+    to ``today``)."""
+    start = uk_date(sent_at)
+    if not periods:
+        return add_working_days(start, days)
+    paused = _paused(periods, today or uk_today())
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day) and day not in paused:
+            counted += 1
+    return day
 
 
 def is_overdue(due: date, today: date, done_at: datetime | None = None) -> bool:
@@ -146,10 +231,13 @@ def deadlines(
     *,
     first_response_at: datetime | None,
     resolved_at: datetime | None,
+    history: Iterable[StatusEntry] = (),
 ) -> Deadlines:
-    """A request's due dates and overdue flags on ``today``."""
-    first_due = due_date(sent_at, targets.first_response_days)
-    resolution_due = due_date(sent_at, targets.resolution_days)
+    """A request's due dates and overdue flags on ``today``; the clock stops while the request
+    waited on the team, as its status ``history`` says."""
+    periods = waiting_periods(history)
+    first_due = due_date(sent_at, targets.first_response_days, periods, today)
+    resolution_due = due_date(sent_at, targets.resolution_days, periods, today)
     return Deadlines(
         first_response_due=first_due,
         resolution_due=resolution_due,

@@ -61,3 +61,31 @@ class RequestStatus(StrEnum):
     WAITING_ON_TEAM = "waiting_on_team"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+
+class RequestPriority(StrEnum):
+    """How soon the hub should act on a request, confirmed at triage."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+REQUEST_PRIORITY_LABELS: dict[str, str] = {
+    RequestPriority.HIGH: "High",
+    RequestPriority.NORMAL: "Normal",
+    RequestPriority.LOW: "Low",
+}
+
+
+class ChatRoundState(StrEnum):
+    """A month's Champion Chats: drawn and open to change by the hub, then published (frozen)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+CHAT_ROUND_STATE_LABELS: dict[str, str] = {
+    ChatRoundState.DRAFT: "Draft: not yet shown to champions",
+    ChatRoundState.PUBLISHED: "Published",
+}

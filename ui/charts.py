@@ -342,3 +342,47 @@ def projected_scores(table: pd.DataFrame) -> alt.TopLevelMixin:
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 170})
     )
     return figure
+
+
+# --- Desk reports: counts by category, one or more series ----------------------------------------
+
+
+#: Above this many bars the counts are left to the tooltips and the table below the chart.
+MAX_LABELLED_BARS = 30
+
+
+def count_bars(
+    data: pd.DataFrame, categories: list[str], series: list[str], category_title: str
+) -> alt.TopLevelMixin:
+    """Vertical bars of counts by category, side by side for each series, the count written
+    above each bar (``[c]`` where it is hidden, with no bar) while there are few enough bars
+    (``MAX_LABELLED_BARS``) for the numbers not to run into each other.
+
+    ``data`` has columns Category, Series, Count (missing when hidden) and Label. One series is
+    drawn in AF dark blue without a legend; several get AF colours and a legend.
+    """
+    x = alt.X(
+        "Category:N",
+        sort=categories,
+        title=category_title,
+        axis=alt.Axis(
+            labelAngle=-40 if len(categories) > 4 else 0, labelLimit=200, labelOverlap=False
+        ),
+    )
+    y = alt.Y("Count:Q", title="Requests", axis=alt.Axis(format="d", tickMinStep=1))
+    offset = alt.XOffset("Series:N", sort=series)
+    base = alt.Chart(data).transform_calculate(Shown="isValid(datum.Count) ? datum.Count : 0")
+    colour = (
+        alt.value(AF_CATEGORICAL[0])
+        if len(series) == 1
+        else alt.Color("Series:N", scale=categorical_scale(series), title=None)
+    )
+    bars = base.mark_bar().encode(
+        x=x, y=y, xOffset=offset, color=colour, tooltip=["Category", "Series", "Label"]
+    )
+    labels = base.mark_text(dy=-8, fontSize=12, color=AF_TEXT).encode(
+        x=x, y=alt.Y("Shown:Q"), xOffset=offset, text="Label:N"
+    )
+    layers = [bars, labels] if len(categories) * len(series) <= MAX_LABELLED_BARS else [bars]
+    figure: alt.TopLevelMixin = alt.layer(*layers).properties(height=300)
+    return figure

@@ -74,6 +74,13 @@ def _earlier(found: TeamBesideRequest) -> None:
                 "Summary": [r.subject for r in found.earlier_requests],
                 "Status": [r.status_label for r in found.earlier_requests],
                 "Outcome": [r.resolution or "None recorded" for r in found.earlier_requests],
+                "Practices aimed at": [
+                    r.outcome.outcome.practices_text if r.outcome else ""
+                    for r in found.earlier_requests
+                ],
+                "Since then": [
+                    r.outcome.summary if r.outcome else "" for r in found.earlier_requests
+                ],
             }
         ).set_index("Request")
     )

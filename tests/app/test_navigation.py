@@ -20,16 +20,36 @@ EXPECTED_LINKS = {
     "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Your requests", "Library"},
     "lead": TEAM_PAGES
     | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library"},
-    "champion": {"Inbox", "Your organisation", "Team results", "Statistical outputs", "Library"},
+    "champion": {
+        "Inbox",
+        "Your organisation",
+        "Team results",
+        "Statistical outputs",
+        "Your Champion Chat",
+        "Library",
+    },
     "consultant": {
         "Inbox",
         "Support requests",
+        "Desk reports",
         "System overview",
         "Import a survey",
         "Survey themes",
+        "Champion Chats",
         "Library",
+        "Your skills",
     },
-    "admin": {"Inbox", "System overview", "Library", "Admin", "Audit log", "Statistical outputs"},
+    "admin": {
+        "Inbox",
+        "Desk reports",
+        "System overview",
+        "Library",
+        "Admin",
+        "Audit log",
+        "Statistical outputs",
+        "Champion Chats",
+        "Your skills",
+    },
 }
 
 

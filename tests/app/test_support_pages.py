@@ -150,7 +150,7 @@ def test_consultant_assigns_a_request(world: World) -> None:
     assert at.header[0].value == "Survey advice"
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
     at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
-    at.button[0].click().run()
+    _button(at, "Save changes").click().run()
     assert not at.error
     [view] = support.triage_queue(world.db, world.actor("consultant"))
     assert view.status is RequestStatus.ASSIGNED
@@ -178,7 +178,7 @@ def test_triage_conflict_shows_the_other_persons_change(world: World) -> None:
     )
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
     at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
-    at.button[0].click().run()
+    _button(at, "Save changes").click().run()
     assert "Someone else changed this request" in at.error[0].value
     [view] = support.triage_queue(world.db, world.actor("consultant"))
     assert view.status is RequestStatus.IN_PROGRESS  # nothing overwritten
@@ -242,20 +242,20 @@ def test_triage_confirms_what_each_save_changed(world: World) -> None:
     at = app_as(world, "consultant", "screens/triage.py").run()
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
     at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
-    at.button[0].click().run()
+    _button(at, "Save changes").click().run()
     assert [s.value for s in at.success] == [
         f"Request {request_id} saved. Status changed from new to assigned. Assigned to Consultant."
     ]
     at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
     at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
-    at.button[0].click().run()
+    _button(at, "Save changes").click().run()
     [confirmation] = at.success
     assert "Status changed from assigned to resolved" in confirmation.value
     assert "Outcome recorded" in confirmation.value
     # The resolved request has left the open queue; show every status to find it again.
     at.multiselect[0].set_value(list(RequestStatus)).run()
     # Saving again with nothing changed says so, and changes nothing.
-    at.button[0].click().run()
+    _button(at, "Save changes").click().run()
     assert not at.success
     assert "Nothing to save" in at.info[0].value
     [view] = support.search_queue(

@@ -32,6 +32,7 @@ from tests.db.test_actions import submitted_assessment
 from tests.db.test_surveys import MAPPING, survey_csv
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied, Actor
+from ue_core.champion_chats import add_months
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
@@ -54,6 +55,7 @@ from ue_core.services import (
     assessments,
     audit_log,
     catalogue_admin,
+    champion_chats,
     conversation,
     database,
     frameworks,
@@ -77,6 +79,7 @@ from ue_core.services import (
     support,
     target_setting,
     triage_suggestions,
+    your_champion_chat,
 )
 from ue_core.services.actions import ActionDraft
 from ue_core.services.assessments import Answer
@@ -89,7 +92,18 @@ from ue_core.services.library import (
     recommendations,
     usage,
 )
-from ue_core.services.requests import help_now, queue_views, rating
+from ue_core.services.requests import (
+    help_now,
+    hub_report_tables,
+    hub_reports,
+    outcomes,
+    queue_views,
+    rating,
+    request_index,
+    similar,
+    skills,
+    triage,
+)
 from ue_core.services.surveys import (
     deletion,
     embeddings,
@@ -948,7 +962,180 @@ ROWS: tuple[Row, ...] = (
         EVERYONE,
         lambda s, a: statistical_outputs.team_reassessment_prompts(s.db, a, TODAY),
     ),
+    # similar and duplicate requests: the hub searches all; a team checks only its own
+    Row(
+        similar.similar_requests,
+        CONSULTANT,
+        lambda s, a: similar.similar_requests(s.db, a, s.request_id),
+    ),
+    Row(
+        similar.search_by_meaning,
+        CONSULTANT,
+        lambda s, a: similar.search_by_meaning(s.db, a, "help with a user survey"),
+    ),
+    Row(
+        similar.open_duplicate,
+        OWN_TEAM,
+        lambda s, a: similar.open_duplicate(
+            s.db, a, s.team_id, "Survey help", "Help with planning our user survey"
+        ),
+    ),
+    Row(
+        similar.answered_like,
+        OWN_TEAM,
+        lambda s, a: similar.answered_like(
+            s.db, a, s.team_id, "Survey help", "Help with planning our user survey"
+        ),
+    ),
+    # triage: every suggestion, confirming it, and consultants' declared skills
+    Row(
+        triage_suggestions.suggest_triage,
+        CONSULTANT,
+        lambda s, a: triage_suggestions.suggest_triage(s.db, a, s.request_id, TODAY),
+    ),
+    Row(
+        triage.confirm_triage,
+        CONSULTANT,
+        lambda s, a: triage.confirm_triage(
+            s.db, a, s.request_id, ["listen"], "advice", "normal", None, request_version(s)
+        ),
+    ),
+    Row(
+        triage.confirmed_triage,
+        CONSULTANT,
+        lambda s, a: triage.confirmed_triage(s.db, a, s.request_id),
+    ),
+    # consultants declare their own skills; admins set anyone's
+    Row(
+        skills.skills_of,
+        HUB,
+        lambda s, a: skills.skills_of(s.db, a, s.world.actor("consultant").user_id),
+    ),
+    Row(
+        skills.set_skills,
+        HUB,
+        lambda s, a: skills.set_skills(
+            s.db,
+            a,
+            s.world.actor("consultant").user_id,
+            ["listen"],
+            ["advice"],
+            expected=skills.skills_of(s.db, SYSTEM, s.world.actor("consultant").user_id),
+        ),
+    ),
+    Row(skills.hub_consultants, ADMIN, lambda s, a: skills.hub_consultants(s.db, a)),
+    # a request's outcome: the hub records it; the team sees its own request's outcome only
+    Row(outcomes.practice_choices, CONSULTANT, lambda s, a: outcomes.practice_choices(s.db, a)),
+    Row(
+        outcomes.record_outcome,
+        CONSULTANT,
+        lambda s, a: outcomes.record_outcome(
+            s.db,
+            a,
+            s.resolved_request_id,
+            expected_version=support.team_request(s.db, SYSTEM, s.resolved_request_id).version,
+            help_given="Sent the panel guide and met the team",
+            practice_keys=[outcomes.practice_choices(s.db, SYSTEM)[0].key],
+            hours=2,
+        ),
+    ),
+    Row(
+        outcomes.request_follow_up,
+        OWN_TEAM | CONSULTANT,
+        lambda s, a: outcomes.request_follow_up(s.db, a, s.resolved_request_id),
+    ),
+    # Champion Chats: the hub draws, changes and publishes a month; champions see their own
+    Row(
+        champion_chats.draw_round,
+        HUB,
+        lambda s, a: champion_chats.draw_round(s.db, a, chat_month(s), TODAY, seed=1),
+    ),
+    Row(
+        champion_chats.chat_round,
+        HUB,
+        lambda s, a: champion_chats.chat_round(s.db, a, TODAY),
+    ),
+    Row(champion_chats.chat_history, HUB, lambda s, a: champion_chats.chat_history(s.db, a)),
+    Row(
+        champion_chats.redraw_round,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.redraw_round(s.db, a, view.round_id, view.version, seed=2)
+        )(new_chat_round(s)),
+    ),
+    Row(
+        champion_chats.swap_champions,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.swap_champions(
+                s.db,
+                a,
+                view.round_id,
+                view.groups[0].members[0].user_id,
+                view.groups[0].members[1].user_id,
+                view.version,
+            )
+        )(new_chat_round(s)),
+        # the seeded world's two champions make one group, so an allowed swap within it is
+        # refused for that, after the access check
+        tolerates=(InputError,),
+    ),
+    Row(
+        champion_chats.publish_round,
+        HUB,
+        lambda s, a: (
+            lambda view: champion_chats.publish_round(s.db, a, view.round_id, view.version)
+        )(new_chat_round(s)),
+    ),
+    Row(
+        your_champion_chat.your_chat,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.your_chat(s.db, a, TODAY),
+    ),
+    Row(
+        your_champion_chat.skip_month,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.skip_month(s.db, a, chat_month(s), TODAY),
+    ),
+    Row(
+        your_champion_chat.unskip_month,
+        CHAMPIONS,
+        lambda s, a: your_champion_chat.unskip_month(s.db, a, chat_month(s), TODAY),
+        tolerates=(InputError,),  # a month the person never skipped: refused for that
+    ),
+    # the hub's desk reports: hub staff only
+    Row(hub_reports.desk_organisations, HUB, lambda s, a: hub_reports.desk_organisations(s.db, a)),
+    Row(
+        hub_reports.desk_report,
+        HUB,
+        lambda s, a: hub_reports.desk_report(s.db, a, hub_reports.default_filters(TODAY), TODAY),
+    ),
+    Row(
+        hub_report_tables.desk_report_ods,
+        HUB,
+        lambda s, a: hub_report_tables.desk_report_ods(
+            s.db, a, hub_reports.default_filters(TODAY), TODAY
+        ),
+    ),
+    Row(
+        hub_report_tables.desk_report_csv,
+        HUB,
+        lambda s, a: hub_report_tables.desk_report_csv(
+            s.db, a, hub_reports.default_filters(TODAY), "demand", TODAY
+        ),
+    ),
 )
+
+
+def chat_month(s: Seeded) -> date:
+    """A month far ahead that no other call has drawn or skipped."""
+    return add_months(date(2100, 1, 1), s.unique())
+
+
+def new_chat_round(s: Seeded) -> champion_chats.ChatRoundView:
+    """A fresh draft month of the seeded world's two champions."""
+    return champion_chats.draw_round(s.db, SYSTEM, chat_month(s), TODAY, seed=1)
+
 
 # Public functions that take no actor: pure helpers, view-model builders and the steps of
 # signing in. Each says why it needs no row.
@@ -956,7 +1143,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     agreeing.members_differ: "pure: reads an agreement already loaded",
     support.check_request: "pure: checks a request's fields before it is sent",
     support.record_first_response: "write inside a service's transaction, after its check",
-    queue_views.view_clause: "pure: the query condition of a queue view",
+    queue_views.view_clause: "the query condition of a queue view, inside a service's session",
     agreeing.unanimous_practices: "pure: filters comparisons already checked",
     sign_in_sessions.new_token: "pure: a random token for a browser",
     sign_in_sessions.actor_for_session: "signing in: finds who a browser's token belongs to",
@@ -1018,6 +1205,15 @@ EXEMPT: dict[Callable[..., Any], str] = {
     embeddings.describe_backend: "pure: a backend's name for people",
     you_said_we_did.parse_published: "pure: parses a date typed by a person",
     imports.read_file: "pure: reads an uploaded file into cells; nothing is saved",
+    request_index.index_for: "read for a service after its access check: the similarity index",
+    skills.consultant_candidates: "read inside a service's session, after its access check",
+    skills.is_hub_consultant: "read inside a service's session, after its access check",
+    outcomes.follow_ups_in: "read inside a service's session, after its access check",
+    queue_views.status_histories: "read inside a service's session, after its access check",
+    queue_views.excused_from_overdue: "read inside a service's session, after its check",
+    hub_reports.default_filters: "pure: the twelve months up to a day",
+    queue_views.request_deadlines: "pure: a loaded request's due dates, after its check",
+    hub_report_tables.desk_tables: "pure: tables from a report already checked",
 }
 
 
@@ -1128,6 +1324,15 @@ def seed(db: Database) -> Seeded:
     set_id = theme_sets.find_themes(db, consultant, question_id, 4, expected_current=None)
     view = views.theme_set(db, consultant, set_id)
     answer_ids = [a.answer_id for a in views.coded_answers(db, consultant, set_id)]
+    outcomes.record_outcome(
+        db,
+        consultant,
+        resolved_request_id,
+        expected_version=support.team_request(db, SYSTEM, resolved_request_id).version,
+        help_given="Sent the panel guide",
+        practice_keys=[outcomes.practice_choices(db, consultant)[0].key],
+        hours=1,
+    )
     return Seeded(
         world=world,
         draft_id=draft_id,

@@ -20,10 +20,14 @@ from ue_core.db.models import (
     AgreedRating,
     Assessment,
     Base,
+    ConsultantSkill,
     Membership,
     Organisation,
     Practice,
     Rating,
+    RequestMessage,
+    RequestStatusChange,
+    Role,
     Round,
     SupportRequest,
     Survey,
@@ -48,7 +52,7 @@ from ue_core.demo.survey import (
     RESPONDENT_COLUMN,
     write_survey,
 )
-from ue_core.framework import load_framework
+from ue_core.framework import PRACTICE_AREA_LABELS, load_framework
 from ue_core.personas import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
 from ue_core.request_kinds import shipped_request_kinds
 from ue_core.vocabulary import RequestStatus
@@ -369,7 +373,7 @@ def test_survey_is_stored_without_personal_data(demo: Database) -> None:
 def test_support_requests(demo: Database) -> None:
     with demo.read() as session:
         requests = session.scalars(select(SupportRequest)).all()
-        assert len(requests) == 25
+        assert len(requests) == 150
         assert {r.status for r in requests} <= {s.value for s in RequestStatus}
         assert {r.kind for r in requests} <= set(shipped_request_kinds().by_key())
         assert len({r.kind for r in requests}) > 3
@@ -477,3 +481,26 @@ def test_postgresql_ids_keep_working_after_the_demo(any_db: Database) -> None:
         session.add(Team(organisation_id=org.id, name="New statistics team"))
         session.add(User(email=f"new.person@{DEMO_EMAIL_DOMAIN}", display_name="New Person"))
         session.flush()
+        # The request history tables too: a new status change, message and notification.
+        history = summary.request_history
+        assert history is not None
+        change = RequestStatusChange(request_id=1, status="in_progress")
+        message = RequestMessage(request_id=1, body="A later reply.", from_hub=True)
+        session.add_all([change, message])
+        session.flush()
+        assert change.id == history.status_changes + 1
+        assert message.id == history.messages + history.internal_notes + 1
+
+
+def test_every_demo_consultant_declares_skills(demo: Database) -> None:
+    with demo.read() as session:
+        consultants = set(
+            session.scalars(
+                select(Membership.user_id).where(Membership.role == Role.CONSULTANT.value)
+            )
+        )
+        rows = session.execute(
+            select(ConsultantSkill.user_id, ConsultantSkill.skill, ConsultantSkill.key)
+        ).all()
+    assert {user_id for user_id, _, _ in rows} == consultants
+    assert {key for _, skill, key in rows if skill == "area"} <= set(PRACTICE_AREA_LABELS)

@@ -682,3 +682,108 @@ class StatisticalOutput(Base):
     row_number: Mapped[int] = mapped_column(Integer)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Consultants' declared skills (issue 11: who is best placed to take a request) -------------
+
+
+class ConsultantSkill(Base):
+    """A practice area or a kind of help a hub consultant declares they can help with.
+
+    ``skill`` is ``area`` (``key`` is a practice area: promote, understand, ...) or ``kind``
+    (``key`` is a kind of help of ``data/request_kinds.yaml``). Triage suggests the consultant
+    best placed for a request from these and each consultant's open requests.
+    """
+
+    __tablename__ = "consultant_skill"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- What the hub's help with a request achieved (issue 11: outcomes and follow-up) -------------
+
+
+class RequestOutcome(Base):
+    """What a consultant recorded on resolving a request: the help given and the time spent.
+    The practices it aimed at are RequestOutcomePractice rows; whether they moved is worked out
+    from the team's next submitted assessment, never stored."""
+
+    __tablename__ = "request_outcome"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), primary_key=True)
+    help_given: Mapped[str] = mapped_column(Text)
+    minutes_spent: Mapped[int] = mapped_column(Integer)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestOutcomePractice(Base):
+    """A practice of the framework (its key) the help with a request aimed at."""
+
+    __tablename__ = "request_outcome_practice"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("request_outcome.request_id"), primary_key=True
+    )
+    practice_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+# --- Champion Chats (issue 12): the monthly groups of four champions ------------------------------
+
+
+class ChatRound(Base):
+    """One month's Champion Chats: drawn with ``seed``, changed while a draft, then published.
+
+    ``month`` is the first day of the month. ``version`` moves on with every change, so two
+    hub staff working on one draft cannot overwrite each other's swaps.
+    """
+
+    __tablename__ = "chat_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, unique=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    drawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+
+class ChatGroup(Base):
+    """One group of a month's Chats, numbered from 1."""
+
+    __tablename__ = "chat_group"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("chat_round.id"))
+    number: Mapped[int] = mapped_column(Integer)
+
+
+class ChatMember(Base):
+    """A champion in one group; each champion is in at most one group of a month."""
+
+    __tablename__ = "chat_member"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("chat_round.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+
+class ChatSkip(Base):
+    """A champion cannot take part in the Chats of ``month`` (the first day of the month)."""
+
+    __tablename__ = "chat_skip"
+    __table_args__ = (UniqueConstraint("month", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

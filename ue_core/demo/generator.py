@@ -9,12 +9,12 @@ here (after the largest existing id), so even the large scale takes seconds, not
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ue_core.db.engine import Database
@@ -33,10 +33,8 @@ from ue_core.db.models import (
     Practice,
     Principle,
     Rating,
-    RequestStatus,
     Role,
     Round,
-    SupportRequest,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -46,6 +44,13 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.demo import content
+from ue_core.demo import requests as demo_requests
+from ue_core.demo.champion_chats import build_champion_chats
+from ue_core.demo.consultant_skills import add_consultant_skills
+from ue_core.demo.request_outcomes import add_request_outcomes
+from ue_core.demo.rows import Ids as _Ids
+from ue_core.demo.rows import insert_rows as _insert
+from ue_core.demo.rows import weighted as _weighted
 from ue_core.demo.survey import (
     CLOSED_QUESTIONS,
     FREE_TEXT_QUESTIONS,
@@ -97,7 +102,7 @@ class Scale:
 
 
 SCALES: Final[dict[str, Scale]] = {
-    "small": Scale(30, (4, 15), 0, 180, 25),
+    "small": Scale(30, (4, 15), 0, 180, 150),
     "large": Scale(64, (6, 15), 600, 20_000, 5_000),
 }
 
@@ -116,8 +121,6 @@ ORGANISATIONS_CREATED_AT: Final = datetime(2024, 3, 11, 9, 30, tzinfo=UTC)
 TEAMS_CREATED_AT: Final = datetime(2024, 3, 12, 10, 0, tzinfo=UTC)
 USERS_CREATED_AT: Final = datetime(2024, 3, 18, 9, 0, tzinfo=UTC)
 SURVEY_IMPORTED_AT: Final = datetime(2024, 5, 14, 10, 15, tzinfo=UTC)
-REQUESTS_START: Final = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
-REQUESTS_DAYS: Final = 400
 
 SURVEY_TITLE: Final = "Current landscape of user engagement survey (demo data)"
 SURVEY_FILENAME: Final = "user-engagement-survey-demo.csv"
@@ -147,7 +150,8 @@ class DemoSummary:
     survey_responses: int = 0
     survey_answers: int = 0
     survey_redactions: int = 0
-    support_requests: int = 0
+    request_history: demo_requests.RequestHistory | None = None
+    champion_chat_months: int = 0
     survey_stored: bool = False
 
     def lines(self) -> list[str]:
@@ -169,15 +173,12 @@ class DemoSummary:
             )
         else:
             out.append("Survey: not stored")
-        out.append(f"Support requests: {self.support_requests:,}")
+        out.extend(self.request_history.lines() if self.request_history else ())
+        out.append(f"Champion Chats: {self.champion_chat_months:,} months published")
         return out
 
 
 # --- Small helpers --------------------------------------------------------------------------
-
-
-def _weighted(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
 
 def _clamp(level: int, low: int = 1, high: int = 5) -> int:
@@ -195,29 +196,6 @@ def _days_between(rng: random.Random, start: date, end: date) -> date:
     if end <= start:
         return start
     return start + timedelta(days=rng.randint(0, (end - start).days))
-
-
-class _Ids:
-    """Hands out primary keys after the largest id already in each table."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._next: dict[type[Base], int] = {}
-
-    def take(self, model: type[Base]) -> int:
-        if model not in self._next:
-            table = model.__table__
-            current = self._session.scalar(select(func.max(table.c.id)))
-            self._next[model] = (current or 0) + 1
-        value = self._next[model]
-        self._next[model] = value + 1
-        return value
-
-
-def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    chunk = 20_000
-    for start in range(0, len(rows), chunk):
-        session.execute(insert(model), rows[start : start + chunk])
 
 
 class _People:
@@ -916,79 +894,14 @@ class _Generator:
     # Support requests ------------------------------------------------------------------------
 
     def build_support_requests(self) -> None:
-        rng = self.rng
-        rows = []
-        statuses = (
-            (RequestStatus.NEW.value, 0.2),
-            (RequestStatus.TRIAGED.value, 0.1),
-            (RequestStatus.ASSIGNED.value, 0.15),
-            (RequestStatus.IN_PROGRESS.value, 0.15),
-            (RequestStatus.WAITING_ON_TEAM.value, 0.1),
-            (RequestStatus.RESOLVED.value, 0.2),
-            (RequestStatus.CLOSED.value, 0.1),
+        self.summary.request_history = demo_requests.build_requests(
+            self.session,
+            self.rng,
+            self.ids,
+            self.teams,
+            self.consultant_ids,
+            self.scale.support_requests,
         )
-        done = {RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value}
-        persona_team = next(plan for plan in self.teams if plan.is_persona_team)
-        for number in range(self.scale.support_requests):
-            subject, body = rng.choice(content.SUPPORT_REQUESTS)
-            requester: int | None
-            assignee: int | None
-            if number == 0:
-                # The personas' team asks first, and the consultant persona has it, so both
-                # sides of a request can be tried in the demo.
-                plan, status = persona_team, RequestStatus.ASSIGNED.value
-                requester, assignee = plan.member_ids[0], self.consultant_ids[0]
-            elif number == 1:
-                # The personas' team also has a resolved request, ready to rate.
-                plan, status = persona_team, RequestStatus.RESOLVED.value
-                requester, assignee = plan.member_ids[0], self.consultant_ids[0]
-            else:
-                plan, status = rng.choice(self.teams), _weighted(rng, statuses)
-                requester = rng.choice([plan.lead_id, *plan.member_ids])
-                unassigned = (RequestStatus.NEW.value, RequestStatus.TRIAGED.value)
-                assignee = None if status in unassigned else rng.choice(self.consultant_ids)
-            created_at = REQUESTS_START + timedelta(
-                days=rng.randint(0, REQUESTS_DAYS),
-                hours=rng.randint(0, 8),
-                minutes=rng.randrange(0, 60, 5),
-            )
-            responded = created_at + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
-            updated_at = (
-                created_at
-                if status == RequestStatus.NEW.value
-                else responded + timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 6))
-            )
-            resolved = status in done
-            # Some resolved requests carry the team's rating (not the personas' own, to rate).
-            rated = resolved and number != 1 and rng.random() < 0.6
-            needs_date = rng.random() < 0.3
-            rows.append(
-                {
-                    "id": self.ids.take(SupportRequest),
-                    "team_id": plan.id,
-                    "requested_by_id": requester,
-                    "subject": subject,
-                    "text": body,
-                    "status": status,
-                    "assignee_id": assignee,
-                    "suggested_practice_key": None,
-                    "resolution": rng.choice(content.RESOLUTIONS) if resolved else "",
-                    "created_at": created_at,
-                    "updated_at": updated_at,
-                    "version": 1,
-                    "kind": content.SUPPORT_REQUEST_KINDS[subject],
-                    "statistics": plan.name if rng.random() < 0.7 else "",
-                    "needed_by": (created_at + timedelta(days=rng.randint(20, 90))).date()
-                    if needs_date
-                    else None,
-                    "first_response_at": None if status == RequestStatus.NEW.value else responded,
-                    "resolved_at": updated_at if resolved else None,
-                    "rating": rng.choice((3, 4, 4, 5, 5, 2)) if rated else None,
-                    "rating_comment": rng.choice(content.RATING_COMMENTS) if rated else "",
-                }
-            )
-        _insert(self.session, SupportRequest, rows)
-        self.summary.support_requests = len(rows)
 
 
 _TABLES_WITH_IDS: Final[tuple[type[Base], ...]] = (
@@ -1006,7 +919,7 @@ _TABLES_WITH_IDS: Final[tuple[type[Base], ...]] = (
     SurveyQuestion,
     SurveyResponse,
     SurveyAnswer,
-    SupportRequest,
+    *demo_requests.TABLES_WITH_IDS,
 )
 
 
@@ -1061,5 +974,10 @@ def generate(
         consultant = next(p for p in PERSONAS if p.role is Role.CONSULTANT)
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
+        add_consultant_skills(session, generator.consultant_ids)
+        add_request_outcomes(session, framework, seed)
+        generator.summary.champion_chat_months = build_champion_chats(
+            session, generator.memberships, generator.consultant_ids[0], seed
+        )
         _advance_sequences(session)
         return generator.summary

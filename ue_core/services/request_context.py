@@ -36,6 +36,7 @@ from ue_core.services.actions import ActionView, action_views
 from ue_core.services.library import recommendations
 from ue_core.services.library.browse import get_item_by_slug
 from ue_core.services.library.catalogue import LibraryItem, _items
+from ue_core.services.requests.outcomes import OutcomeFollowUp, follow_ups_in
 from ue_core.services.results import results_of
 from ue_core.services.scores_against_targets import PrincipleFigures
 from ue_core.timefmt import uk_today
@@ -72,6 +73,8 @@ class EarlierRequest:
     status_label: str
     resolution: str
     created_at: datetime
+    #: The outcome the hub recorded and whether its practices moved since (None if none).
+    outcome: OutcomeFollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -159,8 +162,11 @@ def _earlier(session: Session, request: SupportRequest) -> tuple[EarlierRequest,
         .where(SupportRequest.team_id == request.team_id, SupportRequest.id != request.id)
         .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
     ).all()
+    found = follow_ups_in(session, request.team_id, [r.id for r in rows])
     return tuple(
-        EarlierRequest(r.id, r.subject, _status_label(r.status), r.resolution, r.created_at)
+        EarlierRequest(
+            r.id, r.subject, _status_label(r.status), r.resolution, r.created_at, found.get(r.id)
+        )
         for r in rows
     )
 

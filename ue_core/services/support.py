@@ -30,14 +30,18 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.request_kinds import shipped_request_kinds
-from ue_core.service_levels import Deadlines, deadlines, shipped_service_levels
+from ue_core.service_levels import Deadlines
 from ue_core.services import inbox
 from ue_core.services.requests.queue_views import OPEN_STATUSES as OPEN_STATUSES
 from ue_core.services.requests.queue_views import (
     QUEUE_VIEW_LABELS as QUEUE_VIEW_LABELS,
 )
 from ue_core.services.requests.queue_views import QueueView as QueueView
-from ue_core.services.requests.queue_views import view_clause
+from ue_core.services.requests.queue_views import (
+    request_deadlines,
+    status_histories,
+    view_clause,
+)
 from ue_core.timefmt import format_date, uk_today
 
 MAX_SUBJECT = 150
@@ -166,7 +170,6 @@ def _views(
     today: date | None = None,
 ) -> list[RequestView]:
     on = today or uk_today()
-    levels = shipped_service_levels()
     requester = aliased(User)
     assignee = aliased(User)
     status_rank = case(
@@ -201,6 +204,8 @@ def _views(
         .limit(limit)
         .offset(offset)
     )
+    rows = session.execute(stmt).all()
+    histories = status_histories(session, [row[0].id for row in rows])
     return [
         RequestView(
             id=r.id,
@@ -224,15 +229,9 @@ def _views(
             resolved_at=r.resolved_at,
             rating=r.rating,
             rating_comment=r.rating_comment,
-            deadlines=deadlines(
-                levels.for_kind(r.kind),
-                r.created_at,
-                on,
-                first_response_at=r.first_response_at,
-                resolved_at=r.resolved_at,
-            ),
+            deadlines=request_deadlines(r, on, histories.get(r.id, ())),
         )
-        for r, team_name, org_name, req_name, assignee_name in session.execute(stmt)
+        for r, team_name, org_name, req_name, assignee_name in rows
     ]
 
 
@@ -382,18 +381,18 @@ def search_queue(
     paged in the database, so a long queue stays quick and the order runs across pages."""
     require_triage(actor)
     on = today or uk_today()
-    where: list[object] = [
-        SupportRequest.status.in_([s.value for s in statuses]),
-        *view_clause(actor.user_id, view, on),
-    ]
-    for word in text.split():
-        pattern = f"%{word.lower()}%"
-        where.append(
-            func.lower(SupportRequest.subject).like(pattern)
-            | func.lower(Team.name).like(pattern)
-            | func.lower(Organisation.name).like(pattern)
-        )
     with db.read() as session:
+        where: list[object] = [
+            SupportRequest.status.in_([s.value for s in statuses]),
+            *view_clause(session, actor.user_id, view, on),
+        ]
+        for word in text.split():
+            pattern = f"%{word.lower()}%"
+            where.append(
+                func.lower(SupportRequest.subject).like(pattern)
+                | func.lower(Team.name).like(pattern)
+                | func.lower(Organisation.name).like(pattern)
+            )
         total = (
             session.scalar(
                 select(func.count(SupportRequest.id))
@@ -471,64 +470,93 @@ def update_request(
             c.user_id for c in consultants(db, actor)
         }:
             raise AccessDenied("Requests can only be assigned to hub consultants.")
-        if request.version != expected_version:
-            assignee = session.get(User, request.assignee_id) if request.assignee_id else None
-            raise ConflictError(
-                "Someone else changed this request while you were looking at it. "
-                "Their version is shown below; check it and make your change again.",
-                current={
-                    "status": STATUS_LABELS[RequestStatus(request.status)],
-                    "assignee": assignee.display_name if assignee else "Nobody",
-                    "resolution": request.resolution,
-                },
-            )
-        before = {
-            "status": request.status,
-            "assignee_id": request.assignee_id,
-            "resolution": request.resolution,
-        }
-        changes = _describe_changes(session, request, status, assignee_id, resolution)
-        if not changes:
-            return changes
-        if status is not RequestStatus.NEW or assignee_id is not None:
-            record_first_response(session, request)
-        if status in DONE_STATUSES:
-            request.resolved_at = request.resolved_at or datetime.now(UTC)
-        else:
-            request.resolved_at = None
-        if status.value != request.status:
-            session.add(
-                RequestStatusChange(
-                    request_id=request.id, status=status.value, changed_by_id=actor.user_id
-                )
-            )
-        request.status = status.value
-        request.assignee_id = assignee_id
-        request.resolution = resolution
-        session.flush()
-        audit.record(
+        changes, deliveries = _apply_request_change(
             session,
             actor,
-            "update_request",
-            "support_request",
-            request.id,
-            before=before,
-            after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
-        )
-        # The team hears of a new status in its inbox, and by e-mail once this is saved.
-        deliveries = (
-            inbox.notify(
-                session,
-                request,
-                mail.NotificationKind.STATUS,
-                author_id=actor.user_id,
-                to_team=True,
-            )
-            if status.value != before["status"]
-            else []
+            request,
+            expected_version=expected_version,
+            status=status,
+            assignee_id=assignee_id,
+            resolution=resolution,
         )
     mail.deliver(deliveries)
     return changes
+
+
+def _apply_request_change(
+    session: Session,
+    actor: Actor,
+    request: SupportRequest,
+    *,
+    expected_version: int,
+    status: RequestStatus,
+    assignee_id: int | None,
+    resolution: str,
+) -> tuple[tuple[str, ...], list[mail.Delivery]]:
+    """Change a request's status, assignee and resolution in the caller's transaction, after
+    its access check: the status history, the first response, the audit and the team's
+    notification. Returns what changed, in words, and the e-mails to send once it is saved.
+
+    Raises ConflictError, with the other person's values, if someone changed it since
+    ``expected_version`` was read.
+    """
+    if request.version != expected_version:
+        assignee = session.get(User, request.assignee_id) if request.assignee_id else None
+        raise ConflictError(
+            "Someone else changed this request while you were looking at it. "
+            "Their version is shown below; check it and make your change again.",
+            current={
+                "status": STATUS_LABELS[RequestStatus(request.status)],
+                "assignee": assignee.display_name if assignee else "Nobody",
+                "resolution": request.resolution,
+            },
+        )
+    before = {
+        "status": request.status,
+        "assignee_id": request.assignee_id,
+        "resolution": request.resolution,
+    }
+    changes = _describe_changes(session, request, status, assignee_id, resolution)
+    if not changes:
+        return changes, []
+    if status is not RequestStatus.NEW or assignee_id is not None:
+        record_first_response(session, request)
+    if status in DONE_STATUSES:
+        request.resolved_at = request.resolved_at or datetime.now(UTC)
+    else:
+        request.resolved_at = None
+    if status.value != request.status:
+        session.add(
+            RequestStatusChange(
+                request_id=request.id, status=status.value, changed_by_id=actor.user_id
+            )
+        )
+    request.status = status.value
+    request.assignee_id = assignee_id
+    request.resolution = resolution
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "update_request",
+        "support_request",
+        request.id,
+        before=before,
+        after={"status": status.value, "assignee_id": assignee_id, "resolution": resolution},
+    )
+    # The team hears of a new status in its inbox, and by e-mail once this is saved.
+    deliveries = (
+        inbox.notify(
+            session,
+            request,
+            mail.NotificationKind.STATUS,
+            author_id=actor.user_id,
+            to_team=True,
+        )
+        if status.value != before["status"]
+        else []
+    )
+    return changes, deliveries
 
 
 def _describe_changes(

@@ -37,6 +37,15 @@ class PracticeMove:
     after: int | None
 
     @property
+    def change(self) -> str:
+        """Moved up, stayed the same, moved down, or not rated (in one round or both)."""
+        if self.before is None or self.after is None:
+            return "Not rated"
+        if self.after > self.before:
+            return "Moved up"
+        return "Moved down" if self.after < self.before else "Stayed the same"
+
+    @property
     def description(self) -> str:
         if self.before is None or self.after is None:
             return f"'{self.title}' was not rated in both rounds"

@@ -1,14 +1,28 @@
-"""The hub's views of the request queue (mine, unassigned, waiting, overdue, all) as SQL."""
+"""The hub's views of the request queue (mine, unassigned, waiting, overdue, all) as SQL.
+
+The overdue view is worked out in two steps. In SQL, a cut-off on the send date for each
+target picks every open request past a target as if its clock had never stopped: a superset,
+since waiting on the team only moves due dates later. Then the few of those that ever waited on
+the team are checked in Python against their status history (``service_levels.deadlines``), and
+those no longer late are left out of the query.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy.orm import Session
 
-from ue_core.db.models import SupportRequest
+from ue_core.db.models import RequestStatusChange, SupportRequest
 from ue_core.service_levels import (
+    WAITING_STATUS,
+    Deadlines,
+    StatusEntry,
+    deadlines,
     latest_overdue_send_date,
     shipped_service_levels,
     start_of_uk_day_after,
@@ -78,8 +92,67 @@ def _overdue_clause(today: date) -> ColumnElement[bool]:
     )
 
 
-def view_clause(user_id: int, view: QueueView, today: date) -> list[object]:
-    """The conditions that pick ``view`` for the person ``user_id`` on ``today``."""
+def _ever_waited() -> ColumnElement[bool]:
+    return SupportRequest.id.in_(
+        select(RequestStatusChange.request_id).where(RequestStatusChange.status == WAITING_STATUS)
+    )
+
+
+def status_histories(
+    session: Session, request_ids: Collection[int]
+) -> dict[int, list[StatusEntry]]:
+    """The status history (when, status) of each of these requests that ever waited on the
+    team; the others need none, their clock never stopped."""
+    if not request_ids:
+        return {}
+    waited = select(RequestStatusChange.request_id).where(
+        RequestStatusChange.status == WAITING_STATUS
+    )
+    stmt = select(
+        RequestStatusChange.request_id, RequestStatusChange.changed_at, RequestStatusChange.status
+    ).where(RequestStatusChange.request_id.in_(waited))
+    if len(request_ids) <= 500:
+        stmt = stmt.where(RequestStatusChange.request_id.in_(list(request_ids)))
+    histories: dict[int, list[StatusEntry]] = defaultdict(list)
+    wanted = set(request_ids)
+    for request_id, changed_at, status in session.execute(stmt):
+        if request_id in wanted:
+            histories[request_id].append((changed_at, status))
+    return dict(histories)
+
+
+def request_deadlines(
+    request: SupportRequest, today: date, history: Iterable[StatusEntry] = ()
+) -> Deadlines:
+    """A loaded request's due dates and overdue flags on ``today``, with its clock stopped
+    while it waited on the team (its status ``history``)."""
+    return deadlines(
+        shipped_service_levels().for_kind(request.kind),
+        request.created_at,
+        today,
+        first_response_at=request.first_response_at,
+        resolved_at=request.resolved_at,
+        history=history,
+    )
+
+
+def excused_from_overdue(session: Session, today: date) -> frozenset[int]:
+    """Requests the SQL cut-offs count as overdue on ``today`` that are not, because their
+    clock stopped while they waited on the team."""
+    requests = session.scalars(
+        select(SupportRequest).where(_overdue_clause(today), _ever_waited())
+    ).all()
+    histories = status_histories(session, [request.id for request in requests])
+    return frozenset(
+        request.id
+        for request in requests
+        if not request_deadlines(request, today, histories.get(request.id, ())).overdue
+    )
+
+
+def view_clause(session: Session, user_id: int, view: QueueView, today: date) -> list[object]:
+    """The conditions that pick ``view`` for the person ``user_id`` on ``today`` (the overdue
+    view reads which requests waited on the team in ``session``)."""
     if view is QueueView.MINE:
         return [SupportRequest.assignee_id == user_id]
     if view is QueueView.UNASSIGNED:
@@ -87,5 +160,7 @@ def view_clause(user_id: int, view: QueueView, today: date) -> list[object]:
     if view is QueueView.WAITING:
         return [SupportRequest.status == RequestStatus.WAITING_ON_TEAM.value]
     if view is QueueView.OVERDUE:
-        return [_overdue_clause(today)]
+        excused = excused_from_overdue(session, today)
+        late = _overdue_clause(today)
+        return [and_(late, SupportRequest.id.not_in(excused)) if excused else late]
     return []
