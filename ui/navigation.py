@@ -135,6 +135,14 @@ SCREENS: tuple[Screen, ...] = (
         "This month's Chat group of champions, how to reach them, and skipping a month.",
     ),
     Screen(
+        "commitments",
+        "screens/commitments.py",
+        "Commitments",
+        ":material/flag:",
+        Permission.COMMITMENTS,
+        "Your organisation's commitment to the strategy and its planned actions (the hub: all).",
+    ),
+    Screen(
         "triage",
         "screens/triage.py",
         "Support requests",

@@ -27,6 +27,7 @@ EXPECTED_LINKS = {
         "Team results",
         "Statistical outputs",
         "Your Champion Chat",
+        "Commitments",
         "Library",
         "Champions",
     },
@@ -38,6 +39,7 @@ EXPECTED_LINKS = {
         "Import a survey",
         "Survey themes",
         "Champion Chats",
+        "Commitments",
         "Library",
         "Your skills",
         "Champions",
@@ -53,6 +55,7 @@ EXPECTED_LINKS = {
         "Champion Chats",
         "Your skills",
         "Champions",
+        "Commitments",
     },
 }
 

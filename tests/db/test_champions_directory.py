@@ -142,7 +142,7 @@ def test_giving_and_removing_the_role_in_admin_starts_and_ends_a_term(any_db: Da
 def test_migration_backfills_terms_for_existing_champions(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'terms.db'}"
     config = alembic_config(url)
-    command.upgrade(config, "0015")
+    command.upgrade(config, "0016")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -164,12 +164,12 @@ def test_migration_backfills_terms_for_existing_champions(tmp_path: Path) -> Non
                 " VALUES (1, 1, 'champion', 1)"
             )
         )
-    command.upgrade(config, "0016")
+    command.upgrade(config, "0017")
     with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT user_id, organisation_id, ended_on FROM champion_term")
         ).all()
     assert [tuple(r) for r in rows] == [(1, 1, None)]
-    command.downgrade(config, "0015")
+    command.downgrade(config, "0016")
     command.upgrade(config, "head")
     engine.dispose()

@@ -831,3 +831,44 @@ class ChampionTerm(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# --- Organisational commitments to the strategy (issue 12) ----------------------------------------
+
+
+class Commitment(Base):
+    """An organisation's commitment to the strategy, kept by its champions.
+
+    The planned actions are CommitmentAction rows; ``version`` moves on with every change of
+    the statement, so two people never overwrite each other's words.
+    """
+
+    __tablename__ = "commitment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    statement: Mapped[str] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CommitmentAction(Base):
+    """One planned action of a commitment, under one theme of ``data/commitment_themes.yaml``."""
+
+    __tablename__ = "commitment_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id"), index=True)
+    theme: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -47,6 +47,7 @@ from ue_core.demo import content
 from ue_core.demo import requests as demo_requests
 from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.champion_profiles import add_champion_profiles
+from ue_core.demo.commitments import build_commitments
 from ue_core.demo.consultant_skills import add_consultant_skills
 from ue_core.demo.request_outcomes import add_request_outcomes
 from ue_core.demo.rows import Ids as _Ids
@@ -981,5 +982,6 @@ def generate(
         generator.summary.champion_chat_months = build_champion_chats(
             session, generator.memberships, generator.consultant_ids[0], seed
         )
+        build_commitments(session, generator.memberships, seed)
         _advance_sequences(session)
         return generator.summary
