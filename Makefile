@@ -4,6 +4,10 @@ PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+# Tests run in parallel worker processes (pytest-xdist), one per CPU by default; each worker has
+# its own databases, servers and temporary files. `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test lint typecheck unit e2e bench bench-themes bench-routing migrate demo chromium pg-client clean
 
@@ -46,13 +50,13 @@ typecheck: $(VENV)/.dev
 
 ## make test: everything CI runs: lint, types, unit, app, database and browser tests
 test: $(VENV)/.dev chromium pg-client lint typecheck
-	$(PY) -m pytest
+	$(PYTEST)
 
 unit: $(VENV)/.dev pg-client
-	$(PY) -m pytest tests/unit tests/db tests/app
+	$(PYTEST) tests/unit tests/db tests/app
 
 e2e: $(VENV)/.dev chromium
-	$(PY) -m pytest tests/e2e
+	$(PYTEST) tests/e2e
 
 ## make bench: builds a --scale large database under bench/out and prints the figures
 bench: $(VENV)/.dev

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ue_core.services import home
+from ue_core.services import champions, home
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
+from ui.champions import champion_card
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.text import plain
@@ -26,6 +27,13 @@ for item in items:
     with st.container(border=True):
         st.page_link(screen.path, label=plain(item.title), icon=screen.icon)
         st.write(plain(item.detail))
+
+your_champions = champions.your_champions(db(), actor)
+if your_champions:
+    st.header("Your organisation's champion" + ("s" if len(your_champions) > 1 else ""))
+    for card in your_champions:
+        champion_card(card)
+    st.page_link(SCREENS_BY_KEY["champions"].path, label="See every organisation's champions")
 
 st.header("What you can do here")
 for screen in screens_for(actor):

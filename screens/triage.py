@@ -164,10 +164,14 @@ if request.rating is not None:
     facts.append(f"{rated}. {request.rating_comment}" if request.rating_comment else rated)
 st.markdown("\n".join(f"- {plain(fact)}" for fact in facts))
 st.markdown(plain(request.text))
-triage_form(actor, request.id, SAVED_KEY, reset=(f"status_{request.id}", f"assignee_{request.id}"))
+triage_form(actor, request.id, SAVED_KEY)
 
 version_name = f"support_request_{request.id}"
 seen = concurrency.seen_version(version_name, request.version)
+# The widgets are keyed by the version the person saw: after a save here, on triage or of the
+# outcome, they are new widgets showing the saved values. (Forgetting a key's value is not
+# enough: the browser keeps the widget's last value and sends it back.)
+widget = f"{request.id}_v{seen}"
 people = support.consultants(db(), actor)
 names = {c.user_id: c.name for c in people}
 assignee_options: list[int | None] = [None, *names]
@@ -178,7 +182,7 @@ with st.form(f"triage_{request.id}"):
         options=list(RequestStatus),
         index=list(RequestStatus).index(request.status),
         format_func=support.STATUS_LABELS.__getitem__,
-        key=f"status_{request.id}",
+        key=f"status_{widget}",
     )
     assignee = st.selectbox(
         "Assigned to",
@@ -187,12 +191,12 @@ with st.form(f"triage_{request.id}"):
         if request.assignee_id in assignee_options
         else 0,
         format_func=lambda uid: "Nobody yet" if uid is None else names[uid],
-        key=f"assignee_{request.id}",
+        key=f"assignee_{widget}",
     )
     resolution = st.text_area(
         "Outcome",
         value=request.resolution,
-        key=f"resolution_{request.id}",
+        key=f"resolution_{widget}",
         help="What the hub did. Required to mark a request resolved or closed.",
     )
     saved = st.form_submit_button("Save changes")

@@ -35,6 +35,8 @@ class Permission(StrEnum):
     ADMINISTER = "administer"
     RUN_CHAMPION_CHATS = "run_champion_chats"  # the hub draws and publishes the monthly Chats
     JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
+    MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
+    COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_OUTPUTS,
             Permission.USE_LIBRARY,
             Permission.JOIN_CHAMPION_CHATS,
+            Permission.COMMITMENTS,
         }
     ),
     Role.CONSULTANT: frozenset(
@@ -72,6 +75,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
             Permission.RUN_CHAMPION_CHATS,
+            Permission.MANAGE_CHAMPIONS,
+            Permission.COMMITMENTS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -83,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SYSTEM,
             Permission.USE_LIBRARY,
             Permission.RUN_CHAMPION_CHATS,
+            Permission.MANAGE_CHAMPIONS,
+            Permission.COMMITMENTS,
         }
     ),
 }
@@ -327,3 +334,50 @@ def require_set_skills(actor: Actor, user_id: int) -> None:
     require(actor, Permission.DECLARE_SKILLS)
     if not can_set_skills(actor, user_id):
         raise AccessDenied("You can only declare your own skills; an admin can set anyone's.")
+
+
+# --- The champions directory (everyone signed in reads it) -------------------------------------
+
+
+def require_champion(actor: Actor) -> None:
+    """A champion keeps their own directory profile; nobody else changes it."""
+    if not actor.is_system and Role.CHAMPION not in actor.roles:
+        raise AccessDenied("Only champions have a profile in the champions directory.")
+
+
+# --- Organisational commitments ---------------------------------------------------------------
+
+
+def can_keep_commitment(actor: Actor, organisation_id: int) -> bool:
+    """An organisation's commitment is kept by its champions, or an admin for any."""
+    return actor.is_system or (
+        actor.can(Permission.COMMITMENTS)
+        and (Role.ADMIN in actor.roles or organisation_id in actor.champion_organisation_ids())
+    )
+
+
+def require_keep_commitment(actor: Actor, organisation_id: int) -> None:
+    if not can_keep_commitment(actor, organisation_id):
+        raise AccessDenied("You can only change the commitment of an organisation you champion.")
+
+
+def can_read_commitment(actor: Actor, organisation_id: int) -> bool:
+    """Its keepers and hub staff; the organisation's team members may read it."""
+    return (
+        can_keep_commitment(actor, organisation_id)
+        or actor.is_hub_staff()
+        or any(m.organisation_id == organisation_id for m in actor.memberships)
+    )
+
+
+def require_read_commitment(actor: Actor, organisation_id: int) -> None:
+    if not can_read_commitment(actor, organisation_id):
+        raise AccessDenied("You can only see the commitment of your own organisation.")
+
+
+def require_commitments_overview(actor: Actor) -> Actor:
+    """Every organisation's commitment and progress: hub staff only."""
+    require(actor, Permission.COMMITMENTS)
+    if not actor.is_hub_staff():
+        raise AccessDenied("Only hub staff can see every organisation's commitment.")
+    return actor

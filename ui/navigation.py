@@ -135,6 +135,14 @@ SCREENS: tuple[Screen, ...] = (
         "This month's Chat group of champions, how to reach them, and skipping a month.",
     ),
     Screen(
+        "commitments",
+        "screens/commitments.py",
+        "Commitments",
+        ":material/flag:",
+        Permission.COMMITMENTS,
+        "Your organisation's commitment to the strategy and its planned actions (the hub: all).",
+    ),
+    Screen(
         "triage",
         "screens/triage.py",
         "Support requests",
@@ -189,6 +197,14 @@ SCREENS: tuple[Screen, ...] = (
         ":material/groups_3:",
         Permission.RUN_CHAMPION_CHATS,
         "Draw each month's Chat groups of champions, check and change them, then publish.",
+    ),
+    Screen(
+        "champions",
+        "screens/champions.py",
+        "Champions",
+        ":material/record_voice_over:",
+        None,
+        "Every organisation's user engagement champions, what they work on and how to reach them.",
     ),
     Screen(
         "library",

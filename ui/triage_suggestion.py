@@ -76,10 +76,9 @@ def _suggestions(found: TriageSuggestions) -> None:
     _why("Why:", person.why)
 
 
-def triage_form(actor: Actor, request_id: int, saved_key: str, reset: tuple[str, ...] = ()) -> None:
+def triage_form(actor: Actor, request_id: int, saved_key: str) -> None:
     """The suggestions for a request and the form confirming them; on saving, the confirmation
-    is kept under ``saved_key`` for the page to show after it is drawn again, and the widgets
-    named in ``reset`` (the page's own status and assignee) forget their old values."""
+    is kept under ``saved_key`` for the page to show after it is drawn again."""
     found = suggest_triage(db(), actor, request_id)
     confirmed = triage.confirmed_triage(db(), actor, request_id)
     st.subheader(HEADING, anchor=False)
@@ -146,6 +145,4 @@ def triage_form(actor: Actor, request_id: int, saved_key: str, reset: tuple[str,
         current_version=found.version,
     ):
         st.session_state[saved_key] = f"Request {request_id} triaged. {result[0].summary}"
-        for key in reset:
-            st.session_state.pop(key, None)
         st.rerun()

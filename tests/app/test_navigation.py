@@ -17,16 +17,19 @@ from ui.navigation import SCREENS
 
 TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
-    "member": TEAM_PAGES | {"Inbox", "Ask the hub for help", "Your requests", "Library"},
+    "member": TEAM_PAGES
+    | {"Inbox", "Ask the hub for help", "Your requests", "Library", "Champions"},
     "lead": TEAM_PAGES
-    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library"},
+    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library", "Champions"},
     "champion": {
         "Inbox",
         "Your organisation",
         "Team results",
         "Statistical outputs",
         "Your Champion Chat",
+        "Commitments",
         "Library",
+        "Champions",
     },
     "consultant": {
         "Inbox",
@@ -36,8 +39,10 @@ EXPECTED_LINKS = {
         "Import a survey",
         "Survey themes",
         "Champion Chats",
+        "Commitments",
         "Library",
         "Your skills",
+        "Champions",
     },
     "admin": {
         "Inbox",
@@ -49,6 +54,8 @@ EXPECTED_LINKS = {
         "Statistical outputs",
         "Champion Chats",
         "Your skills",
+        "Champions",
+        "Commitments",
     },
 }
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,9 +16,17 @@ from ue_core.db.models import RequestStatus, SupportRequest
 from ue_core.services import support
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
+W = TypeVar("W")
+
 
 def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
+
+
+def _widget(widgets: Iterable[W], label: str) -> W:
+    """The one widget with this label (the triage form's are keyed by the version seen)."""
+    [found] = [w for w in widgets if getattr(w, "label", None) == label]
+    return found
 
 
 def _fill_request_form(at: AppTest, text: str) -> None:
@@ -138,7 +148,7 @@ def test_team_rates_the_help_once_when_resolved(world: World) -> None:
 
 
 def test_consultant_assigns_a_request(world: World) -> None:
-    request_id = support.submit_request(
+    support.submit_request(
         world.db,
         world.actor("member"),
         world.team_id,
@@ -148,8 +158,8 @@ def test_consultant_assigns_a_request(world: World) -> None:
     at = app_as(world, "consultant", "screens/triage.py").run()
     assert at.dataframe[0].value["Summary"].tolist() == ["Survey advice"]
     assert at.header[0].value == "Survey advice"
-    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
-    at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
+    _widget(at.selectbox, "Status").set_value(RequestStatus.ASSIGNED)
+    _widget(at.selectbox, "Assigned to").set_value(world.actor("consultant").user_id)
     _button(at, "Save changes").click().run()
     assert not at.error
     [view] = support.triage_queue(world.db, world.actor("consultant"))
@@ -176,8 +186,8 @@ def test_triage_conflict_shows_the_other_persons_change(world: World) -> None:
         assignee_id=world.actor("consultant").user_id,
         resolution="",
     )
-    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
-    at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
+    _widget(at.selectbox, "Status").set_value(RequestStatus.RESOLVED)
+    _widget(at.text_area, "Outcome").input("Sent our survey guidance.")
     _button(at, "Save changes").click().run()
     assert "Someone else changed this request" in at.error[0].value
     [view] = support.triage_queue(world.db, world.actor("consultant"))
@@ -240,14 +250,14 @@ def test_triage_confirms_what_each_save_changed(world: World) -> None:
         "We are redesigning our user survey and want a second opinion.",
     )
     at = app_as(world, "consultant", "screens/triage.py").run()
-    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.ASSIGNED)
-    at.selectbox(key=f"assignee_{request_id}").set_value(world.actor("consultant").user_id)
+    _widget(at.selectbox, "Status").set_value(RequestStatus.ASSIGNED)
+    _widget(at.selectbox, "Assigned to").set_value(world.actor("consultant").user_id)
     _button(at, "Save changes").click().run()
     assert [s.value for s in at.success] == [
         f"Request {request_id} saved. Status changed from new to assigned. Assigned to Consultant."
     ]
-    at.selectbox(key=f"status_{request_id}").set_value(RequestStatus.RESOLVED)
-    at.text_area(key=f"resolution_{request_id}").input("Sent our survey guidance.")
+    _widget(at.selectbox, "Status").set_value(RequestStatus.RESOLVED)
+    _widget(at.text_area, "Outcome").input("Sent our survey guidance.")
     _button(at, "Save changes").click().run()
     [confirmation] = at.success
     assert "Status changed from assigned to resolved" in confirmation.value

@@ -33,6 +33,8 @@ from tests.db.test_surveys import MAPPING, survey_csv
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied, Actor
 from ue_core.champion_chats import add_months
+from ue_core.champion_profiles import ProfileForm
+from ue_core.commitment_themes import CommitmentStatus
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Assessment,
@@ -56,6 +58,9 @@ from ue_core.services import (
     audit_log,
     catalogue_admin,
     champion_chats,
+    champion_terms,
+    champions,
+    commitments,
     conversation,
     database,
     frameworks,
@@ -1125,7 +1130,124 @@ ROWS: tuple[Row, ...] = (
             s.db, a, hub_reports.default_filters(TODAY), "demand", TODAY
         ),
     ),
+    # the champions directory: everyone reads it; a champion keeps their own profile
+    Row(champions.directory, EVERYONE, lambda s, a: champions.directory(s.db, a)),
+    Row(
+        champions.directory_organisations,
+        EVERYONE,
+        lambda s, a: champions.directory_organisations(s.db, a),
+    ),
+    Row(champions.your_champions, EVERYONE, lambda s, a: champions.your_champions(s.db, a)),
+    Row(champions.own_profile, CHAMPIONS, lambda s, a: champions.own_profile(s.db, a)),
+    Row(
+        champions.save_profile,
+        CHAMPIONS,
+        lambda s, a: champions.save_profile(
+            s.db, a, ProfileForm(), expected_version=champions.own_profile(s.db, a).version
+        ),
+    ),
+    # hub staff add and retire champions and see the history
+    Row(
+        champion_terms.champion_choices,
+        HUB,
+        lambda s, a: champion_terms.champion_choices(s.db, a),
+    ),
+    Row(
+        champion_terms.add_champion,
+        HUB,
+        lambda s, a: champion_terms.add_champion(
+            s.db, a, user_id=new_user(s), organisation_id=s.world.organisation_id, today=TODAY
+        ),
+    ),
+    Row(
+        champion_terms.retire_champion,
+        HUB,
+        lambda s, a: champion_terms.retire_champion(
+            s.db, a, user_id=new_champion(s), organisation_id=s.world.organisation_id, today=TODAY
+        ),
+    ),
+    Row(
+        champion_terms.champion_history,
+        HUB,
+        lambda s, a: champion_terms.champion_history(s.db, a),
+    ),
+    # organisational commitments: kept by the organisation's champions (admins for any), read by
+    # its teams too, and every one seen by hub staff
+    Row(
+        commitments.commitment_organisations,
+        CHAMPIONS | HUB,
+        lambda s, a: commitments.commitment_organisations(s.db, a),
+    ),
+    Row(
+        commitments.organisation_commitment,
+        TEAM_VIEWERS | {"member, other team, same organisation"},
+        lambda s, a: commitments.organisation_commitment(s.db, a, s.world.organisation_id),
+    ),
+    Row(
+        commitments.commitments_progress,
+        HUB,
+        lambda s, a: commitments.commitments_progress(s.db, a, TODAY),
+    ),
+    Row(
+        commitments.save_statement,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: commitments.save_statement(
+            s.db,
+            a,
+            s.world.organisation_id,
+            "We will put users first.",
+            None,
+            expected_version=commitment_version(s),
+        ),
+    ),
+    Row(
+        commitments.add_commitment_action,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: commitments.add_commitment_action(
+            s.db, a, s.world.organisation_id, COMMITMENT_ACTION
+        ),
+    ),
+    Row(
+        commitments.update_commitment_action,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: commitments.update_commitment_action(
+            s.db, a, fresh_commitment_action(s)[0], COMMITMENT_ACTION, expected_version=1
+        ),
+    ),
+    Row(
+        commitments.change_commitment_action_status,
+        OWN_CHAMPION | ADMIN,
+        lambda s, a: commitments.change_commitment_action_status(
+            s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
+        ),
+    ),
 )
+
+
+def new_champion(s: Seeded) -> int:
+    """A fresh person made champion of the own organisation, to retire."""
+    user_id = new_user(s)
+    champion_terms.add_champion(
+        s.db, SYSTEM, user_id=user_id, organisation_id=s.world.organisation_id, today=TODAY
+    )
+    return user_id
+
+
+def commitment_version(s: Seeded) -> int:
+    return commitments.organisation_commitment(s.db, SYSTEM, s.world.organisation_id).version
+
+
+COMMITMENT_ACTION = commitments.ActionDraft(
+    "raise_profile", "Launch the strategy internally", "Champion", date(2026, 4, 1), TODAY
+)
+
+
+def fresh_commitment_action(s: Seeded) -> tuple[int, int]:
+    """A new action of the own organisation's commitment (seeded), with its version."""
+    added = commitments.add_commitment_action(
+        s.db, SYSTEM, s.world.organisation_id, COMMITMENT_ACTION
+    )
+    return added.id, added.version
 
 
 def chat_month(s: Seeded) -> date:
@@ -1218,6 +1340,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.database_key: "pure: which database a cached value came from",
     fingerprints.requests_version: "read inside a service's session, after its access check",
     fingerprints.maturity_version: "read inside a service's session, after its access check",
+    commitments.parse_day: "pure: parses a date typed by a person",
+    commitments.check_action: "pure: checks a planned action's fields before it is saved",
 }
 
 
@@ -1336,6 +1460,9 @@ def seed(db: Database) -> Seeded:
         help_given="Sent the panel guide",
         practice_keys=[outcomes.practice_choices(db, consultant)[0].key],
         hours=1,
+    )
+    commitments.save_statement(
+        db, SYSTEM, world.organisation_id, "We commit to the strategy.", None, expected_version=0
     )
     return Seeded(
         world=world,

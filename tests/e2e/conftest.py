@@ -10,10 +10,12 @@ are skipped, except under ``CI=true`` where a missing browser is a failure.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -128,10 +130,9 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
-@pytest.fixture(scope="session")
-def demo_database_url(e2e_dir: Path) -> str:
-    """A fresh SQLite database holding the framework and the demo organisation and personas."""
-    url = f"sqlite:///{e2e_dir / 'workbench.db'}"
+def _generate_demo(path: Path) -> None:
+    """Run ``python -m ue_core.demo`` into a new SQLite file at ``path``; fail if it fails."""
+    url = f"sqlite:///{path}"
     command = [sys.executable, "-m", "ue_core.demo", "--database-url", url]
     try:
         result = subprocess.run(
@@ -150,7 +151,34 @@ def demo_database_url(e2e_dir: Path) -> str:
             f"{result.stdout}\n{result.stderr}",
             pytrace=False,
         )
-    return url
+    # Fold the write-ahead log into the file, so that the file alone can be copied.
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(e2e_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh SQLite database holding the framework and the demo organisation and personas.
+
+    Under pytest-xdist the demo data is generated once, by whichever worker asks first, and each
+    worker gets its own copy: workers never share a database (or a server).
+    """
+    path = e2e_dir / "workbench.db"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        _generate_demo(path)
+        return f"sqlite:///{path}"
+    shared = tmp_path_factory.getbasetemp().parent / "e2e-demo"
+    shared.mkdir(exist_ok=True)
+    template, done = shared / "workbench.db", shared / "done"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            template.unlink(missing_ok=True)
+            _generate_demo(template)
+            done.touch()
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 @contextmanager

@@ -23,7 +23,10 @@ from playwright.sync_api import Locator, Page, expect
 
 #: Screenshots (home page per persona, and any failing test's last view); not committed.
 SCREENSHOT_DIR = Path("/tmp/e2e-shots")
-APP_TIMEOUT_MS = 25_000
+#: How long a page may take to run. Generous: the first visit to the support requests page fits
+#: the cold-start triage routers, which takes tens of seconds on a loaded two-core machine. A
+#: passing test never waits this long.
+APP_TIMEOUT_MS = 120_000
 #: A click reaches the server through a debounced websocket message; give it time to start.
 RERUN_START_MS = 250
 #: How long the main block's markup must stay unchanged to count as settled.
@@ -169,3 +172,12 @@ def assert_no_axe_violations(page: Page, context: str) -> None:
         report = _violation_report(violations, context)
         print(report)
         raise AssertionError(report)
+
+
+def search_support_requests(page: Page, words: str, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """On "Support requests", search the queue for ``words`` and wait for the result."""
+    search = page.get_by_role("textbox", name="Search by summary, team or organisation")
+    search.fill(words)
+    search.press("Enter")
+    page.wait_for_timeout(RERUN_START_MS)
+    wait_for_app(page, timeout_ms=timeout_ms)

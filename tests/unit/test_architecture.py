@@ -177,6 +177,7 @@ SAFE_TEXT_FUNCTIONS = frozenset(
         "references_markdown",  # ui/rating_form.py: escaped titles, links to configured URLs
         "_ratings_markdown",  # screens/agree.py: escaped names and evidence
         "_answer_lines",  # screens/check_answers.py: escaped answers
+        "contact_line",  # ui/champions.py: escaped labels and values, mail links
     }
 )
 #: Helpers whose result is a count (formatted as a number) and the nouns they are given.

@@ -787,3 +787,88 @@ class ChatSkip(Base):
     month: Mapped[date] = mapped_column(Date)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- The champions directory (issue 12): what each champion shows, and who was champion when --
+
+
+class ChampionProfile(Base):
+    """What a champion tells the directory about themselves, and which contacts it shows.
+
+    ``areas`` are practice-area keys (promote, understand, ...) separated by commas;
+    ``interests`` is free text. A contact is shown to others only when its ``show_*`` flag is
+    on (and it is filled in). ``version`` moves on with every save.
+    """
+
+    __tablename__ = "champion_profile"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    profession: Mapped[str] = mapped_column(String(200), default="")
+    interests: Mapped[str] = mapped_column(Text, default="")
+    areas: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    teams_handle: Mapped[str] = mapped_column(String(200), default="")
+    show_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_teams: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ChampionTerm(Base):
+    """A person's time as champion of an organisation: open while ``ended_on`` is None.
+
+    The champion role itself is a Membership; a term starts when the role is given and ends
+    when it is taken away, so the hub can see who has been champion and since when.
+    """
+
+    __tablename__ = "champion_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# --- Organisational commitments to the strategy (issue 12) ----------------------------------------
+
+
+class Commitment(Base):
+    """An organisation's commitment to the strategy, kept by its champions.
+
+    The planned actions are CommitmentAction rows; ``version`` moves on with every change of
+    the statement, so two people never overwrite each other's words.
+    """
+
+    __tablename__ = "commitment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    statement: Mapped[str] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CommitmentAction(Base):
+    """One planned action of a commitment, under one theme of ``data/commitment_themes.yaml``."""
+
+    __tablename__ = "commitment_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id"), index=True)
+    theme: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -46,6 +46,8 @@ from ue_core.db.models import (
 from ue_core.demo import content
 from ue_core.demo import requests as demo_requests
 from ue_core.demo.champion_chats import build_champion_chats
+from ue_core.demo.champion_profiles import add_champion_profiles
+from ue_core.demo.commitments import build_commitments
 from ue_core.demo.consultant_skills import add_consultant_skills
 from ue_core.demo.request_outcomes import add_request_outcomes
 from ue_core.demo.rows import Ids as _Ids
@@ -975,9 +977,11 @@ def generate(
         generator.build_survey(generator.persona_ids[consultant.email])
         generator.build_support_requests()
         add_consultant_skills(session, generator.consultant_ids)
+        add_champion_profiles(session, generator.memberships, seed)
         add_request_outcomes(session, framework, seed)
         generator.summary.champion_chat_months = build_champion_chats(
             session, generator.memberships, generator.consultant_ids[0], seed
         )
+        build_commitments(session, generator.memberships, seed)
         _advance_sequences(session)
         return generator.summary

@@ -31,6 +31,8 @@ from ue_core.db.models import (
 )
 from ue_core.passwords import hash_password, verify_password
 from ue_core.personas import PERSONAS, Persona
+from ue_core.services._champion_terms import _end_term, _start_term
+from ue_core.timefmt import uk_today
 
 #: Wrong passwords in a row allowed before the account has to wait between tries.
 FREE_TRIES = 4
@@ -239,7 +241,7 @@ def create_user(
         user = User(email=email, display_name=display_name.strip(), password_hash=password_hash)
         session.add(user)
         session.flush()
-        _add_membership(session, user, role, team_id, organisation_id)
+        _add_membership(session, actor, user, role, team_id, organisation_id)
         audit.record(session, actor, "create_user", "user", user.id, after={"email": email})
         return user.id
 
@@ -259,7 +261,7 @@ def add_role(
         user = session.get(User, user_id)
         if user is None:
             raise AccountError("That account no longer exists.")
-        _add_membership(session, user, role, team_id, organisation_id)
+        _add_membership(session, actor, user, role, team_id, organisation_id)
         audit.record(
             session,
             actor,
@@ -271,7 +273,12 @@ def add_role(
 
 
 def _add_membership(
-    session: Session, user: User, role: Role, team_id: int | None, organisation_id: int | None
+    session: Session,
+    actor: Actor,
+    user: User,
+    role: Role,
+    team_id: int | None,
+    organisation_id: int | None,
 ) -> None:
     if role in (Role.MEMBER, Role.LEAD):
         if team_id is None or session.get(Team, team_id) is None:
@@ -298,6 +305,8 @@ def _add_membership(
     session.add(
         Membership(user=user, role=role.value, team_id=team_id, organisation_id=organisation_id)
     )
+    if role is Role.CHAMPION and organisation_id is not None:
+        _start_term(session, actor, user.id, organisation_id, uk_today())
 
 
 # --- Withdrawing and restoring access ------------------------------------------------------
@@ -381,6 +390,8 @@ def remove_role(db: Database, actor: Actor, *, membership_id: int) -> None:
             "organisation_id": membership.organisation_id,
         }
         user_id = membership.user_id
+        if membership.role == Role.CHAMPION.value and membership.organisation_id is not None:
+            _end_term(session, actor, user_id, membership.organisation_id, uk_today())
         session.delete(membership)
         audit.record(session, actor, "remove_role", "user", user_id, before=before)
 
