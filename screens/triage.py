@@ -112,6 +112,7 @@ st.dataframe(
                 r.created_at.astimezone(UK) for r in queue.requests
             ],
             "Overdue": [r.overdue_label for r in queue.requests],
+            "Priority": [r.priority_label for r in queue.requests],
             headings[support.QueueOrder.SUMMARY]: [r.subject for r in queue.requests],
             headings[support.QueueOrder.TEAM]: [
                 f"{r.team_name} ({r.organisation_name})" for r in queue.requests
@@ -150,7 +151,7 @@ st.caption(
     f"{plain(request.team_name)}, {plain(request.organisation_name)}. "
     f"Sent {format_datetime(request.created_at)}. Status: {plain(request.status_label)}."
 )
-facts = [f"Kind of help: {request.kind_label}"]
+facts = [f"Kind of help: {request.kind_label}", f"Priority: {request.priority_label}"]
 if request.statistics:
     facts.append(f"Statistics: {request.statistics}")
 if request.needed_by:

@@ -41,6 +41,8 @@ def test_a_consultant_sees_every_suggestion_and_confirms_the_triage(world: World
     assert not at.exception
     assert HEADING in [s.value for s in at.subheader]
     shown = _shown(at)
+    assert "Priority: Not triaged yet" in shown
+    assert at.dataframe[0].value["Priority"].tolist() == ["Not triaged yet"]
     for name in ("Suggested practice area", "Suggested kind of help", "Suggested priority"):
         assert f"**{name}:**" in shown
     assert "**Consultant best placed:**" in shown
@@ -59,6 +61,9 @@ def test_a_consultant_sees_every_suggestion_and_confirms_the_triage(world: World
     assert confirmed.priority is RequestPriority.HIGH
     assert confirmed.status in (RequestStatus.TRIAGED, RequestStatus.ASSIGNED)
     assert "**Confirmed:**" in _shown(at)
+    # The queue and the request's facts show the confirmed priority.
+    assert "Priority: High" in _shown(at)
+    assert at.dataframe[0].value["Priority"].tolist() == ["High"]
     # The page's own status box shows the new status, so saving it later does not undo it.
     [status] = [s for s in at.selectbox if s.label == "Status"]
     assert status.value is confirmed.status

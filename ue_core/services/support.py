@@ -43,6 +43,7 @@ from ue_core.services.requests.queue_views import (
     view_clause,
 )
 from ue_core.timefmt import format_date, uk_today
+from ue_core.vocabulary import REQUEST_PRIORITY_LABELS
 
 MAX_SUBJECT = 150
 MIN_TEXT = 20
@@ -116,10 +117,18 @@ class RequestView:
     rating: int | None
     rating_comment: str
     deadlines: Deadlines
+    priority: str | None = None
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def priority_label(self) -> str:
+        """The priority confirmed at triage ("High", "Normal", "Low"), or "Not triaged yet"."""
+        if self.priority is None:
+            return "Not triaged yet"
+        return REQUEST_PRIORITY_LABELS.get(self.priority, self.priority)
 
     @property
     def kind_label(self) -> str:
@@ -230,6 +239,7 @@ def _views(
             rating=r.rating,
             rating_comment=r.rating_comment,
             deadlines=request_deadlines(r, on, histories.get(r.id, ())),
+            priority=r.priority,
         )
         for r, team_name, org_name, req_name, assignee_name in rows
     ]
