@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ue_core.services import champions, home
+from ue_core.services import champions, commitments, home
+from ue_core.text import possessive
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
 from ui.champions import champion_card
+from ui.commitments import commitment_summary
 from ui.context import db
 from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.text import plain
@@ -34,6 +36,10 @@ if your_champions:
     for card in your_champions:
         champion_card(card)
     st.page_link(SCREENS_BY_KEY["champions"].path, label="See every organisation's champions")
+
+for commitment in commitments.your_commitments(db(), actor):
+    st.header(plain(f"{possessive(commitment.organisation_name)} commitment to the strategy"))
+    commitment_summary(commitment, uk_today())
 
 st.header("What you can do here")
 for screen in screens_for(actor):

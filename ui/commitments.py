@@ -46,6 +46,22 @@ def actions_frame(view: CommitmentView, today: date) -> pd.DataFrame:
     )
 
 
+def commitment_summary(view: CommitmentView, today: date) -> None:
+    """An organisation's commitment read-only: its statement and its planned actions."""
+    if view.statement:
+        st.write(plain(view.statement))
+    if view.actions:
+        done = sum(1 for a in view.actions if a.status is CommitmentStatus.DONE)
+        overdue = sum(1 for a in view.actions if a.is_overdue(today))
+        st.caption(
+            plain(
+                f"{plural(len(view.actions), 'planned action')}: {done} done, {overdue} overdue. "
+                "The organisation's champions keep this up to date."
+            )
+        )
+        st.dataframe(actions_frame(view, today), hide_index=True, width="stretch")
+
+
 def organisations_frame(progress: CommitmentsProgress) -> pd.DataFrame:
     """One row per organisation: whether it has a commitment, its actions by status, overdue."""
     rows = progress.organisations

@@ -121,3 +121,20 @@ def test_a_change_someone_else_saved_first_is_not_overwritten(world: World) -> N
     next(b for b in at.button if b.label == "Change the status").click().run()
     assert at.error[0].value.startswith("Someone else changed this action")
     assert list(at.dataframe[0].value["Status"]) == ["Dropped"]
+
+
+def test_a_team_member_reads_their_organisations_commitment_on_home(world: World) -> None:
+    at = app_as(world, "member").run()
+    assert not at.exception
+    heading = "Office for Test Statistics' commitment to the strategy"
+    assert heading not in [h.value for h in at.header]  # nothing written down yet
+    committed(world)
+    at = app_as(world, "member").run()
+    assert not at.exception
+    assert heading in [h.value for h in at.header]
+    assert "We put users first." in page_text(at)
+    assert "1 planned action: 0 done, 1 overdue." in " ".join(c.value for c in at.caption)
+    assert at.dataframe[0].value["Action"].tolist() == ["Test the dashboard"]
+    # Another organisation's member does not see it.
+    at = app_as(world, "outsider").run()
+    assert heading not in [h.value for h in at.header]

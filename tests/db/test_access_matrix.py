@@ -1138,6 +1138,7 @@ ROWS: tuple[Row, ...] = (
         lambda s, a: champions.directory_organisations(s.db, a),
     ),
     Row(champions.your_champions, EVERYONE, lambda s, a: champions.your_champions(s.db, a)),
+    Row(commitments.your_commitments, EVERYONE, lambda s, a: commitments.your_commitments(s.db, a)),
     Row(champions.own_profile, CHAMPIONS, lambda s, a: champions.own_profile(s.db, a)),
     Row(
         champions.save_profile,

@@ -186,6 +186,20 @@ def organisation_commitment(
         )
 
 
+def your_commitments(db: Database, actor: Actor) -> list[CommitmentView]:
+    """The commitments of the organisations of this person's teams, where one is written down
+    (for a team member's home page: members cannot reach the Commitments page)."""
+    organisation_ids = sorted(
+        {
+            m.organisation_id
+            for m in actor.memberships
+            if m.team_id is not None and m.organisation_id is not None
+        }
+    )
+    views = [organisation_commitment(db, actor, oid) for oid in organisation_ids]
+    return [view for view in views if view.statement or view.actions]
+
+
 def _commitment_of(session: Session, organisation_id: int) -> Commitment | None:
     return session.scalar(select(Commitment).where(Commitment.organisation_id == organisation_id))
 
