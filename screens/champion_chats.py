@@ -13,9 +13,10 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.champion_chats import describe_summary, groups_frame, history_frame, mix_frame
 from ui.context import db
+from ui.flash import Flash
 from ui.text import plain
 
-FLASH_KEY = "champion_chats_flash"
+flash = Flash("champion_chats")
 
 actor = require_page(Permission.RUN_CHAMPION_CHATS)
 st.title("Champion Chats")
@@ -29,14 +30,7 @@ st.write(
 today = uk_today()
 months = months_to_choose(today)
 month = st.selectbox("Month", months, index=months.index(month_of(today)), format_func=month_label)
-flash = st.session_state.pop(FLASH_KEY, None)
-if flash:
-    st.success(plain(flash))
-
-
-def done(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
+flash.show()
 
 
 view = champion_chats.chat_round(db(), actor, month)
@@ -51,7 +45,7 @@ if view is None:
             name=None,
             current_version=None,
         ):
-            done(f"Drew the Chats of {month_label(month)}. Check them, then publish.")
+            flash.done(f"Drew the Chats of {month_label(month)}. Check them, then publish.")
 else:
     st.header(plain(f"Chats of {view.label}"))
     st.caption(
@@ -109,7 +103,7 @@ else:
             table=None,
         ):
             names = {p.user_id: p.name for p in people}
-            done(f"Swapped {names[first]} and {names[second]} between their groups.")
+            flash.done(f"Swapped {names[first]} and {names[second]} between their groups.")
         st.subheader("Publish or draw again")
         st.write(
             "Publishing shows each champion their group; after that the groups cannot change. "
@@ -122,14 +116,14 @@ else:
             current_version=view.version,
             table=None,
         ):
-            done(f"Published the Chats of {view.label}: champions can now see their groups.")
+            flash.done(f"Published the Chats of {view.label}: champions can now see their groups.")
         if redraw_column.button("Draw again") and concurrency.save_checked(
             lambda: champion_chats.redraw_round(db(), actor, round_id, seen),
             name=name,
             current_version=view.version,
             table=None,
         ):
-            done(f"Drew the Chats of {view.label} again with a new seed.")
+            flash.done(f"Drew the Chats of {view.label} again with a new seed.")
 
 st.subheader("Months drawn so far")
 history = champion_chats.chat_history(db(), actor)

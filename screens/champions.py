@@ -20,9 +20,10 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.champions import champion_card, pick, terms_frame
 from ui.context import db
+from ui.flash import Flash
 from ui.text import plain
 
-FLASH_KEY = "champions_flash"
+flash = Flash("champions")
 ANY = 0
 
 actor = require_page(None)
@@ -32,20 +33,13 @@ st.write(
     "people who lead and encourage engagement with users there. Find your champion, or one "
     "working on something you care about, and get in touch."
 )
-flash = st.session_state.pop(FLASH_KEY, None)
-if isinstance(flash, str):
-    st.success(plain(flash))
-
-
-def done(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
+flash.show()
 
 
 def change(save: Callable[[], object], message: str) -> None:
     """Add or retire a champion; say so and draw the page again once it is saved."""
     if concurrency.save_checked(save, name=None, current_version=None):
-        done(message)
+        flash.done(message)
 
 
 organisations = champions.directory_organisations(db(), actor)
@@ -110,7 +104,7 @@ if Role.CHAMPION in actor.roles:
         current_version=own.version,
         table=None,
     ):
-        done("Your champion profile is saved.")
+        flash.done("Your champion profile is saved.")
 
 if actor.can(Permission.MANAGE_CHAMPIONS):
     today = uk_today()

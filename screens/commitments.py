@@ -11,10 +11,11 @@ from ue_core.timefmt import format_date, format_datetime, uk_today
 from ui import commitments as forms
 from ui.auth import require_page
 from ui.context import db
+from ui.flash import Flash
 from ui.organisations import choose_organisation
 from ui.text import plain
 
-FLASH_KEY = "commitments_flash"
+flash = Flash("commitments")
 
 actor = require_page(Permission.COMMITMENTS)
 st.title("Commitments")
@@ -23,14 +24,7 @@ st.write(
     "statement, and the actions it plans under the strategy's themes, each with an owner, "
     "dates and a status. Champions keep their organisation's commitment up to date."
 )
-flash = st.session_state.pop(FLASH_KEY, None)
-if flash:
-    st.success(plain(flash))
-
-
-def done(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
+flash.show()
 
 
 today = uk_today()
@@ -66,7 +60,7 @@ else:
 if view.can_edit:
     with st.expander("Write or change the commitment", expanded=not view.exists):
         if forms.statement_form(actor, view):
-            done("Saved the commitment.")
+            flash.done("Saved the commitment.")
 
 st.subheader("Planned actions")
 if view.actions:
@@ -80,14 +74,14 @@ else:
 if view.can_edit and view.exists:
     with st.expander("Add an action"):
         if forms.add_action_form(actor, view, themes):
-            done("Added the action.")
+            flash.done("Added the action.")
     if view.actions:
         with st.expander("Change an action's status"):
             if forms.status_form(actor, view):
-                done("Changed the action's status.")
+                flash.done("Changed the action's status.")
         with st.expander("Change an action"):
             if forms.edit_action_form(actor, view, themes):
-                done("Saved the changes to the action.")
+                flash.done("Saved the changes to the action.")
 
 with st.expander("The themes"):
     for theme in themes.themes:

@@ -12,9 +12,10 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.champion_chats import contacts_frame
 from ui.context import db
+from ui.flash import Flash
 from ui.text import plain
 
-FLASH_KEY = "your_champion_chat_flash"
+flash = Flash("your_champion_chat")
 
 actor = require_page(Permission.JOIN_CHAMPION_CHATS)
 st.title("Your Champion Chat")
@@ -23,9 +24,7 @@ st.write(
     "for a 20-minute Chat: a chance to meet, support one another and share ideas. One of you "
     "sets up the call; after it, the hub asks each of you for a short update."
 )
-flash = st.session_state.pop(FLASH_KEY, None)
-if flash:
-    st.success(plain(flash))
+flash.show()
 
 today = uk_today()
 chat = your_champion_chat.your_chat(db(), actor, today)
@@ -43,11 +42,6 @@ else:
 st.header(plain(f"Taking part in {month_label(chat.next_month)}"))
 
 
-def done(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
-
-
 if chat.next_month_drawn:
     st.write(
         plain(
@@ -62,7 +56,7 @@ elif chat.skipping_next_month:
         name=None,
         current_version=None,
     ):
-        done(f"You are back in the drawing for {month_label(chat.next_month)}.")
+        flash.done(f"You are back in the drawing for {month_label(chat.next_month)}.")
 else:
     st.write(
         plain(
@@ -75,7 +69,7 @@ else:
         name=None,
         current_version=None,
     ):
-        done(f"You will not be in the drawing for {month_label(chat.next_month)}.")
+        flash.done(f"You will not be in the drawing for {month_label(chat.next_month)}.")
 
 later = [m for m in chat.skipped_months if m != chat.next_month]
 if later:
