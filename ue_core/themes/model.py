@@ -16,7 +16,9 @@ class Theme:
     """One theme: a readable label, its top terms, its size and its most typical answers.
 
     ``representative_indices`` point into the texts that were themed; they are the answers
-    nearest the theme's centre, nearest first, with repeated answers shown once.
+    nearest the theme's centre, nearest first, with repeated answers shown once. A finer theme
+    (a sub-theme) names its top-level theme in ``parent``, an index into
+    ``ThemeSet.top_themes``; a top-level theme has ``parent`` None.
     """
 
     index: int
@@ -25,16 +27,20 @@ class Theme:
     size: int
     representative_indices: tuple[int, ...]
     representatives: tuple[str, ...]
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
 class ThemeSet:
-    """Themes for a list of answers.
+    """Themes for a list of answers, at two levels.
 
-    ``assignments[i]`` is the theme of answer ``i`` (``-1`` only for an empty or unusable answer)
-    and ``confidences[i]`` its cosine similarity to that theme's centre (0 for ``-1``).
-    ``centroids`` has one L2-normalised row per theme, in the embedding space of ``backend``,
-    for :func:`ue_core.themes.assign_to_themes`. Themes are numbered largest first.
+    ``themes`` are the finer level (sub-themes): ``assignments[i]`` is the sub-theme of answer
+    ``i`` (``-1`` only for an empty or unusable answer) and ``confidences[i]`` its cosine
+    similarity to that sub-theme's centre (0 for ``-1``). ``centroids`` has one L2-normalised
+    row per sub-theme, in the embedding space of ``backend``, for
+    :func:`ue_core.themes.assign_to_themes`. ``top_themes`` are the top level: each groups whole
+    sub-themes (``Theme.parent``), so an answer's top-level theme is its sub-theme's parent, and
+    ``top_centroids`` has one row per top-level theme. Both levels are numbered largest first.
     """
 
     themes: tuple[Theme, ...]
@@ -44,6 +50,9 @@ class ThemeSet:
     seed: int
     n_themes_requested: int | None
     centroids: npt.NDArray[np.float32] = field(compare=False, repr=False)
+    top_themes: tuple[Theme, ...] = ()
+    top_centroids: npt.NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
+    n_top_themes_requested: int | None = None
 
     @property
     def n_themes(self) -> int:
@@ -63,6 +72,24 @@ class ThemeSet:
     def members(self, theme_index: int) -> list[int]:
         """The indices of the answers in one theme."""
         return [i for i, theme in enumerate(self.assignments) if theme == theme_index]
+
+    @property
+    def n_top_themes(self) -> int:
+        """How many top-level themes there are."""
+        return len(self.top_themes)
+
+    @property
+    def top_assignments(self) -> tuple[int, ...]:
+        """Each answer's top-level theme (``-1`` for an answer with no theme)."""
+        parents = [theme.parent for theme in self.themes]
+        return tuple(
+            NO_THEME if theme < 0 or parents[theme] is None else int(parents[theme] or 0)
+            for theme in self.assignments
+        )
+
+    def children(self, top_index: int) -> list[Theme]:
+        """The sub-themes of one top-level theme, largest first."""
+        return [theme for theme in self.themes if theme.parent == top_index]
 
     @property
     def unthemed(self) -> list[int]:
