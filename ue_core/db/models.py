@@ -514,6 +514,8 @@ class Theme(Base):
     position: Mapped[int] = mapped_column(Integer)
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
     renamed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The top-level theme this (sub-)theme sits under (issue 14); see TopTheme.
+    top_theme_id: Mapped[int | None] = mapped_column(ForeignKey("top_theme.id"), index=True)
 
 
 class ThemeAssignment(Base):
@@ -872,3 +874,21 @@ class CommitmentAction(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- Themes at two levels (issue 14) -----------------------------------------------------------
+
+
+class TopTheme(Base):
+    """A top-level theme of a theme set: it groups whole themes (its sub-themes, Theme rows
+    whose ``top_theme_id`` is this one), so an answer's top-level theme is its theme's."""
+
+    __tablename__ = "top_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_set_id: Mapped[int] = mapped_column(ForeignKey("theme_set.id"), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    top_terms: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer)
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    renamed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -215,7 +215,7 @@ def _weighted_ward(points: FloatMatrix, weights: npt.ArrayLike) -> list[tuple[in
 
     def costs(i: int) -> npt.NDArray[np.float64]:
         squared = np.sum((centres - centres[i]) ** 2, axis=1)
-        out = sizes * sizes[i] / (sizes + sizes[i]) * squared
+        out = np.asarray(sizes * sizes[i] / (sizes + sizes[i]) * squared, dtype=np.float64)
         out[~active] = np.inf
         out[i] = np.inf
         return out

@@ -40,13 +40,25 @@ def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> No
         how_many = st.radio(
             "Number of themes",
             options=["suggested", "chosen"],
+            help="Answers are grouped into sub-themes, and sub-themes into top-level themes.",
             format_func=lambda v: (
                 "Suggest a number for me" if v == "suggested" else "I will choose"
             ),
             horizontal=True,
         )
         chosen = st.number_input(
-            "Themes to find (used when you choose)", min_value=2, max_value=30, value=8, step=1
+            "Sub-themes to find (used when you choose)",
+            min_value=2,
+            max_value=theme_sets.MAX_THEMES,
+            value=8,
+            step=1,
+        )
+        chosen_top = st.number_input(
+            "Top-level themes to group them into (used when you choose)",
+            min_value=1,
+            max_value=theme_sets.MAX_TOP_THEMES,
+            value=4,
+            step=1,
         )
         confirmed = True
         if losses:
@@ -75,6 +87,7 @@ def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> No
             None if how_many == "suggested" else int(chosen),
             expected_current=seen,
             progress=report,
+            n_top_themes=None if how_many == "suggested" else int(chosen_top),
         ),
         name=name,
         current_version=None,

@@ -43,6 +43,14 @@ class ThemePage:
     def labels(self) -> dict[int, str]:
         return {t.id: t.label for t in self.themes.themes}
 
+    @property
+    def top_ids(self) -> list[int]:
+        return [t.id for t in self.themes.top_themes]
+
+    @property
+    def top_labels(self) -> dict[int, str]:
+        return {t.id: t.label for t in self.themes.top_themes}
+
     def short(self, answer_id: int) -> str:
         """An answer's text on one line, cut to 90 characters for a list."""
         texts = {a.answer_id: a.text for a in self.coded}

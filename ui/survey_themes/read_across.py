@@ -50,7 +50,14 @@ def read_across_tab(page: ThemePage) -> None:
         format_func=labels.__getitem__,
         key=f"across_{page.set_id}",
     )
-    across = suppression.read_across(db(), page.actor, page.set_id, by)
+    level = st.radio(
+        "Themes at",
+        [suppression.TOP, suppression.SUB],
+        format_func=lambda v: "Top-level themes" if v == suppression.TOP else "Sub-themes",
+        horizontal=True,
+        key=f"across_level_{page.set_id}",
+    )
+    across = suppression.read_across(db(), page.actor, page.set_id, by, level=level)
     rows = cell_rows(across)
     hidden = sum(1 for row in rows if row["Percentage"] is None)
     if rows and hidden / len(rows) > MOSTLY_SUPPRESSED:

@@ -128,18 +128,104 @@ def seed_form(page: ThemePage) -> None:
     with st.form(f"seed_{page.set_id}", clear_on_submit=True):
         examples = st.multiselect("Example answers", matches, format_func=page.short)
         label = st.text_input("Name for the new theme")
+        new_top = st.checkbox(
+            "Make it a top-level theme of its own (otherwise it joins the nearest top-level theme)"
+        )
         sent = st.form_submit_button("Start new theme")
     if sent:
         page.edit(
             lambda: refine.seed_theme(
-                db(), page.actor, page.set_id, examples, label, expected_version=page.seen
+                db(),
+                page.actor,
+                page.set_id,
+                examples,
+                label,
+                expected_version=page.seen,
+                new_top_theme=new_top,
             ),
             f"New theme '{_tidy(label)}' started.",
+        )
+
+
+def top_level_forms(page: ThemePage) -> None:
+    """Rename, merge and split top-level themes, and move a sub-theme to another one."""
+    st.subheader("Top-level themes")
+    tops = page.top_labels
+    with st.form(f"rename_top_{page.set_id}", clear_on_submit=True):
+        top_id = st.selectbox(
+            "Top-level theme to rename", page.top_ids, format_func=tops.__getitem__
+        )
+        label = st.text_input("New name for the top-level theme")
+        sent = st.form_submit_button("Rename top-level theme")
+    if sent and top_id is not None:
+        page.edit(
+            lambda: refine.rename_top_theme(
+                db(), page.actor, page.set_id, top_id, label, expected_version=page.seen
+            ),
+            f"Top-level theme renamed to '{_tidy(label)}'.",
+        )
+    with st.form(f"merge_top_{page.set_id}", clear_on_submit=True):
+        chosen = st.multiselect(
+            "Top-level themes to merge (choose two or more)",
+            page.top_ids,
+            format_func=tops.__getitem__,
+        )
+        merged = st.text_input("Name for the merged top-level theme (optional)")
+        merge = st.form_submit_button("Merge top-level themes")
+    if merge:
+        page.edit(
+            lambda: refine.merge_top_themes(
+                db(), page.actor, page.set_id, chosen, label=merged, expected_version=page.seen
+            ),
+            f"{plural(len(chosen), 'top-level theme')} merged.",
+        )
+    with st.form(f"split_top_{page.set_id}", clear_on_submit=True):
+        split_id = st.selectbox(
+            "Top-level theme to split", page.top_ids, format_func=tops.__getitem__
+        )
+        parts = st.number_input(
+            "Split its sub-themes into", min_value=2, max_value=10, value=2, step=1
+        )
+        split = st.form_submit_button("Split top-level theme")
+    if split and split_id is not None:
+        page.edit(
+            lambda: refine.split_top_theme(
+                db(), page.actor, page.set_id, split_id, int(parts), expected_version=page.seen
+            ),
+            f"Top-level theme split into {int(parts)}.",
+        )
+    with st.form(f"move_theme_{page.set_id}", clear_on_submit=True):
+        theme_id = st.selectbox(
+            "Sub-theme to move", page.theme_ids, format_func=page.labels.__getitem__
+        )
+        target = st.selectbox(
+            "Move it under",
+            [*page.top_ids, 0],
+            format_func=lambda tid: "A new top-level theme" if tid == 0 else tops[tid],
+        )
+        new_label = st.text_input("Name for the new top-level theme (when you make one)")
+        move = st.form_submit_button("Move sub-theme")
+    if move and theme_id is not None and target is not None:
+        page.edit(
+            lambda: refine.move_theme(
+                db(),
+                page.actor,
+                page.set_id,
+                theme_id,
+                None if target == 0 else target,
+                label=new_label,
+                expected_version=page.seen,
+            ),
+            f"Sub-theme '{page.labels[theme_id]}' moved.",
         )
 
 
 def refine_tab(page: ThemePage) -> None:
     st.header("Refine the themes")
     st.write("Every change is saved straight away.")
-    for form in (rename_form, merge_form, split_form, move_form, seed_form):
+    st.write(
+        "Themes here are sub-themes; each sits under a top-level theme. The last section "
+        "changes the top-level themes."
+    )
+    for form in (rename_form, merge_form, split_form, move_form, seed_form, top_level_forms):
         form(page)

@@ -11,16 +11,37 @@ from ui.survey_themes.page import ThemePage
 from ui.text import plain
 
 
+def _typical(texts: tuple[str, ...]) -> None:
+    if texts:
+        st.markdown(
+            "Typical answers:\n\n"
+            + "\n".join(f"- {plain(' '.join(text.split()))}" for text in texts)
+        )
+
+
 def themes_tab(page: ThemePage) -> None:
     st.header("Themes")
-    for number, theme in enumerate(page.themes.themes, start=1):
-        st.subheader(f"{number:d}. {plain(theme.label)} ({plural(theme.size, 'answer')})")
-        st.markdown("Top terms: " + plain(", ".join(theme.top_terms) or "none"))
-        if theme.representatives:
-            st.markdown(
-                "Typical answers:\n\n"
-                + "\n".join(f"- {plain(' '.join(text.split()))}" for text in theme.representatives)
-            )
+    view = page.themes
+    st.write(
+        f"{plural(len(view.top_themes), 'top-level theme')}, holding "
+        f"{plural(len(view.themes), 'sub-theme')}. Open a top-level theme to see its sub-themes."
+    )
+    by_id = {theme.id: theme for theme in view.themes}
+    for number, top in enumerate(view.top_themes, start=1):
+        st.subheader(f"{number:d}. {plain(top.label)} ({plural(top.size, 'answer')})")
+        st.markdown("Top terms: " + plain(", ".join(top.top_terms) or "none"))
+        _typical(top.representatives[:3])
+        with st.expander(
+            plain(f"Sub-themes of {top.label} ({plural(len(top.theme_ids), 'sub-theme')})")
+        ):
+            for sub_number, theme_id in enumerate(top.theme_ids, start=1):
+                theme = by_id[theme_id]
+                st.markdown(
+                    f"**{number:d}.{sub_number:d} {plain(theme.label)}** "
+                    f"({plural(theme.size, 'answer')})"
+                )
+                st.markdown("Top terms: " + plain(", ".join(theme.top_terms) or "none"))
+                _typical(theme.representatives)
     if page.themes.status == views.APPROVED:
         return
     st.subheader("Approve these themes")

@@ -14,6 +14,7 @@ from ue_core.db.models import (
     SurveyQuestion,
     Theme,
     ThemeSet,
+    TopTheme,
 )
 from ue_core.errors import ConflictError, NotFound
 from ue_core.redaction import RedactionKind
@@ -78,5 +79,15 @@ def _set_themes(session: Session, set_id: int) -> list[Theme]:
     return list(
         session.scalars(
             select(Theme).where(Theme.theme_set_id == set_id).order_by(Theme.position, Theme.id)
+        )
+    )
+
+
+def _set_top_themes(session: Session, set_id: int) -> list[TopTheme]:
+    return list(
+        session.scalars(
+            select(TopTheme)
+            .where(TopTheme.theme_set_id == set_id)
+            .order_by(TopTheme.position, TopTheme.id)
         )
     )

@@ -25,6 +25,7 @@ from ue_core.db.models import (
     ThemeAction,
     ThemeAssignment,
     ThemeSet,
+    TopTheme,
 )
 from ue_core.errors import ConflictError, NotFound
 from ue_core.text import plural
@@ -121,6 +122,7 @@ def delete_survey(
             delete(ThemeAction).where(ThemeAction.theme_id.in_(themes)),
             delete(ThemeAssignment).where(ThemeAssignment.theme_set_id.in_(sets)),
             delete(Theme).where(Theme.theme_set_id.in_(sets)),
+            delete(TopTheme).where(TopTheme.theme_set_id.in_(sets)),
             delete(ThemeSet).where(ThemeSet.question_id.in_(questions)),
             delete(SurveyAnswer).where(SurveyAnswer.question_id.in_(questions)),
             delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id),

@@ -22,6 +22,7 @@ from ue_core.services.surveys.views import (
     APPROVED,
     QuestionView,
     SurveyView,
+    ThemeSetView,
     coded_answers,
     get_survey,
     theme_set,
@@ -36,6 +37,9 @@ def coded_frame(db: Database, actor: Actor, set_id: int) -> pd.DataFrame:
     for column in closed:
         data[column] = [a.closed_answers.get(column, "") for a in answers]
     data["Answer"] = [a.text for a in answers]
+    data["Top-level theme"] = [
+        "Not relevant" if a.not_relevant else (a.top_theme_label or "No theme") for a in answers
+    ]
     data["Theme"] = [
         "Not relevant" if a.not_relevant else (a.theme_label or "No theme") for a in answers
     ]
@@ -61,13 +65,7 @@ def _set_context(db: Database, actor: Actor, set_id: int) -> tuple[SurveyView, Q
 def _coded_workbook(db: Database, actor: Actor, set_id: int) -> Workbook:
     survey, question = _set_context(db, actor, set_id)
     view = theme_set(db, actor, set_id)
-    summary = pd.DataFrame(
-        {
-            "Theme": [t.label for t in view.themes],
-            "Answers": [t.size for t in view.themes],
-            "Top terms": [", ".join(t.top_terms) for t in view.themes],
-        }
-    )
+    summary = _summary(view)
     return Workbook(
         title=f"Coded responses: {survey.title}",
         cover=[
@@ -85,7 +83,8 @@ def _coded_workbook(db: Database, actor: Actor, set_id: int) -> Workbook:
                 "Themes",
                 "Themes",
                 summary,
-                "Each theme, how many answers it holds and its top terms.",
+                "Each theme (sub-theme) under its top-level theme, how many answers it holds "
+                "and its top terms.",
             ),
             Table(
                 "Coded_responses",
@@ -97,6 +96,26 @@ def _coded_workbook(db: Database, actor: Actor, set_id: int) -> Workbook:
         ],
         author="USER hub",
         organisation="USER hub",
+    )
+
+
+def _summary(view: ThemeSetView) -> pd.DataFrame:
+    """One row per sub-theme, under its top-level theme, top-level themes in order."""
+    tops = {top.id: top.label for top in view.top_themes}
+    ordered = sorted(
+        view.themes,
+        key=lambda t: (
+            next((i for i, top in enumerate(view.top_themes) if top.id == t.top_theme_id), 999),
+            t.position,
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "Top-level theme": [tops.get(t.top_theme_id or 0, "None") for t in ordered],
+            "Theme": [t.label for t in ordered],
+            "Answers": [t.size for t in ordered],
+            "Top terms": [", ".join(t.top_terms) for t in ordered],
+        }
     )
 
 
@@ -119,39 +138,45 @@ def theme_summary_html(db: Database, actor: Actor, set_id: int) -> str:
     report = HtmlReport(f"Themes: {question.column_name}")
     report.paragraph(
         f"Survey: {survey.title}. {view.answer_count:,} answers grouped into "
-        f"{len(view.themes)} themes ({'approved' if view.status == APPROVED else 'draft'})."
+        f"{len(view.top_themes)} top-level themes and {len(view.themes)} sub-themes "
+        f"({'approved' if view.status == APPROVED else 'draft'})."
     )
     report.table(
-        pd.DataFrame(
-            {
-                "Theme": [t.label for t in view.themes],
-                "Answers": [t.size for t in view.themes],
-                "Top terms": [", ".join(t.top_terms) for t in view.themes],
-            }
-        ),
-        "Themes and their size",
+        _summary(view),
+        "Top-level themes, their sub-themes and their size",
         row_header_column="Theme",
     )
     report.heading("Each theme", 2)
-    for theme in view.themes:
-        report.heading(f"{theme.label} ({theme.size} answers)", 3)
-        report.paragraph("Top terms: " + (", ".join(theme.top_terms) or "none"))
+    by_id = {theme.id: theme for theme in view.themes}
+    for top in view.top_themes:
+        report.heading(f"{top.label} ({top.size} answers)", 3)
+        report.paragraph("Top terms: " + (", ".join(top.top_terms) or "none"))
         report.paragraph("Typical answers:")
-        report.bullet_list(theme.representatives)
+        report.bullet_list(top.representatives)
+        for theme_id in top.theme_ids:
+            theme = by_id[theme_id]
+            report.heading(f"{theme.label} ({theme.size} answers)", 4)
+            report.paragraph("Top terms: " + (", ".join(theme.top_terms) or "none"))
+            report.paragraph("Typical answers:")
+            report.bullet_list(theme.representatives)
     coded = coded_answers(db, actor, set_id)
-    labels = [t.label for t in view.themes]
+    levels = (
+        ("Top-level themes", [t.label for t in view.top_themes], True),
+        ("Sub-themes", [t.label for t in view.themes], False),
+    )
     if survey.closed_questions:
         report.heading("Read across", 2)
         report.paragraph(SUPPRESSED_NOTE)
         for closed in survey.closed_questions:
-            across = _read_across(coded, labels, closed.column_name)
-            report.heading(f"Themes by {closed.column_name}", 3)
-            report.table(
-                across.wide_table(),
-                f"Answers in each theme by {closed.column_name}: count (percentage of the "
-                "group's answers)",
-                row_header_column="Theme",
-            )
+            for level, labels, by_top in levels:
+                across = _read_across(coded, labels, closed.column_name, top=by_top)
+                report.heading(f"{level} by {closed.column_name}", 3)
+                report.table(
+                    across.wide_table(),
+                    f"Answers in each of the {level.lower()} by {closed.column_name}: count "
+                    "(percentage of the group's answers)",
+                    row_header_column="Theme",
+                )
     return report.render()
 
 

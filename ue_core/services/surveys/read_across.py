@@ -14,10 +14,14 @@ from ue_core.db.models import (
 )
 from ue_core.disclosure import suppress_counts
 from ue_core.errors import NotFound
-from ue_core.services.surveys._shared import _set_themes
+from ue_core.services.surveys._shared import _set_themes, _set_top_themes
 from ue_core.services.surveys.views import CodedAnswer, _coded
 
 SUPPRESSED: Final = "[c]"
+
+#: The two levels a read across can be by: sub-themes, or top-level themes.
+SUB: Final = "sub"
+TOP: Final = "top"
 
 
 SUPPRESSED_NOTE: Final = (
@@ -78,25 +82,40 @@ class ReadAcross:
         return pd.DataFrame(data)
 
 
-def read_across(db: Database, actor: Actor, set_id: int, closed_question: str) -> ReadAcross:
-    """Themes by the answers to a closed question: counts, percentages, [c] for 1 to 4."""
+def read_across(
+    db: Database, actor: Actor, set_id: int, closed_question: str, *, level: str = SUB
+) -> ReadAcross:
+    """Themes by the answers to a closed question: counts, percentages, [c] for 1 to 4.
+
+    ``level`` is ``"sub"`` for sub-themes or ``"top"`` for top-level themes.
+    """
     require(actor, Permission.ANALYSE_SURVEYS)
+    if level not in (SUB, TOP):
+        raise ValueError(f"Unknown theme level {level!r}")
     with db.read() as session:
         themes = _set_themes(session, set_id)
         if not themes and session.get(ThemeSet, set_id) is None:
             raise NotFound("That theme set no longer exists. Reload the page.")
+        labels = (
+            [t.label for t in _set_top_themes(session, set_id)]
+            if level == TOP
+            else [t.label for t in themes]
+        )
         coded = _coded(session, set_id)
-    return _read_across(coded, [t.label for t in themes], closed_question)
+    return _read_across(coded, labels, closed_question, top=level == TOP)
 
 
-def _read_across(coded: list[CodedAnswer], labels: list[str], question: str) -> ReadAcross:
+def _read_across(
+    coded: list[CodedAnswer], labels: list[str], question: str, *, top: bool = False
+) -> ReadAcross:
     counts: dict[tuple[str, str], int] = {}
     totals: dict[str, int] = {}
     for answer in coded:
-        if answer.theme_label is None or answer.not_relevant:
+        label = answer.top_theme_label if top else answer.theme_label
+        if label is None or answer.not_relevant:
             continue
         category = answer.closed_answers.get(question, "").strip() or "No answer"
-        counts[(answer.theme_label, category)] = counts.get((answer.theme_label, category), 0) + 1
+        counts[(label, category)] = counts.get((label, category), 0) + 1
         totals[category] = totals.get(category, 0) + 1
     categories = tuple(sorted(totals, key=lambda c: (c == "No answer", -totals[c], c)))
     shown: dict[tuple[str, str], int | None] = {}

@@ -1,4 +1,10 @@
-"""Refining a theme set by hand: rename, merge, split, move, not relevant, seed a theme."""
+"""Refining a theme set by hand: rename, merge, split, move, not relevant, seed a theme.
+
+Edits work at both levels: sub-themes (the Theme rows answers are coded to) and top-level
+themes (TopTheme rows, each grouping whole sub-themes). After every edit the centres, terms and
+(unless a person named them) labels of the changed themes at both levels are worked out again,
+and a top-level theme left with no sub-themes is removed.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
+import numpy.typing as npt
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ue_core import audit
@@ -18,15 +25,24 @@ from ue_core.db.models import (
     ThemeAction,
     ThemeAssignment,
     ThemeSet,
+    TopTheme,
 )
 from ue_core.errors import InputError, NotFound
-from ue_core.services.surveys._shared import MAX_LABEL, _bytes, _lock_set, _set_themes, _vector
+from ue_core.services.surveys._shared import (
+    MAX_LABEL,
+    _bytes,
+    _lock_set,
+    _set_themes,
+    _set_top_themes,
+    _vector,
+)
 from ue_core.services.surveys.embeddings import _align_set_space
 from ue_core.themes import (
     assign_to_themes,
     cluster_embeddings,
     label_themes,
 )
+from ue_core.themes.clustering import group_sub_themes
 from ue_core.themes.embedding import is_usable, normalise_rows
 
 
@@ -46,13 +62,26 @@ def _clean_label(label: str) -> str:
     return cleaned
 
 
+def _top_in_set(session: Session, set_id: int, top_theme_id: int) -> TopTheme:
+    top = session.get(TopTheme, top_theme_id)
+    if top is None or top.theme_set_id != set_id:
+        raise NotFound("That top-level theme is no longer in this theme set. Reload the page.")
+    return top
+
+
 def _recompute(
-    session: Session, set_id: int, relabel: Sequence[int] = (), *, labels_for_all: bool = False
+    session: Session,
+    set_id: int,
+    relabel: Sequence[int] = (),
+    *,
+    labels_for_all: bool = False,
+    relabel_tops: Sequence[int] = (),
 ) -> None:
     """Recompute every theme's centre, its answers' confidence and top terms after an edit.
 
     Themes in ``relabel`` (or all with ``labels_for_all``) also get a new label unless a person
-    renamed them.
+    renamed them; so do top-level themes in ``relabel_tops`` and those holding a relabelled
+    theme. Top-level themes left with no sub-themes are removed.
     """
     _align_set_space(session, set_id)
     themes = _set_themes(session, set_id)
@@ -98,12 +127,62 @@ def _recompute(
             theme.label = labels[index].label[:MAX_LABEL] or f"Theme {index + 1}"
     if conf_updates:
         session.execute(update(ThemeAssignment), conf_updates)
+    changed_tops = set(relabel_tops) | {t.top_theme_id for t in themes if t.id in wanted}
+    _recompute_tops(
+        session,
+        set_id,
+        [theme.top_theme_id for theme in themes],
+        chosen,
+        matrix,
+        texts,
+        {top for top in changed_tops if top is not None},
+        everything=labels_for_all,
+    )
     session.execute(
         update(ThemeSet)
         .where(ThemeSet.id == set_id)
         .values(n_themes=len(themes))
         .execution_options(synchronize_session=False)
     )
+
+
+def _recompute_tops(
+    session: Session,
+    set_id: int,
+    parents: Sequence[int | None],
+    chosen: npt.NDArray[np.int64],
+    matrix: npt.NDArray[np.float32],
+    texts: Sequence[str],
+    relabel: set[int],
+    *,
+    everything: bool,
+) -> None:
+    """The top-level part of :func:`_recompute`: ``parents[i]`` is theme ``i``'s top-level theme
+    and ``chosen[j]`` answer ``j``'s theme (-1 for none)."""
+    used = {parent for parent in parents if parent is not None}
+    tops = []
+    for top in _set_top_themes(session, set_id):
+        if top.id in used:
+            tops.append(top)
+        else:
+            session.delete(top)
+    if not tops:
+        session.flush()
+        return
+    index = {top.id: number for number, top in enumerate(tops)}
+    top_of_theme = [index.get(parent, -1) if parent is not None else -1 for parent in parents]
+    assignments = [top_of_theme[int(c)] if c >= 0 else -1 for c in chosen]
+    labels = label_themes(texts, assignments, len(tops))
+    owners = np.asarray(assignments, dtype=np.int64)
+    for number, top in enumerate(tops):
+        members = np.flatnonzero(owners == number)
+        if len(members):
+            top.centroid = _bytes(normalise_rows(matrix[members].mean(axis=0, keepdims=True))[0])
+        top.top_terms = list(labels[number].top_terms)
+        top.position = number
+        if (everything or top.id in relabel) and not top.renamed:
+            top.label = labels[number].label[:MAX_LABEL] or f"Top-level theme {number + 1}"
+    session.flush()
 
 
 def rename_theme(
@@ -158,6 +237,7 @@ def merge_themes(
             .execution_options(synchronize_session=False)
         )
         before = [t.label for t in themes]
+        tops = [t.top_theme_id for t in themes if t.top_theme_id is not None]
         for other in others:
             session.delete(other)
         if cleaned is not None:
@@ -165,7 +245,7 @@ def merge_themes(
         else:
             keep.renamed = False
         session.flush()
-        _recompute(session, set_id, [keep.id])
+        _recompute(session, set_id, [keep.id], relabel_tops=tops)
         audit.record(
             session,
             actor,
@@ -219,6 +299,7 @@ def split_theme(
                 top_terms=list(part.top_terms),
                 position=theme.position,
                 renamed=False,
+                top_theme_id=theme.top_theme_id,
             )
             session.add(created)
             session.flush()
@@ -369,11 +450,15 @@ def seed_theme(
     label: str,
     *,
     expected_version: int,
+    top_theme_id: int | None = None,
+    new_top_theme: bool = False,
 ) -> tuple[int, int]:
     """Start a theme from example answers; other answers join it when they are nearer to it
     than to their own theme (answers moved by hand stay where they are).
 
-    Returns the new theme's id and how many answers it holds.
+    The new sub-theme goes under ``top_theme_id``, or by default under the top-level theme
+    whose centre is nearest the examples; with ``new_top_theme`` it starts a top-level theme of
+    its own, with the same name. Returns the new theme's id and how many answers it holds.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
     cleaned = _clean_label(label)
@@ -411,6 +496,7 @@ def seed_theme(
         centre = normalise_rows(
             np.vstack([v for v in example_vectors if v is not None]).mean(axis=0, keepdims=True)
         )[0]
+        parent = _seed_parent(session, set_id, centre, cleaned, top_theme_id, new_top_theme)
         created = Theme(
             theme_set_id=set_id,
             label=cleaned,
@@ -418,6 +504,7 @@ def seed_theme(
             position=len(themes),
             centroid=_bytes(centre),
             renamed=True,
+            top_theme_id=parent,
         )
         session.add(created)
         session.flush()
@@ -444,7 +531,7 @@ def seed_theme(
                 joins.append({"id": assignment_id, "theme_id": created.id})
         session.execute(update(ThemeAssignment), joins)
         session.expire_all()
-        _recompute(session, set_id)
+        _recompute(session, set_id, relabel_tops=[parent] if parent is not None else [])
         audit.record(
             session,
             actor,
@@ -455,3 +542,239 @@ def seed_theme(
             {"label": cleaned, "examples": examples, "size": len(joins)},
         )
         return created.id, len(joins)
+
+
+def _seed_parent(
+    session: Session,
+    set_id: int,
+    centre: npt.NDArray[np.float32],
+    label: str,
+    top_theme_id: int | None,
+    new_top_theme: bool,
+) -> int | None:
+    """The top-level theme a seeded sub-theme goes under (see :func:`seed_theme`)."""
+    tops = _set_top_themes(session, set_id)
+    if new_top_theme:
+        if label.casefold() in {t.label.casefold() for t in tops}:
+            raise InputError(
+                f"Another top-level theme is already called '{label}'. Choose another name."
+            )
+        created = TopTheme(
+            theme_set_id=set_id,
+            label=label,
+            top_terms=[],
+            position=len(tops),
+            centroid=_bytes(centre),
+            renamed=True,
+        )
+        session.add(created)
+        session.flush()
+        return created.id
+    if top_theme_id is not None:
+        return _top_in_set(session, set_id, top_theme_id).id
+    centres = [_vector(t.centroid) for t in tops]
+    usable = [(t, c) for t, c in zip(tops, centres, strict=True) if c is not None]
+    if not usable or any(len(c) != len(centre) for _, c in usable):
+        return tops[0].id if tops else None
+    indices, _ = assign_to_themes(centre[None, :], np.vstack([c for _, c in usable]))
+    return usable[int(indices[0])][0].id if indices[0] >= 0 else usable[0][0].id
+
+
+# --- Edits of the top level ----------------------------------------------------------------
+
+
+def rename_top_theme(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    top_theme_id: int,
+    label: str,
+    *,
+    expected_version: int,
+) -> None:
+    """Name a top-level theme (the name then stays through later edits)."""
+    require(actor, Permission.ANALYSE_SURVEYS)
+    cleaned = _clean_label(label)
+    with db.transaction() as session:
+        _lock_set(session, set_id, expected_version)
+        top = _top_in_set(session, set_id, top_theme_id)
+        others = {
+            t.label.casefold() for t in _set_top_themes(session, set_id) if t.id != top_theme_id
+        }
+        if cleaned.casefold() in others:
+            raise InputError(
+                f"Another top-level theme is already called '{cleaned}'. Choose another name."
+            )
+        before = top.label
+        top.label, top.renamed = cleaned, True
+        audit.record(
+            session,
+            actor,
+            "rename_top_theme",
+            "top_theme",
+            top_theme_id,
+            {"label": before},
+            {"label": cleaned},
+        )
+
+
+def merge_top_themes(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    top_theme_ids: Sequence[int],
+    *,
+    expected_version: int,
+    label: str | None = None,
+) -> int:
+    """Put the sub-themes of two or more top-level themes under the first; returns its id."""
+    require(actor, Permission.ANALYSE_SURVEYS)
+    chosen = list(dict.fromkeys(top_theme_ids))
+    if len(chosen) < 2:
+        raise InputError("Choose two or more top-level themes to merge.")
+    cleaned = _clean_label(label) if label and label.strip() else None
+    with db.transaction() as session:
+        _lock_set(session, set_id, expected_version)
+        tops = [_top_in_set(session, set_id, top_id) for top_id in chosen]
+        keep = tops[0]
+        if cleaned is not None and cleaned.casefold() in {
+            t.label.casefold() for t in _set_top_themes(session, set_id) if t.id not in chosen
+        }:
+            raise InputError(
+                f"Another top-level theme is already called '{cleaned}'. Choose another name."
+            )
+        session.execute(
+            update(Theme)
+            .where(Theme.theme_set_id == set_id, Theme.top_theme_id.in_(chosen[1:]))
+            .values(top_theme_id=keep.id)
+            .execution_options(synchronize_session=False)
+        )
+        before = [t.label for t in tops]
+        if cleaned is not None:
+            keep.label, keep.renamed = cleaned, True
+        else:
+            keep.renamed = False
+        session.flush()
+        session.expire_all()
+        _recompute(session, set_id, relabel_tops=[keep.id])
+        kept = _top_in_set(session, set_id, keep.id)
+        audit.record(
+            session,
+            actor,
+            "merge_top_themes",
+            "top_theme",
+            kept.id,
+            {"labels": before},
+            {"label": kept.label},
+        )
+        return kept.id
+
+
+def move_theme(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    theme_id: int,
+    to_top_theme_id: int | None,
+    *,
+    expected_version: int,
+    label: str | None = None,
+) -> int:
+    """Move a sub-theme under another top-level theme, or (``to_top_theme_id`` None) under a
+    new top-level theme called ``label``. Returns the top-level theme's id."""
+    require(actor, Permission.ANALYSE_SURVEYS)
+    cleaned = _clean_label(label or "") if to_top_theme_id is None else None
+    with db.transaction() as session:
+        _lock_set(session, set_id, expected_version)
+        theme = _theme_in_set(session, set_id, theme_id)
+        before = theme.top_theme_id
+        if to_top_theme_id is None:
+            assert cleaned is not None
+            target = _seed_parent(session, set_id, np.zeros(0, np.float32), cleaned, None, True)
+            assert target is not None
+        else:
+            target = _top_in_set(session, set_id, to_top_theme_id).id
+        if target == before:
+            raise InputError("That sub-theme is already under that top-level theme.")
+        theme.top_theme_id = target
+        session.flush()
+        session.expire_all()
+        _recompute(session, set_id, relabel_tops=[t for t in (before, target) if t is not None])
+        audit.record(
+            session,
+            actor,
+            "move_theme",
+            "theme",
+            theme_id,
+            {"top_theme_id": before},
+            {"top_theme_id": target},
+        )
+        return target
+
+
+def split_top_theme(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    top_theme_id: int,
+    parts: int,
+    *,
+    expected_version: int,
+) -> list[int]:
+    """Split a top-level theme into ``parts`` by grouping its sub-themes again (Ward's
+    clustering of their centres, weighted by size). Returns the parts' ids, the kept one first."""
+    require(actor, Permission.ANALYSE_SURVEYS)
+    if not 2 <= parts <= 10:
+        raise InputError("Split a top-level theme into 2 to 10 top-level themes.")
+    with db.transaction() as session:
+        theme_set = _lock_set(session, set_id, expected_version)
+        top = _top_in_set(session, set_id, top_theme_id)
+        children = [t for t in _set_themes(session, set_id) if t.top_theme_id == top.id]
+        if len(children) < parts:
+            raise InputError(
+                f"This top-level theme has {len(children)} sub-themes, too few to split into "
+                f"{parts}. Split one of its sub-themes first."
+            )
+        sizes = dict(
+            session.execute(
+                select(ThemeAssignment.theme_id, func.count())
+                .where(
+                    ThemeAssignment.theme_set_id == set_id,
+                    ThemeAssignment.theme_id.in_([t.id for t in children]),
+                )
+                .group_by(ThemeAssignment.theme_id)
+            ).all()
+        )
+        vectors = [_vector(t.centroid) for t in children]
+        if any(v is None for v in vectors):
+            raise InputError("These sub-themes have no centres yet. Find themes again first.")
+        groups = group_sub_themes(
+            np.vstack([v for v in vectors if v is not None]),
+            [max(1, int(sizes.get(t.id, 0))) for t in children],
+            parts,
+            theme_set.seed,
+        )
+        new_ids = [top.id]
+        top.renamed = False
+        for _ in range(1, int(groups.max()) + 1):
+            created = TopTheme(
+                theme_set_id=set_id, label="", top_terms=[], position=top.position, renamed=False
+            )
+            session.add(created)
+            session.flush()
+            new_ids.append(created.id)
+        for child, group in zip(children, groups, strict=True):
+            child.top_theme_id = new_ids[int(group)]
+        session.flush()
+        session.expire_all()
+        _recompute(session, set_id, relabel_tops=new_ids)
+        audit.record(
+            session,
+            actor,
+            "split_top_theme",
+            "top_theme",
+            top_theme_id,
+            None,
+            {"parts": len(new_ids)},
+        )
+        return new_ids

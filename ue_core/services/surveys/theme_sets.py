@@ -19,6 +19,7 @@ from ue_core.db.models import (
     ThemeAction,
     ThemeAssignment,
     ThemeSet,
+    TopTheme,
     utcnow,
 )
 from ue_core.errors import ConflictError, InputError
@@ -48,7 +49,10 @@ from ue_core.themes import (
 )
 from ue_core.themes.embedding import LSA_SPACE_VERSION, TFIDF_LSA, is_usable, space_key
 
-MAX_THEMES: Final = 30
+#: Most sub-themes a person may ask for (the suggestion is never more either).
+MAX_THEMES: Final = 100
+#: Most top-level themes a person may ask for.
+MAX_TOP_THEMES: Final = 30
 
 
 #: A later answer waits for review when it is less typical of its theme than this share of the
@@ -234,6 +238,7 @@ def find_themes(
     expected_current: tuple[int, int] | None,
     seed: int = 0,
     progress: Progress | None = None,
+    n_top_themes: int | None = None,
 ) -> int:
     """Group the question's answers into themes and save them as a new draft theme set.
 
@@ -241,12 +246,20 @@ def find_themes(
     there was one, else the approved set), or None if they saw none: if the question's current
     set is not that one any more, nothing is saved and ConflictError says so. The draft is
     replaced and everything in it (theme names, moves, actions) is written to the audit log;
-    an approved set stays until a new one is approved. ``n_themes=None`` uses the suggested
+    an approved set stays until a new one is approved. ``n_themes`` is the number of
+    sub-themes and ``n_top_themes`` the number of top-level themes; None uses the suggested
     number. Returns the new set's id.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
     if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
+        raise InputError(f"Choose from 1 to {MAX_THEMES} sub-themes.")
+    if n_top_themes is not None and not 1 <= n_top_themes <= MAX_TOP_THEMES:
+        raise InputError(f"Choose from 1 to {MAX_TOP_THEMES} top-level themes.")
+    if n_themes is not None and n_top_themes is not None and n_top_themes > n_themes:
+        raise InputError(
+            "Choose no more top-level themes than sub-themes: each top-level theme holds at "
+            "least one sub-theme."
+        )
     with db.read() as session:
         _check_current(session, question_id, expected_current)
     backend = ensure_embeddings(db, actor, question_id, progress=progress)
@@ -258,8 +271,15 @@ def find_themes(
         raise InputError("None of the answers to this question has any words to group.")
     if progress:
         progress(0.9, "Grouping answers into themes")
-    result = cluster_embeddings(texts, matrix, n_themes, seed, backend=stored_backend or backend)
+    result = cluster_embeddings(
+        texts, matrix, n_themes, seed, backend=stored_backend or backend, n_top_themes=n_top_themes
+    )
     tfidf = result.backend == TFIDF_LSA
+    top_centroids = (
+        result.top_centroids
+        if result.top_centroids is not None
+        else np.zeros((0, result.centroids.shape[1]), dtype=np.float32)
+    )
     with db.transaction(locking=True) as session:
         _check_current(session, question_id, expected_current, lock=True)
         _delete_drafts(session, actor, question_id)
@@ -277,6 +297,26 @@ def find_themes(
         )
         session.add(theme_set)
         session.flush()
+        top_ids = (
+            list(
+                session.scalars(
+                    insert(TopTheme).returning(TopTheme.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "theme_set_id": theme_set.id,
+                            "label": top.label[:MAX_LABEL] or f"Top-level theme {top.index + 1}",
+                            "top_terms": list(top.top_terms),
+                            "position": top.index,
+                            "centroid": _bytes(top_centroids[top.index]),
+                            "renamed": False,
+                        }
+                        for top in result.top_themes
+                    ],
+                )
+            )
+            if result.top_themes
+            else []
+        )
         theme_ids = (
             list(
                 session.scalars(
@@ -289,6 +329,9 @@ def find_themes(
                             "position": theme.index,
                             "centroid": _bytes(result.centroids[theme.index]),
                             "renamed": False,
+                            "top_theme_id": (
+                                top_ids[theme.parent] if theme.parent is not None else None
+                            ),
                         }
                         for theme in result.themes
                     ],
@@ -320,7 +363,12 @@ def find_themes(
             "find_themes",
             "theme_set",
             theme_set.id,
-            after={"question_id": question_id, "n_themes": result.n_themes, "backend": backend},
+            after={
+                "question_id": question_id,
+                "n_themes": result.n_themes,
+                "n_top_themes": result.n_top_themes,
+                "backend": backend,
+            },
         )
         if progress:
             progress(1.0, "Themes saved")
@@ -388,6 +436,7 @@ def _delete_drafts(session: Session, actor: Actor, question_id: int) -> None:
     session.execute(delete(ThemeAction).where(ThemeAction.theme_id.in_(draft_themes)))
     session.execute(delete(ThemeAssignment).where(ThemeAssignment.theme_set_id.in_(drafts)))
     session.execute(delete(Theme).where(Theme.theme_set_id.in_(drafts)))
+    session.execute(delete(TopTheme).where(TopTheme.theme_set_id.in_(drafts)))
     session.execute(
         delete(ThemeSet).where(ThemeSet.question_id == question_id, ThemeSet.status == DRAFT)
     )

@@ -21,7 +21,7 @@ from ue_core.db.models import (
     User,
 )
 from ue_core.errors import NotFound
-from ue_core.services.surveys._shared import _counts, _set_themes
+from ue_core.services.surveys._shared import _counts, _set_themes, _set_top_themes
 from ue_core.survey_import import tidy_header
 
 #: Most answers shown as typical of a theme.
@@ -81,6 +81,21 @@ class ThemeView:
     size: int
     renamed: bool
     representatives: tuple[str, ...]
+    top_theme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TopThemeView:
+    """A top-level theme: its own name, terms and typical answers, and its sub-themes' ids."""
+
+    id: int
+    label: str
+    top_terms: tuple[str, ...]
+    position: int
+    size: int
+    renamed: bool
+    representatives: tuple[str, ...]
+    theme_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -99,12 +114,23 @@ class ThemeSetView:
     unthemed_count: int
     review_count: int
     approved_set_id: int | None
+    top_themes: tuple[TopThemeView, ...] = ()
 
     def theme(self, theme_id: int) -> ThemeView:
         for theme in self.themes:
             if theme.id == theme_id:
                 return theme
         raise NotFound("That theme is no longer in this theme set. Reload the page.")
+
+    def top_theme(self, top_theme_id: int) -> TopThemeView:
+        for top in self.top_themes:
+            if top.id == top_theme_id:
+                return top
+        raise NotFound("That top-level theme is no longer in this theme set. Reload the page.")
+
+    def sub_themes(self, top_theme_id: int) -> list[ThemeView]:
+        """The sub-themes of one top-level theme, in theme order."""
+        return [theme for theme in self.themes if theme.top_theme_id == top_theme_id]
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,8 @@ class CodedAnswer:
     not_relevant: bool
     needs_review: bool
     closed_answers: dict[str, str]
+    top_theme_id: int | None = None
+    top_theme_label: str | None = None
 
 
 def list_surveys(db: Database, actor: Actor) -> list[SurveyView]:
@@ -222,28 +250,34 @@ def _set_view(session: Session, found: ThemeSet, approved_id: int | None) -> The
             unthemed += int(not waits)
             continue
         members.setdefault(theme_id, []).append((float(confidence or 0.0), answer_id, text))
-    views = []
-    for theme in themes:
-        ordered = sorted(members.get(theme.id, []), key=lambda item: (-item[0], item[1]))
-        shown: list[str] = []
-        seen: set[str] = set()
-        for _, _, text in ordered:
-            key = " ".join(text.split()).casefold()
-            if key in seen:
-                continue
-            seen.add(key)
-            shown.append(text)
-            if len(shown) == REPRESENTATIVES:
-                break
-        views.append(
-            ThemeView(
-                id=theme.id,
-                label=theme.label,
-                top_terms=tuple(str(t) for t in theme.top_terms),
-                position=theme.position,
-                size=len(members.get(theme.id, [])),
-                renamed=theme.renamed,
-                representatives=tuple(shown),
+    views = [
+        ThemeView(
+            id=theme.id,
+            label=theme.label,
+            top_terms=tuple(str(t) for t in theme.top_terms),
+            position=theme.position,
+            size=len(members.get(theme.id, [])),
+            renamed=theme.renamed,
+            representatives=_typical(members.get(theme.id, [])),
+            top_theme_id=theme.top_theme_id,
+        )
+        for theme in themes
+    ]
+    tops = []
+    for top in _set_top_themes(session, found.id):
+        children = tuple(theme.id for theme in themes if theme.top_theme_id == top.id)
+        # A top-level theme's typical answers are its sub-themes' most typical ones.
+        pooled = [item for child in children for item in members.get(child, [])]
+        tops.append(
+            TopThemeView(
+                id=top.id,
+                label=top.label,
+                top_terms=tuple(str(t) for t in top.top_terms),
+                position=top.position,
+                size=len(pooled),
+                renamed=top.renamed,
+                representatives=_typical(pooled),
+                theme_ids=children,
             )
         )
     return ThemeSetView(
@@ -261,7 +295,24 @@ def _set_view(session: Session, found: ThemeSet, approved_id: int | None) -> The
         unthemed_count=unthemed,
         review_count=review,
         approved_set_id=approved_id,
+        top_themes=tuple(tops),
     )
+
+
+def _typical(members: list[tuple[float, int, str]]) -> tuple[str, ...]:
+    """The most typical answers (highest confidence first), each distinct answer once."""
+    ordered = sorted(members, key=lambda item: (-item[0], item[1]))
+    shown: list[str] = []
+    seen: set[str] = set()
+    for _, _, text in ordered:
+        key = " ".join(text.split()).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        shown.append(text)
+        if len(shown) == REPRESENTATIVES:
+            break
+    return tuple(shown)
 
 
 def coded_answers(db: Database, actor: Actor, set_id: int) -> list[CodedAnswer]:
@@ -272,7 +323,10 @@ def coded_answers(db: Database, actor: Actor, set_id: int) -> list[CodedAnswer]:
 
 
 def _coded(session: Session, set_id: int) -> list[CodedAnswer]:
-    labels = {theme.id: theme.label for theme in _set_themes(session, set_id)}
+    themes = _set_themes(session, set_id)
+    labels = {theme.id: theme.label for theme in themes}
+    parent = {theme.id: theme.top_theme_id for theme in themes}
+    top_labels = {top.id: top.label for top in _set_top_themes(session, set_id)}
     rows = session.execute(
         select(
             ThemeAssignment,
@@ -297,6 +351,10 @@ def _coded(session: Session, set_id: int) -> list[CodedAnswer]:
             not_relevant=assignment.not_relevant,
             needs_review=assignment.needs_review,
             closed_answers={str(k): str(v) for k, v in (closed or {}).items()},
+            top_theme_id=parent.get(assignment.theme_id) if assignment.theme_id else None,
+            top_theme_label=top_labels.get(parent.get(assignment.theme_id) or 0)
+            if assignment.theme_id
+            else None,
         )
         for assignment, text, ref, closed in rows
     ]
