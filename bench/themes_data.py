@@ -270,3 +270,29 @@ def survey_csv(answers: Sequence[str], seed: int) -> bytes:
     for number, answer in enumerate(answers, start=1):
         writer.writerow([f"R{number:06d}", rng.choice(ORGANISATION_TYPES), answer])
     return buffer.getvalue().encode("utf-8")
+
+
+#: CLINC150 (Larson et al., EMNLP 2019; CC BY 3.0), the "full" split as published by Clinc.
+CLINC150_PATH: Final = Path("/work/shared/data/clinc150/data_full.json")
+CLINC150_ENV_VAR: Final = "UE_BENCH_CLINC150"
+
+
+def clinc150_test(path: Path | None = None) -> LabelledCorpus:
+    """CLINC150's 4,500 in-scope test queries, each labelled with one of 150 intents."""
+    import json
+
+    source = path or Path(os.environ.get(CLINC150_ENV_VAR, "") or CLINC150_PATH)
+    if not source.is_file():
+        raise DataUnavailable(
+            f"CLINC150 was not found at {source}: set {CLINC150_ENV_VAR} to its data_full.json"
+        )
+    items = json.loads(source.read_text(encoding="utf-8"))["test"]
+    return LabelledCorpus(
+        name="clinc150_test",
+        texts=tuple(str(text) for text, _ in items),
+        labels=tuple(str(intent) for _, intent in items),
+        description=(
+            "CLINC150 in-scope test queries (Larson et al., 2019, CC BY 3.0): short requests "
+            "to a virtual assistant, 150 intents of 30 queries each"
+        ),
+    )

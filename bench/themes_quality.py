@@ -279,5 +279,84 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+
+
+# --- Two levels: the number of sub-themes chosen from the data (issue 14) ------------------------
+
+#: Issue 14 target: V-measure with the number left to choose, as a share of it at the true number.
+TARGET_CHOSEN_SHARE: Final = 0.9
+
+LEVEL_COLUMNS: Final = (
+    Column("method", "Number of sub-themes"),
+    Column("sub_themes", "Sub-themes", "right"),
+    Column("top_themes", "Top-level", "right"),
+    Column("v_measure", "V-measure", "right", ".3f"),
+    Column("ari", "ARI", "right", ".3f"),
+    Column("seconds", "Seconds", "right", ",.1f"),
+)
+
+
+def run_levels(seed: int = 0, corpus: LabelledCorpus | None = None) -> dict[str, Any]:
+    """On CLINC150's test queries, the finer level with its number chosen from the data against
+    the true number of intents, in the same run on the same embeddings."""
+    from bench.themes_data import clinc150_test
+    from ue_core.themes import MINILM_ONNX, cluster_embeddings, embed_texts
+
+    data = corpus or clinc150_test()
+    started = time.perf_counter()
+    vectors, backend = embed_texts(data.texts, backend=MINILM_ONNX)
+    embed_seconds = round(time.perf_counter() - started, 2)
+    say(f"{data.name}: {len(data.texts):,} queries embedded with {backend} in {embed_seconds} s")
+    methods: dict[str, dict[str, Any]] = {}
+    for name, wanted in (("true number", data.n_classes), ("chosen from the data", None)):
+        started = time.perf_counter()
+        themes = cluster_embeddings(data.texts, vectors, wanted, seed, backend=backend)
+        seconds = time.perf_counter() - started
+        methods[name] = {
+            **score(data.labels, themes.assignments),
+            "sub_themes": themes.n_themes,
+            "top_themes": themes.n_top_themes,
+            "seconds": round(seconds, 2),
+        }
+        say(f"  {name}: {methods[name]}")
+    share = methods["chosen from the data"]["v_measure"] / methods["true number"]["v_measure"]
+    return {
+        "dataset": data.name,
+        "description": data.description,
+        "documents": len(data.texts),
+        "true_themes": data.n_classes,
+        "seed": seed,
+        "backend": backend,
+        "embedding_seconds": embed_seconds,
+        "methods": methods,
+        "chosen_over_true_v_measure": round(share, 4),
+        "targets": {
+            "chosen_over_true_at_least": TARGET_CHOSEN_SHARE,
+            "met": share >= TARGET_CHOSEN_SHARE,
+        },
+        "citation": "Larson et al., An Evaluation Dataset for Intent Classification and "
+        "Out-of-Scope Prediction, EMNLP 2019",
+    }
+
+
+def main_levels(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench.themes_quality --levels``: the two-level benchmark only."""
+    parser = argparse.ArgumentParser(prog="python -m bench.themes_quality --levels")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--results", type=Path, default=RESULTS_PATH)
+    args = parser.parse_args(argv)
+    levels = run_levels(args.seed)
+    print("\nCLINC150 test: the finer level, number chosen from the data against the true number\n")
+    print_table([{"method": m, **r} for m, r in levels["methods"].items()], LEVEL_COLUMNS)
+    print(f"\nChosen over true V-measure: {levels['chosen_over_true_v_measure']:.3f}")
+    merge_part("levels", levels, args.results)
+    say(f"Theme levels written to {args.results}")
+    return 0
+
+
 if __name__ == "__main__":
+    import sys
+
+    if "--levels" in sys.argv[1:]:
+        raise SystemExit(main_levels([a for a in sys.argv[1:] if a != "--levels"]))
     raise SystemExit(main())

@@ -425,7 +425,8 @@ def test_actions_and_exports(world: World) -> None:
     assert exports.coded_ods(world.db, consultant, set_id)[:2] == b"PK"
     assert exports.coded_xlsx(world.db, consultant, set_id)[:2] == b"PK"
     html = exports.theme_summary_html(world.db, consultant, set_id)
-    assert "Themes by Profession" in html and "<table" in html
+    assert "Sub-themes by Profession" in html and "<table" in html
+    assert "Top-level themes by Profession" in html
     frame = exports.coded_frame(world.db, consultant, set_id)
     assert list(frame.columns[:3]) == ["Respondent ID", "Profession", "Answer"]
     assert len(frame) == len(texts)

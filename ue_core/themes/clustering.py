@@ -40,7 +40,7 @@ ANSWERS_PER_THEME: Final = 5
 MAX_TOP: Final = 15
 MIN_TOP: Final = 5
 #: The suggested number is the smallest whose gap is within this share of the largest gap.
-GAP_SHARE: Final = 0.9
+GAP_SHARE: Final = 0.99
 
 
 def _seeded_sample(matrix: FloatMatrix, size: int, seed: int) -> FloatMatrix:
