@@ -1222,7 +1222,54 @@ ROWS: tuple[Row, ...] = (
             s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
         ),
     ),
+    # Themes at two levels (issue 14). Earlier rows change the shared set, so the top-level
+    # themes are looked up when the call is made; a split may find too few sub-themes.
+    Row(
+        refine.rename_top_theme,
+        CONSULTANT,
+        lambda s, a: refine.rename_top_theme(
+            s.db,
+            a,
+            s.set_id,
+            top_ids(s)[0],
+            f"Top {next(s.counter)}",
+            expected_version=theme_set_version(s),
+        ),
+    ),
+    Row(
+        refine.move_theme,
+        CONSULTANT,
+        lambda s, a: refine.move_theme(
+            s.db,
+            a,
+            s.set_id,
+            views.theme_set(s.db, SYSTEM, s.set_id).themes[0].id,
+            None,
+            label=f"Own {next(s.counter)}",
+            expected_version=theme_set_version(s),
+        ),
+    ),
+    Row(
+        refine.merge_top_themes,
+        CONSULTANT,
+        lambda s, a: refine.merge_top_themes(
+            s.db, a, s.set_id, top_ids(s)[:2], expected_version=theme_set_version(s)
+        ),
+        tolerates=(InputError,),  # fewer than two top-level themes left to merge
+    ),
+    Row(
+        refine.split_top_theme,
+        CONSULTANT,
+        lambda s, a: refine.split_top_theme(
+            s.db, a, s.set_id, top_ids(s)[0], 2, expected_version=theme_set_version(s)
+        ),
+        tolerates=(InputError,),  # the top-level theme may hold one sub-theme only
+    ),
 )
+
+
+def top_ids(s: Seeded) -> list[int]:
+    return [t.id for t in views.theme_set(s.db, SYSTEM, s.set_id).top_themes]
 
 
 def new_champion(s: Seeded) -> int:
