@@ -279,8 +279,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-
-
 # --- Two levels: the number of sub-themes chosen from the data (issue 14) ------------------------
 
 #: Issue 14 target: V-measure with the number left to choose, as a share of it at the true number.

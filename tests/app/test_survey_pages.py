@@ -142,12 +142,15 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
 
     at.radio[0].set_value("chosen")
     at.number_input[0].set_value(4)
+    at.number_input[1].set_value(2)
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value == "Themes found and saved."
     assert any("Draft themes" in m.value and "word patterns" in m.value for m in at.markdown)
+    # Two top-level themes on the Themes tab, each opening to its sub-themes.
     headings = [h.value for h in at.subheader if h.value[:2] in {"1.", "2.", "3.", "4."}]
-    assert len(headings) == 4
+    assert len(headings) == 2
+    assert len([e for e in at.expander if e.label.startswith("Sub-themes of")]) == 2
 
     view = views.current_theme_set(world.db, consultant, question_id(world))
     assert view is not None
@@ -158,7 +161,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     next(b for b in at.button if b.label == "Rename theme").click().run()
     assert not at.exception
     assert at.success[0].value == "Theme renamed to 'Time to engage'."
-    assert any(h.value.startswith("1. Time to engage") for h in at.subheader)
+    assert any(" Time to engage**" in m.value for m in at.markdown)
 
     merge = next(m for m in at.multiselect if m.label.startswith("Themes to merge"))
     merge.set_value([view.themes[1].id, view.themes[2].id])
@@ -171,7 +174,8 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
 
     # The edits survive a fresh session.
     again = app_as(world, "consultant", "screens/survey_themes.py").run()
-    assert any(h.value.startswith("1. Time to engage") for h in again.subheader)
+    assert any(" Time to engage**" in m.value for m in again.markdown)
+    next(r for r in again.radio if r.label == "Themes at").set_value("sub").run()
     # A small survey: most read-across cells are hidden, so the page says so and shows the table.
     assert any("Most figures are hidden" in i.value for i in again.info)
     assert not any("Themes by profession" in m.value for m in again.markdown)
@@ -332,3 +336,46 @@ def test_finding_themes_again_over_edits_asks_first_and_a_colleagues_change_is_a
     assert at.success[0].value == "Themes found and saved."
     replaced = views.current_theme_set(world.db, consultant, qid)
     assert replaced is not None and replaced.version == 1
+
+
+def test_themes_page_shows_two_levels_and_edits_the_top_level(world: World) -> None:
+    consultant = world.actor("consultant")
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    imports.import_survey(
+        world.db, consultant, imports.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
+    )
+    theme_sets.find_themes(
+        world.db, consultant, question_id(world), 4, expected_current=None, n_top_themes=2
+    )
+    view = views.current_theme_set(world.db, consultant, question_id(world))
+    assert view is not None
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
+    assert not at.exception
+    assert any("2 top-level themes, holding 4 sub-themes" in m.value for m in at.markdown)
+    top = view.top_themes[0]
+    opened = next(e for e in at.expander if e.label.startswith("Sub-themes of"))
+    shown = " ".join(m.value for m in opened.markdown)
+    for theme_id in top.theme_ids:
+        assert view.theme(theme_id).label in shown
+
+    box = next(s for s in at.selectbox if s.label == "Top-level theme to rename")
+    box.set_value(top.id)
+    next(t for t in at.text_input if t.label == "New name for the top-level theme").set_value(
+        "Lack of capacity"
+    )
+    next(b for b in at.button if b.label == "Rename top-level theme").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Top-level theme renamed to 'Lack of capacity'."
+    assert any(h.value.startswith("1. Lack of capacity") for h in at.subheader)
+
+    sub = view.top_themes[1].theme_ids[0]
+    next(s for s in at.selectbox if s.label == "Sub-theme to move").set_value(sub)
+    next(s for s in at.selectbox if s.label == "Move it under").set_value(top.id)
+    next(b for b in at.button if b.label == "Move sub-theme").click().run()
+    assert not at.exception
+    after = views.current_theme_set(world.db, consultant, question_id(world))
+    assert after is not None and sub in after.top_theme(top.id).theme_ids
+    # Read across by top-level theme.
+    level = next(r for r in at.radio if r.label == "Themes at")
+    level.set_value("top").run()
+    assert not at.exception

@@ -55,9 +55,7 @@ def test_every_sub_theme_has_a_valid_parent_and_levels_agree() -> None:
 
 def test_the_top_level_groups_sub_themes_as_the_data_nests_them() -> None:
     points, sub_truth, top_truth = _nested_groups(3, 4, 25)
-    result = cluster_embeddings(
-        _texts(len(points)), points, 12, 0, backend="test", n_top_themes=3
-    )
+    result = cluster_embeddings(_texts(len(points)), points, 12, 0, backend="test", n_top_themes=3)
     pairs = set(zip(result.assignments, sub_truth.tolist(), strict=True))
     assert result.n_themes == 12 and len(pairs) == 12
     tops = set(zip(result.top_assignments, top_truth.tolist(), strict=True))
@@ -66,9 +64,7 @@ def test_the_top_level_groups_sub_themes_as_the_data_nests_them() -> None:
 
 def test_both_numbers_can_be_chosen() -> None:
     points, _, _ = _nested_groups(3, 4, 25)
-    result = cluster_embeddings(
-        _texts(len(points)), points, 6, 0, backend="test", n_top_themes=2
-    )
+    result = cluster_embeddings(_texts(len(points)), points, 6, 0, backend="test", n_top_themes=2)
     assert (result.n_themes, result.n_top_themes) == (6, 2)
     assert (result.n_themes_requested, result.n_top_themes_requested) == (6, 2)
     assert {theme.parent for theme in result.themes} == {0, 1}
