@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ue_core.themes.embedding import FloatMatrix, embed_texts, is_usable, normalise_rows
-from ue_core.themes.labels import label_themes
+from ue_core.themes.labels import ThemeLabel, label_themes
 from ue_core.themes.model import NO_THEME, Theme, ThemeSet
 
 IntArray = npt.NDArray[np.int64]
@@ -339,6 +339,33 @@ def _largest_first(groups: IntArray) -> IntArray:
     return np.array([renumber[int(c)] for c in groups], dtype=np.int64)
 
 
+def _level(
+    texts: Sequence[str],
+    positions: IntArray,
+    owners: IntArray,
+    similarity: npt.NDArray[np.float32],
+    labels: Sequence[ThemeLabel],
+    parents: IntArray | None,
+) -> list[Theme]:
+    """The themes of one level: ``owners[j]`` is the theme of usable answer ``positions[j]``."""
+    themes: list[Theme] = []
+    for index, label in enumerate(labels):
+        chosen = owners == index
+        representatives = _representatives(texts, positions[chosen], similarity[chosen])
+        themes.append(
+            Theme(
+                index=index,
+                label=label.label,
+                top_terms=label.top_terms,
+                size=int(chosen.sum()),
+                representative_indices=tuple(representatives),
+                representatives=tuple(texts[i] for i in representatives),
+                parent=None if parents is None else int(parents[index]),
+            )
+        )
+    return themes
+
+
 def group_sub_themes(
     centroids: npt.ArrayLike, sizes: npt.ArrayLike, n_top: int | None = None, seed: int = 0
 ) -> IntArray:
@@ -431,35 +458,8 @@ def cluster_embeddings(
     top_assignments[positions] = top_local
     labels = label_themes(texts, assignments.tolist(), k)
     top_labels = label_themes(texts, top_assignments.tolist(), k_top)
-    themes: list[Theme] = []
-    for theme in range(k):
-        chosen = local == theme
-        representatives = _representatives(texts, positions[chosen], similarity[chosen])
-        themes.append(
-            Theme(
-                index=theme,
-                label=labels[theme].label,
-                top_terms=labels[theme].top_terms,
-                size=int(sizes[theme]),
-                representative_indices=tuple(representatives),
-                representatives=tuple(texts[i] for i in representatives),
-                parent=int(parents[theme]),
-            )
-        )
-    tops: list[Theme] = []
-    for top in range(k_top):
-        chosen = top_local == top
-        representatives = _representatives(texts, positions[chosen], top_similarity[chosen])
-        tops.append(
-            Theme(
-                index=top,
-                label=top_labels[top].label,
-                top_terms=top_labels[top].top_terms,
-                size=int(chosen.sum()),
-                representative_indices=tuple(representatives),
-                representatives=tuple(texts[i] for i in representatives),
-            )
-        )
+    themes = _level(texts, positions, local, similarity, labels, parents)
+    tops = _level(texts, positions, top_local, top_similarity, top_labels, None)
     return ThemeSet(
         themes=tuple(themes),
         assignments=tuple(int(value) for value in assignments),

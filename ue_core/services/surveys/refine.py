@@ -555,10 +555,7 @@ def _seed_parent(
     """The top-level theme a seeded sub-theme goes under (see :func:`seed_theme`)."""
     tops = _set_top_themes(session, set_id)
     if new_top_theme:
-        if label.casefold() in {t.label.casefold() for t in tops}:
-            raise InputError(
-                f"Another top-level theme is already called '{label}'. Choose another name."
-            )
+        _refuse_taken_top_label(label, {t.label for t in tops})
         created = TopTheme(
             theme_set_id=set_id,
             label=label,
@@ -583,6 +580,13 @@ def _seed_parent(
 # --- Edits of the top level ----------------------------------------------------------------
 
 
+def _refuse_taken_top_label(label: str, taken: set[str]) -> None:
+    if label.casefold() in {other.casefold() for other in taken}:
+        raise InputError(
+            f"Another top-level theme is already called '{label}'. Choose another name."
+        )
+
+
 def rename_top_theme(
     db: Database,
     actor: Actor,
@@ -598,13 +602,9 @@ def rename_top_theme(
     with db.transaction() as session:
         _lock_set(session, set_id, expected_version)
         top = _top_in_set(session, set_id, top_theme_id)
-        others = {
-            t.label.casefold() for t in _set_top_themes(session, set_id) if t.id != top_theme_id
-        }
-        if cleaned.casefold() in others:
-            raise InputError(
-                f"Another top-level theme is already called '{cleaned}'. Choose another name."
-            )
+        _refuse_taken_top_label(
+            cleaned, {t.label for t in _set_top_themes(session, set_id) if t.id != top_theme_id}
+        )
         before = top.label
         top.label, top.renamed = cleaned, True
         audit.record(
@@ -637,11 +637,9 @@ def merge_top_themes(
         _lock_set(session, set_id, expected_version)
         tops = [_top_in_set(session, set_id, top_id) for top_id in chosen]
         keep = tops[0]
-        if cleaned is not None and cleaned.casefold() in {
-            t.label.casefold() for t in _set_top_themes(session, set_id) if t.id not in chosen
-        }:
-            raise InputError(
-                f"Another top-level theme is already called '{cleaned}'. Choose another name."
+        if cleaned is not None:
+            _refuse_taken_top_label(
+                cleaned, {t.label for t in _set_top_themes(session, set_id) if t.id not in chosen}
             )
         session.execute(
             update(Theme)
