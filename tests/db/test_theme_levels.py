@@ -213,3 +213,20 @@ def test_migration_gives_each_existing_theme_a_top_level_theme(tmp_path: Path) -
     command.downgrade(config, "0017")
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_finding_themes_again_names_renamed_top_level_themes_among_the_losses(
+    world: World,
+) -> None:
+    consultant = world.actor("consultant")
+    view = _found(world, 4, 2)
+    refine.rename_top_theme(
+        world.db,
+        consultant,
+        view.id,
+        view.top_themes[0].id,
+        "Lack of capacity",
+        expected_version=view.version,
+    )
+    edits = theme_sets.draft_edits(world.db, consultant, view.question_id)
+    assert edits is not None and "Lack of capacity" in edits.renamed

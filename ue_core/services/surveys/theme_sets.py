@@ -29,6 +29,7 @@ from ue_core.services.surveys._shared import (
     _bytes,
     _lock_set,
     _set_themes,
+    _set_top_themes,
     _vector,
 )
 from ue_core.services.surveys.embeddings import (
@@ -202,7 +203,8 @@ def _draft_edits(session: Session, draft: ThemeSet) -> DraftEdits:
         set_id=draft.id,
         version=draft.version,
         theme_labels=tuple(theme.label for theme in themes),
-        renamed=tuple(theme.label for theme in themes if theme.renamed),
+        renamed=tuple(theme.label for theme in themes if theme.renamed)
+        + tuple(top.label for top in _set_top_themes(session, draft.id) if top.renamed),
         moved_by_hand=int(counts[0]),
         not_relevant=int(counts[1]),
         actions=tuple(actions),
