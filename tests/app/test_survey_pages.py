@@ -9,6 +9,7 @@ from tests.factories import World
 from ue_core.services.surveys import imports, refine, theme_sets, views
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
+from ue_core.themes.phrases import describe
 
 REFUSED = "You do not have access to this. Ask your admin if you need it."
 ANSWERS = [
@@ -152,6 +153,9 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     view = views.current_theme_set(world.db, consultant, question_id(world))
     assert view is not None
     first = view.themes[0]
+    # Under each label, one line of the theme's most typical answer describes it.
+    captions = [c.value for c in at.caption]
+    assert describe(first.representatives[0]) in captions
     rename_box = next(s for s in at.selectbox if s.label == "Theme to rename")
     rename_box.set_value(first.id)
     next(t for t in at.text_input if t.label == "New name").set_value("Time to engage")

@@ -19,6 +19,8 @@ import numpy.typing as npt
 from ue_core.themes.embedding import FloatMatrix, embed_texts, is_usable, normalise_rows
 from ue_core.themes.labels import label_themes
 from ue_core.themes.model import NO_THEME, Theme, ThemeSet
+from ue_core.themes.phrases import describe
+from ue_core.themes.stance import stance_adjusted
 
 IntArray = npt.NDArray[np.int64]
 
@@ -205,7 +207,8 @@ def cluster_embeddings(
             n_themes_requested=n_themes,
             centroids=np.zeros((0, matrix.shape[1]), dtype=np.float32),
         )
-    vectors = matrix[positions]
+    # Answers saying "none" move towards each other (measured: python -m bench --only theme_stance).
+    vectors = stance_adjusted([texts[int(i)] for i in positions], matrix[positions])
     distinct_texts = len({" ".join(texts[int(i)].split()).casefold() for i in positions})
     distinct_rows = len(np.unique(vectors, axis=0))
     wanted = n_themes if n_themes is not None else suggest_n_themes(vectors, seed)
@@ -253,6 +256,7 @@ def cluster_embeddings(
                 size=len(members),
                 representative_indices=tuple(representatives),
                 representatives=tuple(texts[i] for i in representatives),
+                description=describe(texts[representatives[0]]) if representatives else "",
             )
         )
     return ThemeSet(

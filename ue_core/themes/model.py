@@ -16,7 +16,8 @@ class Theme:
     """One theme: a readable label, its top terms, its size and its most typical answers.
 
     ``representative_indices`` point into the texts that were themed; they are the answers
-    nearest the theme's centre, nearest first, with repeated answers shown once.
+    nearest the theme's centre, nearest first, with repeated answers shown once. ``description``
+    is one line of the first of them.
     """
 
     index: int
@@ -25,6 +26,8 @@ class Theme:
     size: int
     representative_indices: tuple[int, ...]
     representatives: tuple[str, ...]
+    #: One line of the theme's most central answer (see :func:`ue_core.themes.phrases.describe`).
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -325,9 +325,7 @@ def _typical_answer(
     """The member answer whose phrases score highest for the theme, preferring the label's."""
     weights = {p.key: p.score for p in _ranked(counts, theme)}
     best: tuple[float, float, int] | None = None
-    for index, member in enumerate(assignments):
-        if member != theme:
-            continue
+    for index in sorted(counts.members[theme]):
         keys = counts.keys_by_answer[index]
         value = sum(weights.get(k, 0.0) for k in keys) / max(len(keys), 1) ** 0.5
         candidate = (float(key is not None and key in keys), value, -index)

@@ -34,9 +34,11 @@ SUBJECT_WORDS: Final = frozenset((
     "blockers", "comment", "comments", "answer", "applicable", "particular", "specific", "real",
     "really", "honestly", "think", "mind", "comes", "come", "springs", "spring", "currently",
     "moment", "present", "far", "major", "big", "main", "especially", "aware", "today",
-    "right", "now", "stops", "stop", "us", "anything", "else", "say", "add", "sure",
+    "right", "now", "stops", "stop", "us", "anything", "else", "add",
 ))
 # fmt: on
+#: Words of an answer that is unsure rather than saying none ("not sure", "I don't know").
+UNSURE_WORDS: Final = frozenset(("sure", "unsure", "know", "knows", "idea", "certain", "say"))
 #: How far (as a share) an answer that says none moves towards the centre of all such answers.
 STANCE_PULL: Final = 0.5
 
@@ -45,14 +47,15 @@ def says_none(text: str) -> bool:
     """True when an answer says there is nothing: a negation and no word naming a thing.
 
     "n/a", "None", "no real barriers at the moment" and "I don't think we have any" say none;
-    "No budget", "not enough time" and "no one has the skills" do not.
+    "No budget", "not enough time" and "no one has the skills" do not, and nor do answers that
+    are unsure ("not sure", "I don't know").
     """
     cleaned = TAG.sub(" ", text).lower().replace("\u2019", "'").replace("n/a", " na ")
     words = TOKEN.findall(cleaned)
     if not words:
         return False
     negated = any(word in NEGATION_WORDS or word.endswith("n't") for word in words)
-    if not negated:
+    if not negated or any(word in UNSURE_WORDS for word in words):
         return False
     return all(
         word in NEGATION_WORDS
@@ -88,4 +91,11 @@ def stance_adjusted(
     return matrix
 
 
-__all__ = ["NEGATION_WORDS", "STANCE_PULL", "SUBJECT_WORDS", "says_none", "stance_adjusted"]
+__all__ = [
+    "NEGATION_WORDS",
+    "STANCE_PULL",
+    "SUBJECT_WORDS",
+    "UNSURE_WORDS",
+    "says_none",
+    "stance_adjusted",
+]
