@@ -10,7 +10,8 @@ newsgroup names (``rec.sport.hockey``; the hierarchy prefixes ``comp``, ``rec`` 
 count). Also reported: label length in words, the share of labels of 2 to 5 words, the share
 holding a stop word or filler word (other than the small words inside or before a phrase:
 "lack of time", "no budget"), distinct labels, themes named after an answer ("Answers like ..."),
-and seconds to label.
+and seconds to label. Both styles make the same top terms; the phrase style adds the phrases.
+A last figure times both on 20,000 generated answers.
 
 The sets: CLINC150's 4,500 in-scope test queries (150 intents; Larson et al., EMNLP 2019,
 CC BY 3.0; ``UE_CLINC150_DIR`` or ``../shared/data/clinc150``) and the 20-word newsgroups cut of
@@ -32,7 +33,7 @@ from bench.report import RESULTS_PATH, Column, merge_results, print_table, say
 from bench.themes_data import DataUnavailable, quality_corpora
 from ue_core.themes.labels import LabelStyle, ThemeLabel, label_themes
 from ue_core.themes.phrases import CONNECTORS, NEGATIONS, NOISE_WORDS
-from ue_core.themes.words import STOP_WORDS, stem
+from ue_core.themes.words import STOP_WORDS, TOKEN, stem
 
 SECTION: Final = "theme_labels"
 SEED: Final = 0
@@ -42,6 +43,9 @@ NEWSGROUP_PREFIXES: Final = frozenset(("alt", "comp", "misc", "rec", "sci", "soc
 STYLES: Final[tuple[LabelStyle, ...]] = ("keywords", "phrase")
 METHOD_NAMES: Final = {"keywords": "today's keyword labels", "phrase": "phrase labels"}
 EXAMPLES: Final = 12
+SPEED_ANSWERS: Final = 20_000
+SPEED_THEMES: Final = 12
+SPEED_RUNS: Final = 3
 _WORD: Final = re.compile(r"[a-z0-9]+")
 
 TABLE_COLUMNS: Final = (
@@ -92,7 +96,7 @@ def loose_words(label: str) -> list[str]:
         return []
     loose: list[str] = []
     for part in re.split(r", | and ", label.lower()):
-        words = _WORD.findall(part)
+        words = TOKEN.findall(part)
         for position, word in enumerate(words):
             if word not in STOP_WORDS and word not in NOISE_WORDS:
                 continue
@@ -222,6 +226,31 @@ def rows_for_table(datasets: dict[str, Any]) -> list[dict[str, object]]:
     ]
 
 
+def labelling_speed(n_answers: int = SPEED_ANSWERS, n_themes: int = SPEED_THEMES) -> dict[str, Any]:
+    """Seconds to label generated survey answers split into seeded random themes, per style.
+
+    Random themes are the slow case: every theme holds most phrases. Each style runs
+    ``SPEED_RUNS`` times and the median is kept.
+    """
+    import random
+    import statistics
+
+    from bench.themes_data import survey_answers
+
+    texts = survey_answers(n_answers, SEED)
+    rng = random.Random(SEED)
+    assignments = [rng.randrange(n_themes) for _ in texts]
+    seconds: dict[str, float] = {}
+    for style in STYLES:
+        runs = []
+        for _ in range(SPEED_RUNS):
+            started = time.perf_counter()
+            label_themes(texts, assignments, n_themes, style=style)
+            runs.append(time.perf_counter() - started)
+        seconds[METHOD_NAMES[style]] = round(statistics.median(runs), 2)
+    return {"answers": n_answers, "themes": n_themes, "runs": SPEED_RUNS, "seconds": seconds}
+
+
 def run(results: Path = RESULTS_PATH) -> int:
     datasets: dict[str, Any] = {"clinc150_test": run_set(clinc_set(), "test")}
     try:
@@ -237,7 +266,10 @@ def run(results: Path = RESULTS_PATH) -> int:
         > clinc[METHOD_NAMES["keywords"]]["hit_share"],
     }
     print(f"\nTarget: {target}")
-    merge_results(SECTION, {"seed": SEED, "datasets": datasets, "target": target}, results)
+    speed = labelling_speed()
+    print(f"Labelling {speed['answers']:,} answers in {speed['themes']} themes: {speed['seconds']}")
+    section = {"seed": SEED, "datasets": datasets, "target": target, "labelling_speed": speed}
+    merge_results(SECTION, section, results)
     say(f"Label figures written to {results}")
     return 0
 

@@ -210,3 +210,19 @@ def test_no_barriers_answers_stay_apart_from_answers_about_a_barrier() -> None:
     nones = {theme_set.assignments[i] for i in range(4)}
     assert len(nones) == 1
     assert not nones & {theme_set.assignments[i] for i in range(4, 8)}
+
+
+def test_a_theme_of_answers_saying_none_is_named_for_what_they_say_is_missing() -> None:
+    texts = [
+        "No barriers",
+        "There aren't any barriers for us",
+        "honestly no barriers",
+        "None",
+        "staff time is the main barrier",
+        "the barrier is time",
+        "Time, mostly",
+        "time",
+    ]
+    labels = label_themes(texts, [0, 0, 0, 0, 1, 1, 1, 1], 2)
+    assert labels[0].label.startswith("No barriers")
+    assert not labels[1].label.lower().startswith("no")

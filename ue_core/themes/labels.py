@@ -1,4 +1,8 @@
-"""Name each theme from the words its answers use more than other themes' answers do.
+"""Name each theme, list its top terms and describe it in one line.
+
+Labels are short phrases from :mod:`ue_core.themes.phrases` (since issue 14). Top terms, and
+the labels of ``style="keywords"`` (the labels made before, kept for comparison), come from
+the words a theme's answers use more than other themes' answers do.
 
 This is class-based TF-IDF: all answers in a theme are treated as one document, a term's weight
 is its share of that document's words times ``log(1 + A / f)``, where ``A`` is the average
@@ -18,7 +22,7 @@ from typing import Final, Literal
 import numpy as np
 from scipy import sparse
 
-from ue_core.themes.phrases import phrase_labels
+from ue_core.themes.phrases import describe, phrase_labels
 from ue_core.themes.words import (
     PHRASE_BREAK,
     STOP_WORDS,
@@ -105,13 +109,20 @@ def label_themes(
     phrase the theme's answers use (see :mod:`ue_core.themes.phrases`); with ``"keywords"`` it
     joins the theme's ``label_terms`` most distinctive terms, as labels were made before. The
     description is one line of the theme's most central answer: ``central[t]`` when given (an
-    index into ``texts``), otherwise the answer whose phrases best match the theme's. A theme
-    whose answers share no usable words (for example answers that are all "No") is labelled with
-    its most common answer.
+    index into ``texts``), otherwise (phrase style only) the answer whose phrases best match
+    the theme's. A theme whose answers share no usable words (for example answers that are all
+    "No") is labelled with its most common answer.
     """
     if style not in ("phrase", "keywords"):
         raise ValueError(f"Unknown label style {style!r}: use 'phrase' or 'keywords'")
-    described = phrase_labels(texts, assignments, n_themes, central=central)
+    if style == "phrase":
+        described = phrase_labels(texts, assignments, n_themes, central=central)
+    else:
+        # Today's labels cost what they did: a description only from a given central answer.
+        described = [
+            (None, describe(texts[index]) if index is not None else "")
+            for index in (central if central is not None else [None] * n_themes)
+        ]
     surfaces: Counter[tuple[str, str]] = Counter()
     docs: list[list[str]] = []
     members: list[int] = []

@@ -17,10 +17,12 @@ common answer.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Final
 
+from ue_core.themes.stance import NONE_SUBJECTS, says_none
 from ue_core.themes.words import PHRASE_BREAK, STOP_WORDS, TAG, TOKEN, near_duplicate, stem
 
 #: Filler that says nothing about a theme in questions and answers ("what does pending mean").
@@ -32,6 +34,7 @@ NOISE_WORDS: Final = frozenset((
     "honestly", "basically", "literally", "probably", "definitely", "anyway", "currently",
     "right", "pretty", "lol", "far", "hoping", "trying", "try", "tried", "okay", "ok",
     "possible", "certain", "main", "biggest", "big", "major", "real", "particular", "specific",
+    "takes", "took", "taking",
 ))
 # fmt: on
 #: Words allowed inside a phrase, between content words.
@@ -42,6 +45,8 @@ NEGATIONS: Final = frozenset(("no", "not", "never", "without", "nobody", "none",
 _AFTER_NEGATION: Final = frozenset(("enough", "any", "much", "many", "real", "really", "a"))
 _NEGATED: Final = "no"
 MAX_CONTENT_WORDS: Final = 3
+#: At most this many content words in a phrase with a connecting word ("lack of time").
+MAX_JOINED_CONTENT_WORDS: Final = 2
 MAX_LABEL_WORDS: Final = 5
 #: A one-word phrase grows into a longer one holding it when this share of its answers use that.
 EXTEND_SHARE: Final = 0.3
@@ -69,15 +74,21 @@ class Phrase:
     def score(self) -> float:
         return self.coverage * self.precision
 
-    @property
+    @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(part for part in self.key.split(" ") if part != _NEGATED)
 
-    @property
+    @cached_property
     def n_words(self) -> int:
         return len(self.surface.split(" "))
 
 
+@lru_cache(maxsize=65_536)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+@lru_cache(maxsize=65_536)
 def _kind(word: str) -> str:
     if word in NEGATIONS:
         return "neg"
@@ -89,12 +100,21 @@ def _kind(word: str) -> str:
 
 
 def _phrases(text: str) -> list[tuple[str, str]]:
-    """Each candidate phrase of one answer as (key, how it is written)."""
+    """Each candidate phrase of one answer as (key, how it is written).
+
+    An answer that says there is nothing ("There aren't any barriers for us", see
+    :func:`ue_core.themes.stance.says_none`) gives only its subject, negated ("no barriers"), so
+    a theme of such answers is not named after what they say they lack.
+    """
+    if says_none(text):
+        return _none_phrases(text)
     found: list[tuple[str, str]] = []
     for part in PHRASE_BREAK.split(TAG.sub(".", text.replace("’", "'"))):
-        written = [token.removesuffix("'s").strip("'-") for token in TOKEN.findall(part)]
+        written = [_shown(token.removesuffix("'s").strip("'-")) for token in TOKEN.findall(part)]
         words = [token.lower() for token in written]
         kinds = [_kind(word) for word in words]
+        if "content" not in kinds:
+            continue
         for start, kind in enumerate(kinds):
             if kind == "content":
                 found.extend(_spans(words, written, kinds, start, start, negated=False))
@@ -109,6 +129,15 @@ def _phrases(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _none_phrases(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for token in TOKEN.findall(TAG.sub(" ", text.replace("’", "'"))):
+        word = token.lower()
+        if word in NONE_SUBJECTS:
+            found.append((f"{_NEGATED} {stem(word)}", f"no {_shown(token)}"))
+    return found
+
+
 def _spans(
     words: Sequence[str],
     written: Sequence[str],
@@ -118,23 +147,29 @@ def _spans(
     *,
     negated: bool,
 ) -> list[tuple[str, str]]:
-    """The phrases starting at ``start`` whose content starts at ``first`` and ends on content."""
+    """The phrases starting at ``start`` whose content starts at ``first`` and ends on content.
+
+    ``written`` holds the words as shown (see :func:`_shown`).
+    """
     spans: list[tuple[str, str]] = []
-    content: list[str] = []
+    content: list[str] = [_NEGATED] if negated else []
+    counted = len(content)
     end = first
     while end < len(words) and end - start < MAX_LABEL_WORDS:
         if kinds[end] == "content":
-            content.append(stem(words[end]))
-            key = " ".join(([_NEGATED] if negated else []) + content)
-            spans.append((key, " ".join(_shown(word) for word in written[start : end + 1])))
-            if len(content) == MAX_CONTENT_WORDS:
+            content.append(_stem(words[end]))
+            n_content = len(content) - counted
+            joined = end - first + 1 > n_content
+            if n_content > (MAX_JOINED_CONTENT_WORDS if joined else MAX_CONTENT_WORDS):
                 break
+            spans.append((" ".join(content), " ".join(written[start : end + 1])))
         elif kinds[end] != "conn":
             break
         end += 1
     return spans
 
 
+@lru_cache(maxsize=65_536)
 def _shown(word: str) -> str:
     """Lower case, except for acronyms written in capitals ("GDPR", "APR")."""
     return word if len(word) > 1 and word.isupper() else word.lower()
@@ -152,36 +187,42 @@ class _Counts:
 
 
 def _count(texts: Sequence[str], assignments: Sequence[int], n_themes: int) -> _Counts:
+    """Phrase counts per theme and overall; each distinct answer is read once."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for index, (text, theme) in enumerate(zip(texts, assignments, strict=True)):
+        if 0 <= theme < n_themes:
+            groups.setdefault((text, theme), []).append(index)
     by_theme: list[Counter[str]] = [Counter() for _ in range(n_themes)]
     overall: Counter[str] = Counter()
     written: Counter[tuple[str, str]] = Counter()
     sizes = [0] * n_themes
-    keys_by_answer: list[frozenset[str]] = []
-    for text, theme in zip(texts, assignments, strict=True):
-        if not 0 <= theme < n_themes:
-            keys_by_answer.append(frozenset())
-            continue
-        sizes[theme] += 1
-        phrases = _phrases(text)
-        written.update(phrases)
-        keys = frozenset(key for key, _ in phrases)
-        keys_by_answer.append(keys)
-        by_theme[theme].update(keys)
-        overall.update(keys)
+    empty: frozenset[str] = frozenset()
+    keys_by_answer: list[frozenset[str]] = [empty] * len(texts)
+    answers_with: dict[str, set[int]] = {}
+    members: list[set[int]] = [set() for _ in range(n_themes)]
+    read: dict[str, tuple[list[tuple[str, str]], frozenset[str]]] = {}
+    for (text, theme), indices in groups.items():
+        if text not in read:
+            phrases = _phrases(text)
+            read[text] = (phrases, frozenset(key for key, _ in phrases))
+        phrases, keys = read[text]
+        times = len(indices)
+        sizes[theme] += times
+        members[theme].update(indices)
+        for pair in phrases:
+            written[pair] += times
+        for key in keys:
+            by_theme[theme][key] += times
+            overall[key] += times
+            answers_with.setdefault(key, set()).update(indices)
+        for index in indices:
+            keys_by_answer[index] = keys
     best: dict[str, tuple[int, str]] = {}
     for (key, surface), count in written.items():
         current = best.get(key)
         if current is None or (-count, surface) < (-current[0], current[1]):
             best[key] = (count, surface)
     surfaces = {key: surface for key, (_, surface) in best.items()}
-    answers_with: dict[str, set[int]] = {}
-    for index, keys in enumerate(keys_by_answer):
-        for key in keys:
-            answers_with.setdefault(key, set()).add(index)
-    members: list[set[int]] = [set() for _ in range(n_themes)]
-    for index, theme in enumerate(assignments):
-        if 0 <= theme < n_themes:
-            members[theme].add(index)
     return _Counts(
         by_theme,
         overall,
@@ -220,7 +261,8 @@ def _label_options(counts: _Counts, theme: int, phrases: Sequence[Phrase]) -> li
     After each label comes the same main phrase with one more phrase, for when a different
     theme already has the plain label.
     """
-    members = [counts.keys_by_answer[index] for index in sorted(counts.members[theme])]
+    members = counts.members[theme]
+    with_key = counts.answers_with
     options: list[_Option] = []
     for main in phrases[:_CANDIDATES]:
         if main.n_words == 1:
@@ -231,24 +273,28 @@ def _label_options(counts: _Counts, theme: int, phrases: Sequence[Phrase]) -> li
             ]
             if longer:
                 main = longer[0]
-        parts = _grow([main], phrases, members)
+        parts = _grow([main], phrases, members, with_key)
         if sum(part.n_words for part in parts) >= 2:
             options.append(_joined(parts))
-            more = _next(parts, phrases, members, forced=True)
+            more = _next(parts, phrases, members, with_key, forced=True)
             if more is not None and len(parts) < MAX_PHRASES:
                 options.append(_joined([*parts, more]))
     if not options and phrases:
-        more = _next(phrases[:1], phrases, members, forced=True, last_resort=True)
+        more = _next(phrases[:1], phrases, members, with_key, forced=True, last_resort=True)
         if more is not None:
             options.append(_joined([phrases[0], more]))
     return options
 
 
 def _grow(
-    parts: list[Phrase], phrases: Sequence[Phrase], members: Sequence[frozenset[str]]
+    parts: list[Phrase],
+    phrases: Sequence[Phrase],
+    members: frozenset[int],
+    with_key: Mapping[str, set[int]],
 ) -> list[Phrase]:
     while len(parts) < MAX_PHRASES:
-        more = _next(parts, phrases, members, forced=sum(p.n_words for p in parts) < 2)
+        short = sum(p.n_words for p in parts) < 2
+        more = _next(parts, phrases, members, with_key, forced=short)
         if more is None:
             break
         parts = [*parts, more]
@@ -263,7 +309,11 @@ def _joined(parts: Sequence[Phrase]) -> _Option:
 
 def _overlap(one: Phrase, other: Phrase) -> bool:
     """True when two phrases share a word or a near-copy of one ("spent" and "spend")."""
-    return any(near_duplicate(a, b) for a in one.stems for b in other.stems)
+    return any(
+        near_duplicate(a.replace("-", ""), b.replace("-", ""))
+        for a in one.stems
+        for b in other.stems
+    )
 
 
 @dataclass(frozen=True)
@@ -276,7 +326,8 @@ class _Option:
 def _next(
     parts: Sequence[Phrase],
     phrases: Sequence[Phrase],
-    members: Sequence[frozenset[str]],
+    members: frozenset[int],
+    with_key: Mapping[str, set[int]],
     *,
     forced: bool,
     last_resort: bool = False,
@@ -287,7 +338,7 @@ def _next(
     Only as a ``last_resort`` is it one used by fewer than ``MIN_MORE_COVERAGE`` of them.
     """
     used = sum(part.n_words for part in parts) + len(parts)
-    missed = [keys for keys in members if not any(part.key in keys for part in parts)]
+    missed = members.difference(*(with_key[part.key] for part in parts))
     best: tuple[int, float, str] | None = None
     found: Phrase | None = None
     for other in phrases[:_CANDIDATES]:
@@ -295,7 +346,7 @@ def _next(
             continue
         if other.coverage < MIN_MORE_COVERAGE and not last_resort:
             continue
-        rank = (sum(other.key in keys for keys in missed), other.score, other.key)
+        rank = (len(missed.intersection(with_key[other.key])), other.score, other.key)
         if best is None or rank[:2] > best[:2]:
             best, found = rank, other
     if found is None or best is None:

@@ -26,12 +26,16 @@ from ue_core.themes.words import STOP_WORDS, TAG, TOKEN
 NEGATION_WORDS: Final = frozenset(
     ("no", "not", "none", "nothing", "nil", "never", "nope", "nah", "without", "n/a", "na")
 )
-#: Words that name no particular thing in an answer that says none.
+#: The words a question uses for its subject, which an answer saying none may name.
 # fmt: off
-SUBJECT_WORDS: Final = frozenset((
+NONE_SUBJECTS: Final = frozenset((
     "barrier", "barriers", "issue", "issues", "problem", "problems", "challenge", "challenges",
     "difficulty", "difficulties", "obstacle", "obstacles", "concern", "concerns", "blocker",
-    "blockers", "comment", "comments", "answer", "applicable", "particular", "specific", "real",
+    "blockers",
+))
+#: Words that name no particular thing in an answer that says none.
+SUBJECT_WORDS: Final = NONE_SUBJECTS | frozenset((
+    "comment", "comments", "answer", "applicable", "particular", "specific", "real",
     "really", "honestly", "think", "mind", "comes", "come", "springs", "spring", "currently",
     "moment", "present", "far", "major", "big", "main", "especially", "aware", "today",
     "right", "now", "stops", "stop", "us", "anything", "else", "add",
@@ -93,6 +97,7 @@ def stance_adjusted(
 
 __all__ = [
     "NEGATION_WORDS",
+    "NONE_SUBJECTS",
     "STANCE_PULL",
     "SUBJECT_WORDS",
     "UNSURE_WORDS",
