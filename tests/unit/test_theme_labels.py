@@ -226,3 +226,21 @@ def test_a_theme_of_answers_saying_none_is_named_for_what_they_say_is_missing() 
     labels = label_themes(texts, [0, 0, 0, 0, 1, 1, 1, 1], 2)
     assert labels[0].label.startswith("No barriers")
     assert not labels[1].label.lower().startswith("no")
+
+
+def test_many_answers_are_sampled_evenly_and_deterministically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ue_core.themes import phrases
+
+    assert phrases.sampled_members([0, 1, 0, 1], 2) == [[0, 2], [1, 3]]
+    monkeypatch.setattr(phrases, "SAMPLE_BUDGET", 100)
+    monkeypatch.setattr(phrases, "MIN_SAMPLE_PER_THEME", 10)
+    assignments = [0] * 300 + [1] * 90 + [2] * 10
+    sampled = phrases.sampled_members(assignments, 3)
+    assert [len(group) for group in sampled] == [75, 22, 10]
+    assert sampled == phrases.sampled_members(assignments, 3)
+    assert sampled[0][:3] == [0, 4, 8]
+    texts = ["Lack of time for it"] * 300 + ["No budget at all"] * 90 + ["Mailing list"] * 10
+    labels = [m.label for m in label_themes(texts, assignments, 3)]
+    assert labels == ["Lack of time", "No budget", "Mailing list"]

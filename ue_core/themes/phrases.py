@@ -57,6 +57,10 @@ MORE_SHARE: Final = 0.2
 MIN_MORE_COVERAGE: Final = 0.1
 MAX_PHRASES: Final = 3
 DESCRIPTION_CHARS: Final = 120
+#: Phrases are read from about this many answers at most (see :func:`sampled_members`)...
+SAMPLE_BUDGET: Final = 6_000
+#: ...and from at least this many answers of each theme.
+MIN_SAMPLE_PER_THEME: Final = 50
 _CANDIDATES: Final = 12
 
 
@@ -178,22 +182,53 @@ def _shown(word: str) -> str:
 @dataclass(frozen=True)
 class _Counts:
     by_theme: list[Counter[str]]
-    overall: Counter[str]
+    overall: dict[str, float]
     sizes: list[int]
+    weights: list[float]
     surfaces: dict[str, str]
     keys_by_answer: list[frozenset[str]]
     answers_with: dict[str, set[int]]
     members: list[frozenset[int]]
 
 
-def _count(texts: Sequence[str], assignments: Sequence[int], n_themes: int) -> _Counts:
-    """Phrase counts per theme and overall; each distinct answer is read once."""
-    groups: dict[tuple[str, int], list[int]] = {}
-    for index, (text, theme) in enumerate(zip(texts, assignments, strict=True)):
+def sampled_members(assignments: Sequence[int], n_themes: int) -> list[list[int]]:
+    """Each theme's answers; beyond ``SAMPLE_BUDGET`` answers in all, an evenly spaced share.
+
+    Every theme keeps the same share of its answers (at least ``MIN_SAMPLE_PER_THEME``), so
+    about ``SAMPLE_BUDGET`` answers are read. Phrase figures are shares, which a few thousand
+    answers estimate well, and reading phrases is the slow part of labelling many answers. The
+    choice depends only on the order of the answers, so it is deterministic.
+    """
+    members: list[list[int]] = [[] for _ in range(n_themes)]
+    for index, theme in enumerate(assignments):
         if 0 <= theme < n_themes:
-            groups.setdefault((text, theme), []).append(index)
+            members[theme].append(index)
+    total = sum(len(group) for group in members)
+    if total <= SAMPLE_BUDGET:
+        return members
+    sampled = []
+    for group in members:
+        cap = max(MIN_SAMPLE_PER_THEME, len(group) * SAMPLE_BUDGET // total)
+        if len(group) > cap:
+            group = [group[i * len(group) // cap] for i in range(cap)]
+        sampled.append(group)
+    return sampled
+
+
+def _count(texts: Sequence[str], assignments: Sequence[int], n_themes: int) -> _Counts:
+    """Phrase counts per theme (of its sampled answers) and overall, weighted back to size.
+
+    Each distinct answer is read once.
+    """
+    sampled = sampled_members(assignments, n_themes)
+    full = Counter(theme for theme in assignments if 0 <= theme < n_themes)
+    weights = [full[theme] / len(group) if group else 1.0 for theme, group in enumerate(sampled)]
+    groups: dict[tuple[str, int], list[int]] = {}
+    for theme, group in enumerate(sampled):
+        for index in group:
+            groups.setdefault((texts[index], theme), []).append(index)
     by_theme: list[Counter[str]] = [Counter() for _ in range(n_themes)]
-    overall: Counter[str] = Counter()
+    overall: dict[str, float] = {}
     written: Counter[tuple[str, str]] = Counter()
     sizes = [0] * n_themes
     empty: frozenset[str] = frozenset()
@@ -213,7 +248,7 @@ def _count(texts: Sequence[str], assignments: Sequence[int], n_themes: int) -> _
             written[pair] += times
         for key in keys:
             by_theme[theme][key] += times
-            overall[key] += times
+            overall[key] = overall.get(key, 0.0) + times * weights[theme]
             answers_with.setdefault(key, set()).update(indices)
         for index in indices:
             keys_by_answer[index] = keys
@@ -227,6 +262,7 @@ def _count(texts: Sequence[str], assignments: Sequence[int], n_themes: int) -> _
         by_theme,
         overall,
         sizes,
+        weights,
         surfaces,
         keys_by_answer,
         answers_with,
@@ -243,7 +279,7 @@ def _ranked(counts: _Counts, theme: int) -> list[Phrase]:
             surface=counts.surfaces[key],
             answers=count,
             coverage=count / size,
-            precision=count / counts.overall[key],
+            precision=min(1.0, count * counts.weights[theme] / counts.overall[key]),
         )
         for key, count in counts.by_theme[theme].items()
         if count >= least
@@ -371,10 +407,10 @@ def describe(text: str) -> str:
 
 
 def _typical_answer(
-    texts: Sequence[str], counts: _Counts, assignments: Sequence[int], theme: int, key: str | None
+    counts: _Counts, theme: int, ranked: Sequence[Phrase], key: str | None
 ) -> int | None:
     """The member answer whose phrases score highest for the theme, preferring the label's."""
-    weights = {p.key: p.score for p in _ranked(counts, theme)}
+    weights = {p.key: p.score for p in ranked}
     best: tuple[float, float, int] | None = None
     for index in sorted(counts.members[theme]):
         keys = counts.keys_by_answer[index]
@@ -432,9 +468,7 @@ def phrase_labels(
         picked = chosen.get(theme)
         key, label = (None, None) if picked is None else picked
         given = central[theme] if central is not None else None
-        index = (
-            given if given is not None else _typical_answer(texts, counts, assignments, theme, key)
-        )
+        index = given if given is not None else _typical_answer(counts, theme, ranked[theme], key)
         results.append((label, describe(texts[index]) if index is not None else ""))
     return results
 
