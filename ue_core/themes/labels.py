@@ -46,7 +46,7 @@ MIN_LABEL_LIFT: Final = 1.5
 
 @dataclass(frozen=True)
 class ThemeLabel:
-    """A theme's label and its top terms, best first."""
+    """A theme's label, its top terms (best first) and a one-line description."""
 
     label: str
     top_terms: tuple[str, ...]

@@ -4,14 +4,18 @@ Candidates are the phrases of one to three content words that answers write next
 with small connecting words allowed inside ("lack of time", "book a flight") and a negation
 allowed in front ("no budget", "not enough staff"). Word forms count as one phrase ("flights
 booked" and "book a flight" are both "book flight"), shown in the form the answers use most.
+Filler ("what does pending *mean*") is left out, and an answer that says there is nothing
+("honestly no barriers") counts only as its negated subject, "no barriers".
 
 A phrase scores ``coverage * precision``: the share of the theme's answers that use it, times the
 share of all answers using it that sit in this theme. So a phrase most of a theme's answers use,
 and few others do, names the theme; a word every theme uses ("account", "time") or a name only
-two answers mention ("Denver") does not. A label is the best phrase when it has two words or more,
-or a one-word phrase joined to the theme's next best phrase ("Time and money"); no theme's main
-phrase is another theme's main phrase. A theme with no usable phrase is named after its most
-common answer.
+two answers mention ("Denver") does not. A label starts from one of the best phrases (a one-word
+phrase grows into a longer one most of its answers use) and takes up to two more while they are
+common among the answers it does not cover yet ("Time, money and staff"), in 2 to 5 words. Themes
+with the strongest phrases choose first and no two themes share a main phrase or a label. A
+theme with no usable phrase is named after its most common answer. Beyond ``SAMPLE_BUDGET``
+answers, phrases are read from an even sample of each theme.
 """
 
 from __future__ import annotations
