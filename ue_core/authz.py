@@ -381,3 +381,16 @@ def require_commitments_overview(actor: Actor) -> Actor:
     if not actor.is_hub_staff():
         raise AccessDenied("Only hub staff can see every organisation's commitment.")
     return actor
+
+
+# --- Background jobs (issue 13) -------------------------------------------------------------------
+
+
+def can_see_job(actor: Actor, started_by_id: int) -> bool:
+    """The person who started a job sees it, cancels it and reads its result; so do hub staff."""
+    return actor.user_id == started_by_id or actor.is_hub_staff()
+
+
+def require_see_job(actor: Actor, started_by_id: int) -> None:
+    if not can_see_job(actor, started_by_id):
+        raise AccessDenied("You can only see the jobs you started.")

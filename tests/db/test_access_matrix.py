@@ -1283,6 +1283,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     access_facts.team_ref: "pure: turns a loaded team into the policy's facts",
     accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
     accounts.actor_from_user: "pure: builds the actor from a loaded account",
+    accounts.actor_for_user_id: "background jobs: the person who started a job, to run it as",
     accounts.authenticate: "signing in: checks a password, before there is an actor",
     sign_in.check_claims: "pure: checks a sign-in service's claims, before there is an actor",
     sign_in.sign_in_with_oidc: "signing in: single sign-on, before there is an actor",

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -872,3 +873,52 @@ class CommitmentAction(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- Jobs: long work in the background (issue 13) -------------------------------------------------
+
+
+class Job(Base):
+    """One piece of long work (finding themes, ...) run in the background, and how it is going.
+
+    ``state`` is queued, running, succeeded, failed or cancelled (``ue_core.jobs.JobState``);
+    ``subject_id`` is what the work is on (a survey question for a theme job). At most one job
+    of a kind is queued or running on one subject: a partial unique index says so on SQLite and
+    PostgreSQL alike. ``queue_job_id`` is the task queue's own job (procrastinate, on
+    PostgreSQL). ``cancel_requested`` is seen by the work at its next progress report.
+    """
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queue_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')", name="state"
+        ),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress"),
+        Index(
+            "uq_job_one_active_per_subject",
+            "kind",
+            "subject_id",
+            unique=True,
+            sqlite_where=text("state IN ('queued', 'running') AND subject_id IS NOT NULL"),
+            postgresql_where=text("state IN ('queued', 'running') AND subject_id IS NOT NULL"),
+        ),
+    )

@@ -260,6 +260,9 @@ def find_themes(
         progress(0.9, "Grouping answers into themes")
     result = cluster_embeddings(texts, matrix, n_themes, seed, backend=stored_backend or backend)
     tfidf = result.backend == TFIDF_LSA
+    if progress:
+        # The last report before saving: a job cancelled now saves nothing.
+        progress(0.95, "Saving the themes")
     with db.transaction(locking=True) as session:
         _check_current(session, question_id, expected_current, lock=True)
         _delete_drafts(session, actor, question_id)
@@ -322,8 +325,6 @@ def find_themes(
             theme_set.id,
             after={"question_id": question_id, "n_themes": result.n_themes, "backend": backend},
         )
-        if progress:
-            progress(1.0, "Themes saved")
         return theme_set.id
 
 
