@@ -47,6 +47,8 @@ from ue_core.db.models import (
     ThemeAction,
 )
 from ue_core.errors import ConflictError, InputError
+from ue_core.jobs import JobContext
+from ue_core.jobs import store as job_store
 from ue_core.services import (
     access_facts,
     accounts,
@@ -67,6 +69,7 @@ from ue_core.services import (
     home,
     inbox,
     individual_ratings,
+    jobs,
     oversight,
     reopening,
     report_files,
@@ -117,6 +120,7 @@ from ue_core.services.surveys import (
     imports,
     read_across,
     refine,
+    theme_jobs,
     theme_sets,
     views,
     you_said_we_did,
@@ -144,6 +148,7 @@ CASES: dict[str, str] = {
 
 EVERYONE = frozenset(CASES)
 OWN_TEAM = frozenset({"own team member", "own team lead"})
+OWN_MEMBER = frozenset({"own team member"})
 LEAD = frozenset({"own team lead"})
 TEAM_VIEWERS = OWN_TEAM | {"champion, same organisation", "hub consultant", "admin"}
 CHAMPIONS = frozenset({"champion, same organisation", "champion, other organisation"})
@@ -1222,7 +1227,42 @@ ROWS: tuple[Row, ...] = (
             s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
         ),
     ),
+    # A job is seen and cancelled by the person who started it (here the own team member) and
+    # by hub staff; everyone may list their own jobs.
+    Row(jobs.job_status, OWN_MEMBER | HUB, lambda s, a: jobs.job_status(s.db, a, member_job(s))),
+    Row(jobs.cancel_job, OWN_MEMBER | HUB, lambda s, a: jobs.cancel_job(s.db, a, member_job(s))),
+    Row(jobs.my_jobs, EVERYONE, lambda s, a: jobs.my_jobs(s.db, a)),
+    Row(
+        theme_jobs.start_finding_themes,
+        CONSULTANT,
+        lambda s, a: theme_jobs.start_finding_themes(
+            s.db, a, s.question_id, 4, expected_current=None
+        ),
+        # the seeded set is current, so an allowed call is refused as a conflict, no job made
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        theme_jobs.theme_job,
+        CONSULTANT,
+        lambda s, a: theme_jobs.theme_job(s.db, a, s.question_id),
+    ),
+    Row(
+        theme_jobs.find_themes_work,
+        CONSULTANT,
+        lambda s, a: theme_jobs.find_themes_work(
+            s.db, a, {"question_id": s.question_id, "n_themes": 4}, JobContext(s.db, 0)
+        ),
+        # the work checks the set seen as find_themes does: the seeded set is current
+        tolerates=(ConflictError,),
+    ),
 )
+
+
+def member_job(s: Seeded) -> int:
+    """A fresh queued job started by the own team member (never run)."""
+    member = s.world.actor("member")
+    with s.db.transaction() as session:
+        return job_store.add_job(session, "find_themes", member.user_id, None, {}, "Waiting").id
 
 
 def new_champion(s: Seeded) -> int:
@@ -1284,6 +1324,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
     accounts.actor_from_user: "pure: builds the actor from a loaded account",
     accounts.actor_for_user_id: "background jobs: the person who started a job, to run it as",
+    jobs.job_view: "read inside a service's session, after its access check",
     accounts.authenticate: "signing in: checks a password, before there is an actor",
     sign_in.check_claims: "pure: checks a sign-in service's claims, before there is an actor",
     sign_in.sign_in_with_oidc: "signing in: single sign-on, before there is an actor",
