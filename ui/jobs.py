@@ -41,7 +41,7 @@ def job_progress(actor: Actor, job_id: int, cancel_label: str) -> None:
     )
     if view.cancel_requested:
         st.write("Stopping: nothing will be saved.")
-    elif st.button(cancel_label, key=f"cancel_job_{job_id}"):
+    elif st.button(plain(cancel_label), key=f"cancel_job_{job_id}"):
         with contextlib.suppress(InputError):  # it ended meanwhile: the page is drawn again
             jobs.cancel_job(db(), actor, job_id)
         st.rerun()

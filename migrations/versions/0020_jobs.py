@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.Integer(), nullable=True),
         sa.Column("arguments", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
-        sa.Column("progress", sa.Float(), nullable=False),
+        sa.Column("progress", sa.Double(), nullable=False),
         sa.Column("message", sa.String(length=300), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),

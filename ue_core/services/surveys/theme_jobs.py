@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from ue_core.authz import Actor, Permission, require
 from ue_core.db.engine import Database
 from ue_core.db.models import Job
-from ue_core.errors import ConflictError, InputError
+from ue_core.errors import ConflictError
 from ue_core.jobs import JobContext
 from ue_core.jobs import store as job_store
 from ue_core.jobs.runners import runner_for
 from ue_core.services.jobs import JobView, job_view
 from ue_core.services.surveys._shared import _question
-from ue_core.services.surveys.theme_sets import MAX_THEMES, _check_current, find_themes
+from ue_core.services.surveys.theme_sets import _check_current, _check_n_themes, find_themes
 from ue_core.timefmt import format_datetime
 
 KIND: Final = "find_themes"
@@ -45,8 +45,7 @@ def start_finding_themes(
     question is queued or running.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
-    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
+    _check_n_themes(n_themes)
     arguments: dict[str, Any] = {
         "question_id": question_id,
         "n_themes": n_themes,

@@ -245,8 +245,7 @@ def find_themes(
     number. Returns the new set's id.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
-    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
+    _check_n_themes(n_themes)
     with db.read() as session:
         _check_current(session, question_id, expected_current)
     backend = ensure_embeddings(db, actor, question_id, progress=progress)
@@ -326,6 +325,11 @@ def find_themes(
             after={"question_id": question_id, "n_themes": result.n_themes, "backend": backend},
         )
         return theme_set.id
+
+
+def _check_n_themes(n_themes: int | None) -> None:
+    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
+        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
 
 
 def _check_current(
