@@ -872,3 +872,77 @@ class CommitmentAction(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- The register of theme-based user groups and forums (issue 12) ------------------------------
+
+
+class Forum(Base):
+    """A theme-based user group or forum in the hub's register.
+
+    ``themes`` and ``attendees`` are keys of ``data/forum_themes.yaml`` separated by commas;
+    ``frequency`` is one of its meeting frequencies. ``status_set`` is None while the status is
+    worked out from the meetings (``ue_core.forums``), or the status the hub set by hand.
+    ``closed_on`` is set when the hub closes the forum; it stays in the register's history.
+    """
+
+    __tablename__ = "forum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    host_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    themes: Mapped[str] = mapped_column(String(400), default="")
+    attendees: Mapped[str] = mapped_column(String(400), default="")
+    frequency: Mapped[str] = mapped_column(String(40))
+    join_text: Mapped[str] = mapped_column(Text, default="")
+    join_url: Mapped[str] = mapped_column(String(500), default="")
+    status_set: Mapped[str | None] = mapped_column(String(20))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ForumMember(Base):
+    """An organisation taking part in a forum it does not host."""
+
+    __tablename__ = "forum_member"
+
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id"), primary_key=True, index=True
+    )
+
+
+class ForumMeeting(Base):
+    """A day a forum met; the latest is its "last met" date, and the rest say when it was active."""
+
+    __tablename__ = "forum_meeting"
+    __table_args__ = (UniqueConstraint("forum_id", "met_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), index=True)
+    met_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ForumSuccess(Base):
+    """One of a forum's biggest successes; the hub may take one up as a case study."""
+
+    __tablename__ = "forum_success"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    achieved_on: Mapped[date] = mapped_column(Date)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    suggested_case_study: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
