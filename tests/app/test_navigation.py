@@ -18,9 +18,17 @@ from ui.navigation import SCREENS
 TEAM_PAGES = {"Self-assessment", "Check and submit", "Results", "History", "Action plan"}
 EXPECTED_LINKS = {
     "member": TEAM_PAGES
-    | {"Inbox", "Ask the hub for help", "Your requests", "Library", "Champions"},
+    | {"Inbox", "Ask the hub for help", "Your requests", "Library", "Champions", "User forums"},
     "lead": TEAM_PAGES
-    | {"Inbox", "Agree ratings", "Ask the hub for help", "Your requests", "Library", "Champions"},
+    | {
+        "Inbox",
+        "Agree ratings",
+        "Ask the hub for help",
+        "Your requests",
+        "Library",
+        "Champions",
+        "User forums",
+    },
     "champion": {
         "Inbox",
         "Your organisation",
@@ -30,6 +38,7 @@ EXPECTED_LINKS = {
         "Commitments",
         "Library",
         "Champions",
+        "User forums",
     },
     "consultant": {
         "Inbox",
@@ -43,6 +52,9 @@ EXPECTED_LINKS = {
         "Library",
         "Your skills",
         "Champions",
+        "User forums",
+        "Manage forums",
+        "Join up forums",
     },
     "admin": {
         "Inbox",
@@ -56,6 +68,9 @@ EXPECTED_LINKS = {
         "Your skills",
         "Champions",
         "Commitments",
+        "User forums",
+        "Manage forums",
+        "Join up forums",
     },
 }
 

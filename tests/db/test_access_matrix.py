@@ -63,6 +63,10 @@ from ue_core.services import (
     commitments,
     conversation,
     database,
+    forum_edits,
+    forum_join_up,
+    forum_successes,
+    forums,
     frameworks,
     home,
     inbox,
@@ -1222,7 +1226,108 @@ ROWS: tuple[Row, ...] = (
             s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
         ),
     ),
+    # the forum register: everyone reads it, hub staff keep it and join forums up; successes are
+    # recorded by hub staff or a champion of the host organisation
+    Row(
+        forums.forum_register,
+        EVERYONE,
+        lambda s, a: forums.forum_register(s.db, a, TODAY, text="housing"),
+    ),
+    Row(forums.forum_organisations, EVERYONE, lambda s, a: forums.forum_organisations(s.db, a)),
+    Row(
+        forums.forum_detail,
+        EVERYONE,
+        lambda s, a: forums.forum_detail(s.db, a, new_forum(s), TODAY),
+    ),
+    Row(
+        forums.active_forums,
+        EVERYONE,
+        lambda s, a: forums.active_forums(s.db, a, date(2026, 4, 1), TODAY),
+    ),
+    Row(
+        forum_edits.forum_edit_choices,
+        HUB,
+        lambda s, a: forum_edits.forum_edit_choices(s.db, a, TODAY),
+    ),
+    Row(
+        forum_edits.add_forum,
+        HUB,
+        lambda s, a: forum_edits.add_forum(s.db, a, forum_draft(s), TODAY),
+    ),
+    Row(
+        forum_edits.update_forum,
+        HUB,
+        lambda s, a: forum_edits.update_forum(
+            s.db, a, new_forum(s), forum_draft(s), TODAY, expected_version=1
+        ),
+    ),
+    Row(
+        forum_edits.close_forum,
+        HUB,
+        lambda s, a: forum_edits.close_forum(s.db, a, new_forum(s), TODAY, expected_version=1),
+    ),
+    Row(
+        forum_edits.reopen_forum,
+        HUB,
+        lambda s, a: forum_edits.reopen_forum(s.db, a, closed_forum(s), expected_version=2),
+    ),
+    Row(
+        forum_successes.record_success,
+        HUB | OWN_CHAMPION,
+        lambda s, a: forum_successes.record_success(s.db, a, new_forum(s), FORUM_SUCCESS, TODAY),
+    ),
+    Row(
+        forum_successes.suggest_case_study,
+        HUB | OWN_CHAMPION,
+        lambda s, a: forum_successes.suggest_case_study(
+            s.db, a, new_success(s), True, expected_version=1
+        ),
+    ),
+    Row(
+        forum_successes.suggested_case_studies,
+        HUB,
+        lambda s, a: forum_successes.suggested_case_studies(s.db, a),
+    ),
+    Row(forum_join_up.join_up, HUB, lambda s, a: forum_join_up.join_up(s.db, a, TODAY)),
+    Row(
+        forum_join_up.team_forum_suggestions,
+        TEAM_VIEWERS,
+        lambda s, a: forum_join_up.team_forum_suggestions(s.db, a, s.team_id, TODAY),
+    ),
 )
+
+
+def forum_draft(s: Seeded) -> forums.ForumDraft:
+    """A forum hosted by the own organisation, with a name no other call has used."""
+    return forums.ForumDraft(
+        name=f"Housing user group {s.unique()}",
+        description="",
+        host_organisation_id=s.world.organisation_id,
+        member_organisation_ids=(),
+        themes=("housing",),
+        attendees=("producer_analysts",),
+        frequency="quarterly",
+        last_met=date(2026, 3, 1),
+        join_text="Ask the host.",
+        join_url="",
+    )
+
+
+def new_forum(s: Seeded) -> int:
+    return forum_edits.add_forum(s.db, SYSTEM, forum_draft(s), TODAY)
+
+
+def closed_forum(s: Seeded) -> int:
+    forum_id = new_forum(s)
+    forum_edits.close_forum(s.db, SYSTEM, forum_id, TODAY, expected_version=1)
+    return forum_id
+
+
+FORUM_SUCCESS = forum_successes.SuccessDraft("Users shaped a new table", date(2026, 3, 1))
+
+
+def new_success(s: Seeded) -> int:
+    return forum_successes.record_success(s.db, SYSTEM, new_forum(s), FORUM_SUCCESS, TODAY)
 
 
 def new_champion(s: Seeded) -> int:
@@ -1343,6 +1448,13 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.maturity_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
+    forums.summaries: "read model inside a service's session, after its access check",
+    forums.split_keys: "pure: the keys of a stored list",
+    forums.organisation_names: "read inside a service's session, after its access check",
+    forums.all_summaries: "read inside a service's session, after its access check",
+    forums.success_views: "read inside a service's session, after its access check",
+    forum_edits.check_forum: "pure: checks a forum's fields before it is saved",
+    forum_successes.check_success: "pure: checks a success's fields before it is saved",
 }
 
 

@@ -25,7 +25,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError
 from ue_core.forums import ForumStatus
-from ue_core.services import forum_join_up, forum_successes, forums
+from ue_core.services import forum_edits, forum_join_up, forum_successes, forums
 from ue_core.services.forum_successes import SuccessDraft
 from ue_core.services.forums import ForumDraft
 from ue_core.services.frameworks import sync_framework
@@ -65,7 +65,8 @@ def draft(world: World, **changes: object) -> ForumDraft:
 
 
 def add(world: World, **changes: object) -> int:
-    return forums.add_forum(world.db, world.actor("consultant"), draft(world, **changes), TODAY)
+    consultant = world.actor("consultant")
+    return forum_edits.add_forum(world.db, consultant, draft(world, **changes), TODAY)
 
 
 def test_the_hub_adds_a_forum_and_everyone_finds_it(world: World) -> None:
@@ -144,7 +145,7 @@ def test_names_are_unique_whatever_the_case(world: World) -> None:
 def test_only_hub_staff_add_forums(world: World) -> None:
     for who in ("member", "champion", "lead"):
         with pytest.raises(AccessDenied):
-            forums.add_forum(world.db, world.actor(who), draft(world), TODAY)
+            forum_edits.add_forum(world.db, world.actor(who), draft(world), TODAY)
 
 
 def test_changes_check_the_version_and_keep_meetings(world: World) -> None:
@@ -152,9 +153,9 @@ def test_changes_check_the_version_and_keep_meetings(world: World) -> None:
     consultant, admin = world.actor("consultant"), world.actor("admin")
     seen = forums.forum_detail(world.db, consultant, forum_id, TODAY).forum
     later = replace(seen.draft(), last_met=date(2026, 11, 20), member_organisation_ids=())
-    forums.update_forum(world.db, admin, forum_id, later, TODAY, expected_version=seen.version)
+    forum_edits.update_forum(world.db, admin, forum_id, later, TODAY, expected_version=seen.version)
     with pytest.raises(ConflictError) as clash:
-        forums.update_forum(
+        forum_edits.update_forum(
             world.db, consultant, forum_id, seen.draft(), TODAY, expected_version=seen.version
         )
     assert clash.value.current["last met"] == "2026-11-20"
@@ -163,7 +164,7 @@ def test_changes_check_the_version_and_keep_meetings(world: World) -> None:
     assert detail.forum.members == ()
     # An earlier date corrects the latest meeting rather than adding one.
     corrected = replace(detail.forum.draft(), last_met=date(2026, 11, 10))
-    forums.update_forum(
+    forum_edits.update_forum(
         world.db, consultant, forum_id, corrected, TODAY, expected_version=detail.forum.version
     )
     assert forums.forum_detail(world.db, consultant, forum_id, TODAY).meetings == (
@@ -178,19 +179,21 @@ def test_a_status_set_by_hand_and_closing(world: World) -> None:
     row = forums.forum_detail(world.db, consultant, forum_id, TODAY).forum
     assert row.status is ForumStatus.LAPSED
     set_active = replace(row.draft(), status_set=ForumStatus.ACTIVE)
-    version = forums.update_forum(
+    version = forum_edits.update_forum(
         world.db, consultant, forum_id, set_active, TODAY, expected_version=row.version
     )
     assert forums.forum_detail(world.db, consultant, forum_id, TODAY).forum.status is (
         ForumStatus.ACTIVE
     )
-    version = forums.close_forum(world.db, consultant, forum_id, TODAY, expected_version=version)
+    version = forum_edits.close_forum(
+        world.db, consultant, forum_id, TODAY, expected_version=version
+    )
     assert forums.forum_register(world.db, consultant, TODAY) == []
     (closed,) = forums.forum_register(world.db, consultant, TODAY, status=ForumStatus.CLOSED)
     assert closed.closed_on == TODAY
     with pytest.raises(InputError, match="already closed"):
-        forums.close_forum(world.db, consultant, forum_id, TODAY, expected_version=version)
-    forums.reopen_forum(world.db, consultant, forum_id, expected_version=version)
+        forum_edits.close_forum(world.db, consultant, forum_id, TODAY, expected_version=version)
+    forum_edits.reopen_forum(world.db, consultant, forum_id, expected_version=version)
     assert len(forums.forum_register(world.db, consultant, TODAY)) == 1
 
 
@@ -248,10 +251,12 @@ def test_join_up_lists_the_most_overlapping_open_forums(world: World) -> None:
     consultant = world.actor("consultant")
     closing = next(
         r
-        for r in forums.forum_edit_choices(world.db, consultant, TODAY)
+        for r in forum_edits.forum_edit_choices(world.db, consultant, TODAY)
         if r.name.startswith("Closed")
     )
-    forums.close_forum(world.db, consultant, closing.id, TODAY, expected_version=closing.version)
+    forum_edits.close_forum(
+        world.db, consultant, closing.id, TODAY, expected_version=closing.version
+    )
     pairs = forum_join_up.join_up(world.db, consultant, TODAY, min_score=0.5)
     assert [(p.first.name, p.second.name) for p in pairs] == [
         ("Homes and places forum", "Housing statistics user group")

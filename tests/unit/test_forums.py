@@ -52,9 +52,9 @@ def test_closed_beats_a_status_set_by_hand_which_beats_the_meetings() -> None:
         closed_on=date(2026, 11, 2), status_set=ForumStatus.ACTIVE, last_met=recent, **common
     ) is (ForumStatus.CLOSED)
     # Closing from a later day does not close it yet.
-    assert forum_status(
-        closed_on=date(2027, 1, 1), status_set=None, last_met=recent, **common
-    ) is (ForumStatus.ACTIVE)
+    assert forum_status(closed_on=date(2027, 1, 1), status_set=None, last_met=recent, **common) is (
+        ForumStatus.ACTIVE
+    )
 
 
 @pytest.mark.parametrize(
