@@ -41,7 +41,7 @@ def label(forum_id: int) -> str:
     return f"{row.name} (closed)" if row.status is ForumStatus.CLOSED else row.name
 
 
-chosen = st.selectbox("Forum to change", [NEW, *existing], format_func=label)
+chosen = st.selectbox("Forum to change", [NEW, *existing], format_func=label, key="forum_to_change")
 if chosen is None or chosen == NEW:
     st.header("Add a forum")
     with st.form("add_forum"):

@@ -49,6 +49,7 @@ from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.champion_profiles import add_champion_profiles
 from ue_core.demo.commitments import build_commitments
 from ue_core.demo.consultant_skills import add_consultant_skills
+from ue_core.demo.forums import build_forums
 from ue_core.demo.request_outcomes import add_request_outcomes
 from ue_core.demo.rows import Ids as _Ids
 from ue_core.demo.rows import insert_rows as _insert
@@ -983,5 +984,6 @@ def generate(
             session, generator.memberships, generator.consultant_ids[0], seed
         )
         build_commitments(session, generator.memberships, seed)
+        build_forums(session, seed)
         _advance_sequences(session)
         return generator.summary
