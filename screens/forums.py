@@ -36,7 +36,9 @@ vocabulary = shipped_forum_vocabulary()
 organisations = forums.forum_organisations(db(), actor)
 
 st.header("Search the register")
-text = st.text_input("Search forums", help="Words in a forum's name, description, themes or members.")
+text = st.text_input(
+    "Search forums", help="Words in a forum's name, description, themes or members."
+)
 left, middle, right = st.columns(3)
 theme = optional_choice(
     left, "Theme", list(vocabulary.theme_keys()), vocabulary.theme_label, "All themes"

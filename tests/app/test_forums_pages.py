@@ -11,9 +11,10 @@ import pytest
 from tests.app.conftest import app_as
 from tests.app.test_oversight_pages import open_page, page_text
 from tests.db.test_actions import submitted_assessment
+from tests.db.test_commitments import other_organisation
 from tests.factories import World
 from ue_core.authz import SYSTEM
-from ue_core.db.models import Team
+from ue_core.forums import ForumStatus
 from ue_core.services import forum_edits, forum_successes
 from ue_core.services.forum_successes import SuccessDraft
 from ue_core.services.forums import ForumDraft
@@ -22,13 +23,6 @@ from ue_core.timefmt import uk_today
 REGISTER = "screens/forums.py"
 EDIT = "screens/forum_edit.py"
 JOIN_UP = "screens/forum_join_up.py"
-
-
-def other_organisation(world: World) -> int:
-    with world.db.read() as session:
-        team = session.get(Team, world.other_team_id)
-        assert team is not None
-        return team.organisation_id
 
 
 def add_forum(world: World, name: str, themes: tuple[str, ...], host: int | None = None) -> int:
@@ -77,8 +71,6 @@ def test_filters_by_theme_and_status(world: World) -> None:
     boxes["Theme"].set_value("local_areas").run()
     assert at.dataframe[0].value["Forum"].tolist() == ["Homes and census forum"]
     boxes = {s.label: s for s in at.selectbox}
-    from ue_core.forums import ForumStatus
-
     boxes["Status"].set_value(ForumStatus.LAPSED).run()
     assert "No forums match these choices." in page_text(at)
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.db.test_actions import submitted_assessment
+from tests.db.test_commitments import other_organisation
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
@@ -21,7 +22,6 @@ from ue_core.db.models import (
     Organisation,
     StatisticalOutput,
     Target,
-    Team,
 )
 from ue_core.errors import ConflictError, InputError
 from ue_core.forums import ForumStatus
@@ -37,13 +37,6 @@ TODAY = date(2026, 12, 3)
 def world(any_db: Database) -> World:
     sync_framework(any_db, SYSTEM)
     return build_world(any_db)
-
-
-def other_organisation(world: World) -> int:
-    with world.db.read() as session:
-        team = session.get(Team, world.other_team_id)
-        assert team is not None
-        return team.organisation_id
 
 
 def draft(world: World, **changes: object) -> ForumDraft:
@@ -67,6 +60,17 @@ def draft(world: World, **changes: object) -> ForumDraft:
 def add(world: World, **changes: object) -> int:
     consultant = world.actor("consultant")
     return forum_edits.add_forum(world.db, consultant, draft(world, **changes), TODAY)
+
+
+def add_roads(world: World) -> int:
+    """A transport forum of the other organisation, sharing nothing with the housing one."""
+    return add(
+        world,
+        name="Roads",
+        themes=("transport",),
+        host_organisation_id=other_organisation(world),
+        member_organisation_ids=(),
+    )
 
 
 def test_the_hub_adds_a_forum_and_everyone_finds_it(world: World) -> None:
@@ -241,13 +245,7 @@ def test_join_up_lists_the_most_overlapping_open_forums(world: World) -> None:
     add(world)
     add(world, name="Homes and places forum", member_organisation_ids=())
     add(world, name="Closed housing forum")
-    add(
-        world,
-        name="Roads",
-        themes=("transport",),
-        host_organisation_id=other_organisation(world),
-        member_organisation_ids=(),
-    )
+    add_roads(world)
     consultant = world.actor("consultant")
     closing = next(
         r
@@ -279,13 +277,7 @@ def test_a_team_weak_at_working_together_is_shown_forums_on_its_topics(world: Wo
     assert before.round_label is None and not before.weak  # nothing submitted yet
     submitted_assessment(world)  # working-together practices at 3, 2, 2 against a target of 3
     add(world)
-    add(
-        world,
-        name="Roads",
-        themes=("transport",),
-        host_organisation_id=other_organisation(world),
-        member_organisation_ids=(),
-    )
+    add_roads(world)
     # Nothing in the team's words names a theme: the organisation's own forums are shown.
     found = forum_join_up.team_forum_suggestions(world.db, member, world.team_id, TODAY)
     assert [w.practice_key for w in found.weak] == ["work-with-other-producers", "user-groups"]
