@@ -115,6 +115,7 @@ def _content(catalogue: Catalogue, resource: Resource) -> dict[str, Any]:
         "audiences": list(resource.audiences),
         "source_urls": list(resource.source_urls),
         "is_example": resource.is_example,
+        "use_when": list(resource.use_when),
     }
     details = {key: entry[key] for key in keys}
     if entry["quotes"]:
@@ -137,6 +138,7 @@ def _resource_from(content: Mapping[str, Any]) -> Resource:
         audiences=tuple(view["audiences"]),
         source_urls=tuple(view["source_urls"]),
         is_example=bool(view["is_example"]),
+        use_when=tuple(view.get("use_when", ())),
     )
 
 
