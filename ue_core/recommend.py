@@ -358,7 +358,7 @@ class ResourceIndex:
             if found is not None:
                 self._query_cache.move_to_end(text)
                 return found
-        vector = self.embed([text])[0]
+        vector: FloatMatrix = self.embed([text])[0]
         with self._lock:
             self._query_cache[text] = vector
             while len(self._query_cache) > QUERY_CACHE_SIZE:
