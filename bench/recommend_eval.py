@@ -279,8 +279,8 @@ FUSION_GRID: Final = tuple(
 
 
 def without_use_when(resources: Sequence[Resource]) -> list[Resource]:
-    """The resources as they were before issue 14: no "use this when" lines."""
-    return [replace(r, use_when=()) for r in resources]
+    """The resources as they were before issue 14: no "use this when" lines or context."""
+    return [replace(r, use_when=(), context="") for r in resources]
 
 
 def text_rankings(

@@ -422,7 +422,9 @@ class Resource:
     """A uniform view of a case study or a training offer, for the library and recommendations.
 
     ``origin`` is the organisation (case study) or provider (training offer); ``detail`` is a
-    short line such as "2021" or "Guidance · self-paced · introductory".
+    short line such as "2021" or "Guidance · self-paced · introductory". ``context`` says whose
+    need the entry met: a case study's task, or who a training offer suits. ``use_when`` holds
+    the entry's "use this when" lines.
     """
 
     kind: ResourceKind
@@ -438,6 +440,7 @@ class Resource:
     source_urls: tuple[str, ...]
     is_example: bool
     use_when: tuple[str, ...] = ()
+    context: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -459,6 +462,7 @@ def _case_study_resource(case: CaseStudy) -> Resource:
         source_urls=tuple(case.source_urls),
         is_example=False,
         use_when=tuple(case.use_when),
+        context=case.task,
     )
 
 
@@ -477,6 +481,7 @@ def _offer_resource(offer: TrainingOffer) -> Resource:
         source_urls=tuple(offer.source_urls),
         is_example=offer.is_example,
         use_when=tuple(offer.use_when),
+        context=offer.suits,
     )
 
 

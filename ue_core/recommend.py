@@ -130,7 +130,7 @@ USE_WHEN_WEIGHT: Final = 0.0
 #: Weight of the BM25 ranking in the fusion (the embedding ranking has the rest).
 FUSION_BM25_WEIGHT: Final = 0.4
 #: Reciprocal rank fusion's constant: larger values flatten the difference between ranks.
-RRF_K: Final = 0.5
+RRF_K: Final = 1.0
 #: Catalogues larger than this are reduced to ``LSA_DIMENSIONS`` in the TF-IDF fallback.
 LSA_ABOVE: Final = 300
 LSA_DIMENSIONS: Final = 256
@@ -207,6 +207,8 @@ def resource_text(resource: Resource, practice_titles: Mapping[str, str]) -> str
     methods = [METHODS.get(key, key) for key in resource.methods]
     audiences = [AUDIENCES.get(key, key) for key in resource.audiences]
     parts = [f"{resource.title}.", resource.summary]
+    if resource.context:
+        parts.append(resource.context)
     if resource.use_when:
         parts.append(f"Use this when {'; '.join(resource.use_when)}.")
     parts += [
@@ -236,6 +238,7 @@ def catalogue_hash(
             list(r.audiences),
             r.is_example,
             list(r.use_when),
+            r.context,
         ]
         for r in resources
     ]

@@ -116,6 +116,7 @@ def _content(catalogue: Catalogue, resource: Resource) -> dict[str, Any]:
         "source_urls": list(resource.source_urls),
         "is_example": resource.is_example,
         "use_when": list(resource.use_when),
+        "context": resource.context,
     }
     details = {key: entry[key] for key in keys}
     if entry["quotes"]:
@@ -139,6 +140,7 @@ def _resource_from(content: Mapping[str, Any]) -> Resource:
         source_urls=tuple(view["source_urls"]),
         is_example=bool(view["is_example"]),
         use_when=tuple(view.get("use_when", ())),
+        context=str(view.get("context", "")),
     )
 
 
