@@ -70,6 +70,7 @@ from ue_core.recommend import (
     build_index,
     rank_for_gaps,
     rank_for_text,
+    without_needs,
 )
 from ue_core.themes.embedding import TFIDF_LSA
 
@@ -278,11 +279,6 @@ FUSION_GRID: Final = tuple(
 )
 
 
-def without_use_when(resources: Sequence[Resource]) -> list[Resource]:
-    """The resources as they were before issue 14: no "use this when" lines or context."""
-    return [replace(r, use_when=(), context="") for r in resources]
-
-
 def text_rankings(
     requests: Sequence[Case],
     index: ResourceIndex,
@@ -372,14 +368,31 @@ def compare_text_methods(
         and fused["relevant_top_share"] >= new["today"]["relevant_top_share"],
         "ahead_of_bm25": fused["precision_at_5"] > new["bm25"]["precision_at_5"],
     }
-    # How much the choice of weights matters on the new set: its figures over the whole grid.
-    _, grid = tune_fusion(new_requests, index, practices)
-    p5 = sorted(summary["precision_at_5"] for _, summary in grid)
-    tops = sorted(summary["relevant_top_share"] for _, summary in grid)
+    # How much the choice of weights matters on the new set: its figures over the whole grid,
+    # and a two-fold check (weights chosen on half the new requests, scored on the other half).
+    grid = [
+        (weights, text_rankings(new_requests, index, index, practices, weights, ("fused",)))
+        for weights in FUSION_GRID
+    ]
+    whole = [text_summary(new_requests, ranked["fused"]) for _, ranked in grid]
+    p5 = sorted(summary["precision_at_5"] for summary in whole)
+    tops = sorted(summary["relevant_top_share"] for summary in whole)
     report["new_set_over_fusion_grid"] = {
         "precision_at_5": {"min": p5[0], "median": median(p5), "max": p5[-1]},
         "relevant_top_share": {"min": tops[0], "median": median(tops), "max": tops[-1]},
     }
+    folds = [list(new_requests[0::2]), list(new_requests[1::2])]
+    held_out = []
+    for number, (train, test) in enumerate(((folds[0], folds[1]), (folds[1], folds[0]))):
+        best = max(grid, key=lambda pair: _objective(text_summary(train, pair[1]["fused"])))
+        held_out.append(
+            {
+                "fold": number + 1,
+                "weights": asdict(best[0]),
+                **text_summary(test, best[1]["fused"]),
+            }
+        )
+    report["new_set_two_fold_check"] = held_out
     return report
 
 
@@ -540,6 +553,12 @@ def print_text_methods(report: Mapping[str, Any]) -> None:
         f"New set over the {report['fusion_grid_size']}-entry fusion grid: P@5 "
         f"{spread['precision_at_5']}, relevant top {spread['relevant_top_share']}"
     )
+    for fold in report["new_set_two_fold_check"]:
+        print(
+            f"New set, fold {fold['fold']} held out ({fold['requests']} requests): P@5 "
+            f"{fold['precision_at_5']}, relevant top {fold['relevant_top_share']} with weights "
+            f"{fold['weights']} chosen on the other half"
+        )
     print(f"Targets met on the new set: {report['meets_targets']}")
 
 
@@ -560,10 +579,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # with the best installed backend (or the one forced with --backend for both).
     gap_backend = args.backend or TFIDF_LSA
     start = time.perf_counter()
-    gap_index = build_index(catalogue.resources(), titles, backend=gap_backend)
+    gap_index = build_index(without_needs(catalogue.resources()), titles, backend=gap_backend)
     text_index = build_index(catalogue.resources(), titles, backend=args.backend)
     real_build = time.perf_counter() - start
-    today_index = build_index(without_use_when(catalogue.resources()), titles, backend=args.backend)
+    today_index = build_index(without_needs(catalogue.resources()), titles, backend=args.backend)
     quality = evaluate(cases, gap_index, text_index, practices, titles)
     quality["held_out_check"] = held_out_check(cases, gap_index, text_index, practices, titles)
     old_requests = [c for c in cases if c.text is not None]
@@ -573,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     synthetic = synthetic_catalogue(catalogue.resources(), args.size)
     start = time.perf_counter()
-    big_gaps = build_index(synthetic, titles, backend=gap_backend)
+    big_gaps = build_index(without_needs(synthetic), titles, backend=gap_backend)
     big_text = build_index(synthetic, titles, backend=args.backend)
     big_build = time.perf_counter() - start
     speed = timings(big_gaps, big_text, practices, cases)

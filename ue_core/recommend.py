@@ -59,7 +59,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -98,6 +98,7 @@ __all__ = [
     "resource_text",
     "text_scores",
     "what_it_shows",
+    "without_needs",
 ]
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -218,6 +219,16 @@ def resource_text(resource: Resource, practice_titles: Mapping[str, str]) -> str
     if audiences:
         parts.append(f"Audiences: {'; '.join(audiences)}.")
     return " ".join(parts)
+
+
+def without_needs(resources: Sequence[Resource]) -> list[Resource]:
+    """The resources without their "use this when" lines and context.
+
+    Assessments are ranked on this text, as before issue 14: gap ranking leans on practice
+    tags, and its judged figures were tuned on it. The benchmark's "today's recommender" for
+    free text uses it too.
+    """
+    return [replace(r, use_when=(), context="") for r in resources]
 
 
 def catalogue_hash(
