@@ -56,8 +56,10 @@ from ue_core.services import (
     assessment_reads,
     assessments,
     audit_log,
+    case_study_drafts,
     catalogue_admin,
     champion_chats,
+    champion_updates,
     champion_terms,
     champions,
     commitments,
@@ -1222,7 +1224,186 @@ ROWS: tuple[Row, ...] = (
             s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
         ),
     ),
+    # champions' monthly updates: each champion sends and sees their own; hub staff see all,
+    # remind, roll up and draft case studies
+    Row(
+        champion_updates.your_months,
+        CHAMPIONS,
+        lambda s, a: champion_updates.your_months(s.db, a, TODAY),
+    ),
+    Row(
+        champion_updates.send_update,
+        CHAMPIONS,
+        lambda s, a: (
+            lambda month: champion_updates.send_update(
+                s.db,
+                a,
+                month,
+                categories=("other",),
+                text="We ran a user event.",
+                links="",
+                today=month,
+                expected_version=None,
+            )
+        )(new_published_month(s)),
+    ),
+    Row(
+        champion_updates.published_months,
+        HUB,
+        lambda s, a: champion_updates.published_months(s.db, a, TODAY),
+    ),
+    Row(
+        champion_updates.month_status,
+        HUB,
+        lambda s, a: (lambda month: champion_updates.month_status(s.db, a, month, month))(
+            new_published_month(s)
+        ),
+    ),
+    Row(
+        champion_updates.send_reminders,
+        HUB,
+        lambda s, a: (lambda month: champion_updates.send_reminders(s.db, a, month, month))(
+            new_published_month(s)
+        ),
+    ),
+    Row(
+        champion_updates.your_reminders,
+        EVERYONE,
+        lambda s, a: champion_updates.your_reminders(s.db, a),
+    ),
+    Row(
+        champion_updates.mark_reminder_read,
+        OWN_CHAMPION,
+        lambda s, a: champion_updates.mark_reminder_read(s.db, a, new_reminder(s)),
+    ),
+    Row(
+        champion_updates.updates_by_category,
+        HUB,
+        lambda s, a: champion_updates.updates_by_category(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.update_rollup,
+        HUB,
+        lambda s, a: champion_updates.update_rollup(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.update_organisations,
+        HUB,
+        lambda s, a: champion_updates.update_organisations(s.db, a),
+    ),
+    Row(
+        champion_updates.organisation_timeline,
+        HUB,
+        lambda s, a: champion_updates.organisation_timeline(s.db, a, s.world.organisation_id),
+    ),
+    Row(
+        champion_updates.case_study_offers,
+        HUB,
+        lambda s, a: champion_updates.case_study_offers(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.draft_from_update,
+        HUB,
+        lambda s, a: champion_updates.draft_from_update(
+            s.db, a, new_case_study_update(s), "A panel that worked"
+        ),
+    ),
+    # case-study drafts: hub staff draft, review, publish and decline
+    Row(
+        case_study_drafts.draft_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.draft_case_study(
+            s.db,
+            a,
+            source_kind="forum_success",
+            source_id=s.unique(),
+            title="A forum that grew",
+            summary="It opened to all users.",
+        ),
+    ),
+    Row(
+        case_study_drafts.drafts_for_sources,
+        HUB,
+        lambda s, a: case_study_drafts.drafts_for_sources(s.db, a, "forum_success", [1, 2]),
+    ),
+    Row(
+        case_study_drafts.case_study_drafts,
+        HUB,
+        lambda s, a: case_study_drafts.case_study_drafts(s.db, a),
+    ),
+    Row(
+        case_study_drafts.publish_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.publish_case_study(
+            s.db,
+            a,
+            new_case_study_draft(s),
+            case_study_drafts.Publication(
+                "A forum that grew",
+                "It opened to all users.",
+                ("working-together",),
+                ("user-forum",),
+            ),
+            expected_version=1,
+            today=TODAY,
+        ),
+    ),
+    Row(
+        case_study_drafts.decline_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.decline_case_study(
+            s.db, a, new_case_study_draft(s), "Too thin", expected_version=1
+        ),
+    ),
 )
+
+
+def new_published_month(s: Seeded) -> date:
+    """A fresh month far ahead, drawn and published with every champion in it."""
+    view = new_chat_round(s)
+    champion_chats.publish_round(s.db, SYSTEM, view.round_id, view.version)
+    return view.month
+
+
+def new_reminder(s: Seeded) -> int:
+    """A fresh update reminder in the own organisation's champion's inbox; its id."""
+    month = new_published_month(s)
+    champion_updates.send_reminders(s.db, SYSTEM, month, month)
+    with s.db.read() as session:
+        found = session.scalar(
+            select(Notification.id).where(
+                Notification.user_id == s.world.actor("champion").user_id,
+                Notification.chat_month == month,
+            )
+        )
+        assert found is not None
+        return found
+
+
+def new_case_study_update(s: Seeded) -> int:
+    """A fresh update by the own organisation's champion offering a case study; its id."""
+    month = new_published_month(s)
+    return champion_updates.send_update(
+        s.db,
+        s.world.actor("champion"),
+        month,
+        categories=("case_study",),
+        text="Our user panel changed a release.",
+        links="https://example.gov.uk/panel",
+        today=month,
+        expected_version=None,
+    ).id
+
+
+def new_case_study_draft(s: Seeded) -> int:
+    return case_study_drafts.draft_case_study(
+        s.db,
+        SYSTEM,
+        source_kind="forum_success",
+        source_id=s.unique() + 1_000_000,
+        title="A forum that grew",
+        summary="It opened to all users.",
+    )
 
 
 def new_champion(s: Seeded) -> int:
@@ -1343,6 +1524,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.maturity_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
+    champion_updates.unread_reminders: "read inside the inbox's session: own reminders only",
 }
 
 

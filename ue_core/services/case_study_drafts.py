@@ -220,13 +220,14 @@ def _views(session: Session, *where: Any) -> list[DraftView]:
         .where(*where)
         .order_by(CaseStudyDraft.created_at.desc(), CaseStudyDraft.id.desc())
     ).all()
-    slugs = dict(
-        session.execute(
+    slugs = {
+        resource_id: slug
+        for resource_id, slug in session.execute(
             select(Resource.id, Resource.slug).where(
                 Resource.id.in_([row.resource_id for row, *_ in rows if row.resource_id])
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         DraftView(
             id=row.id,

@@ -434,13 +434,14 @@ def send_reminders(
             if wanted is not None and len(chosen) < len(wanted):
                 raise InputError("Choose champions from the list of those without an update.")
             due = [m for m in chosen if not m.reminded_today]
-            emails = dict(
-                session.execute(
+            emails = {
+                user_id: email
+                for user_id, email in session.execute(
                     select(User.id, User.email).where(
                         User.id.in_([m.user_id for m in due]), User.is_active.is_(True)
                     )
-                ).tuples()
-            )
+                )
+            }
             due = [m for m in due if m.user_id in emails]
             for person in due:
                 session.add(
@@ -510,12 +511,12 @@ def your_reminders(db: Database, actor: Actor, limit: int = 20) -> list[Reminder
         ]
 
 
-def unread_reminders(session: Session, actor: Actor) -> int:
+def unread_reminders(session: Session, user_id: int) -> int:
     """How many of the person's update reminders are unread (inside the inbox's session)."""
     return (
         session.scalar(
             select(func.count(Notification.id)).where(
-                Notification.user_id == actor.user_id,
+                Notification.user_id == user_id,
                 Notification.kind == REMINDER_KIND,
                 Notification.read_at.is_(None),
             )

@@ -153,7 +153,7 @@ def unread_count(db: Database, actor: Actor) -> int:
     """How many of the person's own notifications are unread (update reminders included)."""
     with db.read() as session:
         unread = len(_rows(session, actor, Notification.read_at.is_(None)))
-        return unread + champion_updates.unread_reminders(session, actor)
+        return unread + champion_updates.unread_reminders(session, actor.user_id)
 
 
 def mark_read(db: Database, actor: Actor, notification_id: int) -> int:
