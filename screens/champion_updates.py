@@ -7,7 +7,7 @@ import streamlit as st
 
 from ue_core.authz import Permission
 from ue_core.champion_chats import month_label
-from ue_core.services import case_study_drafts, champion_updates
+from ue_core.services import case_study_drafts, champion_updates, update_reminders
 from ue_core.text import plural
 from ue_core.timefmt import format_date, uk_today
 from ue_core.update_categories import months_label
@@ -41,7 +41,7 @@ st.write(
 flash.show()
 
 today = uk_today()
-months = champion_updates.published_months(db(), actor, today)
+months = update_reminders.published_months(db(), actor, today)
 if not months:
     st.write("No Champion Chats have been published yet, so there are no updates.")
     st.stop()
@@ -90,7 +90,7 @@ else:
 # --- Who has not sent an update ----------------------------------------------------------------
 st.header("Who has not sent an update")
 month = st.selectbox("Month", months, format_func=month_label, key="missing_month")
-status = champion_updates.month_status(db(), actor, month, today)
+status = update_reminders.month_status(db(), actor, month, today)
 st.write(
     plain(
         f"{status.sent:,} of {plural(status.champions, 'champion')} in the Chats of "
@@ -106,12 +106,12 @@ if status.missing:
     st.dataframe(missing_frame(status.missing), hide_index=True, width="stretch")
     due = [person for person in status.missing if not person.reminded_today]
     if status.open and due:
-        results: list[champion_updates.RemindersSent] = []
+        results: list[update_reminders.RemindersSent] = []
         if st.button(
             plain(f"Send reminders to {plural(len(due), 'champion')}"), type="primary"
         ) and concurrency.save_checked(
             lambda: results.append(
-                champion_updates.send_reminders(db(), actor, status.month, today)
+                update_reminders.send_reminders(db(), actor, status.month, today)
             ),
             name=None,
             current_version=None,

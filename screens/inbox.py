@@ -10,7 +10,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, acts_for_hub
 from ue_core.errors import NotFound
-from ue_core.services import champion_updates, conversation, inbox, support
+from ue_core.services import conversation, inbox, support, update_reminders
 from ue_core.text import plural
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
@@ -48,7 +48,7 @@ if asked.isdecimal():
                 st.page_link("screens/request_support.py", label="Go to your team's requests")
             request_conversation(actor, opened.request_id)
 
-reminders = champion_updates.your_reminders(db(), actor)
+reminders = update_reminders.your_reminders(db(), actor)
 if reminders:
     st.header("Reminders", anchor=False)
     for reminder in reminders:
@@ -63,7 +63,7 @@ if reminders:
                 key=f"open_reminder_{reminder.id}",
                 type="primary" if not reminder.read else "secondary",
             ):
-                champion_updates.mark_reminder_read(db(), actor, reminder.id)
+                update_reminders.mark_reminder_read(db(), actor, reminder.id)
                 st.switch_page("screens/your_update.py")
 
 st.header("Notifications", anchor=False)

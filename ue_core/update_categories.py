@@ -132,11 +132,11 @@ def check_link(text: str) -> str:
     link = text.strip()
     if len(link) > MAX_LINK_LENGTH:
         raise InputError(f"A link can be at most {MAX_LINK_LENGTH} characters long.")
+    parts = urlsplit(link)
+    if parts.scheme.lower() not in {"http", "https"} or "://" not in link[:8]:
+        raise InputError(f"'{link}' is not a web address: start it with https:// (or http://).")
     if any(character.isspace() for character in link):
         raise InputError(f"'{link}' is not a web address: it has a space in it.")
-    parts = urlsplit(link)
-    if parts.scheme.lower() not in {"http", "https"}:
-        raise InputError(f"'{link}' is not a web address: start it with https:// (or http://).")
     host = parts.hostname or ""
     if not _HOST.match(host) or parts.username or parts.password:
         raise InputError(f"'{link}' is not a web address: check the part after https://.")

@@ -9,12 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from ue_core.champion_chats import month_label
-from ue_core.services.champion_updates import (
-    CategoryCount,
-    MissingUpdate,
-    Rollup,
-    UpdateView,
-)
+from ue_core.services.champion_updates import CategoryCount, Rollup, UpdateView
+from ue_core.services.update_reminders import MissingUpdate
 from ue_core.text import plural
 from ue_core.timefmt import format_date
 from ui.charts import AF_CATEGORICAL, AF_TEXT

@@ -59,8 +59,8 @@ from ue_core.services import (
     case_study_drafts,
     catalogue_admin,
     champion_chats,
-    champion_updates,
     champion_terms,
+    champion_updates,
     champions,
     commitments,
     conversation,
@@ -86,6 +86,7 @@ from ue_core.services import (
     support,
     target_setting,
     triage_suggestions,
+    update_reminders,
     your_champion_chat,
 )
 from ue_core.services.actions import ActionDraft
@@ -1248,33 +1249,33 @@ ROWS: tuple[Row, ...] = (
         )(new_published_month(s)),
     ),
     Row(
-        champion_updates.published_months,
+        update_reminders.published_months,
         HUB,
-        lambda s, a: champion_updates.published_months(s.db, a, TODAY),
+        lambda s, a: update_reminders.published_months(s.db, a, TODAY),
     ),
     Row(
-        champion_updates.month_status,
+        update_reminders.month_status,
         HUB,
-        lambda s, a: (lambda month: champion_updates.month_status(s.db, a, month, month))(
+        lambda s, a: (lambda month: update_reminders.month_status(s.db, a, month, month))(
             new_published_month(s)
         ),
     ),
     Row(
-        champion_updates.send_reminders,
+        update_reminders.send_reminders,
         HUB,
-        lambda s, a: (lambda month: champion_updates.send_reminders(s.db, a, month, month))(
+        lambda s, a: (lambda month: update_reminders.send_reminders(s.db, a, month, month))(
             new_published_month(s)
         ),
     ),
     Row(
-        champion_updates.your_reminders,
+        update_reminders.your_reminders,
         EVERYONE,
-        lambda s, a: champion_updates.your_reminders(s.db, a),
+        lambda s, a: update_reminders.your_reminders(s.db, a),
     ),
     Row(
-        champion_updates.mark_reminder_read,
+        update_reminders.mark_reminder_read,
         OWN_CHAMPION,
-        lambda s, a: champion_updates.mark_reminder_read(s.db, a, new_reminder(s)),
+        lambda s, a: update_reminders.mark_reminder_read(s.db, a, new_reminder(s)),
     ),
     Row(
         champion_updates.updates_by_category,
@@ -1368,7 +1369,7 @@ def new_published_month(s: Seeded) -> date:
 def new_reminder(s: Seeded) -> int:
     """A fresh update reminder in the own organisation's champion's inbox; its id."""
     month = new_published_month(s)
-    champion_updates.send_reminders(s.db, SYSTEM, month, month)
+    update_reminders.send_reminders(s.db, SYSTEM, month, month)
     with s.db.read() as session:
         found = session.scalar(
             select(Notification.id).where(
@@ -1524,7 +1525,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.maturity_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
-    champion_updates.unread_reminders: "read inside the inbox's session: own reminders only",
+    update_reminders.unread_reminders: "read inside the inbox's session: own reminders only",
 }
 
 

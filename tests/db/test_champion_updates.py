@@ -15,7 +15,13 @@ from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
 from ue_core.db.models import AuditEvent, ChampionUpdate, Notification, Resource
 from ue_core.errors import ConflictError, InputError
-from ue_core.services import case_study_drafts, champion_chats, champion_updates, inbox
+from ue_core.services import (
+    case_study_drafts,
+    champion_chats,
+    champion_updates,
+    inbox,
+    update_reminders,
+)
 from ue_core.services.case_study_drafts import DraftState, Publication
 from ue_core.services.frameworks import sync_framework
 from ue_core.services.library import browse
@@ -147,13 +153,13 @@ def test_reminders_reach_the_inbox_and_email_once_a_day_with_subject_and_link_on
 ) -> None:
     send(world, "champion1", text="Our confidential plans.")
     hub = world.actor("consultant")
-    status = champion_updates.month_status(world.db, hub, DECEMBER, TODAY)
+    status = update_reminders.month_status(world.db, hub, DECEMBER, TODAY)
     assert (status.champions, status.sent, len(status.missing)) == (8, 1, 7)
     with local_smtp_server() as (port, received):
         for name, value in smtp_environment(port).items():
             monkeypatch.setenv(name, value)
-        result = champion_updates.send_reminders(world.db, hub, DECEMBER, TODAY)
-        again = champion_updates.send_reminders(world.db, hub, DECEMBER, TODAY)
+        result = update_reminders.send_reminders(world.db, hub, DECEMBER, TODAY)
+        again = update_reminders.send_reminders(world.db, hub, DECEMBER, TODAY)
     assert (result.reminded, result.already_today, result.emails) == (7, 0, 7)
     assert (again.reminded, again.already_today) == (0, 7)
     assert len(received.messages) == 7
@@ -166,14 +172,14 @@ def test_reminders_reach_the_inbox_and_email_once_a_day_with_subject_and_link_on
     champion = world.actor("champion")
     assert inbox.unread_count(world.db, champion) == 1
     assert inbox.notifications(world.db, champion) == []  # request notifications unaffected
-    [reminder] = champion_updates.your_reminders(world.db, champion)
+    [reminder] = update_reminders.your_reminders(world.db, champion)
     assert (reminder.month, reminder.read) == (DECEMBER, False)
     send(world, "champion")  # sending the update reads the reminder
     assert inbox.unread_count(world.db, champion) == 0
     with pytest.raises(AccessDenied):
-        champion_updates.mark_reminder_read(world.db, world.actor("champion2"), reminder.id)
+        update_reminders.mark_reminder_read(world.db, world.actor("champion2"), reminder.id)
 
-    tomorrow = champion_updates.send_reminders(world.db, hub, DECEMBER, date(2026, 12, 4))
+    tomorrow = update_reminders.send_reminders(world.db, hub, DECEMBER, date(2026, 12, 4))
     assert tomorrow.reminded == 6  # a new day; the champion who has now sent is left out
     with world.db.read() as session:
         assert (
@@ -186,7 +192,7 @@ def test_reminders_reach_the_inbox_and_email_once_a_day_with_subject_and_link_on
 
 def test_no_reminders_for_a_closed_month(world: World) -> None:
     with pytest.raises(InputError, match="have closed"):
-        champion_updates.send_reminders(world.db, world.actor("admin"), NOVEMBER, date(2027, 1, 2))
+        update_reminders.send_reminders(world.db, world.actor("admin"), NOVEMBER, date(2027, 1, 2))
 
 
 def test_the_roll_up_counts_updates_and_organisations_per_category_and_month(

@@ -47,6 +47,7 @@ from ue_core.demo import content
 from ue_core.demo import requests as demo_requests
 from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.champion_profiles import add_champion_profiles
+from ue_core.demo.champion_updates import build_champion_updates
 from ue_core.demo.commitments import build_commitments
 from ue_core.demo.consultant_skills import add_consultant_skills
 from ue_core.demo.request_outcomes import add_request_outcomes
@@ -983,5 +984,6 @@ def generate(
             session, generator.memberships, generator.consultant_ids[0], seed
         )
         build_commitments(session, generator.memberships, seed)
+        build_champion_updates(session, generator.consultant_ids[0], seed)
         _advance_sequences(session)
         return generator.summary

@@ -32,7 +32,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import NotFound
 from ue_core.mail import KIND_LABELS, Delivery, NotificationKind
-from ue_core.services import champion_updates
+from ue_core.services import update_reminders
 
 #: How many notifications the inbox lists, newest first.
 INBOX_SIZE = 50
@@ -153,7 +153,7 @@ def unread_count(db: Database, actor: Actor) -> int:
     """How many of the person's own notifications are unread (update reminders included)."""
     with db.read() as session:
         unread = len(_rows(session, actor, Notification.read_at.is_(None)))
-        return unread + champion_updates.unread_reminders(session, actor.user_id)
+        return unread + update_reminders.unread_reminders(session, actor.user_id)
 
 
 def mark_read(db: Database, actor: Actor, notification_id: int) -> int:
