@@ -31,13 +31,13 @@ def category_frame(counts: Sequence[CategoryCount]) -> pd.DataFrame:
 
 def month_category_frame(rollup: Rollup) -> pd.DataFrame:
     """One row per month and category with any updates, oldest month first."""
-    rows = [item for item in rollup.by_month if item.updates]
+    rows = [item for item in rollup.by_month if item.count.updates]
     return pd.DataFrame(
         {
             "Month": [month_label(item.month) for item in rows],
-            "Category": [item.label for item in rows],
-            "Updates": [item.updates for item in rows],
-            "Which organisations": [", ".join(item.organisations) for item in rows],
+            "Category": [item.count.label for item in rows],
+            "Updates": [item.count.updates for item in rows],
+            "Which organisations": [", ".join(item.count.organisations) for item in rows],
         }
     )
 

@@ -221,7 +221,7 @@ def test_the_roll_up_counts_updates_and_organisations_per_category_and_month(
     rollup = champion_updates.update_rollup(world.db, hub, NOVEMBER, DECEMBER)
     assert rollup.months == (NOVEMBER, DECEMBER) and rollup.updates == 3
     assert rollup.sent_by_month == ((NOVEMBER, 2, 8), (DECEMBER, 1, 8))
-    december = {m.key: m.updates for m in rollup.by_month if m.month == DECEMBER}
+    december = {m.count.key: m.count.updates for m in rollup.by_month if m.month == DECEMBER}
     assert december["web_analytics"] == 1 and december["internal_launch"] == 0
     with pytest.raises(AccessDenied):
         champion_updates.updates_by_category(world.db, world.actor("champion"), NOVEMBER, TODAY)

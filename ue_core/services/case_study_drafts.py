@@ -280,6 +280,26 @@ def _draft_to_review(session: Session, draft_id: int, expected_version: int) -> 
     return row
 
 
+def _settle(
+    session: Session, actor: Actor, row: CaseStudyDraft, state: DraftState, **audited: str
+) -> None:
+    """Record the review's outcome on the draft, and audit it."""
+    row.state = state.value
+    row.reviewed_by_id = None if actor.is_system else actor.user_id
+    row.reviewed_at = utcnow()
+    session.flush()
+    verb = "publish" if state is DraftState.PUBLISHED else "decline"
+    audit.record(
+        session,
+        actor,
+        f"{verb}_case_study",
+        "case_study_draft",
+        row.id,
+        before={"state": DraftState.DRAFT.value},
+        after={"state": state.value, **audited},
+    )
+
+
 def _checked_tags(keys: Iterable[str], vocabulary: dict[str, str], what: str) -> list[str]:
     chosen = list(dict.fromkeys(keys))
     unknown = [key for key in chosen if key not in vocabulary]
@@ -367,20 +387,8 @@ def publish_case_study(
         session.add(resource)
         session.flush()
         row.title, row.summary = title, summary
-        row.state = DraftState.PUBLISHED.value
         row.resource_id = resource.id
-        row.reviewed_by_id = None if actor.is_system else actor.user_id
-        row.reviewed_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "publish_case_study",
-            "case_study_draft",
-            row.id,
-            before={"state": DraftState.DRAFT.value},
-            after={"state": DraftState.PUBLISHED.value, "title": title, "library_entry": slug},
-        )
+        _settle(session, actor, row, DraftState.PUBLISHED, title=title, library_entry=slug)
         return slug
 
 
@@ -396,17 +404,5 @@ def decline_case_study(
         raise InputError(f"Keep the reason to {MAX_NOTE} characters.")
     with db.transaction(locking=True) as session:
         row = _draft_to_review(session, draft_id, expected_version)
-        row.state = DraftState.DECLINED.value
         row.review_note = reason
-        row.reviewed_by_id = None if actor.is_system else actor.user_id
-        row.reviewed_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "decline_case_study",
-            "case_study_draft",
-            row.id,
-            before={"state": DraftState.DRAFT.value},
-            after={"state": DraftState.DECLINED.value, "note": reason},
-        )
+        _settle(session, actor, row, DraftState.DECLINED, note=reason)

@@ -320,11 +320,10 @@ class CategoryCount:
 
 @dataclass(frozen=True)
 class MonthCategoryCount:
+    """One category's count in one month."""
+
     month: date
-    key: str
-    label: str
-    updates: int
-    organisations: tuple[str, ...]
+    count: CategoryCount
 
 
 @dataclass(frozen=True)
@@ -396,8 +395,8 @@ def update_rollup(db: Database, actor: Actor, start: date, end: date) -> Rollup:
     for month in months:
         in_month = [view for view in views if view.month == month]
         by_month.extend(
-            MonthCategoryCount(month, key, catalogue.label(key), count, organisations)
-            for key, count, organisations in _count(in_month, catalogue)
+            MonthCategoryCount(month, CategoryCount(key, catalogue.label(key), count, orgs))
+            for key, count, orgs in _count(in_month, catalogue)
         )
     sent: dict[date, int] = defaultdict(int)
     for view in views:
