@@ -37,6 +37,7 @@ class Permission(StrEnum):
     JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
     MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
     COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
+    VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -77,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -90,6 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
 }

@@ -352,7 +352,11 @@ MAX_LABELLED_BARS = 30
 
 
 def count_bars(
-    data: pd.DataFrame, categories: list[str], series: list[str], category_title: str
+    data: pd.DataFrame,
+    categories: list[str],
+    series: list[str],
+    category_title: str,
+    value_title: str = "Requests",
 ) -> alt.TopLevelMixin:
     """Vertical bars of counts by category, side by side for each series, the count written
     above each bar (``[c]`` where it is hidden, with no bar) while there are few enough bars
@@ -369,7 +373,7 @@ def count_bars(
             labelAngle=-40 if len(categories) > 4 else 0, labelLimit=200, labelOverlap=False
         ),
     )
-    y = alt.Y("Count:Q", title="Requests", axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("Count:Q", title=value_title, axis=alt.Axis(format="d", tickMinStep=1))
     offset = alt.XOffset("Series:N", sort=series)
     base = alt.Chart(data).transform_calculate(Shown="isValid(datum.Count) ? datum.Count : 0")
     colour = (

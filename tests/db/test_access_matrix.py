@@ -47,6 +47,7 @@ from ue_core.db.models import (
     ThemeAction,
 )
 from ue_core.errors import ConflictError, InputError
+from ue_core.progress_report import ReportPeriod
 from ue_core.services import (
     access_facts,
     accounts,
@@ -68,6 +69,8 @@ from ue_core.services import (
     inbox,
     individual_ratings,
     oversight,
+    progress_report,
+    progress_sections,
     reopening,
     report_files,
     reports,
@@ -127,6 +130,7 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import ActionStatus, RequestStatus
 
 TODAY = date(2026, 5, 1)  # in the 2026 to 2027 round
+REPORT_PERIOD = ReportPeriod(date(2025, 5, 1), TODAY)
 OUTPUTS_LIST = b"title,team,release frequency,next release\nHousing starts,Test team,Quarterly,\n"
 
 # The cases, each the name of a person in the seeded world. "Own" is the team "Test team" in
@@ -1222,6 +1226,22 @@ ROWS: tuple[Row, ...] = (
             s.db, a, fresh_commitment_action(s)[0], CommitmentStatus.DONE, expected_version=1
         ),
     ),
+    # the strategy's progress report: hub staff only
+    Row(
+        progress_report.progress_report,
+        HUB,
+        lambda s, a: progress_report.progress_report(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_html,
+        HUB,
+        lambda s, a: progress_report.progress_report_html(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_ods,
+        HUB,
+        lambda s, a: progress_report.progress_report_ods(s.db, a, REPORT_PERIOD, TODAY),
+    ),
 )
 
 
@@ -1343,6 +1363,11 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.maturity_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
+    progress_sections.maturity_section: "pure: a report section from data already checked",
+    progress_sections.support_section: "pure: a report section from data already checked",
+    progress_sections.chats_section: "pure: a report section from data already checked",
+    progress_sections.commitments_section: "pure: a report section from data already checked",
+    progress_sections.champions_section: "pure: a report section from data already checked",
 }
 
 
