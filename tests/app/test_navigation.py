@@ -35,6 +35,7 @@ EXPECTED_LINKS = {
         "Inbox",
         "Support requests",
         "Desk reports",
+        "Progress report",
         "System overview",
         "Import a survey",
         "Survey themes",
@@ -47,6 +48,7 @@ EXPECTED_LINKS = {
     "admin": {
         "Inbox",
         "Desk reports",
+        "Progress report",
         "System overview",
         "Library",
         "Admin",
