@@ -14,7 +14,7 @@ import pytest
 
 from ue_core.commitment_themes import CommitmentStatus, shipped_commitment_themes
 from ue_core.errors import InputError
-from ue_core.io.svg_charts import SVG_NAMESPACE
+from ue_core.io.svg_charts import SVG_NAMESPACE, BarRow, bar_chart
 from ue_core.progress_report import (
     CountChart,
     ProgressReport,
@@ -323,3 +323,16 @@ def test_the_ods_has_a_sheet_a_section_and_stays_formula_safe() -> None:
     assert body[1].tolist() == [12, "[c]"]
     cover = " ".join(str(v) for v in sheets["Cover"][0].dropna())
     assert "Teams sent <script>alert(1)</script> requests." in cover
+
+
+def test_the_axis_steps_must_fit_the_axis() -> None:
+    with pytest.raises(ValueError, match="axis steps"):
+        bar_chart(
+            chart_id="x",
+            title="T",
+            description="D",
+            rows=[BarRow("x", (3.0,), "3")],
+            axis_title="V",
+            domain=(0, 10),
+            tick_step=3,
+        )
