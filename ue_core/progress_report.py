@@ -32,8 +32,6 @@ MAX_MONTHS: Final = 60
 #: The preset periods: the whole months before the current one.
 PRESETS: Final[dict[str, int]] = {"Last 6 months": 6, "Last 12 months": 12}
 REPORT_TITLE: Final = "User engagement strategy: progress report"
-AUTHOR: Final = "USER hub user engagement workbench"
-PUBLISHER: Final = "USER hub (User Support and Engagement Resource)"
 SUPPRESSED_MARK: Final = Shorthand(SUPPRESSED, "fewer than 5 teams, so not shown")
 NOTE_SUPPRESSED: Final = ("[note 1]", SUPPRESSED_NOTE)
 _NICE_STEPS: Final = (1, 2, 5)
@@ -180,9 +178,13 @@ class Section:
 
 @dataclass(frozen=True)
 class ProgressReport:
+    """The report: its sections, and who made it (the files' author and publisher)."""
+
     period: ReportPeriod
     made_on: date
     sections: tuple[Section, ...]
+    author: str
+    publisher: str
 
     @property
     def about(self) -> str:
@@ -201,7 +203,7 @@ def report_html(report: ProgressReport) -> str:
         [
             ("Period", report.period.label),
             ("Made on", format_date(report.made_on)),
-            ("Made by", PUBLISHER),
+            ("Made by", report.publisher),
         ]
     )
     page.paragraph(SUPPRESSED_NOTE)
@@ -246,8 +248,8 @@ def report_workbook(report: ProgressReport) -> Workbook:
         cover=cover,
         notes=[NOTE_SUPPRESSED],
         tables=tables,
-        author=AUTHOR,
-        organisation=PUBLISHER,
+        author=report.author,
+        organisation=report.publisher,
         subject="Progress on the user engagement strategy for statistics",
         keywords=("user engagement", "strategy", "progress report"),
     )

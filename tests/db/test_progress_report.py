@@ -157,3 +157,26 @@ def test_only_hub_staff_get_the_report(world: World) -> None:
     for who in ("member", "lead", "champion"):
         with pytest.raises(AccessDenied):
             progress_report.progress_report(world.db, world.actor(who), PERIOD, TODAY)
+
+
+def test_a_new_section_is_one_builder_and_one_entry(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forums_section(names: list[str], period: ReportPeriod) -> Section:
+        return Section(
+            "forums",
+            "Forums active",
+            (f"{len(names)} forum active.",),
+            "The forums that met in the period.",
+            pd.DataFrame({"Forum": names}),
+        )
+
+    entry = progress_report.SectionSource(lambda *_: ["Housing <forum>"], forums_section)
+    monkeypatch.setattr(progress_report, "SECTIONS", (*progress_report.SECTIONS, entry))
+    hub = world.actor("consultant")
+    html = progress_report.progress_report_html(world.db, hub, PERIOD, TODAY)
+    assert "<h2>Forums active</h2>" in html and "Housing &lt;forum&gt;" in html
+    ods = progress_report.progress_report_ods(world.db, hub, PERIOD, TODAY)
+    sheets = pd.read_excel(io.BytesIO(ods), engine="odf", sheet_name=None, header=None)
+    assert list(sheets)[-1] == "Forums"
+    assert sheets["Forums"].iloc[-1, 0] == "Housing <forum>"

@@ -291,6 +291,8 @@ def _report() -> ProgressReport:
             ),
             Section("plain", "A table alone", ("One line.",), "Its description.", table),
         ),
+        "The workbench",
+        "The hub",
     )
 
 

@@ -38,6 +38,7 @@ from ue_core.services.champion_terms import champion_history
 from ue_core.services.commitments import commitments_progress
 from ue_core.services.oversight import _principles, _submitted_scores
 from ue_core.services.progress_sections import MaturityFacts, SubmittedAssessment
+from ue_core.services.reports import AUTHOR, PUBLISHER
 from ue_core.services.requests.hub_reports import DeskFilters, desk_report
 
 T = TypeVar("T")
@@ -117,6 +118,8 @@ def progress_report(
         period=period,
         made_on=today,
         sections=tuple(source.section(db, actor, period, today) for source in SECTIONS),
+        author=AUTHOR,
+        publisher=PUBLISHER,
     )
 
 
