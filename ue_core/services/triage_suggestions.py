@@ -31,7 +31,7 @@ from ue_core.request_kinds import OTHER, shipped_request_kinds
 from ue_core.scoring import round_score
 from ue_core.services.frameworks import current_version_id, framework_for_version
 from ue_core.services.request_context import _latest_submitted
-from ue_core.services.requests.fingerprints import (
+from ue_core.services.fingerprints import (
     FingerprintCache,
     database_key,
     requests_version,

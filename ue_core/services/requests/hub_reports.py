@@ -46,7 +46,7 @@ from ue_core.request_kinds import shipped_request_kinds
 from ue_core.scoring import score_assessment
 from ue_core.service_levels import StatusEntry, shipped_service_levels
 from ue_core.services.frameworks import current_version_id, framework_for_version
-from ue_core.services.requests.fingerprints import (
+from ue_core.services.fingerprints import (
     FingerprintCache,
     database_key,
     maturity_version,
