@@ -38,6 +38,7 @@ class Permission(StrEnum):
     MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
     COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
     REVIEW_CASE_STUDIES = "review_case_studies"  # hub staff draft, publish or decline case studies
+    VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
             Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -93,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
             Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
 }

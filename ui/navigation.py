@@ -175,6 +175,14 @@ SCREENS: tuple[Screen, ...] = (
         "The hub's requests: demand, service levels, satisfaction, backlog and maturity.",
     ),
     Screen(
+        "progress_report",
+        "screens/progress_report.py",
+        "Progress report",
+        ":material/summarize:",
+        Permission.VIEW_PROGRESS_REPORT,
+        "The strategy's progress report to boards for a period, as HTML and ODS.",
+    ),
+    Screen(
         "system",
         "screens/system_overview.py",
         "System overview",

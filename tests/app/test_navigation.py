@@ -36,6 +36,7 @@ EXPECTED_LINKS = {
         "Inbox",
         "Support requests",
         "Desk reports",
+        "Progress report",
         "System overview",
         "Import a survey",
         "Survey themes",
@@ -50,6 +51,7 @@ EXPECTED_LINKS = {
     "admin": {
         "Inbox",
         "Desk reports",
+        "Progress report",
         "System overview",
         "Library",
         "Admin",

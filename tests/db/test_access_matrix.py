@@ -47,6 +47,7 @@ from ue_core.db.models import (
     ThemeAction,
 )
 from ue_core.errors import ConflictError, InputError
+from ue_core.progress_report import ReportPeriod
 from ue_core.services import (
     access_facts,
     accounts,
@@ -65,11 +66,14 @@ from ue_core.services import (
     commitments,
     conversation,
     database,
+    fingerprints,
     frameworks,
     home,
     inbox,
     individual_ratings,
     oversight,
+    progress_report,
+    progress_sections,
     reopening,
     report_files,
     reports,
@@ -101,7 +105,6 @@ from ue_core.services.library import (
     usage,
 )
 from ue_core.services.requests import (
-    fingerprints,
     help_now,
     hub_report_tables,
     hub_reports,
@@ -130,6 +133,7 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import ActionStatus, RequestStatus
 
 TODAY = date(2026, 5, 1)  # in the 2026 to 2027 round
+REPORT_PERIOD = ReportPeriod(date(2025, 5, 1), TODAY)
 OUTPUTS_LIST = b"title,team,release frequency,next release\nHousing starts,Test team,Quarterly,\n"
 
 # The cases, each the name of a person in the seeded world. "Own" is the team "Test team" in
@@ -1356,6 +1360,22 @@ ROWS: tuple[Row, ...] = (
             s.db, a, new_case_study_draft(s), "Too thin", expected_version=1
         ),
     ),
+    # the strategy's progress report: hub staff only
+    Row(
+        progress_report.progress_report,
+        HUB,
+        lambda s, a: progress_report.progress_report(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_html,
+        HUB,
+        lambda s, a: progress_report.progress_report_html(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_ods,
+        HUB,
+        lambda s, a: progress_report.progress_report_ods(s.db, a, REPORT_PERIOD, TODAY),
+    ),
 )
 
 
@@ -1526,6 +1546,12 @@ EXEMPT: dict[Callable[..., Any], str] = {
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
     update_reminders.unread_reminders: "read inside the inbox's session: own reminders only",
+    progress_sections.maturity_section: "pure: a report section from data already checked",
+    progress_sections.support_section: "pure: a report section from data already checked",
+    progress_sections.chats_section: "pure: a report section from data already checked",
+    progress_sections.updates_section: "pure: a report section from data already checked",
+    progress_sections.commitments_section: "pure: a report section from data already checked",
+    progress_sections.champions_section: "pure: a report section from data already checked",
 }
 
 
