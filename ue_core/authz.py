@@ -37,6 +37,8 @@ class Permission(StrEnum):
     JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
     MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
     COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
+    REVIEW_CASE_STUDIES = "review_case_studies"  # hub staff draft, publish or decline case studies
+    VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -77,6 +79,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -90,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
 }

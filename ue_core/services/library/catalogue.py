@@ -31,7 +31,7 @@ from ue_core.recommend import (
     PracticeInfo,
     catalogue_hash,
 )
-from ue_core.services.requests.fingerprints import FingerprintCache, database_key
+from ue_core.services.fingerprints import FingerprintCache, database_key
 
 KIND_LABELS: Final[Mapping[str, str]] = {
     "case_study": "Case study",
