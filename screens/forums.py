@@ -3,16 +3,19 @@ one forum's details and its successes (recorded by the hub or the host's champio
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ue_core.authz import Permission
 from ue_core.errors import InputError
 from ue_core.forum_themes import shipped_forum_vocabulary
 from ue_core.forums import ForumStatus
-from ue_core.services import forum_successes, forums
-from ue_core.timefmt import uk_today
+from ue_core.services import case_study_drafts, forum_successes, forums
+from ue_core.timefmt import format_date, uk_today
 from ui import forums as parts
 from ui.auth import require_page
+from ui.case_study_drafts import draft_box
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.filters import optional_choice
@@ -84,3 +87,20 @@ if actor.can(Permission.MANAGE_FORUMS):
         st.dataframe(parts.successes_frame(suggested), hide_index=True, width="stretch")
     else:
         st.write("No success is suggested as a case study at the moment.")
+    if suggested and actor.can(Permission.REVIEW_CASE_STUDIES):
+        st.write(
+            "Turn a suggestion into a case-study draft: the hub then reviews it on the Case "
+            "study drafts page before it appears in the library."
+        )
+        drafts = case_study_drafts.drafts_for_sources(
+            db(), actor, forum_successes.SOURCE_KIND, [s.id for s in suggested]
+        )
+        for success in suggested:
+            st.subheader(plain(f"{success.forum_name}: {format_date(success.achieved_on)}"))
+            st.write(plain(success.text))
+            if draft_box(
+                f"success_{success.id}",
+                drafts.get(success.id),
+                partial(forum_successes.draft_from_success, db(), actor, success.id),
+            ):
+                flash.done(f"Made a case-study draft from {success.forum_name}'s success.")

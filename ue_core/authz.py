@@ -39,6 +39,8 @@ class Permission(StrEnum):
     COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
     VIEW_FORUMS = "view_forums"  # the register of theme-based user groups and forums (everyone)
     MANAGE_FORUMS = "manage_forums"  # hub staff keep the forum register and join forums up
+    REVIEW_CASE_STUDIES = "review_case_studies"  # hub staff draft, publish or decline case studies
+    VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -84,6 +86,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMMITMENTS,
             Permission.VIEW_FORUMS,
             Permission.MANAGE_FORUMS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -99,6 +103,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMMITMENTS,
             Permission.VIEW_FORUMS,
             Permission.MANAGE_FORUMS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
 }

@@ -135,6 +135,14 @@ SCREENS: tuple[Screen, ...] = (
         "This month's Chat group of champions, how to reach them, and skipping a month.",
     ),
     Screen(
+        "your_update",
+        "screens/your_update.py",
+        "Your monthly update",
+        ":material/edit_note:",
+        Permission.JOIN_CHAMPION_CHATS,
+        "Tell the hub what your organisation did for user engagement after each Chat.",
+    ),
+    Screen(
         "commitments",
         "screens/commitments.py",
         "Commitments",
@@ -167,6 +175,14 @@ SCREENS: tuple[Screen, ...] = (
         "The hub's requests: demand, service levels, satisfaction, backlog and maturity.",
     ),
     Screen(
+        "progress_report",
+        "screens/progress_report.py",
+        "Progress report",
+        ":material/summarize:",
+        Permission.VIEW_PROGRESS_REPORT,
+        "The strategy's progress report to boards for a period, as HTML and ODS.",
+    ),
+    Screen(
         "system",
         "screens/system_overview.py",
         "System overview",
@@ -197,6 +213,22 @@ SCREENS: tuple[Screen, ...] = (
         ":material/groups_3:",
         Permission.RUN_CHAMPION_CHATS,
         "Draw each month's Chat groups of champions, check and change them, then publish.",
+    ),
+    Screen(
+        "champion_updates",
+        "screens/champion_updates.py",
+        "Champion updates",
+        ":material/summarize:",
+        Permission.RUN_CHAMPION_CHATS,
+        "Champions' monthly updates by category and organisation, and reminders to send them.",
+    ),
+    Screen(
+        "case_study_drafts",
+        "screens/case_study_drafts.py",
+        "Case study drafts",
+        ":material/rate_review:",
+        Permission.REVIEW_CASE_STUDIES,
+        "Review suggested case studies, then publish them in the library or decline them.",
     ),
     Screen(
         "champions",

@@ -25,7 +25,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import ConflictError, InputError
 from ue_core.forums import ForumStatus
-from ue_core.services import forum_edits, forum_join_up, forum_successes, forums
+from ue_core.services import case_study_drafts, forum_edits, forum_join_up, forum_successes, forums
 from ue_core.services.forum_successes import SuccessDraft
 from ue_core.services.forums import ForumDraft
 from ue_core.services.frameworks import sync_framework
@@ -237,6 +237,8 @@ def test_successes_and_case_study_suggestions(world: World) -> None:
     assert forum_successes.suggested_case_studies(world.db, consultant) == []
     detail = forums.forum_detail(world.db, outsider, forum_id, TODAY)
     assert [s.text for s in detail.successes] == ["Users shaped the new tenure table"]
+    with pytest.raises(InputError, match="not been suggested"):
+        forum_successes.draft_from_success(world.db, consultant, success_id, "Tenure table")
     assert not detail.can_record_success and not detail.can_edit
     assert detail.forum.successes == 1
 
@@ -328,3 +330,26 @@ def test_meetings_are_one_per_day(world: World) -> None:
         )
         assert count == 1
         assert session.scalar(select(func.count()).select_from(Organisation)) == 2
+
+
+def test_a_suggested_success_becomes_a_case_study_draft_once(world: World) -> None:
+    forum_id = add(world)
+    consultant = world.actor("consultant")
+    success = SuccessDraft(
+        "Users shaped the new tenure table", date(2026, 6, 1), "https://example.org/tenure", True
+    )
+    success_id = forum_successes.record_success(world.db, consultant, forum_id, success, TODAY)
+    with pytest.raises(AccessDenied):
+        forum_successes.draft_from_success(world.db, world.actor("champion"), success_id, "T")
+    draft_id = forum_successes.draft_from_success(
+        world.db, consultant, success_id, "Users shape a housing table"
+    )
+    (draft,) = case_study_drafts.case_study_drafts(world.db, consultant)
+    assert draft.id == draft_id and draft.source_kind == forum_successes.SOURCE_KIND
+    assert draft.title == "Users shape a housing table"
+    assert draft.summary == "Users shaped the new tenure table"
+    assert draft.source_urls == ("https://example.org/tenure",)
+    made = case_study_drafts.drafts_for_sources(
+        world.db, consultant, forum_successes.SOURCE_KIND, [success_id]
+    )
+    assert made[success_id].id == draft_id

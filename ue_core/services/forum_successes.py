@@ -15,11 +15,18 @@ from typing import Final
 from sqlalchemy import select
 
 from ue_core import audit
-from ue_core.authz import Actor, require_manage_forums, require_record_forum_success
+from ue_core.authz import (
+    Actor,
+    Permission,
+    require,
+    require_manage_forums,
+    require_record_forum_success,
+)
 from ue_core.db.engine import Database
 from ue_core.db.models import Forum, ForumSuccess
 from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.forums import check_web_address
+from ue_core.services import case_study_drafts
 from ue_core.services.forums import SuccessView, success_views
 
 MAX_SUCCESS: Final = 2_000
@@ -129,3 +136,36 @@ def suggested_case_studies(db: Database, actor: Actor) -> list[SuccessView]:
             select(ForumSuccess.forum_id).where(ForumSuccess.suggested_case_study.is_(True))
         ).all()
         return [s for s in success_views(session, set(forum_ids)) if s.suggested_case_study]
+
+
+#: How a forum success is named as the source of a case-study draft.
+SOURCE_KIND: Final = "forum_success"
+
+
+def draft_from_success(db: Database, actor: Actor, success_id: int, title: str) -> int:
+    """Turn a success suggested as a case study into a case-study draft for the hub to review;
+    returns the draft's id. The summary is the success's text, the source its https link, and
+    the organisation the forum's host."""
+    require(actor, Permission.REVIEW_CASE_STUDIES)
+    with db.read() as session:
+        row = session.execute(
+            select(ForumSuccess, Forum.host_organisation_id)
+            .join(Forum, Forum.id == ForumSuccess.forum_id)
+            .where(ForumSuccess.id == success_id)
+        ).first()
+        if row is None:
+            raise NotFound("That success no longer exists.")
+        success, host_id = row
+        if not success.suggested_case_study:
+            raise InputError("This success has not been suggested as a case study.")
+        text, link = success.text, success.link
+    return case_study_drafts.draft_case_study(
+        db,
+        actor,
+        source_kind=SOURCE_KIND,
+        source_id=success_id,
+        title=title,
+        summary=text,
+        organisation_id=host_id,
+        source_urls=[link] if link.lower().startswith("https://") else [],
+    )
