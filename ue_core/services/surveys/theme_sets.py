@@ -245,8 +245,7 @@ def find_themes(
     number. Returns the new set's id.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
-    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
+    _check_n_themes(n_themes)
     with db.read() as session:
         _check_current(session, question_id, expected_current)
     backend = ensure_embeddings(db, actor, question_id, progress=progress)
@@ -260,6 +259,9 @@ def find_themes(
         progress(0.9, "Grouping answers into themes")
     result = cluster_embeddings(texts, matrix, n_themes, seed, backend=stored_backend or backend)
     tfidf = result.backend == TFIDF_LSA
+    if progress:
+        # The last report before saving: a job cancelled now saves nothing.
+        progress(0.95, "Saving the themes")
     with db.transaction(locking=True) as session:
         _check_current(session, question_id, expected_current, lock=True)
         _delete_drafts(session, actor, question_id)
@@ -322,9 +324,12 @@ def find_themes(
             theme_set.id,
             after={"question_id": question_id, "n_themes": result.n_themes, "backend": backend},
         )
-        if progress:
-            progress(1.0, "Themes saved")
         return theme_set.id
+
+
+def _check_n_themes(n_themes: int | None) -> None:
+    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
+        raise InputError(f"Choose from 1 to {MAX_THEMES} themes.")
 
 
 def _check_current(
