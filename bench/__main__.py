@@ -11,6 +11,8 @@
     python -m bench --only routing       # request routing on CLINC150 (about 4 minutes)
     python -m bench --only chats         # Champion Chat drawing against random groups
     python -m bench --only similar       # similar requests: speed at 5,000, thresholds
+    python -m bench --only theme_labels  # theme labels against true classes (CLINC150)
+    python -m bench --only theme_stance  # answers saying "none" kept together, measured
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -41,6 +43,8 @@ SECTIONS = (
     "routing",
     "chats",
     "similar",
+    "theme_labels",
+    "theme_stance",
 )
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
 # when asked for: `make bench-themes` or `python -m bench --only themes`. Routing (CLINC150)
@@ -163,6 +167,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         similar_status = similar_requests.run(args.results)
         if chosen == {"similar"}:
             return similar_status
+    if "theme_labels" in chosen:
+        from bench import theme_labels
+
+        labels_status = theme_labels.run(args.results)
+        if chosen == {"theme_labels"}:
+            return labels_status
+    if "theme_stance" in chosen:
+        from bench import theme_stance
+
+        stance_status = theme_stance.run(args.results)
+        if chosen == {"theme_stance"}:
+            return stance_status
     if "hostile" in chosen:
         from bench import hostile_files
 

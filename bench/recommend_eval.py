@@ -15,6 +15,23 @@ with the resources a consultant would pick; relevance is binary):
 The recommender and a baseline that ranks by tag overlap alone (practice tags shared with the
 gaps; for text, tag labels sharing a word with the request) are scored in the same run.
 
+Free text, side by side in the same run (issue 14, item 4), on the new judged set
+``bench/judged_requests.yaml`` (66 requests written as teams write them, judged from the
+catalogue's content and committed before any ranking was run on them) and on the old set's 22
+support requests:
+
+- "today's recommender": embedding closeness alone over the resources' text without their
+  "use this when" lines, exactly as the free-text recommender ranked before issue 14;
+- "BM25 alone", "embeddings alone" (with the "use this when" lines) and "fused" (the shipped
+  recommender: weighted reciprocal rank fusion of the two), all through ``rank_for_text``.
+
+Each gets precision at 5, the share of requests whose top result is relevant, and nDCG at 10.
+The fusion weights are chosen on the OLD set's requests from ``FUSION_GRID`` (``tune_fusion``);
+the shipped ``DEFAULT_FUSION`` must be that choice, and the new set is only scored. The spread
+of the new set's figures over the whole grid is reported too, to show how much the choice
+matters. Precision at 5 cannot reach 1 on a request with fewer than five relevant entries; the
+best reachable value on each set is reported as ``precision_at_5_ceiling``.
+
 The judged set was written before the recommender's weights were tuned; the weights were then
 tuned on it. ``held_out_check`` shows how much of the gain holds on unseen cases: weights chosen
 on half the cases from the same grid, scored on the other half (two folds).
@@ -34,7 +51,7 @@ import random
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,15 +62,23 @@ from ue_core import recommend
 from ue_core.catalogue import AUDIENCES, METHODS, PRINCIPLES, Resource, load_catalogue
 from ue_core.framework import load_framework
 from ue_core.recommend import (
+    DEFAULT_FUSION,
+    FusionWeights,
     PracticeInfo,
     ResourceIndex,
+    TextMatch,
     build_index,
     rank_for_gaps,
     rank_for_text,
+    without_needs,
 )
 from ue_core.themes.embedding import TFIDF_LSA
 
 CASES_PATH = Path(__file__).resolve().parent / "judged_cases.yaml"
+REQUESTS_PATH = Path(__file__).resolve().parent / "judged_requests.yaml"
+#: Issue 14's targets for the fused recommender on the new judged set.
+TARGET_PRECISION_AT_5 = 0.6
+TARGET_RELEVANT_TOP = 0.8
 TOP = 10
 SYNTHETIC_SIZE = 1_000
 TIMING_CALLS = 200
@@ -129,6 +154,15 @@ def load_cases(path: Path = CASES_PATH) -> list[Case]:
             )
         )
     return cases
+
+
+def load_requests(path: Path = REQUESTS_PATH) -> list[Case]:
+    """The new judged set: support requests only, each with its relevant entries."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["requests"]
+    return [
+        Case(id=entry["id"], gaps=None, text=entry["text"], relevant=frozenset(entry["relevant"]))
+        for entry in raw
+    ]
 
 
 # --- Metrics --------------------------------------------------------------------------------
@@ -223,6 +257,143 @@ def evaluate(
     summary["target_gain"] = TARGET_GAIN
     summary["meets_target"] = gain is not None and gain >= TARGET_GAIN
     return summary
+
+
+# --- Free text: methods side by side ---------------------------------------------------------
+
+#: The free-text methods compared, in the order they are printed.
+TEXT_METHODS: Final = ("today", "bm25", "semantic", "fused")
+TEXT_METHOD_LABELS: Final = {
+    "today": "today's recommender",
+    "bm25": "BM25 alone",
+    "semantic": "embeddings alone",
+    "fused": "fused (shipped)",
+}
+
+#: Fusion weights searched on the old judged set: BM25 share, RRF constant, use-when share.
+FUSION_GRID: Final = tuple(
+    FusionWeights(bm25_weight=w, rrf_k=k, use_when_weight=u)
+    for w, k, u in itertools.product(
+        (0.3, 0.4, 0.5, 0.6, 0.7), (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0), (0.0, 0.25, 0.5)
+    )
+)
+
+
+def text_rankings(
+    requests: Sequence[Case],
+    index: ResourceIndex,
+    today_index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo],
+    weights: FusionWeights = DEFAULT_FUSION,
+    methods: Sequence[str] = TEXT_METHODS,
+) -> dict[str, dict[str, list[str]]]:
+    """Each method's top ``TOP`` resource ids for each request."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for method in methods:
+        match: TextMatch = "semantic" if method == "today" else method  # type: ignore[assignment]
+        used = today_index if method == "today" else index
+        found[method] = {}
+        for case in requests:
+            assert case.text is not None
+            ranked = rank_for_text(case.text, used, practices, TOP, match=match, weights=weights)
+            found[method][case.id] = [r.resource_id for r in ranked]
+    return found
+
+
+def text_summary(requests: Sequence[Case], ranked: Mapping[str, list[str]]) -> dict[str, Any]:
+    p5 = [precision_at(ranked[c.id], c.relevant, 5) for c in requests]
+    top = [1.0 if ranked[c.id][:1] and ranked[c.id][0] in c.relevant else 0.0 for c in requests]
+    n10 = [ndcg_at(ranked[c.id], c.relevant, TOP) for c in requests]
+    return {
+        "requests": len(requests),
+        "precision_at_5": round(sum(p5) / len(p5), 4),
+        "relevant_top_share": round(sum(top) / len(top), 4),
+        "relevant_top_count": int(sum(top)),
+        "ndcg_at_10": round(sum(n10) / len(n10), 4),
+    }
+
+
+def _objective(summary: Mapping[str, Any]) -> tuple[float, float, float]:
+    return (summary["precision_at_5"], summary["relevant_top_share"], summary["ndcg_at_10"])
+
+
+def tune_fusion(
+    requests: Sequence[Case], index: ResourceIndex, practices: Mapping[str, PracticeInfo]
+) -> tuple[FusionWeights, list[tuple[FusionWeights, dict[str, Any]]]]:
+    """The grid's best weights on these requests (precision at 5, then top share, then nDCG).
+
+    Ties go to the earlier grid entry. Also returns every grid entry's summary.
+    """
+    scored = []
+    for weights in FUSION_GRID:
+        ranked = text_rankings(requests, index, index, practices, weights, methods=("fused",))
+        scored.append((weights, text_summary(requests, ranked["fused"])))
+    best = max(scored, key=lambda pair: _objective(pair[1]))[0]
+    return best, scored
+
+
+def compare_text_methods(
+    old_requests: Sequence[Case],
+    new_requests: Sequence[Case],
+    index: ResourceIndex,
+    today_index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo],
+) -> dict[str, Any]:
+    """Today's recommender, BM25, embeddings and the fusion on both judged sets, in one run."""
+    tuned, _ = tune_fusion(old_requests, index, practices)
+    report: dict[str, Any] = {
+        "fusion_weights_shipped": asdict(DEFAULT_FUSION),
+        "fusion_weights_tuned_on_old_set": asdict(tuned),
+        "shipped_weights_are_the_tuned_ones": tuned == DEFAULT_FUSION,
+        "fusion_grid_size": len(FUSION_GRID),
+    }
+    for name, requests in (("new_set", new_requests), ("old_set", old_requests)):
+        ranked = text_rankings(requests, index, today_index, practices)
+        section: dict[str, Any] = {
+            method: text_summary(requests, ranked[method]) for method in TEXT_METHODS
+        }
+        ceiling = [min(len(c.relevant), 5) / 5 for c in requests]
+        section["precision_at_5_ceiling"] = round(sum(ceiling) / len(ceiling), 4)
+        report[name] = section
+    new = report["new_set"]
+    fused = new["fused"]
+    report["targets"] = {
+        "precision_at_5": TARGET_PRECISION_AT_5,
+        "relevant_top_share": TARGET_RELEVANT_TOP,
+    }
+    report["meets_targets"] = {
+        "precision_at_5": fused["precision_at_5"] >= TARGET_PRECISION_AT_5,
+        "relevant_top_share": fused["relevant_top_share"] >= TARGET_RELEVANT_TOP,
+        "ahead_of_today": fused["precision_at_5"] > new["today"]["precision_at_5"]
+        and fused["relevant_top_share"] >= new["today"]["relevant_top_share"],
+        "ahead_of_bm25": fused["precision_at_5"] > new["bm25"]["precision_at_5"],
+    }
+    # How much the choice of weights matters on the new set: its figures over the whole grid,
+    # and a two-fold check (weights chosen on half the new requests, scored on the other half).
+    grid = [
+        (weights, text_rankings(new_requests, index, index, practices, weights, ("fused",)))
+        for weights in FUSION_GRID
+    ]
+    whole = [text_summary(new_requests, ranked["fused"]) for _, ranked in grid]
+    p5 = sorted(summary["precision_at_5"] for summary in whole)
+    tops = sorted(summary["relevant_top_share"] for summary in whole)
+    report["new_set_over_fusion_grid"] = {
+        "precision_at_5": {"min": p5[0], "median": median(p5), "max": p5[-1]},
+        "relevant_top_share": {"min": tops[0], "median": median(tops), "max": tops[-1]},
+    }
+    folds = [list(new_requests[0::2]), list(new_requests[1::2])]
+    held_out = []
+    for number, (train, test) in enumerate(((folds[0], folds[1]), (folds[1], folds[0]))):
+        best = max(grid, key=lambda pair: _objective(text_summary(train, pair[1]["fused"])))
+        held_out.append(
+            {
+                "fold": number + 1,
+                "weights": asdict(best[0]),
+                **text_summary(test, best[1]["fused"]),
+            }
+        )
+    report["new_set_two_fold_check"] = held_out
+    return report
 
 
 # --- Tuning check -------------------------------------------------------------------------
@@ -348,6 +519,49 @@ def timings(
     }
 
 
+def text_methods_table(report: Mapping[str, Any]) -> str:
+    """The free-text comparison as a Markdown table (for the READMEs)."""
+    lines = [
+        "| Method | New set P@5 | New set relevant top | Old set P@5 | Old set relevant top |",
+        "|---|---|---|---|---|",
+    ]
+    new, old = report["new_set"], report["old_set"]
+    for method in TEXT_METHODS:
+        lines.append(
+            f"| {TEXT_METHOD_LABELS[method]} | {new[method]['precision_at_5']:.3f} | "
+            f"{new[method]['relevant_top_count']} of {new[method]['requests']} "
+            f"({new[method]['relevant_top_share']:.0%}) | {old[method]['precision_at_5']:.3f} | "
+            f"{old[method]['relevant_top_count']} of {old[method]['requests']} "
+            f"({old[method]['relevant_top_share']:.0%}) |"
+        )
+    return "\n".join(lines)
+
+
+def print_text_methods(report: Mapping[str, Any]) -> None:
+    print(
+        "Free text, side by side (P@5 ceiling: new set "
+        f"{report['new_set']['precision_at_5_ceiling']}, old set "
+        f"{report['old_set']['precision_at_5_ceiling']})"
+    )
+    print(text_methods_table(report))
+    print(
+        f"Fusion weights tuned on the old set: {report['fusion_weights_tuned_on_old_set']} "
+        f"(shipped weights are these: {report['shipped_weights_are_the_tuned_ones']})"
+    )
+    spread = report["new_set_over_fusion_grid"]
+    print(
+        f"New set over the {report['fusion_grid_size']}-entry fusion grid: P@5 "
+        f"{spread['precision_at_5']}, relevant top {spread['relevant_top_share']}"
+    )
+    for fold in report["new_set_two_fold_check"]:
+        print(
+            f"New set, fold {fold['fold']} held out ({fold['requests']} requests): P@5 "
+            f"{fold['precision_at_5']}, relevant top {fold['relevant_top_share']} with weights "
+            f"{fold['weights']} chosen on the other half"
+        )
+    print(f"Targets met on the new set: {report['meets_targets']}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", help="force an embedding backend (see ue_core.themes)")
@@ -365,15 +579,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     # with the best installed backend (or the one forced with --backend for both).
     gap_backend = args.backend or TFIDF_LSA
     start = time.perf_counter()
-    gap_index = build_index(catalogue.resources(), titles, backend=gap_backend)
+    gap_index = build_index(without_needs(catalogue.resources()), titles, backend=gap_backend)
     text_index = build_index(catalogue.resources(), titles, backend=args.backend)
     real_build = time.perf_counter() - start
+    today_index = build_index(without_needs(catalogue.resources()), titles, backend=args.backend)
     quality = evaluate(cases, gap_index, text_index, practices, titles)
     quality["held_out_check"] = held_out_check(cases, gap_index, text_index, practices, titles)
+    old_requests = [c for c in cases if c.text is not None]
+    free_text = compare_text_methods(
+        old_requests, load_requests(), text_index, today_index, practices
+    )
 
     synthetic = synthetic_catalogue(catalogue.resources(), args.size)
     start = time.perf_counter()
-    big_gaps = build_index(synthetic, titles, backend=gap_backend)
+    big_gaps = build_index(without_needs(synthetic), titles, backend=gap_backend)
     big_text = build_index(synthetic, titles, backend=args.backend)
     big_build = time.perf_counter() - start
     speed = timings(big_gaps, big_text, practices, cases)
@@ -385,6 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalogue_size": len(gap_index),
         "index_build_seconds": round(real_build, 2),
         "quality": quality,
+        "free_text_methods": free_text,
         "latency": speed,
     }
     rows = [
@@ -408,6 +628,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{fold['baseline_ndcg_at_10']} (gain {fold['gain']}) with weights tuned on the "
             "other half"
         )
+    print_text_methods(free_text)
     for name in ("recommend_for_assessment_ms", "recommend_for_text_ms"):
         figures = speed[name]
         print(

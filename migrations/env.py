@@ -6,6 +6,7 @@ from alembic import context
 
 from ue_core.config import load_settings
 from ue_core.db.engine import create_db_engine
+from ue_core.db.migrate import ours
 from ue_core.db.models import Base
 
 config = context.config
@@ -39,6 +40,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=ours,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, acts_for_hub
 from ue_core.errors import NotFound
-from ue_core.services import conversation, inbox, support
+from ue_core.services import conversation, inbox, support, update_reminders
 from ue_core.text import plural
 from ue_core.timefmt import format_datetime
 from ui.auth import require_page
@@ -47,6 +47,24 @@ if asked.isdecimal():
             else:
                 st.page_link("screens/request_support.py", label="Go to your team's requests")
             request_conversation(actor, opened.request_id)
+
+reminders = update_reminders.your_reminders(db(), actor)
+if reminders:
+    st.header("Reminders", anchor=False)
+    for reminder in reminders:
+        with st.container(border=True):
+            st.markdown(f"**{plain(reminder.label)}**")
+            state = "Unread" if not reminder.read else "Read"
+            st.caption(
+                plain(f"{state}. From the USER hub, {format_datetime(reminder.created_at)}.")
+            )
+            if st.button(
+                "Open your monthly update",
+                key=f"open_reminder_{reminder.id}",
+                type="primary" if not reminder.read else "secondary",
+            ):
+                update_reminders.mark_reminder_read(db(), actor, reminder.id)
+                st.switch_page("screens/your_update.py")
 
 st.header("Notifications", anchor=False)
 items = inbox.notifications(db(), actor)

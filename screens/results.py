@@ -9,10 +9,12 @@ import streamlit as st
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import NotFound
 from ue_core.services import results
+from ue_core.timefmt import uk_today
 from ui import results_sections as sections
 from ui.auth import require_page
 from ui.context import db
 from ui.downloads import render_assessment_downloads
+from ui.forums import forums_on_your_topics
 from ui.navigation import SCREENS_BY_KEY, screens_for
 from ui.recommendations import render_recommendations
 from ui.targets_form import targets_section
@@ -75,6 +77,7 @@ for key, label in (("action_plan", "Plan actions"), ("library", "Open the librar
     if key in {s.key for s in screens_for(actor)}:
         screen = SCREENS_BY_KEY[key]
         st.page_link(screen.path, label=plain(label), icon=screen.icon)
+forums_on_your_topics(actor, team_id, uk_today())
 
 sections.contents_and_tabs(
     {

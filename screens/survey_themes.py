@@ -16,7 +16,7 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.survey_themes.downloads import downloads_tab
-from ui.survey_themes.find import find_form
+from ui.survey_themes.find import find_form, theme_job_panel
 from ui.survey_themes.page import DONE_KEY, ThemePage
 from ui.survey_themes.read_across import read_across_tab
 from ui.survey_themes.refine import refine_tab
@@ -70,12 +70,15 @@ if message:
 
 current = views.current_theme_set(db(), actor, question_id)
 latest = current
+running = theme_job_panel(actor, question_id, current)
 if current is None:
-    st.header("Find themes")
-    find_form(actor, question_id, None)
-    st.write(
-        "No themes yet for this question. Choose how many themes you want and select 'Find themes'."
-    )
+    if not running:
+        st.header("Find themes")
+        find_form(actor, question_id, None)
+        st.write(
+            "No themes yet for this question. Choose how many themes you want and select "
+            "'Find themes'."
+        )
     st.stop()
 
 if current.approved_set_id is not None and current.approved_set_id != current.id:
@@ -114,7 +117,10 @@ with st.expander("Find themes again, for example with another number of themes")
             "This replaces these draft themes and any edits to them"
             + ("; the approved themes stay." if current.approved_set_id is not None else ".")
         )
-    find_form(actor, question_id, latest)
+    if running:
+        st.write("Themes are being found for this question now; wait for that to finish.")
+    else:
+        find_form(actor, question_id, latest)
 
 page = ThemePage(
     actor=actor,

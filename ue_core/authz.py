@@ -37,6 +37,10 @@ class Permission(StrEnum):
     JOIN_CHAMPION_CHATS = "join_champion_chats"  # a champion's own Chat group and skipped months
     MANAGE_CHAMPIONS = "manage_champions"  # hub staff add and retire an organisation's champions
     COMMITMENTS = "commitments"  # organisations' commitments: champions keep theirs, hub sees all
+    VIEW_FORUMS = "view_forums"  # the register of theme-based user groups and forums (everyone)
+    MANAGE_FORUMS = "manage_forums"  # hub staff keep the forum register and join forums up
+    REVIEW_CASE_STUDIES = "review_case_studies"  # hub staff draft, publish or decline case studies
+    VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -46,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TEAM_RESULTS,
             Permission.REQUEST_SUPPORT,
             Permission.USE_LIBRARY,
+            Permission.VIEW_FORUMS,
         }
     ),
     Role.LEAD: frozenset(
@@ -55,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TEAM_RESULTS,
             Permission.REQUEST_SUPPORT,
             Permission.USE_LIBRARY,
+            Permission.VIEW_FORUMS,
         }
     ),
     Role.CHAMPION: frozenset(
@@ -64,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USE_LIBRARY,
             Permission.JOIN_CHAMPION_CHATS,
             Permission.COMMITMENTS,
+            Permission.VIEW_FORUMS,
         }
     ),
     Role.CONSULTANT: frozenset(
@@ -77,6 +84,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.VIEW_FORUMS,
+            Permission.MANAGE_FORUMS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -90,6 +101,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CHAMPION_CHATS,
             Permission.MANAGE_CHAMPIONS,
             Permission.COMMITMENTS,
+            Permission.VIEW_FORUMS,
+            Permission.MANAGE_FORUMS,
+            Permission.REVIEW_CASE_STUDIES,
+            Permission.VIEW_PROGRESS_REPORT,
         }
     ),
 }
@@ -381,3 +396,46 @@ def require_commitments_overview(actor: Actor) -> Actor:
     if not actor.is_hub_staff():
         raise AccessDenied("Only hub staff can see every organisation's commitment.")
     return actor
+
+
+# --- Background jobs (issue 13) -------------------------------------------------------------------
+
+
+def can_see_job(actor: Actor, started_by_id: int) -> bool:
+    """The person who started a job sees it, cancels it and reads its result; so do hub staff."""
+    return actor.user_id == started_by_id or actor.is_hub_staff()
+
+
+def require_see_job(actor: Actor, started_by_id: int) -> None:
+    if not can_see_job(actor, started_by_id):
+        raise AccessDenied("You can only see the jobs you started.")
+
+
+# --- The register of theme-based user groups and forums ---------------------------------------
+
+
+def require_view_forums(actor: Actor) -> Actor:
+    """Everyone signed in reads the forum register."""
+    return require(actor, Permission.VIEW_FORUMS)
+
+
+def require_manage_forums(actor: Actor) -> Actor:
+    """Hub staff add, change and close forums, and see which ones to join up."""
+    return require(actor, Permission.MANAGE_FORUMS)
+
+
+def can_record_forum_success(actor: Actor, host_organisation_id: int) -> bool:
+    """A forum's successes are recorded by hub staff, or by a champion of its host organisation."""
+    return actor.can(Permission.MANAGE_FORUMS) or (
+        actor.can(Permission.VIEW_FORUMS)
+        and host_organisation_id in actor.champion_organisation_ids()
+    )
+
+
+def require_record_forum_success(actor: Actor, host_organisation_id: int) -> None:
+    require_view_forums(actor)
+    if not can_record_forum_success(actor, host_organisation_id):
+        raise AccessDenied(
+            "Only hub staff, or a champion of the organisation that hosts the forum, can record "
+            "its successes."
+        )

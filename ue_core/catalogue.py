@@ -194,6 +194,17 @@ def _check_practice(value: str) -> str:
     return value
 
 
+def _check_use_when_line(value: str) -> str:
+    if not value[:1].islower():
+        raise ValueError(
+            "a 'use when' line continues the words 'Use this when', so it starts with a "
+            f"lower-case letter: {value!r}"
+        )
+    if value.endswith("."):
+        raise ValueError(f"a 'use when' line has no full stop at the end: {value!r}")
+    return value
+
+
 def _check_summary(value: str) -> str:
     sentences = count_sentences(value)
     if not 2 <= sentences <= 4:
@@ -208,6 +219,12 @@ Title = Annotated[
 Prose = Annotated[str, AfterValidator(_collapse_whitespace), StringConstraints(min_length=20)]
 ShortText = Annotated[str, AfterValidator(_collapse_whitespace), StringConstraints(min_length=3)]
 Summary = Annotated[Prose, AfterValidator(_check_summary)]
+UseWhen = Annotated[
+    str,
+    AfterValidator(_collapse_whitespace),
+    StringConstraints(min_length=10, max_length=120),
+    AfterValidator(_check_use_when_line),
+]
 HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/]+\.[^\s]+$")]
 PrincipleKey = Annotated[str, _vocabulary_check(PRINCIPLES, "principle key")]
 PracticeKey = Annotated[Slug, AfterValidator(_check_practice)]
@@ -246,7 +263,12 @@ class Quotation(_Content):
 
 
 class _Tagged(_Content):
-    """Fields shared by every catalogue entry."""
+    """Fields shared by every catalogue entry.
+
+    ``use_when`` says what need the entry answers: 2 to 4 short lines, each continuing the words
+    "Use this when" (for example "you are not sure who uses your statistics"). The recommender
+    matches a team's request against them; every shipped entry has them.
+    """
 
     id: Slug
     title: Title
@@ -255,11 +277,19 @@ class _Tagged(_Content):
     methods: list[MethodKey] = Field(min_length=1)
     source_urls: list[HttpsUrl] = Field(min_length=1)
     quotes: list[Quotation] = Field(default_factory=list)
+    use_when: list[UseWhen] = Field(default_factory=list, max_length=4)
 
     @field_validator("principles", "practices", "methods", "source_urls")
     @classmethod
     def _check_unique_tags(cls, value: list[str]) -> list[str]:
         return _require_unique(value, "tag")
+
+    @field_validator("use_when")
+    @classmethod
+    def _check_use_when(cls, value: list[str]) -> list[str]:
+        if len(value) == 1:
+            raise ValueError("give 2 to 4 'use when' lines, or none; this entry has 1")
+        return _require_unique(value, "'use when' line")
 
     @model_validator(mode="after")
     def _check_quote_sources(self) -> _Tagged:
@@ -392,7 +422,9 @@ class Resource:
     """A uniform view of a case study or a training offer, for the library and recommendations.
 
     ``origin`` is the organisation (case study) or provider (training offer); ``detail`` is a
-    short line such as "2021" or "Guidance · self-paced · introductory".
+    short line such as "2021" or "Guidance · self-paced · introductory". ``context`` says whose
+    need the entry met: a case study's task, or who a training offer suits. ``use_when`` holds
+    the entry's "use this when" lines.
     """
 
     kind: ResourceKind
@@ -407,6 +439,8 @@ class Resource:
     audiences: tuple[str, ...]
     source_urls: tuple[str, ...]
     is_example: bool
+    use_when: tuple[str, ...] = ()
+    context: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -427,6 +461,8 @@ def _case_study_resource(case: CaseStudy) -> Resource:
         audiences=tuple(case.audiences),
         source_urls=tuple(case.source_urls),
         is_example=False,
+        use_when=tuple(case.use_when),
+        context=case.task,
     )
 
 
@@ -444,6 +480,8 @@ def _offer_resource(offer: TrainingOffer) -> Resource:
         audiences=tuple(offer.audiences),
         source_urls=tuple(offer.source_urls),
         is_example=offer.is_example,
+        use_when=tuple(offer.use_when),
+        context=offer.suits,
     )
 
 

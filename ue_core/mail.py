@@ -23,7 +23,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -162,7 +162,55 @@ def deliver(deliveries: Iterable[Delivery], env: Mapping[str, str] | None = None
     is logged, and the change stays saved. Returns how many e-mails were sent.
     """
     wanted = [d for d in deliveries if d.to]
-    if not wanted:
+    return _send_logged(len(wanted), lambda settings: (compose(settings, d) for d in wanted), env)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An e-mail about no request (a reminder): its subject and the workbench page it opens."""
+
+    to: str
+    subject: str
+    page: str
+
+
+def page_link(public_url: str, page: str) -> str:
+    """A page of the workbench, by its address (``your_update``)."""
+    return f"{public_url.rstrip('/')}/{page.strip('/')}"
+
+
+def compose_notice(settings: MailSettings, notice: Notice) -> EmailMessage:
+    """The e-mail for one notice: its subject and a link to the page. Nothing else."""
+    subject = _one_line(notice.subject)
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = notice.to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=settings.sender.rsplit("@", 1)[1])
+    message.set_content(
+        f"{subject}\n"
+        "\n"
+        "Sign in to the user engagement workbench to see it:\n"
+        f"{page_link(settings.public_url, notice.page)}\n"
+    )
+    return message
+
+
+def deliver_notices(notices: Iterable[Notice], env: Mapping[str, str] | None = None) -> int:
+    """Send notice e-mails after a change is saved, if SMTP is configured (never raises, as
+    :func:`deliver`). Returns how many were sent."""
+    wanted = [n for n in notices if n.to]
+    return _send_logged(
+        len(wanted), lambda settings: (compose_notice(settings, n) for n in wanted), env
+    )
+
+
+def _send_logged(
+    count: int,
+    messages: Callable[[MailSettings], Iterable[EmailMessage]],
+    env: Mapping[str, str] | None,
+) -> int:
+    if not count:
         return 0
     try:
         settings = mail_settings(env)
@@ -172,11 +220,11 @@ def deliver(deliveries: Iterable[Delivery], env: Mapping[str, str] | None = None
     if settings is None:
         return 0
     try:
-        return send(settings, (compose(settings, d) for d in wanted))
+        return send(settings, messages(settings))
     except (OSError, smtplib.SMTPException) as problem:
         _log.error(
             "Sending %d notification e-mail(s) through %s:%d failed: %s",
-            len(wanted),
+            count,
             settings.host,
             settings.port,
             problem,

@@ -4,7 +4,8 @@ Two entry points take data rather than ids, so they can be tested and benchmarke
 
 - :func:`rank_for_gaps` takes a gap profile ``{practice_key: (current_level, target_level)}``
   (levels 1 Beginning to 5 Mastering) and ranks resources for the practices below target;
-- :func:`rank_for_text` takes a support request or evidence note and ranks resources by meaning.
+- :func:`rank_for_text` takes a support request or evidence note and ranks resources by its
+  meaning and its exact words together (see "How free text is ranked" below).
 
 ``ue_core.services.library.recommendations`` binds them to the database as
 ``recommend_for_assessment`` and ``recommend_for_text`` (the entry points the issue names),
@@ -24,12 +25,31 @@ How an assessment is ranked:
 4. The top ``k`` holds at least ``MIN_PER_KIND`` case studies and training offers when the
    catalogue has that many relevant ones.
 
+How free text is ranked (issue 14):
+
+1. Exact terms: BM25 (the ``bm25s`` library, Snowball-stemmed English words, stop words left
+   out) over each resource's text, which includes its "use this when" lines.
+2. Meaning: the cosine of the request's sentence embedding with the resource's text (which
+   includes its "use this when" lines), optionally mixed with its best-matching line alone
+   (``USE_WHEN_WEIGHT``; tuning chose 0, so the best line only names the reason).
+3. Fusion: weighted reciprocal rank fusion of the two rankings (``FUSION_BM25_WEIGHT``,
+   ``RRF_K``), scaled so the best resource scores 1. The weights were tuned on the old judged
+   set (``bench/judged_cases.yaml``) and are reported on the new one
+   (``bench/judged_requests.yaml``) by ``bench/recommend_eval.py``.
+4. The same greedy selection as for assessments picks the top ``k`` (mix of kinds, no
+   near-duplicates).
+
+``rank_for_text(..., match="bm25")`` or ``match="semantic"`` ranks by one signal alone, for the
+benchmark's side-by-side comparison.
+
 Every result carries a plain-English reason naming the practice, its level and the target, and
-what the resource shows. Ties are broken by catalogue order, so results are deterministic.
+what the resource shows (for free text, also the entry's "use this when" line closest to the
+request). Ties are broken by catalogue order, so results are deterministic.
 
 Resource embeddings come from the survey-themes backend (MiniLM when installed) or, without it,
-a TF-IDF space fitted to the catalogue. They are computed once per catalogue content and backend
-and kept in a module-level cache (:func:`build_index`).
+a TF-IDF space fitted to the catalogue. They and the BM25 index are computed once per catalogue
+content and backend and kept in a module-level cache (:func:`build_index`). Nothing is fetched
+from outside: the model ships in an installed package.
 """
 
 from __future__ import annotations
@@ -39,8 +59,8 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -57,13 +77,18 @@ from ue_core.themes.embedding import (
 )
 
 __all__ = [
+    "DEFAULT_FUSION",
     "DEFAULT_K",
     "DUPLICATE_SIMILARITY",
     "MIN_PER_KIND",
+    "TEXT_MATCHES",
+    "FusionWeights",
     "GapProfile",
     "PracticeInfo",
     "Recommendation",
     "ResourceIndex",
+    "TextMatch",
+    "TextScores",
     "build_index",
     "catalogue_hash",
     "clear_index_cache",
@@ -71,7 +96,9 @@ __all__ = [
     "rank_for_gaps",
     "rank_for_text",
     "resource_text",
+    "text_scores",
     "what_it_shows",
+    "without_needs",
 ]
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -94,14 +121,31 @@ STRETCH_WEIGHT: Final = 0.25
 CANDIDATE_POOL: Final = 80
 #: Least cosine similarity for a resource to be suggested for free text.
 MIN_TEXT_SIMILARITY: Final = 0.05
+# The three fusion settings below were chosen on the old judged set's 22 requests from the grid
+# in bench/recommend_eval.py (FUSION_GRID), before the new set was scored.
+#: BM25's term-frequency saturation and length normalisation (bm25s defaults are 1.5 and 0.75).
+BM25_K1: Final = 1.2
+BM25_B: Final = 0.75
+#: Share of a resource's meaning score that comes from its closest "use this when" line.
+USE_WHEN_WEIGHT: Final = 0.0
+#: Weight of the BM25 ranking in the fusion (the embedding ranking has the rest).
+FUSION_BM25_WEIGHT: Final = 0.4
+#: Reciprocal rank fusion's constant: larger values flatten the difference between ranks.
+RRF_K: Final = 1.0
 #: Catalogues larger than this are reduced to ``LSA_DIMENSIONS`` in the TF-IDF fallback.
 LSA_ABOVE: Final = 300
 LSA_DIMENSIONS: Final = 256
 #: Largest number of catalogue indexes kept in memory.
 CACHE_SIZE: Final = 4
+#: Texts whose embeddings each index remembers (see ``ResourceIndex.embed_query``).
+QUERY_CACHE_SIZE: Final = 256
 
 #: A team's gaps: practice key to (current level, target level).
 GapProfile = Mapping[str, tuple[int, int]]
+
+#: How free text is matched: both signals fused, exact terms alone, or meaning alone.
+TextMatch = Literal["fused", "bm25", "semantic"]
+TEXT_MATCHES: Final[tuple[TextMatch, ...]] = ("fused", "bm25", "semantic")
 
 
 @dataclass(frozen=True)
@@ -163,15 +207,28 @@ def resource_text(resource: Resource, practice_titles: Mapping[str, str]) -> str
     practices = [practice_titles.get(key, key.replace("-", " ")) for key in resource.practices]
     methods = [METHODS.get(key, key) for key in resource.methods]
     audiences = [AUDIENCES.get(key, key) for key in resource.audiences]
-    parts = [
-        f"{resource.title}.",
-        resource.summary,
+    parts = [f"{resource.title}.", resource.summary]
+    if resource.context:
+        parts.append(resource.context)
+    if resource.use_when:
+        parts.append(f"Use this when {'; '.join(resource.use_when)}.")
+    parts += [
         f"Practices: {'; '.join(practices)}.",
         f"Methods: {'; '.join(methods)}.",
     ]
     if audiences:
         parts.append(f"Audiences: {'; '.join(audiences)}.")
     return " ".join(parts)
+
+
+def without_needs(resources: Sequence[Resource]) -> list[Resource]:
+    """The resources without their "use this when" lines and context.
+
+    Assessments are ranked on this text, as before issue 14: gap ranking leans on practice
+    tags, and its judged figures were tuned on it. The benchmark's "today's recommender" for
+    free text uses it too.
+    """
+    return [replace(r, use_when=(), context="") for r in resources]
 
 
 def catalogue_hash(
@@ -191,6 +248,8 @@ def catalogue_hash(
             list(r.methods),
             list(r.audiences),
             r.is_example,
+            list(r.use_when),
+            r.context,
         ]
         for r in resources
     ]
@@ -231,6 +290,41 @@ class _TfidfSpace:
         return normalise_rows(np.asarray(matrix.toarray(), dtype=np.float32))
 
 
+class _Bm25Space:
+    """A BM25 index of the resources' texts (bm25s), over Snowball-stemmed English words."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import bm25s  # type: ignore[import-untyped, unused-ignore]
+        import Stemmer  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+        self._tokenize_with = bm25s.tokenize
+        # A Snowball stemmer object must not be used by two threads at once.
+        self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()
+        self._size = len(texts)
+        self._model = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        self._model.index(self._tokens(texts), show_progress=False)
+        self._vocabulary = frozenset(self._model.vocab_dict)
+
+    def _tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        with self._lock:
+            tokens = self._tokenize_with(
+                list(texts),
+                stopwords="en",
+                stemmer=self._stemmer.stemWords,
+                return_ids=False,
+                show_progress=False,
+            )
+        return [list(words) for words in tokens]
+
+    def scores(self, text: str) -> npt.NDArray[np.float64]:
+        """The BM25 score of every resource for this text (0 where no word is shared)."""
+        words = [w for w in self._tokens([text])[0] if w in self._vocabulary]
+        if not words:
+            return np.zeros(self._size, dtype=np.float64)
+        return np.asarray(self._model.get_scores(words), dtype=np.float64)
+
+
 @dataclass
 class ResourceIndex:
     """Resources with their embeddings, built once per catalogue content (see ``build_index``)."""
@@ -241,7 +335,12 @@ class ResourceIndex:
     content_hash: str
     practice_titles: Mapping[str, str]
     _tfidf: _TfidfSpace | None = None
+    #: Embeddings of every resource's "use this when" lines, and the resource each belongs to.
+    line_vectors: FloatMatrix | None = None
+    line_owner: npt.NDArray[np.intp] | None = None
+    _bm25: _Bm25Space | None = None
     _practice_cache: dict[str, FloatMatrix] = field(default_factory=dict)
+    _query_cache: OrderedDict[str, FloatMatrix] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -262,6 +361,23 @@ class ResourceIndex:
             return self._tfidf.embed(texts)
         vectors, _ = embed_texts(list(texts), backend=self.backend)
         return vectors
+
+    def embed_query(self, text: str) -> FloatMatrix:
+        """One text's embedding; the last ``QUERY_CACHE_SIZE`` texts are remembered.
+
+        A page showing recommendations for a request ranks the same text on every rerun.
+        """
+        with self._lock:
+            found = self._query_cache.get(text)
+            if found is not None:
+                self._query_cache.move_to_end(text)
+                return found
+        vector: FloatMatrix = self.embed([text])[0]
+        with self._lock:
+            self._query_cache[text] = vector
+            while len(self._query_cache) > QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        return vector
 
     def practice_vectors(self, practices: Sequence[PracticeInfo]) -> FloatMatrix:
         """Embeddings of practice descriptions, one row each, cached by their text."""
@@ -318,14 +434,19 @@ def build_index(
             _CACHE.move_to_end(key)
             return cached
     texts = [resource_text(r, titles) for r in resources]
+    lines = [line for r in resources for line in r.use_when]
+    owner = np.array([i for i, r in enumerate(resources) for _ in r.use_when], dtype=np.intp)
     tfidf: _TfidfSpace | None = None
     if not texts:
         vectors = np.zeros((0, 1), dtype=np.float32)
+        line_vectors = np.zeros((0, 1), dtype=np.float32)
     elif name == TFIDF_LSA:
         tfidf = _TfidfSpace(texts)
         vectors = tfidf.embed(texts)
+        line_vectors = tfidf.embed(lines) if lines else np.zeros((0, vectors.shape[1]), np.float32)
     else:
-        vectors, name = embed_texts(texts, backend=name)
+        both, name = embed_texts([*texts, *lines], backend=name)
+        vectors, line_vectors = both[: len(texts)], both[len(texts) :]
     index = ResourceIndex(
         resources=tuple(resources),
         vectors=vectors,
@@ -333,6 +454,9 @@ def build_index(
         content_hash=key[0],
         practice_titles=titles,
         _tfidf=tfidf,
+        line_vectors=line_vectors,
+        line_owner=owner,
+        _bm25=_Bm25Space(texts) if texts else None,
     )
     with _CACHE_LOCK:
         _CACHE[key] = index
@@ -531,6 +655,93 @@ def _rank_for_gaps(
 # --- Free text ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FusionWeights:
+    """How the exact-term and meaning rankings are combined for free text.
+
+    ``bm25_weight`` is the BM25 ranking's share of the fusion (the embedding ranking has the
+    rest); ``rrf_k`` is reciprocal rank fusion's constant; ``use_when_weight`` is the share of a
+    resource's meaning score that comes from its closest "use this when" line.
+    """
+
+    bm25_weight: float = FUSION_BM25_WEIGHT
+    rrf_k: float = RRF_K
+    use_when_weight: float = USE_WHEN_WEIGHT
+
+
+DEFAULT_FUSION: Final = FusionWeights()
+
+
+@dataclass(frozen=True)
+class TextScores:
+    """Every resource's scores for one text, in catalogue order.
+
+    ``bm25`` is the exact-term score (0 where no word is shared), ``semantic`` the meaning score
+    (cosine, mixed with the best "use this when" line), ``fused`` the fusion of their rankings
+    scaled to a best of 1, and ``best_line`` the index in ``Resource.use_when`` of each resource's
+    line closest to the text (-1 for a resource without lines).
+    """
+
+    bm25: npt.NDArray[np.float64]
+    semantic: npt.NDArray[np.float64]
+    fused: npt.NDArray[np.float64]
+    best_line: npt.NDArray[np.intp]
+
+
+def _ranks(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """1 for the highest score, 2 for the next, ...; ties in catalogue order."""
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(scores.size, dtype=np.float64)
+    ranks[order] = np.arange(1, scores.size + 1, dtype=np.float64)
+    return ranks
+
+
+def _semantic(
+    query: FloatMatrix, index: ResourceIndex, use_when_weight: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    whole = (index.vectors @ query).astype(np.float64)
+    best_line = np.full(len(index), -1, dtype=np.intp)
+    if index.line_vectors is None or index.line_owner is None or index.line_owner.size == 0:
+        return whole, best_line
+    owner = index.line_owner  # non-decreasing: lines are stacked in catalogue order
+    line_scores = (index.line_vectors @ query).astype(np.float64)
+    order = np.lexsort((-line_scores, owner))  # by resource, then best line first (ties: first)
+    first = np.r_[True, owner[order][1:] != owner[order][:-1]]
+    top_rows, top_owners = order[first], owner[order][first]
+    best = np.full(len(index), -np.inf)
+    best[top_owners] = line_scores[top_rows]
+    best_line[top_owners] = top_rows - np.searchsorted(owner, top_owners)
+    has_lines = best_line >= 0
+    mixed = whole.copy()
+    mixed[has_lines] = (1 - use_when_weight) * whole[has_lines] + use_when_weight * best[has_lines]
+    return mixed, best_line
+
+
+def text_scores(
+    text: str, index: ResourceIndex, weights: FusionWeights = DEFAULT_FUSION
+) -> TextScores:
+    """Exact-term, meaning and fused scores of every resource for a text (see the module doc)."""
+    with _one_blas_thread():
+        return _text_scores(text, index, index.embed_query(text), weights)
+
+
+def _text_scores(
+    text: str, index: ResourceIndex, query: FloatMatrix, weights: FusionWeights
+) -> TextScores:
+    bm25 = index._bm25.scores(text) if index._bm25 is not None else np.zeros(len(index))
+    semantic, best_line = _semantic(query, index, weights.use_when_weight)
+    eligible = semantic >= MIN_TEXT_SIMILARITY
+    fused = np.where(eligible, (1 - weights.bm25_weight) / (weights.rrf_k + _ranks(semantic)), 0)
+    fused = fused + np.where(bm25 > 0, weights.bm25_weight / (weights.rrf_k + _ranks(bm25)), 0.0)
+    top = float(fused.max()) if fused.size else 0.0
+    return TextScores(
+        bm25=bm25,
+        semantic=semantic,
+        fused=fused / top if top > 0 else fused,
+        best_line=best_line,
+    )
+
+
 def rank_for_text(
     text: str,
     index: ResourceIndex,
@@ -538,14 +749,25 @@ def rank_for_text(
     k: int = DEFAULT_K,
     *,
     min_per_kind: int = MIN_PER_KIND,
+    match: TextMatch = "fused",
+    weights: FusionWeights = DEFAULT_FUSION,
 ) -> list[Recommendation]:
-    """Recommendations for a support request or evidence note, by closeness in meaning.
+    """Recommendations for a support request or evidence note, by its meaning and exact words.
 
     ``practices`` (by key) lets each reason name the practice of the resource closest to the
-    text. A text with no letters or digits gets no recommendations.
+    text. ``match`` chooses the signal: ``"fused"`` (the default), ``"bm25"`` or ``"semantic"``.
+    A text with no letters or digits gets no recommendations.
     """
+    if match not in TEXT_MATCHES:
+        raise ValueError(f"match must be one of {', '.join(TEXT_MATCHES)}, not {match!r}")
     with _one_blas_thread():
-        return _rank_for_text(text, index, practices, k, min_per_kind)
+        return _rank_for_text(text, index, practices, k, min_per_kind, match, weights)
+
+
+def _use_when_sentence(resource: Resource, line: int) -> str:
+    if 0 <= line < len(resource.use_when):
+        return f" Use this when {resource.use_when[line]}."
+    return ""
 
 
 def _rank_for_text(
@@ -554,13 +776,21 @@ def _rank_for_text(
     practices: Mapping[str, PracticeInfo] | None,
     k: int,
     min_per_kind: int,
+    match: TextMatch,
+    weights: FusionWeights,
 ) -> list[Recommendation]:
     if not is_usable(text) or len(index) == 0:
         return []
-    query = index.embed([text])[0]
-    similarity = index.vectors @ query
-    column = np.where(similarity >= MIN_TEXT_SIMILARITY, similarity, 0.0).astype(np.float32)
-    picks = _select(index, column[:, None], np.ones(1), k, min_per_kind)
+    query = index.embed_query(text)
+    scores = _text_scores(text, index, query, weights)
+    if match == "fused":
+        column = scores.fused
+    elif match == "bm25":
+        top = float(scores.bm25.max())
+        column = scores.bm25 / top if top > 0 else scores.bm25
+    else:
+        column = np.where(scores.semantic >= MIN_TEXT_SIMILARITY, scores.semantic, 0.0)
+    picks = _select(index, column.astype(np.float32)[:, None], np.ones(1), k, min_per_kind)
     known = dict(practices or {})
     results = []
     for position, gain in picks:
@@ -577,6 +807,7 @@ def _rank_for_text(
             reason = f"Your request is closest to '{infos[best].title}': {what_it_shows(resource)}."
         else:
             reason = f"Close to your request: {what_it_shows(resource)}."
+        reason += _use_when_sentence(resource, int(scores.best_line[position]))
         results.append(
             Recommendation(
                 resource_id=resource.id,

@@ -7,7 +7,9 @@ table, so nobody needs to read the chart to get the figures.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import altair as alt
 import pandas as pd
@@ -41,6 +43,37 @@ def af_theme_config(chart: alt.TopLevelMixin) -> Any:
     )
 
 
+P = ParamSpec("P")
+
+#: A finished Vega-Lite spec (a plain dict, data included), as ``cached_figure`` builders return.
+VegaLiteSpec = dict[str, Any]
+
+_BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_spec(name: str, *args: Any, **kwargs: Any) -> VegaLiteSpec:
+    spec: VegaLiteSpec = af_theme_config(_BUILDERS[name](*args, **kwargs)).to_dict()
+    return spec
+
+
+def cached_figure(builder: Callable[P, alt.TopLevelMixin]) -> Callable[P, VegaLiteSpec]:
+    """Build a chart once per distinct data and reuse the finished spec on every rerun.
+
+    Altair builds and validates a layered chart's spec slowly (a few hundred milliseconds for
+    the results charts), and a page reruns on every click. The builder's arguments are the data
+    (never who is asking), so the Vega-Lite spec is cached by builder and arguments and shared.
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _BUILDERS[name] = builder
+
+    @functools.wraps(builder)
+    def spec(*args: P.args, **kwargs: P.kwargs) -> VegaLiteSpec:
+        return _cached_spec(name, *args, **kwargs)
+
+    return spec
+
+
 def categorical_scale(categories: list[str]) -> alt.Scale:
     """Colours for up to six categories, in the AF order (use four or fewer where possible)."""
     if len(categories) > len(AF_CATEGORICAL):
@@ -52,7 +85,7 @@ def categorical_scale(categories: list[str]) -> alt.Scale:
 def chart(
     title: str,
     description: str,
-    figure: alt.TopLevelMixin,
+    figure: alt.TopLevelMixin | VegaLiteSpec,
     table: pd.DataFrame,
     *,
     heading_level: int = 3,
@@ -61,7 +94,10 @@ def chart(
     """Draw a chart with its title, text description and table alternative."""
     st.markdown("#" * heading_level + " " + plain(title))
     st.write(plain(description))
-    st.altair_chart(af_theme_config(figure), width="stretch", key=key)
+    if isinstance(figure, dict):
+        st.vega_lite_chart(spec=figure, width="stretch", key=key)
+    else:
+        st.altair_chart(af_theme_config(figure), width="stretch", key=key)
     with st.expander(plain(f"Table: {title.lower()}" if title else "Table")):
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -84,6 +120,7 @@ def score_axis(field: str = "Score:Q", *, title: str | None = SCORE_TITLE) -> al
     )
 
 
+@cached_figure
 def scores_against_targets(data: pd.DataFrame) -> alt.TopLevelMixin:
     """Horizontal bars of principle scores with an orange tick at each target.
 
@@ -115,6 +152,7 @@ def scores_against_targets(data: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
+@cached_figure
 def level_heatmap(
     data: pd.DataFrame, principles: list[str], columns: list[str]
 ) -> alt.TopLevelMixin:
@@ -184,6 +222,7 @@ def level_heatmap(
     return figure
 
 
+@cached_figure
 def change_bars(data: pd.DataFrame) -> alt.TopLevelMixin:
     """Change in each principle's score since the last round, with the change written by it.
 
@@ -215,6 +254,7 @@ def change_bars(data: pd.DataFrame) -> alt.TopLevelMixin:
     return alt.layer(bars, zero, rises, falls).properties(height=alt.Step(40))
 
 
+@cached_figure
 def score_trends(data: pd.DataFrame, panels: list[str], rounds: list[str]) -> alt.TopLevelMixin:
     """Small multiples: one line per panel (a principle, or overall) across rounds.
 
@@ -255,6 +295,7 @@ def score_trends(data: pd.DataFrame, panels: list[str], rounds: list[str]) -> al
 SHARE_RANGE = ("#F3F2F1", "#6BACE6")
 
 
+@cached_figure
 def share_heatmap(
     data: pd.DataFrame, themes: list[str], groups: list[str], group_title: str
 ) -> alt.TopLevelMixin:
@@ -295,6 +336,7 @@ def share_heatmap(
 # --- Action plan: scores now and if the plan works ----------------------------------------------
 
 
+@cached_figure
 def projected_scores(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Two bars per principle (now, and if every action reaches its level) and a target mark.
 
@@ -351,8 +393,13 @@ def projected_scores(table: pd.DataFrame) -> alt.TopLevelMixin:
 MAX_LABELLED_BARS = 30
 
 
+@cached_figure
 def count_bars(
-    data: pd.DataFrame, categories: list[str], series: list[str], category_title: str
+    data: pd.DataFrame,
+    categories: list[str],
+    series: list[str],
+    category_title: str,
+    value_title: str = "Requests",
 ) -> alt.TopLevelMixin:
     """Vertical bars of counts by category, side by side for each series, the count written
     above each bar (``[c]`` where it is hidden, with no bar) while there are few enough bars
@@ -369,7 +416,7 @@ def count_bars(
             labelAngle=-40 if len(categories) > 4 else 0, labelLimit=200, labelOverlap=False
         ),
     )
-    y = alt.Y("Count:Q", title="Requests", axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("Count:Q", title=value_title, axis=alt.Axis(format="d", tickMinStep=1))
     offset = alt.XOffset("Series:N", sort=series)
     base = alt.Chart(data).transform_calculate(Shown="isValid(datum.Count) ? datum.Count : 0")
     colour = (

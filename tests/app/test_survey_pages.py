@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import app_as
+from tests.db.jobs_support import run_queued_jobs
 from tests.factories import World
-from ue_core.services.surveys import imports, refine, theme_sets, views
+from ue_core.jobs import JobState
+from ue_core.jobs import store as job_store
+from ue_core.services.surveys import imports, refine, theme_jobs, theme_sets, views
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
+from ue_core.themes.phrases import describe
 
 REFUSED = "You do not have access to this. Ask your admin if you need it."
 ANSWERS = [
@@ -31,6 +36,12 @@ def survey_bytes() -> bytes:
         rows.append(f'R{index},{"Statistician" if index % 3 else "Economist"},"{text}"')
     rows.append('R99,Economist,"Write to me at someone@example.org please"')
     return ("\n".join(rows) + "\n").encode()
+
+
+def finish_theme_job(at: AppTest, world: World) -> None:
+    """Finding themes runs as a job in the app's job thread: wait for it, then look again."""
+    run_queued_jobs(world.db)
+    at.run()
 
 
 @pytest.fixture(autouse=True)
@@ -145,6 +156,7 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     at.number_input[1].set_value(2)
     at.button[0].click().run()
     assert not at.exception
+    finish_theme_job(at, world)
     assert at.success[0].value == "Themes found and saved."
     assert any("Draft themes" in m.value and "word patterns" in m.value for m in at.markdown)
     # Two top-level themes on the Themes tab, each opening to its sub-themes.
@@ -155,6 +167,9 @@ def test_consultant_finds_renames_and_merges_themes_and_reads_across(world: Worl
     view = views.current_theme_set(world.db, consultant, question_id(world))
     assert view is not None
     first = view.themes[0]
+    # Under each label, one line of the theme's most typical answer describes it.
+    captions = [c.value for c in at.caption]
+    assert describe(first.representatives[0]) in captions
     rename_box = next(s for s in at.selectbox if s.label == "Theme to rename")
     rename_box.set_value(first.id)
     next(t for t in at.text_input if t.label == "New name").set_value("Time to engage")
@@ -333,6 +348,7 @@ def test_finding_themes_again_over_edits_asks_first_and_a_colleagues_change_is_a
     next(c for c in at.checkbox if c.label.startswith("Delete the draft")).check()
     next(b for b in at.button if b.label == "Find themes").click().run()
     assert not at.exception
+    finish_theme_job(at, world)
     assert at.success[0].value == "Themes found and saved."
     replaced = views.current_theme_set(world.db, consultant, qid)
     assert replaced is not None and replaced.version == 1
@@ -379,3 +395,48 @@ def test_themes_page_shows_two_levels_and_edits_the_top_level(world: World) -> N
     level = next(r for r in at.radio if r.label == "Themes at")
     level.set_value("top").run()
     assert not at.exception
+
+
+def test_a_running_theme_job_shows_its_progress_and_can_be_cancelled(world: World) -> None:
+    consultant = world.actor("consultant")
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    imports.import_survey(
+        world.db, consultant, imports.read_file(survey_bytes(), "b.csv"), mapping, "Barriers"
+    )
+    qid = question_id(world)
+    # A job another consultant's page started, running in a worker (here: never run).
+    with world.db.transaction() as session:
+        job = job_store.add_job(
+            session, theme_jobs.KIND, world.actor("admin").user_id, qid, {}, "Waiting"
+        )
+        job.state, job.progress, job.message = "running", 0.4, "Reading answers: 8 of 20 done"
+        job_id = job.id
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
+    assert not at.exception
+    assert "Finding themes" in [h.value for h in at.subheader]
+    assert at.get("progress")[0].proto.text == "Running: Reading answers: 8 of 20 done (40%)"
+    assert not [b for b in at.button if b.label == "Find themes"]  # one job per question
+    next(b for b in at.button if b.label == "Cancel finding themes").click().run()
+    assert any("Stopping: nothing will be saved." in m.value for m in at.markdown)
+    # The worker hears the cancel at its next progress report.
+    job_store.finish(world.db, job_id, JobState.CANCELLED, "Cancelled: nothing was saved")
+    at.run()
+    assert any("Admin cancelled finding themes" in i.value for i in at.info)
+    assert [b for b in at.button if b.label == "Find themes"]
+
+
+def test_a_failed_theme_job_says_why_on_the_page(world: World) -> None:
+    consultant = world.actor("consultant")
+    raw = "Respondent ID,Profession,Barriers\nR1,Economist,!!!\nR2,Economist,...\n"
+    mapping = ColumnMapping("Respondent ID", ["Barriers"], ["Profession"])
+    imports.import_survey(
+        world.db, consultant, imports.read_file(raw.encode(), "b.csv"), mapping, "Barriers"
+    )
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
+    at.button[0].click().run()
+    finish_theme_job(at, world)
+    assert not at.exception
+    assert any(
+        "did not finish, and nothing was saved" in e.value and "any words to group" in e.value
+        for e in at.error
+    )

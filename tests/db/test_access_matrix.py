@@ -47,6 +47,9 @@ from ue_core.db.models import (
     ThemeAction,
 )
 from ue_core.errors import ConflictError, InputError
+from ue_core.jobs import JobContext
+from ue_core.jobs import store as job_store
+from ue_core.progress_report import ReportPeriod
 from ue_core.services import (
     access_facts,
     accounts,
@@ -56,18 +59,28 @@ from ue_core.services import (
     assessment_reads,
     assessments,
     audit_log,
+    case_study_drafts,
     catalogue_admin,
     champion_chats,
     champion_terms,
+    champion_updates,
     champions,
     commitments,
     conversation,
     database,
+    fingerprints,
+    forum_edits,
+    forum_join_up,
+    forum_successes,
+    forums,
     frameworks,
     home,
     inbox,
     individual_ratings,
+    jobs,
     oversight,
+    progress_report,
+    progress_sections,
     reopening,
     report_files,
     reports,
@@ -84,6 +97,7 @@ from ue_core.services import (
     support,
     target_setting,
     triage_suggestions,
+    update_reminders,
     your_champion_chat,
 )
 from ue_core.services.actions import ActionDraft
@@ -98,7 +112,6 @@ from ue_core.services.library import (
     usage,
 )
 from ue_core.services.requests import (
-    fingerprints,
     help_now,
     hub_report_tables,
     hub_reports,
@@ -117,7 +130,9 @@ from ue_core.services.surveys import (
     imports,
     read_across,
     refine,
+    theme_jobs,
     theme_sets,
+    top_level_edits,
     views,
     you_said_we_did,
 )
@@ -127,6 +142,7 @@ from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 from ue_core.vocabulary import ActionStatus, RequestStatus
 
 TODAY = date(2026, 5, 1)  # in the 2026 to 2027 round
+REPORT_PERIOD = ReportPeriod(date(2025, 5, 1), TODAY)
 OUTPUTS_LIST = b"title,team,release frequency,next release\nHousing starts,Test team,Quarterly,\n"
 
 # The cases, each the name of a person in the seeded world. "Own" is the team "Test team" in
@@ -144,6 +160,7 @@ CASES: dict[str, str] = {
 
 EVERYONE = frozenset(CASES)
 OWN_TEAM = frozenset({"own team member", "own team lead"})
+OWN_MEMBER = frozenset({"own team member"})
 LEAD = frozenset({"own team lead"})
 TEAM_VIEWERS = OWN_TEAM | {"champion, same organisation", "hub consultant", "admin"}
 CHAMPIONS = frozenset({"champion, same organisation", "champion, other organisation"})
@@ -1225,9 +1242,9 @@ ROWS: tuple[Row, ...] = (
     # Themes at two levels (issue 14). Earlier rows change the shared set, so the top-level
     # themes are looked up when the call is made; a split may find too few sub-themes.
     Row(
-        refine.rename_top_theme,
+        top_level_edits.rename_top_theme,
         CONSULTANT,
-        lambda s, a: refine.rename_top_theme(
+        lambda s, a: top_level_edits.rename_top_theme(
             s.db,
             a,
             s.set_id,
@@ -1237,9 +1254,9 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
-        refine.move_theme,
+        top_level_edits.move_theme,
         CONSULTANT,
-        lambda s, a: refine.move_theme(
+        lambda s, a: top_level_edits.move_theme(
             s.db,
             a,
             s.set_id,
@@ -1250,26 +1267,371 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
-        refine.merge_top_themes,
+        top_level_edits.merge_top_themes,
         CONSULTANT,
-        lambda s, a: refine.merge_top_themes(
+        lambda s, a: top_level_edits.merge_top_themes(
             s.db, a, s.set_id, top_ids(s)[:2], expected_version=theme_set_version(s)
         ),
         tolerates=(InputError,),  # fewer than two top-level themes left to merge
     ),
     Row(
-        refine.split_top_theme,
+        top_level_edits.split_top_theme,
         CONSULTANT,
-        lambda s, a: refine.split_top_theme(
+        lambda s, a: top_level_edits.split_top_theme(
             s.db, a, s.set_id, top_ids(s)[0], 2, expected_version=theme_set_version(s)
         ),
         tolerates=(InputError,),  # the top-level theme may hold one sub-theme only
+    ),
+    # A job is seen and cancelled by the person who started it (here the own team member) and
+    # by hub staff; everyone may list their own jobs.
+    Row(jobs.job_status, OWN_MEMBER | HUB, lambda s, a: jobs.job_status(s.db, a, member_job(s))),
+    Row(jobs.cancel_job, OWN_MEMBER | HUB, lambda s, a: jobs.cancel_job(s.db, a, member_job(s))),
+    Row(jobs.my_jobs, EVERYONE, lambda s, a: jobs.my_jobs(s.db, a)),
+    Row(
+        theme_jobs.start_finding_themes,
+        CONSULTANT,
+        lambda s, a: theme_jobs.start_finding_themes(
+            s.db, a, s.question_id, 4, expected_current=None
+        ),
+        # the seeded set is current, so an allowed call is refused as a conflict, no job made
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        theme_jobs.theme_job,
+        CONSULTANT,
+        lambda s, a: theme_jobs.theme_job(s.db, a, s.question_id),
+    ),
+    Row(
+        theme_jobs.find_themes_work,
+        CONSULTANT,
+        lambda s, a: theme_jobs.find_themes_work(
+            s.db, a, {"question_id": s.question_id, "n_themes": 4}, JobContext(s.db, 0)
+        ),
+        # the work checks the set seen as find_themes does: the seeded set is current
+        tolerates=(ConflictError,),
+    ),
+    # the forum register: everyone reads it, hub staff keep it and join forums up; successes are
+    # recorded by hub staff or a champion of the host organisation
+    Row(
+        forums.forum_register,
+        EVERYONE,
+        lambda s, a: forums.forum_register(s.db, a, TODAY, text="housing"),
+    ),
+    Row(forums.forum_organisations, EVERYONE, lambda s, a: forums.forum_organisations(s.db, a)),
+    Row(
+        forums.forum_detail,
+        EVERYONE,
+        lambda s, a: forums.forum_detail(s.db, a, new_forum(s), TODAY),
+    ),
+    Row(
+        forums.active_forums,
+        EVERYONE,
+        lambda s, a: forums.active_forums(s.db, a, date(2026, 4, 1), TODAY),
+    ),
+    Row(
+        forum_edits.forum_edit_choices,
+        HUB,
+        lambda s, a: forum_edits.forum_edit_choices(s.db, a, TODAY),
+    ),
+    Row(
+        forum_edits.add_forum,
+        HUB,
+        lambda s, a: forum_edits.add_forum(s.db, a, forum_draft(s), TODAY),
+    ),
+    Row(
+        forum_edits.update_forum,
+        HUB,
+        lambda s, a: forum_edits.update_forum(
+            s.db, a, new_forum(s), forum_draft(s), TODAY, expected_version=1
+        ),
+    ),
+    Row(
+        forum_edits.close_forum,
+        HUB,
+        lambda s, a: forum_edits.close_forum(s.db, a, new_forum(s), TODAY, expected_version=1),
+    ),
+    Row(
+        forum_edits.reopen_forum,
+        HUB,
+        lambda s, a: forum_edits.reopen_forum(s.db, a, closed_forum(s), expected_version=2),
+    ),
+    Row(
+        forum_successes.record_success,
+        HUB | OWN_CHAMPION,
+        lambda s, a: forum_successes.record_success(s.db, a, new_forum(s), FORUM_SUCCESS, TODAY),
+    ),
+    Row(
+        forum_successes.suggest_case_study,
+        HUB | OWN_CHAMPION,
+        lambda s, a: forum_successes.suggest_case_study(
+            s.db, a, new_success(s), True, expected_version=1
+        ),
+    ),
+    Row(
+        forum_successes.suggested_case_studies,
+        HUB,
+        lambda s, a: forum_successes.suggested_case_studies(s.db, a),
+    ),
+    Row(
+        forum_successes.draft_from_success,
+        HUB,
+        lambda s, a: forum_successes.draft_from_success(
+            s.db, a, suggested_success(s), "A forum that grew"
+        ),
+    ),
+    Row(forum_join_up.join_up, HUB, lambda s, a: forum_join_up.join_up(s.db, a, TODAY)),
+    Row(
+        forum_join_up.team_forum_suggestions,
+        TEAM_VIEWERS,
+        lambda s, a: forum_join_up.team_forum_suggestions(s.db, a, s.team_id, TODAY),
+    ),
+    # champions' monthly updates: each champion sends and sees their own; hub staff see all,
+    # remind, roll up and draft case studies
+    Row(
+        champion_updates.your_months,
+        CHAMPIONS,
+        lambda s, a: champion_updates.your_months(s.db, a, TODAY),
+    ),
+    Row(
+        champion_updates.send_update,
+        CHAMPIONS,
+        lambda s, a: (
+            lambda month: champion_updates.send_update(
+                s.db,
+                a,
+                month,
+                categories=("other",),
+                text="We ran a user event.",
+                links="",
+                today=month,
+                expected_version=None,
+            )
+        )(new_published_month(s)),
+    ),
+    Row(
+        update_reminders.published_months,
+        HUB,
+        lambda s, a: update_reminders.published_months(s.db, a, TODAY),
+    ),
+    Row(
+        update_reminders.month_status,
+        HUB,
+        lambda s, a: (lambda month: update_reminders.month_status(s.db, a, month, month))(
+            new_published_month(s)
+        ),
+    ),
+    Row(
+        update_reminders.send_reminders,
+        HUB,
+        lambda s, a: (lambda month: update_reminders.send_reminders(s.db, a, month, month))(
+            new_published_month(s)
+        ),
+    ),
+    Row(
+        update_reminders.your_reminders,
+        EVERYONE,
+        lambda s, a: update_reminders.your_reminders(s.db, a),
+    ),
+    Row(
+        update_reminders.mark_reminder_read,
+        OWN_CHAMPION,
+        lambda s, a: update_reminders.mark_reminder_read(s.db, a, new_reminder(s)),
+    ),
+    Row(
+        champion_updates.updates_by_category,
+        HUB,
+        lambda s, a: champion_updates.updates_by_category(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.update_rollup,
+        HUB,
+        lambda s, a: champion_updates.update_rollup(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.update_organisations,
+        HUB,
+        lambda s, a: champion_updates.update_organisations(s.db, a),
+    ),
+    Row(
+        champion_updates.organisation_timeline,
+        HUB,
+        lambda s, a: champion_updates.organisation_timeline(s.db, a, s.world.organisation_id),
+    ),
+    Row(
+        champion_updates.case_study_offers,
+        HUB,
+        lambda s, a: champion_updates.case_study_offers(s.db, a, TODAY, TODAY),
+    ),
+    Row(
+        champion_updates.draft_from_update,
+        HUB,
+        lambda s, a: champion_updates.draft_from_update(
+            s.db, a, new_case_study_update(s), "A panel that worked"
+        ),
+    ),
+    # case-study drafts: hub staff draft, review, publish and decline
+    Row(
+        case_study_drafts.draft_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.draft_case_study(
+            s.db,
+            a,
+            source_kind="forum_success",
+            source_id=s.unique(),
+            title="A forum that grew",
+            summary="It opened to all users.",
+        ),
+    ),
+    Row(
+        case_study_drafts.drafts_for_sources,
+        HUB,
+        lambda s, a: case_study_drafts.drafts_for_sources(s.db, a, "forum_success", [1, 2]),
+    ),
+    Row(
+        case_study_drafts.case_study_drafts,
+        HUB,
+        lambda s, a: case_study_drafts.case_study_drafts(s.db, a),
+    ),
+    Row(
+        case_study_drafts.publish_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.publish_case_study(
+            s.db,
+            a,
+            new_case_study_draft(s),
+            case_study_drafts.Publication(
+                "A forum that grew",
+                "It opened to all users.",
+                ("working-together",),
+                ("user-forum",),
+            ),
+            expected_version=1,
+            today=TODAY,
+        ),
+    ),
+    Row(
+        case_study_drafts.decline_case_study,
+        HUB,
+        lambda s, a: case_study_drafts.decline_case_study(
+            s.db, a, new_case_study_draft(s), "Too thin", expected_version=1
+        ),
+    ),
+    # the strategy's progress report: hub staff only
+    Row(
+        progress_report.progress_report,
+        HUB,
+        lambda s, a: progress_report.progress_report(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_html,
+        HUB,
+        lambda s, a: progress_report.progress_report_html(s.db, a, REPORT_PERIOD, TODAY),
+    ),
+    Row(
+        progress_report.progress_report_ods,
+        HUB,
+        lambda s, a: progress_report.progress_report_ods(s.db, a, REPORT_PERIOD, TODAY),
     ),
 )
 
 
 def top_ids(s: Seeded) -> list[int]:
     return [t.id for t in views.theme_set(s.db, SYSTEM, s.set_id).top_themes]
+
+
+def member_job(s: Seeded) -> int:
+    """A fresh queued job started by the own team member (never run)."""
+    member = s.world.actor("member")
+    with s.db.transaction() as session:
+        return job_store.add_job(session, "find_themes", member.user_id, None, {}, "Waiting").id
+
+
+def forum_draft(s: Seeded) -> forums.ForumDraft:
+    """A forum hosted by the own organisation, with a name no other call has used."""
+    return forums.ForumDraft(
+        name=f"Housing user group {s.unique()}",
+        description="",
+        host_organisation_id=s.world.organisation_id,
+        member_organisation_ids=(),
+        themes=("housing",),
+        attendees=("producer_analysts",),
+        frequency="quarterly",
+        last_met=date(2026, 3, 1),
+        join_text="Ask the host.",
+        join_url="",
+    )
+
+
+def new_forum(s: Seeded) -> int:
+    return forum_edits.add_forum(s.db, SYSTEM, forum_draft(s), TODAY)
+
+
+def closed_forum(s: Seeded) -> int:
+    forum_id = new_forum(s)
+    forum_edits.close_forum(s.db, SYSTEM, forum_id, TODAY, expected_version=1)
+    return forum_id
+
+
+FORUM_SUCCESS = forum_successes.SuccessDraft("Users shaped a new table", date(2026, 3, 1))
+
+
+def new_success(s: Seeded) -> int:
+    return forum_successes.record_success(s.db, SYSTEM, new_forum(s), FORUM_SUCCESS, TODAY)
+
+
+def suggested_success(s: Seeded) -> int:
+    """A fresh success suggested as a case study."""
+    success_id = new_success(s)
+    forum_successes.suggest_case_study(s.db, SYSTEM, success_id, True, expected_version=1)
+    return success_id
+
+
+def new_published_month(s: Seeded) -> date:
+    """A fresh month far ahead, drawn and published with every champion in it."""
+    view = new_chat_round(s)
+    champion_chats.publish_round(s.db, SYSTEM, view.round_id, view.version)
+    return view.month
+
+
+def new_reminder(s: Seeded) -> int:
+    """A fresh update reminder in the own organisation's champion's inbox; its id."""
+    month = new_published_month(s)
+    update_reminders.send_reminders(s.db, SYSTEM, month, month)
+    with s.db.read() as session:
+        found = session.scalar(
+            select(Notification.id).where(
+                Notification.user_id == s.world.actor("champion").user_id,
+                Notification.chat_month == month,
+            )
+        )
+        assert found is not None
+        return found
+
+
+def new_case_study_update(s: Seeded) -> int:
+    """A fresh update by the own organisation's champion offering a case study; its id."""
+    month = new_published_month(s)
+    return champion_updates.send_update(
+        s.db,
+        s.world.actor("champion"),
+        month,
+        categories=("case_study",),
+        text="Our user panel changed a release.",
+        links="https://example.gov.uk/panel",
+        today=month,
+        expected_version=None,
+    ).id
+
+
+def new_case_study_draft(s: Seeded) -> int:
+    return case_study_drafts.draft_case_study(
+        s.db,
+        SYSTEM,
+        source_kind="forum_success",
+        source_id=s.unique() + 1_000_000,
+        title="A forum that grew",
+        summary="It opened to all users.",
+    )
 
 
 def new_champion(s: Seeded) -> int:
@@ -1330,6 +1692,8 @@ EXEMPT: dict[Callable[..., Any], str] = {
     access_facts.team_ref: "pure: turns a loaded team into the policy's facts",
     accounts.actor_for_email: "signing in: finds who is signing in, before there is an actor",
     accounts.actor_from_user: "pure: builds the actor from a loaded account",
+    accounts.actor_for_user_id: "background jobs: the person who started a job, to run it as",
+    jobs.job_view: "read inside a service's session, after its access check",
     accounts.authenticate: "signing in: checks a password, before there is an actor",
     sign_in.check_claims: "pure: checks a sign-in service's claims, before there is an actor",
     sign_in.sign_in_with_oidc: "signing in: single sign-on, before there is an actor",
@@ -1390,6 +1754,21 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.maturity_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
+    forums.summaries: "read model inside a service's session, after its access check",
+    forums.split_keys: "pure: the keys of a stored list",
+    forums.organisation_names: "read inside a service's session, after its access check",
+    forums.all_summaries: "read inside a service's session, after its access check",
+    forums.success_views: "read inside a service's session, after its access check",
+    forum_edits.check_forum: "pure: checks a forum's fields before it is saved",
+    forum_successes.check_success: "pure: checks a success's fields before it is saved",
+    update_reminders.unread_reminders: "read inside the inbox's session: own reminders only",
+    progress_sections.maturity_section: "pure: a report section from data already checked",
+    progress_sections.support_section: "pure: a report section from data already checked",
+    progress_sections.chats_section: "pure: a report section from data already checked",
+    progress_sections.updates_section: "pure: a report section from data already checked",
+    progress_sections.forums_section: "pure: a report section from data already checked",
+    progress_sections.commitments_section: "pure: a report section from data already checked",
+    progress_sections.champions_section: "pure: a report section from data already checked",
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import build_world
 from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
+from ue_core.db.migrate import ours
 from ue_core.db.models import AuditEvent, Base, Membership, RequestStatus, SupportRequest
 from ue_core.errors import ConflictError
 from ue_core.services import accounts, support
@@ -23,7 +24,8 @@ def test_migrations_create_exactly_the_modelled_schema(any_db: Database) -> None
     tables = set(inspect(any_db.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with any_db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": ours})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

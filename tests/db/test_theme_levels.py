@@ -14,7 +14,14 @@ from tests.factories import World, build_world
 from ue_core.db.engine import Database
 from ue_core.db.migrate import alembic_config
 from ue_core.errors import InputError
-from ue_core.services.surveys import exports, read_across, refine, theme_sets, views
+from ue_core.services.surveys import (
+    exports,
+    read_across,
+    refine,
+    theme_sets,
+    top_level_edits,
+    views,
+)
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
 
@@ -64,7 +71,7 @@ def test_edits_at_both_levels_survive_later_edits_and_a_rerun(world: World) -> N
     consultant = world.actor("consultant")
     view = _found(world, 4, 2)
     first, second = view.top_themes
-    refine.rename_top_theme(
+    top_level_edits.rename_top_theme(
         world.db, consultant, view.id, first.id, "Lack of capacity", expected_version=view.version
     )
     view = views.theme_set(world.db, consultant, view.id)
@@ -75,7 +82,9 @@ def test_edits_at_both_levels_survive_later_edits_and_a_rerun(world: World) -> N
     view = views.theme_set(world.db, consultant, view.id)
     # Move a sub-theme of the second top-level theme under the renamed one.
     moved = view.top_theme(second.id).theme_ids[0]
-    refine.move_theme(world.db, consultant, view.id, moved, first.id, expected_version=view.version)
+    top_level_edits.move_theme(
+        world.db, consultant, view.id, moved, first.id, expected_version=view.version
+    )
     view = views.theme_set(world.db, consultant, view.id)
     # A sub-theme edit that recomputes everything keeps both names and the move.
     refine.split_theme(
@@ -103,13 +112,13 @@ def test_merge_and_split_top_level_themes(world: World) -> None:
     consultant = world.actor("consultant")
     view = _found(world, 4, 3)
     ids = [top.id for top in view.top_themes]
-    kept = refine.merge_top_themes(
+    kept = top_level_edits.merge_top_themes(
         world.db, consultant, view.id, ids[:2], label="Merged", expected_version=view.version
     )
     view = views.theme_set(world.db, consultant, view.id)
     assert len(view.top_themes) == 2 and view.top_theme(kept).label == "Merged"
     _consistent(view)
-    parts = refine.split_top_theme(
+    parts = top_level_edits.split_top_theme(
         world.db, consultant, view.id, kept, 2, expected_version=view.version
     )
     view = views.theme_set(world.db, consultant, view.id)
@@ -117,7 +126,7 @@ def test_merge_and_split_top_level_themes(world: World) -> None:
     _consistent(view)
     with pytest.raises(InputError, match="too few"):
         small = min(view.top_themes, key=lambda t: len(t.theme_ids))
-        refine.split_top_theme(
+        top_level_edits.split_top_theme(
             world.db,
             consultant,
             view.id,
@@ -131,7 +140,7 @@ def test_moving_a_sub_theme_to_a_new_top_level_theme_and_seeding_one(world: Worl
     consultant = world.actor("consultant")
     view = _found(world, 4, 2)
     theme_id = view.themes[0].id
-    new_top = refine.move_theme(
+    new_top = top_level_edits.move_theme(
         world.db,
         consultant,
         view.id,
@@ -220,7 +229,7 @@ def test_finding_themes_again_names_renamed_top_level_themes_among_the_losses(
 ) -> None:
     consultant = world.actor("consultant")
     view = _found(world, 4, 2)
-    refine.rename_top_theme(
+    top_level_edits.rename_top_theme(
         world.db,
         consultant,
         view.id,

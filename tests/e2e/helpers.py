@@ -20,6 +20,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: Screenshots (home page per persona, and any failing test's last view); not committed.
 SCREENSHOT_DIR = Path("/tmp/e2e-shots")
@@ -181,3 +182,24 @@ def search_support_requests(page: Page, words: str, timeout_ms: int = APP_TIMEOU
     search.press("Enter")
     page.wait_for_timeout(RERUN_START_MS)
     wait_for_app(page, timeout_ms=timeout_ms)
+
+
+def choose_option(page: Page, box: Locator, text: str) -> None:
+    """Pick the first option containing ``text`` in the select box ``box``, then wait for the rerun.
+
+    Typing filters the list, so the option is drawn even in a long list (Streamlit draws only the
+    options in view). If the list closed again (the box was redrawn by a rerun that was still
+    finishing), it is opened once more.
+    """
+    wait_for_app(page)
+    option = page.get_by_role("option").filter(has_text=text).first
+    for _attempt in range(2):
+        box.click()
+        page.keyboard.type(text)
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    option.click()
+    rerun(page)

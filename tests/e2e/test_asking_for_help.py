@@ -9,6 +9,7 @@ from tests.e2e.helpers import (
     RERUN_START_MS,
     SCREENSHOT_DIR,
     assert_no_axe_violations,
+    choose_option,
     sign_in_as,
     wait_for_app,
 )
@@ -71,10 +72,8 @@ def test_member_sees_what_may_help_sends_and_follows_a_request(page: Page, app_u
     grid = main.get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
     expect(grid).to_contain_text(SUBJECT)
-    main.get_by_test_id("stSelectbox").filter(has_text="Request to open").click()
-    page.get_by_role("option", name=SUBJECT, exact=False).first.click()
-    page.wait_for_timeout(RERUN_START_MS)
-    wait_for_app(page)
+    request_box = main.get_by_test_id("stSelectbox").filter(has_text="Request to open")
+    choose_option(page, request_box, SUBJECT)
     expect(main.get_by_role("heading", name=SUBJECT, level=2)).to_be_visible()
     expect(main.get_by_text("Kind of help: Survey or consultation design")).to_be_visible()
     expect(main.get_by_role("heading", name="Conversation", level=3)).to_be_visible()

@@ -5,15 +5,15 @@ their champion on their home page and in the directory, and the hub adds and ret
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     assert_no_axe_violations,
+    choose_option,
     rerun,
     screenshot,
     sign_in_as,
     sign_out,
-    wait_for_app,
 )
 from tests.e2e.test_statistical_outputs import open_screen
 
@@ -21,14 +21,6 @@ pytestmark = pytest.mark.e2e
 
 CHAMPION = "Chris Evans"
 TEAMS_NAME = "Chris Evans (Fictional Statistics)"
-
-
-def choose(page: Page, box: Locator, text: str) -> None:
-    """Pick the first option containing ``text`` in a select box (typing filters the list)."""
-    box.click()
-    page.keyboard.type(text)
-    page.get_by_role("option").filter(has_text=text).first.click()
-    wait_for_app(page)
 
 
 def test_a_champion_shows_a_teams_name_and_a_member_finds_them(page: Page, app_url: str) -> None:
@@ -62,7 +54,8 @@ def test_a_champion_shows_a_teams_name_and_a_member_finds_them(page: Page, app_u
     assert_no_axe_violations(page, "the member's home page naming their champion")
 
     open_screen(page, "Champions")
-    choose(page, main.get_by_role("combobox", name="Organisation"), "Department for Fictional")
+    organisation_box = main.get_by_role("combobox", name="Organisation")
+    choose_option(page, organisation_box, "Department for Fictional")
     expect(main.get_by_role("heading", name=CHAMPION)).to_be_visible()
     expect(main).to_contain_text("Profession: Data engineer")
     expect(main.get_by_role("button", name="Add champion")).to_have_count(0)
@@ -76,8 +69,8 @@ def test_the_hub_adds_and_retires_a_champion(page: Page, app_url: str) -> None:
     open_screen(page, "Champions")
     main = page.get_by_test_id("stMain")
     add = main.get_by_test_id("stForm").filter(has_text="Add champion")
-    choose(page, add.get_by_role("combobox", name="Person"), "Alex Morgan")
-    choose(
+    choose_option(page, add.get_by_role("combobox", name="Person"), "Alex Morgan")
+    choose_option(
         page,
         add.get_by_role("combobox", name="Organisation they champion"),
         "Department for Fictional",
@@ -88,7 +81,7 @@ def test_the_hub_adds_and_retires_a_champion(page: Page, app_url: str) -> None:
     assert_no_axe_violations(page, "the champions page after adding a champion")
 
     retire = main.get_by_test_id("stForm").filter(has_text="Retire champion")
-    choose(page, retire.get_by_role("combobox", name="Champion"), "Alex Morgan")
+    choose_option(page, retire.get_by_role("combobox", name="Champion"), "Alex Morgan")
     retire.get_by_role("button", name="Retire champion").click()
     rerun(page)
     expect(

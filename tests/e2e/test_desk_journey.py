@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.e2e.helpers import (
     assert_no_axe_violations,
+    choose_option,
     rerun,
     screenshot,
     search_support_requests,
@@ -84,9 +85,8 @@ def fill_needed_by(page: Page, day: str) -> None:
 def open_team_request(page: Page, request_id: int) -> Locator:
     """Choose the request on "Your requests"; return the main block."""
     main = page.get_by_test_id("stMain")
-    main.get_by_test_id("stSelectbox").filter(has_text="Request to open").click()
-    page.get_by_role("option", name=f"{request_id}: {SUBJECT}", exact=True).click()
-    rerun(page)
+    box = main.get_by_test_id("stSelectbox").filter(has_text="Request to open")
+    choose_option(page, box, f"{request_id}: {SUBJECT}")
     expect(main.get_by_role("heading", name=SUBJECT, level=2)).to_be_visible()
     return main
 

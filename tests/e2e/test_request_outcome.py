@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     assert_no_axe_violations,
+    choose_option,
     rerun,
     screenshot,
     sign_in_as,
@@ -65,9 +66,8 @@ def test_consultant_resolves_with_an_outcome_and_the_team_sees_it(page: Page, ap
 
     sign_in_as(page, app_url, "Sam Patel")
     go_to(page, "Your requests")
-    main.get_by_test_id("stSelectbox").filter(has_text="Request to open").click()
-    page.get_by_role("option", name=SUBJECT, exact=False).first.click()
-    rerun(page)
+    request_box = main.get_by_test_id("stSelectbox").filter(has_text="Request to open")
+    choose_option(page, request_box, SUBJECT)
     expect(main.get_by_text("Status: Resolved")).to_be_visible()
     expect(main.get_by_text(f"Help given: {HELP_GIVEN}")).to_be_visible()
     expect(main.get_by_text("Time spent: 1.5 hours")).to_be_visible()

@@ -113,8 +113,9 @@ def test_consultant_imports_themes_refines_reads_across_and_downloads(
     expect(main).to_contain_text("No themes yet for this question")
     assert_no_axe_violations(page, "the themes page before any themes are found")
     main.get_by_role("button", name="Find themes").click()
+    # Finding themes runs as a job; the page shows its progress, then the themes.
+    expect(main).to_contain_text("Themes found and saved.", timeout=90_000)
     wait_for_app(page, timeout_ms=90_000)
-    expect(main).to_contain_text("Themes found and saved.")
     expect(main).to_contain_text("Draft themes")
     expect(main).to_contain_text("175 answers")
     first_theme = main.get_by_role("heading", level=3).first

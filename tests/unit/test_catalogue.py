@@ -561,3 +561,51 @@ def test_vocabularies_have_plain_sentence_case_labels() -> None:
 )
 def test_count_sentences(text: str, expected: int) -> None:
     assert count_sentences(text) == expected
+
+
+# --- "use this when" lines (issue 14) ---------------------------------------------------------
+
+
+def test_every_shipped_entry_says_when_to_use_it(catalogue: Catalogue) -> None:
+    for resource in catalogue.resources():
+        assert 2 <= len(resource.use_when) <= 4, resource.id
+        assert all(line[0].islower() and not line.endswith(".") for line in resource.use_when)
+        assert resource.context, resource.id
+
+
+def test_use_when_lines_are_read_and_reach_the_resource() -> None:
+    text = VALID_TRAINING.replace(
+        "    practices: [close-feedback-loop]\n",
+        "    practices: [close-feedback-loop]\n"
+        "    use_when:\n"
+        "      - you have never told users what you did with their feedback\n"
+        "      - you want a regulator's view of good practice\n",
+    )
+    offer = parse_training(text)[0]
+    assert offer.use_when == [
+        "you have never told users what you did with their feedback",
+        "you want a regulator's view of good practice",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "fragment"),
+    [
+        (["you publish tables"], "give 2 to 4 'use when' lines"),
+        (["you publish tables", "You write bulletins"], "lower-case letter"),
+        (["you publish tables", "you write bulletins."], "no full stop"),
+        (["you publish tables", "you publish tables"], "duplicate 'use when' line"),
+        ([f"you publish table {n}" for n in range(5)], "at most 4"),
+        (["you publish tables", "short"], "at least 10"),
+    ],
+)
+def test_bad_use_when_lines_are_reported_with_their_key(lines: list[str], fragment: str) -> None:
+    block = "".join(f"      - {line}\n" for line in lines)
+    text = VALID_CASES.replace(
+        "    practices: [seek-views]\n", f"    practices: [seek-views]\n    use_when:\n{block}"
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_case_studies(text, "cases.yaml")
+    problem = only_problem(caught.value)
+    assert problem.path.startswith("case_studies[0].use_when"), problem.path
+    assert fragment in problem.message, problem.message

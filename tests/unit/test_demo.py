@@ -103,7 +103,7 @@ def test_same_seed_gives_identical_content_and_if_empty_leaves_it_alone(
     # --if-empty on an empty database generates, and gives exactly the same content.
     assert main(["--database-url", url, "--seed", str(SEED), "--if-empty"]) == 0
     out = capsys.readouterr().out
-    assert "Organisations: 30" in out
+    assert "Organisations: 35" in out
     assert "seconds" in out
     again = Database(url)
     try:
@@ -111,7 +111,7 @@ def test_same_seed_gives_identical_content_and_if_empty_leaves_it_alone(
         assert before == _dump(demo)
         # Run again: the database already has organisations, so nothing changes.
         assert main(["--database-url", url, "--seed", "7", "--if-empty"]) == 0
-        assert "already has 30 organisations" in capsys.readouterr().out
+        assert "already has 35 organisations" in capsys.readouterr().out
         assert _dump(again) == before
     finally:
         again.dispose()
@@ -121,7 +121,7 @@ def test_different_seed_gives_different_content(demo: Database, tmp_path: Path) 
     other = _database(tmp_path, "other")
     try:
         summary = generate(other, seed=7)
-        assert summary.organisations == 30
+        assert summary.organisations == 35
         dump, reference = _dump(other), _dump(demo)
         assert dump["team"] != reference["team"]
         assert dump["agreed_rating"] != reference["agreed_rating"]
@@ -156,7 +156,7 @@ def test_no_timestamp_comes_from_the_clock(demo: Database) -> None:
 def test_organisations_and_teams(demo: Database) -> None:
     with demo.read() as session:
         orgs = session.scalars(select(Organisation).order_by(Organisation.id)).all()
-        assert len(orgs) == 30
+        assert len(orgs) == 35
         assert orgs[0].name == DEMO_ORGANISATION
         assert {org.kind for org in orgs} == set(content.ORGANISATION_KINDS)
         for org in orgs:
@@ -187,9 +187,15 @@ def test_people_and_roles(demo: Database) -> None:
         for counts in by_team.values():
             assert counts["lead"] == 1
             assert 2 <= counts["member"] <= 4
+        # every organisation has a champion and some have two: 56 in 35 organisations, as the
+        # network had after the strategy's first year; the personas' organisation has one
         champions = Counter(org for role, _, org in roles if role == "champion")
-        assert set(champions.values()) == {1}
-        assert len(champions) == 30
+        assert len(champions) == 35 and sum(champions.values()) == 56
+        assert set(champions.values()) == {1, 2}
+        demo_org = session.scalar(
+            select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)
+        )
+        assert champions[demo_org] == 1
         assert sum(1 for role, _, _ in roles if role == "consultant") == 3
         assert sum(1 for role, _, _ in roles if role == "admin") == 1
 

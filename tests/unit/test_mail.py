@@ -130,3 +130,25 @@ def test_incomplete_settings_are_logged_and_nothing_is_sent(
         )
     assert sent == 0
     assert "UE_SMTP_FROM" in caplog.text
+
+
+def test_a_notice_email_holds_its_subject_and_a_link_only() -> None:
+    from ue_core.mail import Notice, compose_notice
+
+    settings = mail_settings(
+        {
+            "UE_SMTP_HOST": "smtp.example",
+            "UE_SMTP_FROM": "hub@workbench.example",
+            "UE_PUBLIC_URL": "https://workbench.example/",
+        }
+    )
+    assert settings is not None
+    message = compose_notice(
+        settings, Notice("sam@team.example", "Reminder: your update\nfor May", "your_update")
+    )
+    assert message["Subject"] == "Reminder: your update for May"
+    assert message["To"] == "sam@team.example"
+    assert message.get_content() == (
+        "Reminder: your update for May\n\nSign in to the user engagement workbench to see it:\n"
+        "https://workbench.example/your_update\n"
+    )

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterType as NameType
 
 from ue_core.config import REPO_ROOT, load_settings
+
+
+def ours(name: str | None, type_: NameType, parent_names: MutableMapping[Any, str | None]) -> bool:
+    """Whether Alembic's comparison of models and database looks at a table: every table but
+    procrastinate's task queue (made by migration 0020 from procrastinate's own schema)."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 
 def alembic_config(url: str) -> Config:

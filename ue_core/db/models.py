@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -627,10 +628,13 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    request_id: Mapped[int] = mapped_column(ForeignKey("support_request.id"), index=True)
+    # None for a notice about no request: a reminder of a Champion Chat month's update.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("support_request.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
+    #: The Chat month an update reminder is about (first day of the month); None otherwise.
+    chat_month: Mapped[date | None] = mapped_column(Date)
 
 
 # --- Triage, status history and outcomes of requests (issue 11: the consultancy desk) -----------
@@ -871,6 +875,212 @@ class CommitmentAction(Base):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="planned")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- Jobs: long work in the background (issue 13) -------------------------------------------------
+
+
+class Job(Base):
+    """One piece of long work (finding themes, ...) run in the background, and how it is going.
+
+    ``state`` is queued, running, succeeded, failed or cancelled (``ue_core.jobs.JobState``);
+    ``subject_id`` is what the work is on (a survey question for a theme job). At most one job
+    of a kind is queued or running on one subject: a partial unique index says so on SQLite and
+    PostgreSQL alike. ``queue_job_id`` is the task queue's own job (procrastinate, on
+    PostgreSQL). ``cancel_requested`` is seen by the work at its next progress report.
+    """
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queue_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')", name="state"
+        ),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress"),
+        Index(
+            "uq_job_one_active_per_subject",
+            "kind",
+            "subject_id",
+            unique=True,
+            sqlite_where=text("state IN ('queued', 'running') AND subject_id IS NOT NULL"),
+            postgresql_where=text("state IN ('queued', 'running') AND subject_id IS NOT NULL"),
+        ),
+    )
+
+
+# --- Champions' monthly updates after their Chat (issue 12) ---------------------------------------
+
+
+class ChampionUpdate(Base):
+    """A champion's update on a published Chat month: one per champion per month.
+
+    ``organisation_id`` is the organisation the champion spoke for when they first sent it;
+    ``links`` is a list of web addresses. ``version`` moves on with every change.
+    """
+
+    __tablename__ = "champion_update"
+    __table_args__ = (UniqueConstraint("month", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    links: Mapped[list[Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ChampionUpdateCategory(Base):
+    """One category (a key of ``data/update_categories.yaml``) an update is under."""
+
+    __tablename__ = "champion_update_category"
+    __table_args__ = (UniqueConstraint("update_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("champion_update.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+
+
+class UpdateReminder(Base):
+    """The hub reminded a champion of a month's update on ``sent_on`` (at most once a day)."""
+
+    __tablename__ = "update_reminder"
+    __table_args__ = (UniqueConstraint("month", "user_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Case-study drafts for the library, from champions' updates and other sources (issue 12) ---
+
+
+class CaseStudyDraft(Base):
+    """A suggested case study the hub reviews, then publishes as a library entry or declines.
+
+    ``source_kind`` and ``source_id`` name what it came from (a champion's update, a forum's
+    success, ...): one draft per source. ``resource_id`` is the library entry once published.
+    """
+
+    __tablename__ = "case_study_draft"
+    __table_args__ = (UniqueConstraint("source_kind", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    source_urls: Mapped[list[Any]] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resource.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- The register of theme-based user groups and forums (issue 12) ------------------------------
+
+
+class Forum(Base):
+    """A theme-based user group or forum in the hub's register.
+
+    ``themes`` and ``attendees`` are keys of ``data/forum_themes.yaml`` separated by commas;
+    ``frequency`` is one of its meeting frequencies. ``status_set`` is None while the status is
+    worked out from the meetings (``ue_core.forums``), or the status the hub set by hand.
+    ``closed_on`` is set when the hub closes the forum; it stays in the register's history.
+    """
+
+    __tablename__ = "forum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    host_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    themes: Mapped[str] = mapped_column(String(400), default="")
+    attendees: Mapped[str] = mapped_column(String(400), default="")
+    frequency: Mapped[str] = mapped_column(String(40))
+    join_text: Mapped[str] = mapped_column(Text, default="")
+    join_url: Mapped[str] = mapped_column(String(500), default="")
+    status_set: Mapped[str | None] = mapped_column(String(20))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ForumMember(Base):
+    """An organisation taking part in a forum it does not host."""
+
+    __tablename__ = "forum_member"
+
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id"), primary_key=True, index=True
+    )
+
+
+class ForumMeeting(Base):
+    """A day a forum met; the latest is its "last met" date, and the rest say when it was active."""
+
+    __tablename__ = "forum_meeting"
+    __table_args__ = (UniqueConstraint("forum_id", "met_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), index=True)
+    met_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ForumSuccess(Base):
+    """One of a forum's biggest successes; the hub may take one up as a case study."""
+
+    __tablename__ = "forum_success"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    achieved_on: Mapped[date] = mapped_column(Date)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    suggested_case_study: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -47,8 +47,10 @@ from ue_core.demo import content
 from ue_core.demo import requests as demo_requests
 from ue_core.demo.champion_chats import build_champion_chats
 from ue_core.demo.champion_profiles import add_champion_profiles
+from ue_core.demo.champion_updates import build_champion_updates
 from ue_core.demo.commitments import build_commitments
 from ue_core.demo.consultant_skills import add_consultant_skills
+from ue_core.demo.forums import build_forums
 from ue_core.demo.request_outcomes import add_request_outcomes
 from ue_core.demo.rows import Ids as _Ids
 from ue_core.demo.rows import insert_rows as _insert
@@ -101,11 +103,13 @@ class Scale:
     min_teams: int
     survey_responses: int
     support_requests: int
+    second_champions: int = 0  # organisations (never the personas') with a second champion
 
 
 SCALES: Final[dict[str, Scale]] = {
-    "small": Scale(30, (4, 15), 0, 180, 150),
-    "large": Scale(64, (6, 15), 600, 20_000, 5_000),
+    # 35 organisations and 56 champions, as the network had after the strategy's first year
+    "small": Scale(35, (4, 15), 0, 180, 150, 21),
+    "large": Scale(64, (6, 15), 600, 20_000, 5_000, 38),
 }
 
 #: (label, first day, last day): the assessment rounds, oldest first. The last is current.
@@ -391,6 +395,7 @@ class _Generator:
             else:
                 champion_id, _ = self.people.make()
             self._membership(champion_id, Role.CHAMPION, org_id=org_id)
+        self._second_champions([r["id"] for r in org_rows if r["name"] != DEMO_ORGANISATION])
 
         self.consultant_ids.append(self.persona_ids[by_role[Role.CONSULTANT].email])
         for _ in range(2):
@@ -428,6 +433,15 @@ class _Generator:
             self._membership(user_id, Role.MEMBER, team_id=plan.id)
 
     # Framework and rounds ------------------------------------------------------------------
+
+    def _second_champions(self, organisation_ids: list[int]) -> None:
+        """A second champion for some organisations (drawn with their own random stream, so
+        which ones does not depend on anything else), never the personas' organisation."""
+        picker = random.Random(f"second-champions-{self.seed}")
+        count = min(self.scale.second_champions, len(organisation_ids))
+        for org_id in sorted(picker.sample(organisation_ids, count)):
+            champion_id, _ = self.people.make()
+            self._membership(champion_id, Role.CHAMPION, org_id=org_id)
 
     def load_framework(self, framework: Framework) -> None:
         result = sync_in_session(self.session, framework)
@@ -983,5 +997,7 @@ def generate(
             session, generator.memberships, generator.consultant_ids[0], seed
         )
         build_commitments(session, generator.memberships, seed)
+        build_forums(session, seed)
+        build_champion_updates(session, generator.consultant_ids[0], seed)
         _advance_sequences(session)
         return generator.summary

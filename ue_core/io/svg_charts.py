@@ -89,11 +89,13 @@ def bar_chart(
     domain: tuple[int, int] = (1, 5),
     tick_labels: dict[int, str] | None = None,
     marker_name: str | None = None,
+    tick_step: int = 1,
 ) -> SvgChart:
     """A horizontal bar chart, one row per category, bars starting at ``domain[0]``.
 
     ``chart_id`` must be unique in the page: the title and description ids derive from it.
     Values outside ``domain`` are drawn at its edge (the text still says the real value).
+    The axis has a grid line every ``tick_step`` (counts up to 200, say, in steps of 50).
     """
     if not title.strip() or not description.strip():
         raise ValueError("A chart needs a title and a description")
@@ -104,6 +106,8 @@ def bar_chart(
     low, high = domain
     if low >= high:
         raise ValueError("The axis must run from a lower to a higher value")
+    if tick_step < 1 or (high - low) % tick_step:
+        raise ValueError("The axis steps must be whole and fit the axis exactly")
 
     def x_of(value: float) -> float:
         clamped = min(max(value, low), high)
@@ -153,7 +157,7 @@ def bar_chart(
     # Grid and axis, from low to high in whole steps.
     axis = _element(svg, "g", class_="axis")
     bottom = plot_top + plot_height
-    for tick in range(low, high + 1):
+    for tick in range(low, high + 1, tick_step):
         tx = _fmt(x_of(tick))
         _element(
             axis,

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ue_core import audit
@@ -91,9 +91,13 @@ def actor_from_user(user: User) -> Actor:
 
 
 def _load_user(session: Session, email: str) -> User | None:
+    return _active_user(session, User.email == normalise_email(email))
+
+
+def _active_user(session: Session, condition: ColumnElement[bool]) -> User | None:
     return session.scalar(
         select(User)
-        .where(User.email == normalise_email(email), User.is_active.is_(True))
+        .where(condition, User.is_active.is_(True))
         .options(
             selectinload(User.memberships)
             .selectinload(Membership.team)
@@ -107,6 +111,13 @@ def actor_for_email(db: Database, email: str) -> Actor | None:
     """The active user with this email (as given by single sign-on), or None."""
     with db.read() as session:
         user = _load_user(session, email)
+        return actor_from_user(user) if user else None
+
+
+def actor_for_user_id(db: Database, user_id: int) -> Actor | None:
+    """The active user with this id (the person who started a background job), or None."""
+    with db.read() as session:
+        user = _active_user(session, User.id == user_id)
         return actor_from_user(user) if user else None
 
 

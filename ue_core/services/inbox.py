@@ -32,6 +32,7 @@ from ue_core.db.models import (
 )
 from ue_core.errors import NotFound
 from ue_core.mail import KIND_LABELS, Delivery, NotificationKind
+from ue_core.services import update_reminders
 
 #: How many notifications the inbox lists, newest first.
 INBOX_SIZE = 50
@@ -129,7 +130,7 @@ def _rows(
     return [
         NotificationView(
             id=n.id,
-            request_id=n.request_id,
+            request_id=request_id,
             request_subject=subject,
             team_name=team_name,
             kind=NotificationKind(n.kind),
@@ -137,7 +138,8 @@ def _rows(
             read=n.read_at is not None,
         )
         for n, subject, team_id, team_name in session.execute(stmt)
-        if _visible(actor, team_id, NotificationKind(n.kind))
+        if (request_id := n.request_id) is not None
+        and _visible(actor, team_id, NotificationKind(n.kind))
     ]
 
 
@@ -148,9 +150,10 @@ def notifications(db: Database, actor: Actor, *, limit: int = INBOX_SIZE) -> lis
 
 
 def unread_count(db: Database, actor: Actor) -> int:
-    """How many of the person's own notifications are unread."""
+    """How many of the person's own notifications are unread (update reminders included)."""
     with db.read() as session:
-        return len(_rows(session, actor, Notification.read_at.is_(None)))
+        unread = len(_rows(session, actor, Notification.read_at.is_(None)))
+        return unread + update_reminders.unread_reminders(session, actor.user_id)
 
 
 def mark_read(db: Database, actor: Actor, notification_id: int) -> int:
@@ -161,7 +164,7 @@ def mark_read(db: Database, actor: Actor, notification_id: int) -> int:
     """
     with db.transaction() as session:
         notification = session.get(Notification, notification_id)
-        if notification is None:
+        if notification is None or notification.request_id is None:
             raise NotFound("That notification no longer exists.")
         if notification.user_id != actor.user_id:
             raise AccessDenied("You can only open your own notifications.")

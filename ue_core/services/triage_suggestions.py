@@ -29,13 +29,13 @@ from ue_core.errors import NotFound
 from ue_core.framework import PRACTICE_AREA_LABELS, Framework, load_framework
 from ue_core.request_kinds import OTHER, shipped_request_kinds
 from ue_core.scoring import round_score
-from ue_core.services.frameworks import current_version_id, framework_for_version
-from ue_core.services.request_context import _latest_submitted
-from ue_core.services.requests.fingerprints import (
+from ue_core.services.fingerprints import (
     FingerprintCache,
     database_key,
     requests_version,
 )
+from ue_core.services.frameworks import current_version_id, framework_for_version
+from ue_core.services.request_context import _latest_submitted
 from ue_core.services.requests.skills import consultant_candidates
 from ue_core.services.results import results_of
 from ue_core.themes.embedding import choose_backend

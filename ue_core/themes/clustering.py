@@ -21,6 +21,8 @@ import numpy.typing as npt
 from ue_core.themes.embedding import FloatMatrix, embed_texts, is_usable, normalise_rows
 from ue_core.themes.labels import ThemeLabel, label_themes
 from ue_core.themes.model import NO_THEME, Theme, ThemeSet
+from ue_core.themes.phrases import describe
+from ue_core.themes.stance import stance_adjusted
 
 IntArray = npt.NDArray[np.int64]
 
@@ -361,6 +363,7 @@ def _level(
                 representative_indices=tuple(representatives),
                 representatives=tuple(texts[i] for i in representatives),
                 parent=None if parents is None else int(parents[index]),
+                description=describe(texts[representatives[0]]) if representatives else "",
             )
         )
     return themes
@@ -426,7 +429,8 @@ def cluster_embeddings(
             top_centroids=np.zeros((0, matrix.shape[1]), dtype=np.float32),
             n_top_themes_requested=n_top_themes,
         )
-    vectors = matrix[positions]
+    # Answers saying "none" move towards each other (measured: python -m bench --only theme_stance).
+    vectors = stance_adjusted([texts[int(i)] for i in positions], matrix[positions])
     distinct_texts = len({" ".join(texts[int(i)].split()).casefold() for i in positions})
     distinct_rows = len(np.unique(vectors, axis=0))
     wanted = n_themes if n_themes is not None else suggest_n_themes(vectors, seed)

@@ -1,4 +1,8 @@
-"""Name each theme from the words its answers use more than other themes' answers do.
+"""Name each theme, list its top terms and describe it in one line.
+
+Labels are short phrases from :mod:`ue_core.themes.phrases` (since issue 14). Top terms, and
+the labels of ``style="keywords"`` (the labels made before, kept for comparison), come from
+the words a theme's answers use more than other themes' answers do.
 
 This is class-based TF-IDF: all answers in a theme are treated as one document, a term's weight
 is its share of that document's words times ``log(1 + A / f)``, where ``A`` is the average
@@ -10,35 +14,28 @@ common form, and a theme's top terms never repeat a word or a near-copy of one.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-#: Words too common in survey answers to say anything about a theme.
-# fmt: off
-SURVEY_STOP_WORDS: Final = frozenset((
-    "also", "really", "just", "like", "think", "thing", "things", "lot", "lots", "bit", "quite",
-    "get", "got", "getting", "make", "made", "would", "could", "should", "might", "must", "will",
-    "shall", "can", "may", "yes", "ok", "okay", "etc", "eg", "ie", "want", "wanted", "need",
-    "needs", "feel", "felt", "know", "way", "ways", "use", "used", "using", "good", "great",
-    "well", "bad", "better", "best", "much", "many", "one", "two", "always", "sometimes", "often",
-    "usually", "maybe", "perhaps", "actually", "especially", "generally", "overall", "sure",
-    "able", "don", "doesn", "didn", "isn", "wasn", "aren", "weren", "won", "wouldn", "couldn",
-    "shouldn", "ve", "ll", "re", "im", "ive", "id", "dont", "cant", "wont", "thats", "theres",
-    "theyre", "youre",
-))
-# fmt: on
-STOP_WORDS: Final = frozenset(ENGLISH_STOP_WORDS) | SURVEY_STOP_WORDS
+from ue_core.themes.phrases import describe, phrase_labels
+from ue_core.themes.words import (
+    PHRASE_BREAK,
+    STOP_WORDS,
+    TAG,
+    is_content,
+    near_duplicate,
+    stem,
+    tokens,
+)
 
-_TAG = re.compile(r"\[(?:email|phone|url|ni number|postcode)\]", re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
-_PHRASE_BREAK = re.compile(r"[.!?;:,()\[\]{}\"“”/|\n]+|\s[-–—]\s")
+LabelStyle = Literal["phrase", "keywords"]
+#: A theme with no usable phrase is named after at most this many words of its commonest answer.
+FALLBACK_WORDS: Final = 3
 _MAX_TERMS: Final = 10
 #: A word pair replaces a word when at least this share of the answers with the word use the pair.
 PAIR_SHARE: Final = 0.6
@@ -49,40 +46,11 @@ MIN_LABEL_LIFT: Final = 1.5
 
 @dataclass(frozen=True)
 class ThemeLabel:
-    """A theme's label and its top terms, best first."""
+    """A theme's label, its top terms (best first) and a one-line description."""
 
     label: str
     top_terms: tuple[str, ...]
-
-
-def stem(word: str) -> str:
-    """A rough stem, used only to treat word forms as one term ("users" -> "user")."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for ending in ("ing", "ed"):
-        if len(word) > len(ending) + 3 and word.endswith(ending):
-            root = word[: -len(ending)]
-            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
-                root = root[:-1]
-            return root
-    return word
-
-
-def _tokens(text: str) -> list[str]:
-    cleaned = _TAG.sub(" ", text).lower().replace("’", "'")
-    words = []
-    for token in _TOKEN.findall(cleaned):
-        word = token.removesuffix("'s").strip("'-")
-        words.append(word)
-    return words
-
-
-def _is_content(word: str) -> bool:
-    return len(word) > 2 and word not in STOP_WORDS and "'" not in word
+    description: str = ""
 
 
 def _terms(text: str, surfaces: Counter[tuple[str, str]]) -> list[str]:
@@ -91,10 +59,10 @@ def _terms(text: str, surfaces: Counter[tuple[str, str]]) -> list[str]:
     Pairs never span punctuation, so "my work. Visit" gives no "work visit".
     """
     keys: list[str] = []
-    for phrase in _PHRASE_BREAK.split(_TAG.sub(".", text)):
+    for phrase in PHRASE_BREAK.split(TAG.sub(".", text)):
         previous: tuple[str, str] | None = None
-        for word in _tokens(phrase):
-            if not _is_content(word):
+        for word in tokens(phrase):
+            if not is_content(word):
                 previous = None
                 continue
             key = stem(word)
@@ -108,23 +76,10 @@ def _terms(text: str, surfaces: Counter[tuple[str, str]]) -> list[str]:
     return keys
 
 
-def _near_duplicate(a: str, b: str) -> bool:
-    """Stems that are the same word in another form, such as "statistic" and "statistical"."""
-    if a == b:
-        return True
-    shorter = min(len(a), len(b))
-    common = 0
-    for left, right in zip(a, b, strict=False):
-        if left != right:
-            break
-        common += 1
-    return common >= max(4, shorter - 1)
-
-
 def _overlaps(candidate: str, chosen: Sequence[str]) -> bool:
     parts = candidate.split(" ")
     return any(
-        _near_duplicate(part, other_part)
+        near_duplicate(part, other_part)
         for other in chosen
         for other_part in other.split(" ")
         for part in parts
@@ -140,13 +95,34 @@ def join_terms(terms: Sequence[str]) -> str:
 
 
 def label_themes(
-    texts: Sequence[str], assignments: Sequence[int], n_themes: int, *, label_terms: int = 3
+    texts: Sequence[str],
+    assignments: Sequence[int],
+    n_themes: int,
+    *,
+    label_terms: int = 3,
+    style: LabelStyle = "phrase",
+    central: Sequence[int | None] | None = None,
 ) -> list[ThemeLabel]:
-    """A label and top terms for each theme ``0 .. n_themes - 1``; texts assigned -1 are ignored.
+    """A label, top terms and a description for each theme ``0 .. n_themes - 1``.
 
-    A theme whose answers share no usable words (for example answers that are all "No") is
-    labelled with its most common answer.
+    Texts assigned -1 are ignored. With ``style="phrase"`` (the default) a label is a short
+    phrase the theme's answers use (see :mod:`ue_core.themes.phrases`); with ``"keywords"`` it
+    joins the theme's ``label_terms`` most distinctive terms, as labels were made before. The
+    description is one line of the theme's most central answer: ``central[t]`` when given (an
+    index into ``texts``), otherwise (phrase style only) the answer whose phrases best match
+    the theme's. A theme whose answers share no usable words (for example answers that are all
+    "No") is labelled with its most common answer.
     """
+    if style not in ("phrase", "keywords"):
+        raise ValueError(f"Unknown label style {style!r}: use 'phrase' or 'keywords'")
+    if style == "phrase":
+        described = phrase_labels(texts, assignments, n_themes, central=central)
+    else:
+        # Today's labels cost what they did: a description only from a given central answer.
+        described = [
+            (None, describe(texts[index]) if index is not None else "")
+            for index in (central if central is not None else [None] * n_themes)
+        ]
     surfaces: Counter[tuple[str, str]] = Counter()
     docs: list[list[str]] = []
     members: list[int] = []
@@ -206,15 +182,17 @@ def label_themes(
             chosen.append(key)
         terms = tuple(surface[key] for key in chosen)
         label_keys = _label_keys(chosen, column, lift[theme], label_terms)
-        label = (
-            join_terms([surface[key] for key in label_keys])
-            if label_keys
-            else _fallback_label(texts, members, theme)
-        )
+        phrase = described[theme][0] if style == "phrase" else None
+        if phrase is not None:
+            label = phrase
+        elif style == "keywords" and label_keys:
+            label = join_terms([surface[key] for key in label_keys])
+        else:
+            label = _fallback_label(texts, members, theme)
         if label.casefold() in used:
             label = f"{label} (theme {theme + 1})"
         used.add(label.casefold())
-        labels.append(ThemeLabel(label=label, top_terms=terms))
+        labels.append(ThemeLabel(label=label, top_terms=terms, description=described[theme][1]))
     return labels
 
 
@@ -287,8 +265,9 @@ def _fallback_label(texts: Sequence[str], members: Sequence[int], theme: int) ->
     if not answers:
         return f"Theme {theme + 1}"
     common = min(answers.items(), key=lambda item: (-item[1], item[0]))[0]
-    shown = common if len(common) <= 40 else common[:37].rstrip() + "..."
+    words = common.split(" ")
+    shown = common if len(words) <= FALLBACK_WORDS else " ".join(words[:FALLBACK_WORDS]) + "\u2026"
     return f"Answers like \u201c{shown}\u201d"
 
 
-__all__ = ["STOP_WORDS", "ThemeLabel", "join_terms", "label_themes", "stem"]
+__all__ = ["STOP_WORDS", "LabelStyle", "ThemeLabel", "join_terms", "label_themes", "stem"]

@@ -18,7 +18,8 @@ class Theme:
     ``representative_indices`` point into the texts that were themed; they are the answers
     nearest the theme's centre, nearest first, with repeated answers shown once. A finer theme
     (a sub-theme) names its top-level theme in ``parent``, an index into
-    ``ThemeSet.top_themes``; a top-level theme has ``parent`` None.
+    ``ThemeSet.top_themes``; a top-level theme has ``parent`` None. ``description`` is one line
+    of the first representative.
     """
 
     index: int
@@ -28,6 +29,8 @@ class Theme:
     representative_indices: tuple[int, ...]
     representatives: tuple[str, ...]
     parent: int | None = None
+    #: One line of the theme's most central answer (see :func:`ue_core.themes.phrases.describe`).
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""Finding themes in a question's answers: the form, with a progress bar while the work runs.
+"""Finding themes in a question's answers: the form, and the background job it starts.
 
+Finding themes runs as a job (``services.surveys.theme_jobs``): the page shows its progress
+while it runs and the themes when it is done, and so does the same page opened anywhere else.
 Finding themes again replaces the question's draft, so it is checked against the version of the
 set the person is looking at (as every other edit of the set is), and a draft with edits is
 replaced only after the person confirms, told what will be lost.
@@ -10,16 +12,50 @@ from __future__ import annotations
 import streamlit as st
 
 from ue_core.authz import Actor
-from ue_core.services.surveys import embeddings, theme_sets
+from ue_core.jobs import JobState
+from ue_core.services.surveys import embeddings, theme_jobs, theme_sets
 from ue_core.services.surveys.views import ThemeSetView
 from ui import concurrency
 from ui.context import db
-from ui.survey_themes.page import done_and_redraw
+from ui.jobs import job_progress
 from ui.text import plain
 
 
+def _watched_key(question_id: int) -> str:
+    return f"theme_job_watched_{question_id}"
+
+
+def theme_job_panel(actor: Actor, question_id: int, current: ThemeSetView | None) -> bool:
+    """Show the question's theme job: live while it runs, then how it ended. True if it runs.
+
+    A job this page watched says how it ended once; a failed or cancelled job newer than the
+    themes shown says why to anyone who opens the page, until themes are found again.
+    """
+    job = theme_jobs.theme_job(db(), actor, question_id)
+    if job is None:
+        return False
+    key = _watched_key(question_id)
+    if job.is_active:
+        st.session_state[key] = job.id
+        st.subheader("Finding themes")
+        job_progress(actor, job.id, "Cancel finding themes")
+        return True
+    watched = st.session_state.pop(key, None) == job.id
+    newer = current is None or (
+        job.finished_at is not None and job.finished_at > current.created_at
+    )
+    if job.state is JobState.SUCCEEDED:
+        if watched:
+            st.success("Themes found and saved.")
+    elif job.state is JobState.FAILED and (watched or newer):
+        st.error(plain(f"Finding themes did not finish, and nothing was saved. {job.error or ''}"))
+    elif job.state is JobState.CANCELLED and (watched or newer):
+        st.info(plain(f"{job.started_by_name} cancelled finding themes; nothing was saved."))
+    return False
+
+
 def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> None:
-    """Choose how many themes (or let the workbench suggest a number) and find them.
+    """Choose how many themes (or let the workbench suggest a number) and start finding them.
 
     ``latest`` is the question's current theme set as the page drew it (None: no themes yet).
     """
@@ -74,23 +110,17 @@ def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> No
     if not confirmed:
         st.error("Tick the box to confirm that the draft and its edits can be deleted.")
         return
-    bar = st.progress(0.0, text="Starting")
 
-    def report(fraction: float, text: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
-
-    if concurrency.save_checked(
-        lambda: theme_sets.find_themes(
+    def start() -> None:
+        job = theme_jobs.start_finding_themes(
             db(),
             actor,
             question_id,
             None if how_many == "suggested" else int(chosen),
             expected_current=seen,
-            progress=report,
             n_top_themes=None if how_many == "suggested" else int(chosen_top),
-        ),
-        name=name,
-        current_version=None,
-        table=None,
-    ):
-        done_and_redraw("Themes found and saved.")
+        )
+        st.session_state[_watched_key(question_id)] = job.id
+
+    if concurrency.save_checked(start, name=name, current_version=None, table=None):
+        st.rerun()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ue_core.services.surveys import refine
+from ue_core.services.surveys import refine, top_level_edits
 from ue_core.text import plural
 from ui.context import db
 from ui.survey_themes.page import MAX_CHOICES, ThemePage
@@ -159,7 +159,7 @@ def top_level_forms(page: ThemePage) -> None:
         sent = st.form_submit_button("Rename top-level theme")
     if sent and top_id is not None:
         page.edit(
-            lambda: refine.rename_top_theme(
+            lambda: top_level_edits.rename_top_theme(
                 db(), page.actor, page.set_id, top_id, label, expected_version=page.seen
             ),
             f"Top-level theme renamed to '{_tidy(label)}'.",
@@ -174,7 +174,7 @@ def top_level_forms(page: ThemePage) -> None:
         merge = st.form_submit_button("Merge top-level themes")
     if merge:
         page.edit(
-            lambda: refine.merge_top_themes(
+            lambda: top_level_edits.merge_top_themes(
                 db(), page.actor, page.set_id, chosen, label=merged, expected_version=page.seen
             ),
             f"{plural(len(chosen), 'top-level theme')} merged.",
@@ -189,7 +189,7 @@ def top_level_forms(page: ThemePage) -> None:
         split = st.form_submit_button("Split top-level theme")
     if split and split_id is not None:
         page.edit(
-            lambda: refine.split_top_theme(
+            lambda: top_level_edits.split_top_theme(
                 db(), page.actor, page.set_id, split_id, int(parts), expected_version=page.seen
             ),
             f"Top-level theme split into {int(parts)}.",
@@ -207,7 +207,7 @@ def top_level_forms(page: ThemePage) -> None:
         move = st.form_submit_button("Move sub-theme")
     if move and theme_id is not None and target is not None:
         page.edit(
-            lambda: refine.move_theme(
+            lambda: top_level_edits.move_theme(
                 db(),
                 page.actor,
                 page.set_id,

@@ -1,4 +1,5 @@
-"""The Themes tab: each theme with its size, top terms and typical answers; approving them."""
+"""The Themes tab: each theme with its size, a one-line description (its most typical answer),
+top terms and typical answers; approving them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from ue_core.services.surveys import theme_sets, views
 from ue_core.text import plural
+from ue_core.themes.phrases import describe
 from ui.context import db
 from ui.survey_themes.page import ThemePage
 from ui.text import plain
@@ -29,6 +31,8 @@ def themes_tab(page: ThemePage) -> None:
     by_id = {theme.id: theme for theme in view.themes}
     for number, top in enumerate(view.top_themes, start=1):
         st.subheader(f"{number:d}. {plain(top.label)} ({plural(top.size, 'answer')})")
+        if top.representatives:
+            st.caption(plain(describe(top.representatives[0])))
         st.markdown("Top terms: " + plain(", ".join(top.top_terms) or "none"))
         _typical(top.representatives[:3])
         with st.expander(
@@ -40,6 +44,8 @@ def themes_tab(page: ThemePage) -> None:
                     f"**{number:d}.{sub_number:d} {plain(theme.label)}** "
                     f"({plural(theme.size, 'answer')})"
                 )
+                if theme.representatives:
+                    st.caption(plain(describe(theme.representatives[0])))
                 st.markdown("Top terms: " + plain(", ".join(theme.top_terms) or "none"))
                 _typical(theme.representatives)
     if page.themes.status == views.APPROVED:

@@ -31,7 +31,7 @@ from ue_core.recommend import (
     PracticeInfo,
     catalogue_hash,
 )
-from ue_core.services.requests.fingerprints import FingerprintCache, database_key
+from ue_core.services.fingerprints import FingerprintCache, database_key
 
 KIND_LABELS: Final[Mapping[str, str]] = {
     "case_study": "Case study",
@@ -115,6 +115,8 @@ def _content(catalogue: Catalogue, resource: Resource) -> dict[str, Any]:
         "audiences": list(resource.audiences),
         "source_urls": list(resource.source_urls),
         "is_example": resource.is_example,
+        "use_when": list(resource.use_when),
+        "context": resource.context,
     }
     details = {key: entry[key] for key in keys}
     if entry["quotes"]:
@@ -137,6 +139,8 @@ def _resource_from(content: Mapping[str, Any]) -> Resource:
         audiences=tuple(view["audiences"]),
         source_urls=tuple(view["source_urls"]),
         is_example=bool(view["is_example"]),
+        use_when=tuple(view.get("use_when", ())),
+        context=str(view.get("context", "")),
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ue_core import audit
@@ -27,6 +30,7 @@ from ue_core.db.models import (
 from ue_core.errors import NotFound
 from ue_core.scoring import principle_scores
 from ue_core.services import results as results_service
+from ue_core.services.fingerprints import FingerprintCache, database_key, maturity_version
 
 #: A principle score at or above this (Developing) counts as strong for peer contacts.
 STRONG_LEVEL: Final = 3.5
@@ -78,19 +82,129 @@ def set_happy_to_talk(db: Database, actor: Actor, team_id: int, value: bool) -> 
         )
 
 
-def _principle_scores(session: Session, assessment_id: int) -> dict[str, float]:
+def _principle_scores(
+    session: Session, assessment_ids: Collection[int]
+) -> dict[int, dict[str, float]]:
+    """Each assessment's principle scores from its agreed ratings, in one query."""
+    levels: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    if assessment_ids:
+        rows = session.execute(
+            select(AgreedRating.assessment_id, Principle.key, AgreedRating.level)
+            .join(Practice, AgreedRating.practice_id == Practice.id)
+            .join(Principle, Practice.principle_id == Principle.id)
+            .where(
+                AgreedRating.assessment_id.in_(list(assessment_ids)),
+                AgreedRating.level.is_not(None),
+                AgreedRating.not_applicable.is_(False),
+            )
+        ).all()
+        for assessment_id, key, level in rows:
+            if level is not None:
+                levels[assessment_id].append((key, int(level)))
+    return {
+        assessment_id: {
+            key: float(score) for key, score in principle_scores(levels[assessment_id]).items()
+        }
+        for assessment_id in assessment_ids
+    }
+
+
+def _latest_submitted(session: Session, team_ids: Collection[int]) -> dict[int, tuple[int, str]]:
+    """Each team's latest submitted assessment (id, round label), in one query."""
+    latest: dict[int, tuple[int, str]] = {}
+    if not team_ids:
+        return latest
     rows = session.execute(
-        select(Principle.key, AgreedRating.level)
-        .join(Practice, AgreedRating.practice_id == Practice.id)
-        .join(Principle, Practice.principle_id == Principle.id)
+        select(Assessment.team_id, Assessment.id, Round.label)
+        .join(Round, Assessment.round_id == Round.id)
         .where(
-            AgreedRating.assessment_id == assessment_id,
-            AgreedRating.level.is_not(None),
-            AgreedRating.not_applicable.is_(False),
+            Assessment.team_id.in_(list(team_ids)),
+            Assessment.status == AssessmentStatus.SUBMITTED.value,
         )
+        .order_by(Assessment.team_id, Round.starts_on.desc(), Assessment.id.desc())
     ).all()
-    scores = principle_scores((key, int(level)) for key, level in rows if level is not None)
-    return {key: float(score) for key, score in scores.items()}
+    for team_id, assessment_id, label in rows:
+        latest.setdefault(team_id, (assessment_id, label))
+    return latest
+
+
+def _leads(session: Session, team_ids: Collection[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The active leads (name, email) of each team, in one query."""
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if team_ids:
+        rows = session.execute(
+            select(Membership.team_id, User.display_name, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.team_id.in_(list(team_ids)),
+                Membership.role == Role.LEAD.value,
+                User.is_active.is_(True),
+            )
+            .order_by(User.display_name)
+        ).all()
+        for team_id, name, email in rows:
+            if team_id is not None:
+                found[team_id].append((name, email))
+    return {team_id: tuple(found[team_id]) for team_id in team_ids}
+
+
+@dataclass(frozen=True)
+class _Peer:
+    """An opted-in team with a submitted assessment: its latest principle scores."""
+
+    team_id: int
+    team_name: str
+    organisation_id: int
+    organisation_name: str
+    round_label: str
+    scores: dict[str, float]
+
+
+#: The opted-in teams' latest scores, by database and fingerprint (shared: nobody's own data).
+_PEERS = FingerprintCache()
+
+
+def _peers_version(session: Session) -> tuple[object, ...]:
+    """Moves on with any submission or reopening, any team opting in or out and any renaming."""
+    opted_in = session.execute(
+        select(func.count(Team.id), func.sum(Team.id), func.sum(func.length(Team.name))).where(
+            Team.happy_to_talk.is_(True)
+        )
+    ).one()
+    organisations = session.execute(
+        select(func.count(Organisation.id), func.sum(func.length(Organisation.name)))
+    ).one()
+    return (*maturity_version(session, date.min), tuple(opted_in), tuple(organisations))
+
+
+def _opted_in_peers(db: Database, session: Session) -> list[_Peer]:
+    """Every opted-in team with a submitted assessment, in team order, cached by fingerprint."""
+    key = (database_key(db), _peers_version(session))
+    cached: list[_Peer] | None = _PEERS.get(key)
+    if cached is not None:
+        return cached
+    candidates = session.execute(
+        select(Team.id, Team.name, Team.organisation_id, Organisation.name)
+        .join(Organisation, Team.organisation_id == Organisation.id)
+        .where(Team.happy_to_talk.is_(True))
+        .order_by(Team.id)
+    ).all()
+    latest = _latest_submitted(session, [row[0] for row in candidates])
+    scores_of = _principle_scores(session, [found[0] for found in latest.values()])
+    peers = [
+        _Peer(
+            team_id=team_id,
+            team_name=team_name,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+            round_label=latest[team_id][1],
+            scores=scores_of[latest[team_id][0]],
+        )
+        for team_id, team_name, organisation_id, organisation_name in candidates
+        if team_id in latest
+    ]
+    _PEERS.put(key, peers)
+    return peers
 
 
 def peer_contacts(db: Database, actor: Actor, assessment_id: int) -> list[PeerContact]:
@@ -110,7 +224,7 @@ def peer_contacts(db: Database, actor: Actor, assessment_id: int) -> list[PeerCo
             raise NotFound("That assessment does not exist.")
         team = session.get(Team, assessment.team_id)
         assert team is not None
-        own = _principle_scores(session, assessment_id)
+        own = _principle_scores(session, [assessment_id])[assessment_id]
         weak = [
             key
             for key, (_, target) in targets.items()
@@ -118,64 +232,29 @@ def peer_contacts(db: Database, actor: Actor, assessment_id: int) -> list[PeerCo
         ]
         if not weak:
             return []
-        candidates = session.execute(
-            select(Team, Organisation.name)
-            .join(Organisation, Team.organisation_id == Organisation.id)
-            .where(
-                Team.happy_to_talk.is_(True),
-                Team.organisation_id != team.organisation_id,
-            )
-            .order_by(Team.id)
-        ).all()
-        strong: list[tuple[Team, str, str, dict[str, float]]] = []
-        for other, organisation_name in candidates:
-            latest = session.execute(
-                select(Assessment.id, Round.label)
-                .join(Round, Assessment.round_id == Round.id)
-                .where(
-                    Assessment.team_id == other.id,
-                    Assessment.status == AssessmentStatus.SUBMITTED.value,
-                )
-                .order_by(Round.starts_on.desc())
-                .limit(1)
-            ).first()
-            if latest is not None:
-                scores = _principle_scores(session, latest[0])
-                strong.append((other, organisation_name, latest[1], scores))
-        contacts_by_team: dict[int, tuple[tuple[str, str], ...]] = {}
-        for other, _, _, _ in strong:
-            leads = session.execute(
-                select(User.display_name, User.email)
-                .join(Membership, Membership.user_id == User.id)
-                .where(
-                    Membership.team_id == other.id,
-                    Membership.role == Role.LEAD.value,
-                    User.is_active.is_(True),
-                )
-                .order_by(User.display_name)
-            ).all()
-            contacts_by_team[other.id] = tuple((name, email) for name, email in leads)
+        strong = [
+            peer
+            for peer in _opted_in_peers(db, session)
+            if peer.organisation_id != team.organisation_id
+        ]
+        contacts_by_team = _leads(session, [peer.team_id for peer in strong])
         result = []
         for key in weak:
             ranked = sorted(
-                (
-                    (scores[key], other, organisation_name, label)
-                    for other, organisation_name, label, scores in strong
-                    if scores.get(key, 0.0) >= STRONG_LEVEL
-                ),
-                key=lambda entry: (-entry[0], entry[1].name),
+                (peer for peer in strong if peer.scores.get(key, 0.0) >= STRONG_LEVEL),
+                key=lambda peer: (-peer.scores[key], peer.team_name),
             )[:PEERS_PER_PRINCIPLE]
-            for score, other, organisation_name, label in ranked:
+            for peer in ranked:
                 result.append(
                     PeerContact(
                         principle_key=key,
                         principle_title=targets[key][0],
                         your_score=own.get(key),
-                        team_name=other.name,
-                        organisation_name=organisation_name,
-                        their_score=score,
-                        round_label=label,
-                        contacts=contacts_by_team[other.id],
+                        team_name=peer.team_name,
+                        organisation_name=peer.organisation_name,
+                        their_score=peer.scores[key],
+                        round_label=peer.round_label,
+                        contacts=contacts_by_team[peer.team_id],
                     )
                 )
         return result

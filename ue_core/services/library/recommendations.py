@@ -27,6 +27,7 @@ from ue_core.recommend import (
     build_index,
     rank_for_gaps,
     rank_for_text,
+    without_needs,
 )
 from ue_core.services import results as results_service
 from ue_core.services.assessment_reads import agreed_levels
@@ -68,17 +69,19 @@ class RecommendationPanel:
 
 
 def _gap_index(items: Sequence[LibraryItem]) -> ResourceIndex:
-    """The index for assessments: the catalogue's own TF-IDF space.
+    """The index for assessments: the catalogue's own TF-IDF space, without "use this when".
 
     It builds in a fraction of a second, so the first results page after a restart is not held
     up loading a model, and it ranks the judged gap profiles as well as MiniLM does (see
     bench/recommend_eval.py); gap ranking leans on tags, with meaning only as a tie-breaker.
     """
-    return build_index([item.resource for item in items], _practice_titles(), backend=TFIDF_LSA)
+    resources = without_needs([item.resource for item in items])
+    return build_index(resources, _practice_titles(), backend=TFIDF_LSA)
 
 
 def _text_index(items: Sequence[LibraryItem]) -> ResourceIndex:
-    """The index for free text: the best installed backend (MiniLM when present)."""
+    """The index for free text: the best installed backend (MiniLM when present), with each
+    entry's "use this when" lines and context, for BM25 and the embeddings alike."""
     return build_index([item.resource for item in items], _practice_titles())
 
 

@@ -45,13 +45,13 @@ from ue_core.framework import PRACTICE_AREA_LABELS, Framework
 from ue_core.request_kinds import shipped_request_kinds
 from ue_core.scoring import score_assessment
 from ue_core.service_levels import StatusEntry, shipped_service_levels
-from ue_core.services.frameworks import current_version_id, framework_for_version
-from ue_core.services.requests.fingerprints import (
+from ue_core.services.fingerprints import (
     FingerprintCache,
     database_key,
     maturity_version,
     requests_version,
 )
+from ue_core.services.frameworks import current_version_id, framework_for_version
 from ue_core.services.results import _agreed_ratings
 from ue_core.services.scores_against_targets import score_figures, target_views
 from ue_core.timefmt import uk_today

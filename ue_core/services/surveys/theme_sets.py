@@ -253,15 +253,7 @@ def find_themes(
     number. Returns the new set's id.
     """
     require(actor, Permission.ANALYSE_SURVEYS)
-    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_THEMES} sub-themes.")
-    if n_top_themes is not None and not 1 <= n_top_themes <= MAX_TOP_THEMES:
-        raise InputError(f"Choose from 1 to {MAX_TOP_THEMES} top-level themes.")
-    if n_themes is not None and n_top_themes is not None and n_top_themes > n_themes:
-        raise InputError(
-            "Choose no more top-level themes than sub-themes: each top-level theme holds at "
-            "least one sub-theme."
-        )
+    _check_n_themes(n_themes, n_top_themes)
     with db.read() as session:
         _check_current(session, question_id, expected_current)
     backend = ensure_embeddings(db, actor, question_id, progress=progress)
@@ -282,6 +274,9 @@ def find_themes(
         if result.top_centroids is not None
         else np.zeros((0, result.centroids.shape[1]), dtype=np.float32)
     )
+    if progress:
+        # The last report before saving: a job cancelled now saves nothing.
+        progress(0.95, "Saving the themes")
     with db.transaction(locking=True) as session:
         _check_current(session, question_id, expected_current, lock=True)
         _delete_drafts(session, actor, question_id)
@@ -372,9 +367,19 @@ def find_themes(
                 "backend": backend,
             },
         )
-        if progress:
-            progress(1.0, "Themes saved")
         return theme_set.id
+
+
+def _check_n_themes(n_themes: int | None, n_top_themes: int | None = None) -> None:
+    if n_themes is not None and not 1 <= n_themes <= MAX_THEMES:
+        raise InputError(f"Choose from 1 to {MAX_THEMES} sub-themes.")
+    if n_top_themes is not None and not 1 <= n_top_themes <= MAX_TOP_THEMES:
+        raise InputError(f"Choose from 1 to {MAX_TOP_THEMES} top-level themes.")
+    if n_themes is not None and n_top_themes is not None and n_top_themes > n_themes:
+        raise InputError(
+            "Choose no more top-level themes than sub-themes: each top-level theme holds at "
+            "least one sub-theme."
+        )
 
 
 def _check_current(

@@ -1,0 +1,52 @@
+"""A background job on a page: its live progress, redrawn every second, and a cancel button.
+
+The job lives in the database, not in the browser: leaving the page, reloading it or closing
+the browser does not stop it, and any page (on any app server) where the person looks draws
+it again from the database. When the job ends the whole page is drawn again, showing the
+result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Final
+
+import streamlit as st
+
+from ue_core.authz import Actor
+from ue_core.errors import InputError
+from ue_core.services import jobs
+from ue_core.services.jobs import JobView
+from ue_core.timefmt import format_datetime
+from ui.context import db
+from ui.text import plain
+
+#: Seconds between redrawing a running job's progress.
+RUN_EVERY: Final = 1.0
+
+
+@st.fragment(run_every=RUN_EVERY)
+def job_progress(actor: Actor, job_id: int, cancel_label: str) -> None:
+    """The job's progress bar and message; draws the whole page again once it has ended."""
+    view = jobs.job_status(db(), actor, job_id)
+    if not view.is_active:
+        st.rerun()
+    st.progress(view.progress, text=plain(progress_text(view)))
+    st.caption(
+        plain(
+            f"Started by {view.started_by_name} on {format_datetime(view.created_at)}. "
+            "You can leave this page or close the browser: the work carries on, and this "
+            "page shows how it is going when you come back."
+        )
+    )
+    if view.cancel_requested:
+        st.write("Stopping: nothing will be saved.")
+    elif st.button(plain(cancel_label), key=f"cancel_job_{job_id}"):
+        with contextlib.suppress(InputError):  # it ended meanwhile: the page is drawn again
+            jobs.cancel_job(db(), actor, job_id)
+        st.rerun()
+
+
+def progress_text(view: JobView) -> str:
+    """For example 'Running: Reading answers: 2,000 of 9,000 done (20%)'."""
+    return f"{view.state.label}: {view.message} ({view.progress:.0%})"
