@@ -8,13 +8,13 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     assert_no_axe_violations,
+    choose_option,
     rerun,
     screenshot,
     sign_in_as,
     sign_out,
     wait_for_app,
 )
-from tests.e2e.test_champions_directory import choose
 from tests.e2e.test_statistical_outputs import open_screen
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +44,7 @@ def test_a_member_searches_the_register_and_reads_a_forum(page: Page, app_url: s
     assert_no_axe_violations(page, "a forum's details")
 
     search(page, "")
-    choose(page, main.get_by_role("combobox", name="Theme"), "Migration and borders")
+    choose_option(page, main.get_by_role("combobox", name="Theme"), "Migration and borders")
     expect(main.get_by_role("heading", name="Asylum and borders data group")).to_be_visible()
     expect(main).to_contain_text("3 forums shown")
     screenshot(page, "user-forums.png")
@@ -65,10 +65,10 @@ def test_the_hub_joins_up_forums_and_adds_one(page: Page, app_url: str) -> None:
     form = main.get_by_test_id("stForm").filter(has_text="Add the forum")
     form.get_by_label("Name", exact=True).fill(NEW_FORUM)
     form.get_by_label("What the forum is for", exact=True).fill("Data on seaside towns.")
-    choose(page, form.get_by_role("combobox", name="Host organisation"), "Made-up Tourism")
-    choose(page, form.get_by_role("combobox", name="Themes"), "Culture, sport and tourism")
+    choose_option(page, form.get_by_role("combobox", name="Host organisation"), "Made-up Tourism")
+    choose_option(page, form.get_by_role("combobox", name="Themes"), "Culture, sport and tourism")
     page.keyboard.press("Escape")
-    choose(page, form.get_by_role("combobox", name="Who attends"), "Local government users")
+    choose_option(page, form.get_by_role("combobox", name="Who attends"), "Local government users")
     page.keyboard.press("Escape")
     form.get_by_label("Date it last met (optional)", exact=True).fill("2 11 2026")
     form.get_by_label("How to join", exact=True).fill("Email the tourism board's statistics team.")
