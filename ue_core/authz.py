@@ -439,3 +439,23 @@ def require_record_forum_success(actor: Actor, host_organisation_id: int) -> Non
             "Only hub staff, or a champion of the organisation that hosts the forum, can record "
             "its successes."
         )
+
+
+# --- Survey themes as evidence for a team's rating (issue 14, item 5) --------------------------
+
+
+def can_attach_theme_evidence(actor: Actor) -> bool:
+    """Surveys are the hub's: those who analyse them attach and remove a theme as evidence.
+
+    Seeing the evidence follows the assessment it is attached to (``can_view_team``).
+    """
+    return actor.can(Permission.ANALYSE_SURVEYS)
+
+
+def require_attach_theme_evidence(actor: Actor) -> Actor:
+    if not can_attach_theme_evidence(actor):
+        raise AccessDenied(
+            "Only USER hub consultants, who analyse the surveys, can attach survey themes as "
+            "evidence."
+        )
+    return actor

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 import ue_core.services
 from tests.conftest import _postgres_database, sqlite_database
@@ -46,6 +46,7 @@ from ue_core.db.models import (
     Team,
     ThemeAction,
 )
+from ue_core.db.models import ThemeEvidence as ThemeEvidenceRow
 from ue_core.errors import ConflictError, InputError
 from ue_core.jobs import JobContext
 from ue_core.jobs import store as job_store
@@ -96,6 +97,7 @@ from ue_core.services import (
     submissions,
     support,
     target_setting,
+    theme_evidence,
     triage_suggestions,
     update_reminders,
     your_champion_chat,
@@ -271,6 +273,42 @@ def new_survey(s: Seeded) -> deletion.SurveyContents:
         s.db, consultant, survey_csv(texts), "d.csv", "To delete", MAPPING
     )
     return deletion.survey_contents(s.db, consultant, imported.survey_id)
+
+
+_EVIDENCE_THEMES: dict[int, int] = {}
+
+
+def evidence_theme(s: Seeded) -> int:
+    """A theme of an approved set of its own (the seeded set is approved by another row)."""
+    if id(s) not in _EVIDENCE_THEMES:
+        consultant = s.world.actor("consultant")
+        imported = imports.import_survey_file(
+            s.db, consultant, survey_csv(), "e.csv", "Evidence", MAPPING
+        )
+        survey = views.get_survey(s.db, consultant, imported.survey_id)
+        question_id = next(q.id for q in survey.questions if q.kind == "free_text")
+        set_id = theme_sets.find_themes(s.db, consultant, question_id, 4, expected_current=None)
+        version = views.theme_set(s.db, SYSTEM, set_id).version
+        theme_sets.approve(s.db, SYSTEM, set_id, expected_version=version)
+        themes = views.theme_set(s.db, SYSTEM, set_id).themes
+        _EVIDENCE_THEMES[id(s)] = next(t.id for t in themes if t.size)
+    return _EVIDENCE_THEMES[id(s)]
+
+
+def fresh_evidence_call(s: Seeded) -> int:
+    """Clear the draft's theme evidence, so an attach is never refused as a repeat."""
+    theme_id = evidence_theme(s)
+    with s.db.transaction() as session:
+        session.execute(
+            delete(ThemeEvidenceRow).where(ThemeEvidenceRow.assessment_id == s.draft_id)
+        )
+    return theme_id
+
+
+def fresh_evidence(s: Seeded) -> int:
+    """A theme just attached to the draft's rating of 'Seek users' views actively'."""
+    theme_id = fresh_evidence_call(s)
+    return theme_evidence.attach_theme(s.db, SYSTEM, theme_id, s.draft_id, "seek-views").id
 
 
 def theme_set_version(s: Seeded) -> int:
@@ -787,6 +825,39 @@ ROWS: tuple[Row, ...] = (
         inbox.mark_request_read,
         OWN_TEAM | CONSULTANT,
         lambda s, a: inbox.mark_request_read(s.db, a, s.request_id),
+    ),
+    # survey themes as evidence for a team's rating
+    Row(
+        theme_evidence.accepting_practices,
+        CONSULTANT,
+        lambda s, a: theme_evidence.accepting_practices(s.db, a),
+    ),
+    Row(
+        theme_evidence.evidence_teams,
+        CONSULTANT,
+        lambda s, a: theme_evidence.evidence_teams(s.db, a, TODAY),
+    ),
+    Row(
+        theme_evidence.attach_theme,
+        CONSULTANT,
+        lambda s, a: theme_evidence.attach_theme(
+            s.db, a, fresh_evidence_call(s), s.draft_id, "seek-views"
+        ),
+    ),
+    Row(
+        theme_evidence.detach_theme,
+        CONSULTANT,
+        lambda s, a: theme_evidence.detach_theme(s.db, a, fresh_evidence(s)),
+    ),
+    Row(
+        theme_evidence.assessment_evidence,
+        TEAM_VIEWERS,
+        lambda s, a: theme_evidence.assessment_evidence(s.db, a, s.draft_id),
+    ),
+    Row(
+        theme_evidence.survey_evidence,
+        CONSULTANT,
+        lambda s, a: theme_evidence.survey_evidence(s.db, a, s.survey_id),
     ),
     # user surveys and their themes
     Row(
@@ -1762,6 +1833,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     forum_edits.check_forum: "pure: checks a forum's fields before it is saved",
     forum_successes.check_success: "pure: checks a success's fields before it is saved",
     update_reminders.unread_reminders: "read inside the inbox's session: own reminders only",
+    theme_evidence.evidence_in: "read inside a service's session, after its access check",
     progress_sections.maturity_section: "pure: a report section from data already checked",
     progress_sections.support_section: "pure: a report section from data already checked",
     progress_sections.chats_section: "pure: a report section from data already checked",

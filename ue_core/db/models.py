@@ -1102,3 +1102,38 @@ class TopTheme(Base):
     position: Mapped[int] = mapped_column(Integer)
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
     renamed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- Survey themes as evidence for a team's rating (issue 14, item 5) --------------------------
+
+
+class ThemeEvidence(Base):
+    """An approved survey theme attached to a team's rating of one practice in an assessment.
+
+    The theme's name, its top-level theme's name, its size and up to three quotes are a
+    snapshot taken when it was attached, so later renames, merges or new answers leave the
+    evidence as the team saw it. ``theme_id`` (and ``theme_set_id``) point back to the theme
+    while it exists; merging it away sets them to null. Deleting the survey deletes its evidence.
+    """
+
+    __tablename__ = "theme_evidence"
+    __table_args__ = (UniqueConstraint("assessment_id", "practice_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    theme_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme_set.id", ondelete="SET NULL")
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="SET NULL"), index=True
+    )
+    theme_label: Mapped[str] = mapped_column(String(300))
+    top_theme_label: Mapped[str] = mapped_column(String(300), default="")
+    answer_count: Mapped[int] = mapped_column(Integer)
+    quotes: Mapped[list[Any]] = mapped_column(default=list)
+    survey_title: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(String(300))
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    attached_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,7 +18,7 @@ assessment is submitted, and before that only in the team lead's downloads (as o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -52,6 +52,8 @@ from ue_core.services.assessment_reads import (
 )
 from ue_core.services.results import ResultsView, results_of
 from ue_core.services.scores_against_targets import ScoreFigures, TargetBasis
+from ue_core.services.theme_evidence import evidence_in
+from ue_core.theme_evidence import ThemeEvidence, export_cell
 from ue_core.timefmt import format_datetime
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
 
@@ -133,6 +135,8 @@ class ReportData:
     individual: list[IndividualRating] | None  # None when this person may not see them yet
     leads: list[str]
     today: date
+    #: Survey themes the hub attached as evidence, by practice key (issue 14, item 5).
+    theme_evidence: dict[str, list[ThemeEvidence]] = field(default_factory=dict)
 
     @property
     def scores(self) -> AssessmentScores:
@@ -164,6 +168,7 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
         results = results_of(session, assessment, today)
         practices = practice_answers(session, assessment)
         actions = sort_actions(action_views(session, assessment.id), today)
+        theme_evidence = evidence_in(session, assessment.id)
         may_see_individual = can_see_individual_ratings(
             actor, assessment.team_id, submitted=ref.is_submitted
         )
@@ -211,6 +216,7 @@ def report_data(db: Database, actor: Actor, assessment_id: int, today: date) -> 
         individual=individual,
         leads=leads,
         today=today,
+        theme_evidence=theme_evidence,
     )
 
 
@@ -264,6 +270,7 @@ def practices_frame(data: ReportData) -> pd.DataFrame:
             "Evidence date": p.evidence_date,
             "Evidence strength": EVIDENCE_STRENGTH_LABELS.get(p.evidence_strength or ""),
             "Evidence check": _evidence_check(p, data.today),
+            "Evidence from surveys": export_cell(data.theme_evidence.get(p.key, [])),
             "Note": p.note,
         }
         for p in data.practices

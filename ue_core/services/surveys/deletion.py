@@ -1,7 +1,8 @@
 """Deleting a survey: everything of it goes in one audited transaction, or nothing does.
 
 A survey's responses, answers (with their embeddings), questions, theme sets, themes, coded
-answers and you-said-we-did actions are removed together. The consultant confirms first, having
+answers, you-said-we-did actions and the themes attached from it as evidence to teams' ratings
+are removed together. The consultant confirms first, having
 been told how many answers will go; if answers were added since, the deletion is refused.
 """
 
@@ -24,6 +25,7 @@ from ue_core.db.models import (
     Theme,
     ThemeAction,
     ThemeAssignment,
+    ThemeEvidence,
     ThemeSet,
     TopTheme,
 )
@@ -43,6 +45,7 @@ class SurveyContents:
     theme_sets: int
     themes: int
     theme_actions: int
+    theme_evidence: int = 0
 
     def describe(self) -> str:
         """'12 responses, 30 answers, 2 theme sets, 9 themes and 3 you said, we did actions',
@@ -54,6 +57,7 @@ class SurveyContents:
                 (self.theme_sets, "theme set", None),
                 (self.themes, "theme", None),
                 (self.theme_actions, "you said, we did action", "you said, we did actions"),
+                (self.theme_evidence, "theme attached as evidence", "themes attached as evidence"),
             )
             if n
         ]
@@ -82,6 +86,7 @@ def _contents(session: Session, survey: Survey) -> SurveyContents:
         theme_sets=_count(session, ThemeSet, ThemeSet.id.in_(sets)),
         themes=_count(session, Theme, Theme.id.in_(themes)),
         theme_actions=_count(session, ThemeAction, ThemeAction.theme_id.in_(themes)),
+        theme_evidence=_count(session, ThemeEvidence, ThemeEvidence.survey_id == survey.id),
     )
 
 
@@ -119,6 +124,7 @@ def delete_survey(
         sets = select(ThemeSet.id).where(ThemeSet.question_id.in_(questions))
         themes = select(Theme.id).where(Theme.theme_set_id.in_(sets))
         for statement in (
+            delete(ThemeEvidence).where(ThemeEvidence.survey_id == survey_id),
             delete(ThemeAction).where(ThemeAction.theme_id.in_(themes)),
             delete(ThemeAssignment).where(ThemeAssignment.theme_set_id.in_(sets)),
             delete(Theme).where(Theme.theme_set_id.in_(sets)),
