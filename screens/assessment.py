@@ -13,7 +13,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import assessments, individual_ratings, starting
+from ue_core.services import assessments, individual_ratings, starting, theme_evidence
 from ue_core.services.assessments import Answer, AssessmentState, PracticeItem
 from ue_core.timefmt import format_date, format_datetime, uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS
@@ -36,6 +36,7 @@ from ui.rating_form import (
 )
 from ui.teams import choose_team, team_choices
 from ui.text import plain, plain_table
+from ui.theme_evidence import show_theme_evidence
 
 PRINCIPLE_KEY = "rate_principle"
 
@@ -91,6 +92,7 @@ if assessment_id is None:
 state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
 summary_line(summary)
+survey_evidence = theme_evidence.assessment_evidence(db(), actor, assessment_id)
 
 if summary.is_submitted:
     submitted_notice(summary, "It can no longer be changed.")
@@ -113,6 +115,12 @@ if summary.is_submitted:
         ),
         hide_index=True,
     )
+    if survey_evidence:
+        st.header("Evidence from user surveys")
+    for item in state.practices:
+        if item.key in survey_evidence:
+            st.subheader(plain(item.title))
+            show_theme_evidence(survey_evidence[item.key])
     st.stop()
 
 
@@ -232,6 +240,7 @@ def _practice(item: PracticeItem, number: int, state: AssessmentState) -> None:
             on_change=_save,
             args=(item.id, version),
         )
+        show_theme_evidence(survey_evidence.get(item.key, []))
         if chosen == NOT_APPLICABLE:
             reason = st.text_input(
                 "Why does this practice not apply to your statistics?",

@@ -16,6 +16,7 @@ from ui import concurrency
 from ui.auth import require_page
 from ui.context import db
 from ui.survey_themes.downloads import downloads_tab
+from ui.survey_themes.evidence import evidence_tab
 from ui.survey_themes.find import find_form, theme_job_panel
 from ui.survey_themes.page import DONE_KEY, ThemePage
 from ui.survey_themes.read_across import read_across_tab
@@ -33,6 +34,7 @@ TABS = {
     "Review": review_tab,
     "Read across": read_across_tab,
     "You said, we did": you_said_we_did_tab,
+    "Evidence for teams": evidence_tab,
     "Download": downloads_tab,
 }
 

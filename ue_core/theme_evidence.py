@@ -111,10 +111,7 @@ class ThemeEvidence:
     @property
     def label(self) -> str:
         """The theme's name, under its top-level theme's when that differs."""
-        top = self.top_theme_label.strip()
-        if top and top.casefold() != self.theme_label.strip().casefold():
-            return f"{top}: {self.theme_label}"
-        return self.theme_label
+        return joined_label(self.top_theme_label, self.theme_label)
 
     @property
     def size_text(self) -> str:
@@ -131,6 +128,14 @@ class ThemeEvidence:
         """The evidence as one cell of an export: the summary, then the quotes."""
         quotes = "; ".join(f'"{quote}"' for quote in self.quotes)
         return f"{self.summary()}: {quotes}" if quotes else self.summary()
+
+
+def joined_label(top_theme_label: str, theme_label: str) -> str:
+    """'Top-level theme: sub-theme', or the sub-theme alone when the two names are the same."""
+    top = top_theme_label.strip()
+    if top and top.casefold() != theme_label.strip().casefold():
+        return f"{top}: {theme_label}"
+    return theme_label
 
 
 def export_cell(evidence: Iterable[ThemeEvidence]) -> str:

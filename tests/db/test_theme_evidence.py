@@ -106,7 +106,9 @@ def test_the_snapshot_survives_a_rename_and_a_merge(world: World) -> None:
 
     # Merging the theme away removes its row; the evidence keeps what the team saw.
     version = views.theme_set(world.db, consultant, themes.id).version
-    refine.merge_themes(world.db, consultant, themes.id, [other.id, theme.id], expected_version=version)
+    refine.merge_themes(
+        world.db, consultant, themes.id, [other.id, theme.id], expected_version=version
+    )
     [after_merge] = theme_evidence.assessment_evidence(world.db, world.actor("member"), draft)[
         PRACTICE
     ]
