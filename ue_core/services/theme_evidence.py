@@ -199,7 +199,7 @@ def attach_theme(
     """
     require_attach_theme_evidence(actor)
     rules = shipped_theme_evidence_rules()
-    with db.transaction() as session:
+    with db.transaction(locking=True) as session:
         assessment = viewable_assessment(session, actor, assessment_id, lock=True)
         team = session.get(Team, assessment.team_id)
         assert team is not None
@@ -270,7 +270,7 @@ def attach_theme(
 def detach_theme(db: Database, actor: Actor, evidence_id: int) -> None:
     """Hub consultants: remove a theme from a rating, while the assessment is a draft."""
     require_attach_theme_evidence(actor)
-    with db.transaction() as session:
+    with db.transaction(locking=True) as session:
         row = session.get(EvidenceRow, evidence_id)
         if row is None:
             raise NotFound("That evidence has already been removed. Reload the page.")
