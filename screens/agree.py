@@ -7,7 +7,7 @@ import streamlit as st
 
 from ue_core.authz import AccessDenied, Permission
 from ue_core.errors import ConflictError, InputError, NotFound
-from ue_core.services import agreeing, assessments
+from ue_core.services import agreeing, assessments, theme_evidence
 from ue_core.services.assessments import Answer, PracticeComparison
 from ue_core.timefmt import uk_today
 from ue_core.vocabulary import EVIDENCE_STRENGTH_LABELS, Role
@@ -30,6 +30,7 @@ from ui.rating_form import (
 )
 from ui.teams import choose_team
 from ui.text import plain, plain_table
+from ui.theme_evidence import show_theme_evidence
 
 PRINCIPLE_KEY = "agree_principle"
 FLASH_KEY = "agree_flash"
@@ -65,6 +66,7 @@ if assessment_id is None:
 state = assessments.load_state(db(), actor, assessment_id)
 summary = state.summary
 comparisons = agreeing.compare_team_ratings(db(), actor, assessment_id)
+survey_evidence = theme_evidence.assessment_evidence(db(), actor, assessment_id)
 names = {rater.user_id: rater.name for rater in state.raters}
 summary_line(summary)
 
@@ -223,6 +225,7 @@ def _agree_form(comparison: PracticeComparison, number: int) -> None:
         st.caption(plain(item.principle_title))
         st.markdown(_ratings_markdown(comparison))
         _flag(comparison)
+        show_theme_evidence(survey_evidence.get(item.key, []))
         with st.expander("Everyone's evidence and reasons"):
             if not comparison.ratings:
                 st.write("Nobody has rated this practice yet.")

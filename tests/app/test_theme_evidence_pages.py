@@ -143,3 +143,21 @@ def test_a_consultant_removes_evidence_from_a_draft_assessment(world: World) -> 
         theme_evidence.assessment_evidence(world.db, world.actor("member"), _assessment(world))
         == {}
     )
+
+
+def test_the_lead_sees_the_theme_beside_the_ratings_when_agreeing(world: World) -> None:
+    view = _themes(world)
+    starting.start_assessment(world.db, world.actor("member"), world.team_id, uk_today())
+    attached = theme_evidence.attach_theme(
+        world.db, world.actor("consultant"), view.themes[0].id, _assessment(world), PRACTICE
+    )
+    lead = app_as(world, "lead").run()
+    lead.switch_page(str(REPO / "screens/agree.py")).run()
+    assert not lead.exception, lead.exception
+    shown = _texts(lead)
+    assert "Evidence from user surveys, attached by the USER hub" in shown
+    assert plural_answers(attached.answer_count) in shown
+
+
+def plural_answers(count: int) -> str:
+    return f"{count} answer" + ("" if count == 1 else "s")
