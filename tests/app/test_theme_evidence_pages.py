@@ -4,11 +4,13 @@ and the attached theme under the team's rating on Self-assessment."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import REPO, app_as
 from tests.app.test_survey_pages import survey_bytes
 from tests.factories import World
+from ue_core.db.models import Assessment, AssessmentStatus, utcnow
 from ue_core.services import assessments, starting, theme_evidence
 from ue_core.services.surveys import imports, theme_sets, views
 from ue_core.survey_import import ColumnMapping
@@ -161,3 +163,24 @@ def test_the_lead_sees_the_theme_beside_the_ratings_when_agreeing(world: World) 
 
 def plural_answers(count: int) -> str:
     return f"{count} answer" + ("" if count == 1 else "s")
+
+
+def test_a_submitted_assessment_still_shows_its_survey_evidence(world: World) -> None:
+    view = _themes(world)
+    starting.start_assessment(world.db, world.actor("member"), world.team_id, uk_today())
+    assessment_id = _assessment(world)
+    attached = theme_evidence.attach_theme(
+        world.db, world.actor("consultant"), view.themes[0].id, assessment_id, PRACTICE
+    )
+    with world.db.transaction() as session:  # submitted as the lead would, in short
+        session.execute(
+            update(Assessment)
+            .where(Assessment.id == assessment_id)
+            .values(status=AssessmentStatus.SUBMITTED.value, submitted_at=utcnow())
+        )
+    member = app_as(world, "member").run()
+    member.switch_page(str(REPO / "screens/assessment.py")).run()
+    assert not member.exception, member.exception
+    assert "Evidence from user surveys" in [h.value for h in member.header]
+    assert any(PRACTICE_TITLE in s.value.replace("\\", "") for s in member.subheader)
+    assert attached.quotes[0].split()[0] in _texts(member)

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import create_engine, func, inspect, select
 
 from tests.db.test_actions import submitted_assessment
 from tests.db.test_surveys import imported
 from tests.factories import World, build_world
 from ue_core.authz import SYSTEM, AccessDenied
 from ue_core.db.engine import Database
+from ue_core.db.migrate import alembic_config
 from ue_core.db.models import AuditEvent
 from ue_core.db.models import ThemeEvidence as EvidenceRow
 from ue_core.errors import InputError, NotFound
@@ -242,3 +245,15 @@ def attached_survey(world: World) -> int:
         found = session.scalar(select(EvidenceRow.survey_id).limit(1))
     assert found is not None
     return found
+
+
+def test_the_migration_adds_and_removes_the_table(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'evidence.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0022")
+    engine = create_engine(url)
+    assert "theme_evidence" in inspect(engine).get_table_names()
+    command.downgrade(config, "0021")
+    assert "theme_evidence" not in inspect(create_engine(url)).get_table_names()
+    command.upgrade(config, "0022")
+    engine.dispose()
