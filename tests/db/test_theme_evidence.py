@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -224,6 +225,12 @@ def test_detaching_listing_exports_and_deleting_the_survey(world: World) -> None
     assert cell.iloc[0].startswith(f"Survey theme '{attached.label}' (")
     assert f'"{attached.quotes[0]}"' in cell.iloc[0]
     assert csv["Evidence from surveys"].isna().sum() == len(csv) - 1
+    # The spreadsheet (ODS and XLSX) and the HTML report are made from the same table.
+    workbook = report_files.assessment_workbook(world.db, world.actor("champion"), draft, TODAY)
+    sheet = next(t.dataframe for t in workbook.tables if t.sheet_name == "Practices")
+    assert sheet["Evidence from surveys"].str.contains(attached.label, regex=False).sum() == 1
+    html = report_files.assessment_report_html(world.db, world.actor("lead"), draft, TODAY)
+    assert "Evidence from surveys" in html and escape(attached.quotes[0]) in html
 
     theme_evidence.detach_theme(world.db, consultant, attached.id)
     assert theme_evidence.assessment_evidence(world.db, consultant, draft) == {}

@@ -4,11 +4,14 @@ import pytest
 
 from ue_core.authz import (
     ROLE_PERMISSIONS,
+    SYSTEM,
     AccessDenied,
     Actor,
     MembershipView,
     Permission,
+    can_attach_theme_evidence,
     require,
+    require_attach_theme_evidence,
     require_team,
 )
 from ue_core.db.models import Role
@@ -62,3 +65,26 @@ def test_roles_combine() -> None:
     assert person.can(Permission.ADMINISTER)
     assert not person.can(Permission.ASSESS)
     assert person.is_hub_staff()
+
+
+@pytest.mark.parametrize(
+    ("membership", "may_attach"),
+    [
+        (MembershipView(Role.CONSULTANT), True),
+        (MembershipView(Role.ADMIN), False),  # admins do not analyse surveys
+        (MembershipView(Role.MEMBER, team_id=3, team_name="T"), False),
+        (MembershipView(Role.LEAD, team_id=3, team_name="T"), False),
+        (MembershipView(Role.CHAMPION, organisation_id=1, organisation_name="O"), False),
+    ],
+)
+def test_only_those_who_analyse_surveys_attach_themes_as_evidence(
+    membership: MembershipView, may_attach: bool
+) -> None:
+    person = actor_with(membership)
+    assert can_attach_theme_evidence(person) is may_attach
+    if may_attach:
+        assert require_attach_theme_evidence(person) is person
+    else:
+        with pytest.raises(AccessDenied, match="Only USER hub consultants"):
+            require_attach_theme_evidence(person)
+    assert can_attach_theme_evidence(SYSTEM)

@@ -75,14 +75,17 @@ class EvidenceTeam:
     status: AssessmentStatus | None
 
     @property
-    def describe(self) -> str:
+    def label(self) -> str:
+        """'Team (Organisation): 2026 to 2027 in draft', as the consultant chooses it."""
+        if self.round_label is None:
+            return f"{self.team_name} ({self.organisation_name}): no assessment round is open"
         if self.assessment_id is None:
             state = "not started"
         elif self.status is AssessmentStatus.SUBMITTED:
             state = "submitted"
         else:
             state = "in draft"
-        return f"{self.team_name} ({self.organisation_name}): {self.round_label or 'no'} {state}"
+        return f"{self.team_name} ({self.organisation_name}): {self.round_label} {state}"
 
 
 def accepting_practices(db: Database, actor: Actor) -> list[AcceptingPractice]:

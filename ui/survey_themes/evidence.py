@@ -42,7 +42,7 @@ def _attach_form(page: ThemePage) -> None:
             "Theme to attach", list(names), format_func=names.__getitem__, index=None
         )
         team_id = st.selectbox(
-            "Team", list(teams), format_func=lambda tid: teams[tid].describe, index=None
+            "Team", list(teams), format_func=lambda tid: teams[tid].label, index=None
         )
         practice_key = st.selectbox(
             "Practice the theme is evidence for",
@@ -60,12 +60,15 @@ def _attach_form(page: ThemePage) -> None:
         return
     team = teams[team_id]
     if team.assessment_id is None:
-        st.error(
-            plain(
-                f"{team.team_name} has not started its {team.round_label or ''} self-assessment "
-                "yet, so there is no rating to attach evidence to. Try again once it has."
+        if team.round_label is None:
+            st.error("No assessment round is open, so there is no rating to attach evidence to.")
+        else:
+            st.error(
+                plain(
+                    f"{team.team_name} has not started its {team.round_label} self-assessment "
+                    "yet, so there is no rating to attach evidence to. Try again once it has."
+                )
             )
-        )
         return
     try:
         attached = theme_evidence.attach_theme(
