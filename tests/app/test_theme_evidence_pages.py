@@ -128,7 +128,8 @@ def test_bad_choices_get_a_clear_message_and_nothing_is_attached(world: World) -
     at = app_as(world, "consultant", "screens/survey_themes.py").run()
     _attach(at, draft.themes[0].id, world.team_id, PRACTICE)
     assert "These themes are a draft. Approve them" in at.error[0].value
-    assert theme_evidence.survey_evidence(world.db, world.actor("consultant"), 1) == []
+    [survey] = views.list_surveys(world.db, world.actor("consultant"))
+    assert theme_evidence.survey_evidence(world.db, world.actor("consultant"), survey.id) == []
 
 
 def test_a_consultant_removes_evidence_from_a_draft_assessment(world: World) -> None:
