@@ -2,8 +2,9 @@
 
 A survey's responses, answers (with their embeddings), questions, theme sets, themes, coded
 answers, you-said-we-did actions and the themes attached from it as evidence to teams' ratings
-are removed together. The consultant confirms first, having
-been told how many answers will go; if answers were added since, the deletion is refused.
+(even submitted ones: the quotes are the survey's) are removed together. The consultant confirms
+first, having been told how many answers will go; if answers were added since, the deletion is
+refused.
 """
 
 from __future__ import annotations
