@@ -9,11 +9,13 @@ finished by the other worker, with exactly one result and nothing lost or run tw
 
 nginx runs ``deploy/nginx.conf.template`` with the placeholders filled in for free ports and a
 temporary directory; the certificate is self-signed, made here with openssl. The database is a
-new one, made for this module and dropped afterwards.
+new schema in the test PostgreSQL database, migrated as a release is, and dropped afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import itertools
 import os
 import pwd
@@ -36,7 +38,6 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from tests.conftest import IN_CI, POSTGRES_URL
 from tests.e2e.conftest import (
@@ -222,14 +223,17 @@ def deployment(
     if not nginx:
         _unavailable("nginx is not installed (`make nginx` installs Debian's)")
     folder = tmp_path_factory.mktemp("deployment")
-    name = f"ue_deploy_{uuid.uuid4().hex[:12]}"
+    # A schema of its own in the test database: as good as a database of its own here, and
+    # dropped at once (dropping a database waits for a checkpoint of the whole server).
+    schema = f"deploy_{uuid.uuid4().hex[:12]}"
     admin = conninfo(POSTGRES_URL)
     try:
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(f'CREATE SCHEMA "{schema}"')
     except psycopg.Error as error:
-        _unavailable(f"PostgreSQL cannot make a database: {error}")
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        _unavailable(f"PostgreSQL cannot be reached or refuses a new schema: {error}")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     processes: list[subprocess.Popen[bytes]] = []
     db = Database(url)
     try:
@@ -335,14 +339,28 @@ def deployment(
             processes=processes,
         )
     finally:
-        for process in reversed(processes):
-            _stop_process_group(process)
+        _stop_all(processes)
         for path in sorted(folder.glob("*.log")):
             if "Traceback" in path.read_text(errors="replace"):
                 print(f"\n--- {path.name} ---\n{_tail(path, 80)}", file=sys.stderr)
         db.dispose()
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM to every process group at once, then wait; SIGKILL whatever is left."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    ends = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, ends - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"{process.args} did not stop on SIGTERM", file=sys.stderr)
+            _stop_process_group(process)
 
 
 def route_keys(deployment: Deployment) -> dict[int, str]:
@@ -413,15 +431,20 @@ def sign_in(page: Page, deployment: Deployment) -> None:
     wait_for_app(page)
 
 
-def open_themes_page(page: Page) -> None:
-    nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Survey themes", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Survey themes")
+def open_themes_page(page: Page, deployment: Deployment) -> None:
+    """Load the themes page by its address (a page load through nginx, then a WebSocket)."""
+    response = page.goto(f"{deployment.base_url}/survey_themes")
+    assert response is not None and response.ok
     wait_for_app(page)
-    box = page.get_by_test_id("stSelectbox").filter(has_text="Survey").first
-    if page.get_by_role("combobox", name="Survey", exact=True).input_value() != TITLE:
-        choose_option(page, box, "two servers")
-    expect(page.get_by_role("combobox", name="Survey", exact=True)).to_have_value(TITLE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Survey themes", timeout=APP_TIMEOUT_MS
+    )
+    survey = page.get_by_role("combobox", name="Survey", exact=True)
+    if survey.input_value() != TITLE:
+        choose_option(
+            page, page.get_by_test_id("stSelectbox").filter(has_text="Survey").first, TITLE
+        )
+    expect(survey).to_have_value(TITLE)
 
 
 def theme_job(deployment: Deployment) -> Job:
@@ -452,6 +475,14 @@ def test_a_session_stays_on_one_app_server_behind_tls(
         opener.open(request, timeout=10)
     assert redirect.value.code == 301
     assert redirect.value.headers["Location"] == "https://127.0.0.1/survey_themes"
+
+    # Uploads a little over Streamlit's limit are refused by nginx before they reach an app
+    # server (the limit is the one in the production settings and .streamlit/config.toml).
+    limit_mb = int(production_env()["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"])
+    assert f"maxUploadSize = {limit_mb}\n" in (REPO_ROOT / ".streamlit" / "config.toml").read_text()
+    template = (DEPLOY / "nginx.conf.template").read_text()
+    assert f"client_max_body_size {limit_mb + 1}m;" in template
+    assert _upload_status(deployment, (limit_mb + 2) * 1024 * 1024) == 413
 
     context = new_context(browser, deployment, route=None)
     try:
@@ -489,6 +520,23 @@ def test_a_session_stays_on_one_app_server_behind_tls(
     assert len({upstream for _, upstream, _ in lines}) == 1, lines
 
 
+def _upload_status(deployment: Deployment, size: int) -> int:
+    """The status nginx answers an upload of ``size`` bytes with, from its headers alone."""
+    port = int(deployment.base_url.rsplit(":", 1)[1])
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=insecure)
+    try:
+        connection.putrequest("PUT", "/_stcore/upload_file/session/file")
+        connection.putheader("Content-Type", "application/octet-stream")
+        connection.putheader("Content-Length", str(size))
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -501,13 +549,13 @@ def test_a_theme_job_started_on_one_server_is_seen_on_the_other_and_survives_a_d
     port_a, port_b = deployment.app_ports
     on_a = new_context(browser, deployment, keys[port_a])
     on_b = new_context(browser, deployment, keys[port_b])
+    page_a, page_b = on_a.new_page(), on_b.new_page()
     try:
-        page_a, page_b = on_a.new_page(), on_b.new_page()
         sign_in(page_a, deployment)
         sign_in(page_b, deployment)
 
         # Server A: start finding themes.
-        open_themes_page(page_a)
+        open_themes_page(page_a, deployment)
         main_a = page_a.get_by_test_id("stMain")
         expect(main_a).to_contain_text("No themes yet for this question")
         main_a.get_by_text("I will choose", exact=True).click()  # eight themes
@@ -537,17 +585,12 @@ def test_a_theme_job_started_on_one_server_is_seen_on_the_other_and_survives_a_d
             assert session.scalar(select(func.count()).select_from(ThemeSet)) == 0
 
         # Server B: the same job, read from the database, still running.
-        open_themes_page(page_b)
+        open_themes_page(page_b, deployment)
         main_b = page_b.get_by_test_id("stMain")
-        expect(
-            main_b.get_by_role("heading", name="Finding themes").or_(
-                main_b.get_by_text("Draft themes", exact=False).first
-            )
-        ).to_be_visible()
-        if main_b.get_by_role("heading", name="Finding themes").count():
-            expect(main_b).to_contain_text(f"Started by {NAME}")
-            wait_for_app(page_b)
-            assert_no_axe_violations(page_b, "the themes page on server B while the job runs")
+        expect(main_b.get_by_role("heading", name="Finding themes")).to_be_visible()
+        expect(main_b).to_contain_text(f"Started by {NAME}")
+        wait_for_app(page_b)
+        assert_no_axe_violations(page_b, "the themes page on server B while the job runs")
 
         # The other worker notices the silent one and finishes the job; B shows the result.
         expect(main_b).to_contain_text("Draft themes", timeout=2 * APP_TIMEOUT_MS)
@@ -560,6 +603,10 @@ def test_a_theme_job_started_on_one_server_is_seen_on_the_other_and_survives_a_d
         expect(main_a.get_by_role("button", name="Cancel finding themes")).to_have_count(0)
         wait_for_app(page_a)
         assert_no_axe_violations(page_a, "the themes page on server A after the job")
+    except BaseException:
+        screenshot(page_a, "failed-deployment-server-a.png")
+        screenshot(page_b, "failed-deployment-server-b.png")
+        raise
     finally:
         on_a.close()
         on_b.close()
