@@ -294,7 +294,8 @@ def deployment(
             render_nginx_conf(
                 {
                     "USER": pwd.getpwuid(os.getuid()).pw_name,
-                    "RUN_DIR": str(run_dir),
+                    "PID_FILE": str(run_dir / "nginx.pid"),
+                    "TEMP_DIR": str(run_dir),
                     "LOG_DIR": str(log_dir),
                     "HTTP_PORT": f"127.0.0.1:{http_port}",
                     "HTTPS_PORT": f"127.0.0.1:{https_port}",
