@@ -485,6 +485,10 @@ def test_a_session_stays_on_one_app_server_behind_tls(
     assert f"client_max_body_size {limit_mb + 1}m;" in template
     assert _upload_status(deployment, (limit_mb + 2) * 1024 * 1024) == 413
 
+    # WebSockets pass through nginx, but only for the allowed host name (DNS rebinding).
+    assert _websocket_status(deployment, "127.0.0.1") == 101
+    assert _websocket_status(deployment, "attacker.example") == 403
+
     context = new_context(browser, deployment, route=None)
     try:
         page = context.new_page()
@@ -532,6 +536,27 @@ def _upload_status(deployment: Deployment, size: int) -> int:
         connection.putrequest("PUT", "/_stcore/upload_file/session/file")
         connection.putheader("Content-Type", "application/octet-stream")
         connection.putheader("Content-Length", str(size))
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def _websocket_status(deployment: Deployment, host: str) -> int:
+    """The status of a WebSocket handshake through nginx with the given Host header."""
+    port = int(deployment.base_url.rsplit(":", 1)[1])
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=insecure)
+    try:
+        connection.putrequest("GET", "/_stcore/stream", skip_host=True)
+        connection.putheader("Host", host)
+        connection.putheader("Connection", "Upgrade")
+        connection.putheader("Upgrade", "websocket")
+        connection.putheader("Sec-WebSocket-Version", "13")
+        connection.putheader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        connection.putheader("Sec-WebSocket-Protocol", "streamlit")
         connection.endheaders()
         return connection.getresponse().status
     finally:
