@@ -40,6 +40,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select, text
 
 from tests.conftest import IN_CI, POSTGRES_URL
+from tests.deploy_support import DEPLOY, production_env, render_nginx_conf
 from tests.e2e.conftest import (
     REPO_ROOT,
     SERVER_START_TIMEOUT_S,
@@ -67,7 +68,6 @@ from ue_core.survey_import import ColumnMapping
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-DEPLOY = REPO_ROOT / "deploy"
 ROUTE_COOKIE = "ue_route"
 EMAIL = "ruth.consultant@hub.example.gov.uk"
 NAME = "Ruth Consultant"
@@ -112,27 +112,6 @@ def _unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"The deployment test cannot run: {reason}", pytrace=False)
     pytest.skip(f"The deployment test is skipped: {reason}")
-
-
-def production_env() -> dict[str, str]:
-    """The settings in deploy/workbench.env.example, as systemd's EnvironmentFile reads them."""
-    env: dict[str, str] = {}
-    for line in (DEPLOY / "workbench.env.example").read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            env[key.strip()] = value.strip()
-    return env
-
-
-def render_nginx_conf(values: dict[str, str]) -> str:
-    """deploy/nginx.conf.template with every {{NAME}} filled in (each one must be given)."""
-    template = (DEPLOY / "nginx.conf.template").read_text()
-    wanted = set(re.findall(r"\{\{(\w+)\}\}", template))
-    assert wanted == set(values), f"the template wants {sorted(wanted)}"
-    for name, value in values.items():
-        template = template.replace("{{" + name + "}}", value)
-    return template
 
 
 @dataclass

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from streamlit import config as streamlit_config
 
-from tests.e2e.test_deployment import production_env
+from tests.deploy_support import DEPLOY, production_env
 from ue_core.config import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-DEPLOY = REPO / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
 ENV_FILE = "/etc/workbench/workbench.env"
 
