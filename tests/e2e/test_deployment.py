@@ -121,6 +121,7 @@ class Deployment:
     db: Database
     app_ports: tuple[int, int]
     access_log: Path
+    cert: Path
     workers: dict[str, subprocess.Popen[bytes]]
     worker_logs: dict[str, Path]
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -165,13 +166,15 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
 
 
-def _proxy_healthy(base_url: str) -> bool:
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
+def trusting(cert: Path) -> ssl.SSLContext:
+    """A TLS context that trusts the test's self-signed certificate (and nothing else)."""
+    return ssl.create_default_context(cafile=str(cert))
+
+
+def _proxy_healthy(base_url: str, cert: Path) -> bool:
     try:
         with urllib.request.urlopen(
-            f"{base_url}/_stcore/health", timeout=2, context=insecure
+            f"{base_url}/_stcore/health", timeout=2, context=trusting(cert)
         ) as reply:
             return bool(reply.status == 200)
     except (urllib.error.URLError, OSError):
@@ -301,7 +304,7 @@ def deployment(
         _import_survey(db)
         base_url = f"https://127.0.0.1:{https_port}"
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not (all(_healthy(port) for port in app_ports) and _proxy_healthy(base_url)):
+        while not (all(_healthy(port) for port in app_ports) and _proxy_healthy(base_url, cert)):
             for process in processes:
                 assert process.poll() is None, f"{process.args} stopped early:\n" + "\n".join(
                     _tail(path, 30) for path in folder.glob("*.log")
@@ -314,6 +317,7 @@ def deployment(
             db=db,
             app_ports=app_ports,
             access_log=log_dir / "access.log",
+            cert=cert,
             workers=workers,
             worker_logs=worker_logs,
             processes=processes,
@@ -349,9 +353,6 @@ def route_keys(deployment: Deployment) -> dict[int, str]:
     Tries random keys (as nginx itself makes them) and reads the access log to see where each
     went; consistent hashing gives each of the two servers about half of them.
     """
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
     tried = []
     for _ in range(40):
         key = secrets.token_hex(16)
@@ -360,7 +361,7 @@ def route_keys(deployment: Deployment) -> dict[int, str]:
             f"{deployment.base_url}/_stcore/host-config",
             headers={"Cookie": f"{ROUTE_COOKIE}={key}"},
         )
-        with urllib.request.urlopen(request, timeout=10, context=insecure):
+        with urllib.request.urlopen(request, timeout=10, context=trusting(deployment.cert)):
             pass
         found: dict[int, str] = {}
         for _request, upstream, route in deployment.route_lines():
@@ -507,10 +508,9 @@ def test_a_session_stays_on_one_app_server_behind_tls(
 def _upload_status(deployment: Deployment, size: int) -> int:
     """The status nginx answers an upload of ``size`` bytes with, from its headers alone."""
     port = int(deployment.base_url.rsplit(":", 1)[1])
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
-    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=insecure)
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=10, context=trusting(deployment.cert)
+    )
     try:
         connection.putrequest("PUT", "/_stcore/upload_file/session/file")
         connection.putheader("Content-Type", "application/octet-stream")
@@ -524,10 +524,9 @@ def _upload_status(deployment: Deployment, size: int) -> int:
 def _websocket_status(deployment: Deployment, host: str) -> int:
     """The status of a WebSocket handshake through nginx with the given Host header."""
     port = int(deployment.base_url.rsplit(":", 1)[1])
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
-    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=insecure)
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=10, context=trusting(deployment.cert)
+    )
     try:
         connection.putrequest("GET", "/_stcore/stream", skip_host=True)
         connection.putheader("Host", host)
