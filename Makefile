@@ -9,7 +9,7 @@ APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run test lint typecheck unit e2e bench bench-themes bench-routing migrate demo chromium pg-client clean
+.PHONY: run test lint typecheck unit e2e bench bench-themes bench-routing migrate demo chromium pg-client nginx clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -41,6 +41,12 @@ chromium:
 pg-client:
 	@command -v pg_dump >/dev/null 2>&1 || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq postgresql-client; }
 
+## Debian's nginx: the reverse proxy of a deployment (deploy/, docs/deployment.md). The
+## deployment test runs its own nginx (its own config, pid and logs, on free ports), so the
+## system's nginx and Debian's default site on port 80, running or not, never meet it.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq nginx; }
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -49,13 +55,13 @@ typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
 
 ## make test: everything CI runs: lint, types, unit, app, database and browser tests
-test: $(VENV)/.dev chromium pg-client lint typecheck
+test: $(VENV)/.dev chromium pg-client nginx lint typecheck
 	$(PYTEST)
 
 unit: $(VENV)/.dev pg-client
 	$(PYTEST) tests/unit tests/db tests/app
 
-e2e: $(VENV)/.dev chromium
+e2e: $(VENV)/.dev chromium nginx
 	$(PYTEST) tests/e2e
 
 ## make bench: builds a --scale large database under bench/out and prints the figures
