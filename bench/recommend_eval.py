@@ -23,7 +23,8 @@ support requests:
 - "today's recommender": embedding closeness alone over the resources' text without their
   "use this when" lines, exactly as the free-text recommender ranked before issue 14;
 - "BM25 alone", "embeddings alone" (with the "use this when" lines) and "fused" (the shipped
-  recommender: weighted reciprocal rank fusion of the two), all through ``rank_for_text``.
+  recommender: the standardised BM25, meaning and practice signals added with weights), all
+  through ``rank_for_text``.
 
 Each gets precision at 5, the share of requests whose top result is relevant, and nDCG at 10.
 The fusion weights are chosen on the OLD set's requests from ``FUSION_GRID`` (``tune_fusion``);
@@ -270,11 +271,15 @@ TEXT_METHOD_LABELS: Final = {
     "fused": "fused (shipped)",
 }
 
-#: Fusion weights searched on the old judged set: BM25 share, RRF constant, use-when share.
+#: Fusion weights searched on the old judged set: BM25 weight, practice weight, practice softmax
+#: temperature, use-when share.
 FUSION_GRID: Final = tuple(
-    FusionWeights(bm25_weight=w, rrf_k=k, use_when_weight=u)
-    for w, k, u in itertools.product(
-        (0.3, 0.4, 0.5, 0.6, 0.7), (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0), (0.0, 0.25, 0.5)
+    FusionWeights(bm25_weight=w, practice_weight=p, practice_temperature=t, use_when_weight=u)
+    for w, p, t, u in itertools.product(
+        (0.2, 0.3, 0.4, 0.5, 0.6),
+        (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+        (0.02, 0.05, 0.1),
+        (0.0, 0.25, 0.5),
     )
 )
 
