@@ -720,7 +720,8 @@ def _standardised(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     spread = float(scores.std()) if scores.size else 0.0
     if spread <= 1e-12:
         return np.zeros_like(scores)
-    return (scores - scores.mean()) / spread
+    standardised: npt.NDArray[np.float64] = (scores - float(scores.mean())) / spread
+    return standardised
 
 
 def _practice_scores(
