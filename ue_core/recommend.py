@@ -31,12 +31,19 @@ How free text is ranked (issue 14):
    out) over each resource's text, which includes its "use this when" lines.
 2. Meaning: the cosine of the request's sentence embedding with the resource's text (which
    includes its "use this when" lines), optionally mixed with its best-matching line alone
-   (``USE_WHEN_WEIGHT``; tuning chose 0, so the best line only names the reason).
-3. Fusion: weighted reciprocal rank fusion of the two rankings (``FUSION_BM25_WEIGHT``,
-   ``RRF_K``), scaled so the best resource scores 1. The weights were tuned on the old judged
-   set (``bench/judged_cases.yaml``) and are reported on the new one
+   (``USE_WHEN_WEIGHT``).
+3. Practices: the request's closeness to each framework practice's description, turned into
+   shares that sum to 1 (a softmax with ``PRACTICE_TEMPERATURE``); a resource gets the shares
+   of the practices it is tagged with. This reads what the request needs in the framework's
+   terms, so a resource whose words differ from the request's can still be found.
+4. Fusion: each signal is standardised over the catalogue (how many standard deviations a
+   resource stands above the mean) and the three are added with weights (the meaning signal
+   has ``1 - FUSION_BM25_WEIGHT``, BM25 ``FUSION_BM25_WEIGHT``, practices
+   ``FUSION_PRACTICE_WEIGHT``), then scaled from 0 to 1. A resource with neither a shared word
+   nor enough closeness in meaning gets 0. The weights were tuned on the old judged set
+   (``bench/judged_cases.yaml``) and are reported on the new one
    (``bench/judged_requests.yaml``) by ``bench/recommend_eval.py``.
-4. The same greedy selection as for assessments picks the top ``k`` (mix of kinds, no
+5. The same greedy selection as for assessments picks the top ``k`` (mix of kinds, no
    near-duplicates).
 
 ``rank_for_text(..., match="bm25")`` or ``match="semantic"`` ranks by one signal alone, for the
@@ -121,17 +128,19 @@ STRETCH_WEIGHT: Final = 0.25
 CANDIDATE_POOL: Final = 80
 #: Least cosine similarity for a resource to be suggested for free text.
 MIN_TEXT_SIMILARITY: Final = 0.05
-# The three fusion settings below were chosen on the old judged set's 22 requests from the grid
-# in bench/recommend_eval.py (FUSION_GRID), before the new set was scored.
+# The fusion settings below were chosen on the old judged set's 22 requests from the grid in
+# bench/recommend_eval.py (FUSION_GRID), before the new set was scored.
 #: BM25's term-frequency saturation and length normalisation (bm25s defaults are 1.5 and 0.75).
 BM25_K1: Final = 1.2
 BM25_B: Final = 0.75
 #: Share of a resource's meaning score that comes from its closest "use this when" line.
 USE_WHEN_WEIGHT: Final = 0.0
-#: Weight of the BM25 ranking in the fusion (the embedding ranking has the rest).
-FUSION_BM25_WEIGHT: Final = 0.4
-#: Reciprocal rank fusion's constant: larger values flatten the difference between ranks.
-RRF_K: Final = 1.0
+#: Weight of the standardised BM25 score in the fusion (the meaning score has 1 minus this).
+FUSION_BM25_WEIGHT: Final = 0.5
+#: Weight of the standardised practice score in the fusion.
+FUSION_PRACTICE_WEIGHT: Final = 0.4
+#: Softmax temperature of the request's closeness to practices: lower picks fewer practices.
+PRACTICE_TEMPERATURE: Final = 0.05
 #: Catalogues larger than this are reduced to ``LSA_DIMENSIONS`` in the TF-IDF fallback.
 LSA_ABOVE: Final = 300
 LSA_DIMENSIONS: Final = 256
@@ -657,16 +666,31 @@ def _rank_for_gaps(
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How the exact-term and meaning rankings are combined for free text.
+    """How the exact-term, meaning and practice signals are combined for free text.
 
-    ``bm25_weight`` is the BM25 ranking's share of the fusion (the embedding ranking has the
-    rest); ``rrf_k`` is reciprocal rank fusion's constant; ``use_when_weight`` is the share of a
-    resource's meaning score that comes from its closest "use this when" line.
+    Each signal is standardised over the catalogue before they are added. ``bm25_weight`` is
+    BM25's weight (the meaning signal has 1 minus it); ``practice_weight`` is the practice
+    signal's weight; ``practice_temperature`` is the softmax temperature that turns the request's
+    closeness to practices into shares; ``use_when_weight`` is the share of a resource's meaning
+    score that comes from its closest "use this when" line.
     """
 
     bm25_weight: float = FUSION_BM25_WEIGHT
-    rrf_k: float = RRF_K
+    practice_weight: float = FUSION_PRACTICE_WEIGHT
+    practice_temperature: float = PRACTICE_TEMPERATURE
     use_when_weight: float = USE_WHEN_WEIGHT
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.bm25_weight <= 1.0:
+            raise ValueError(f"bm25_weight goes from 0 to 1, not {self.bm25_weight}")
+        if not 0.0 <= self.use_when_weight <= 1.0:
+            raise ValueError(f"use_when_weight goes from 0 to 1, not {self.use_when_weight}")
+        if self.practice_weight < 0:
+            raise ValueError(f"practice_weight cannot be negative: {self.practice_weight}")
+        if self.practice_temperature <= 0:
+            raise ValueError(
+                f"practice_temperature must be above 0, not {self.practice_temperature}"
+            )
 
 
 DEFAULT_FUSION: Final = FusionWeights()
@@ -677,23 +701,50 @@ class TextScores:
     """Every resource's scores for one text, in catalogue order.
 
     ``bm25`` is the exact-term score (0 where no word is shared), ``semantic`` the meaning score
-    (cosine, mixed with the best "use this when" line), ``fused`` the fusion of their rankings
-    scaled to a best of 1, and ``best_line`` the index in ``Resource.use_when`` of each resource's
-    line closest to the text (-1 for a resource without lines).
+    (cosine, mixed with the best "use this when" line), ``practice`` the summed shares of the
+    practices the resource is tagged with, ``fused`` the weighted sum of the three standardised
+    signals scaled from 0 to 1 (0 for a resource with no shared word and too little closeness),
+    and ``best_line`` the index in ``Resource.use_when`` of each resource's line closest to the
+    text (-1 for a resource without lines).
     """
 
     bm25: npt.NDArray[np.float64]
     semantic: npt.NDArray[np.float64]
+    practice: npt.NDArray[np.float64]
     fused: npt.NDArray[np.float64]
     best_line: npt.NDArray[np.intp]
 
 
-def _ranks(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """1 for the highest score, 2 for the next, ...; ties in catalogue order."""
-    order = np.argsort(-scores, kind="stable")
-    ranks = np.empty(scores.size, dtype=np.float64)
-    ranks[order] = np.arange(1, scores.size + 1, dtype=np.float64)
-    return ranks
+def _standardised(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """How many standard deviations each score is above the mean (0 when all are equal)."""
+    spread = float(scores.std()) if scores.size else 0.0
+    if spread <= 1e-12:
+        return np.zeros_like(scores)
+    standardised: npt.NDArray[np.float64] = (scores - float(scores.mean())) / spread
+    return standardised
+
+
+def _practice_scores(
+    query: FloatMatrix,
+    index: ResourceIndex,
+    practices: Mapping[str, PracticeInfo] | None,
+    temperature: float,
+) -> npt.NDArray[np.float64]:
+    """Each resource's share of the practices the text is closest to (see the module doc)."""
+    keys = sorted(index.tagged)
+    scores = np.zeros(len(index), dtype=np.float64)
+    if not keys:
+        return scores
+    known = practices or {}
+    infos = [
+        known.get(key) or PracticeInfo(key, index.practice_titles.get(key, key)) for key in keys
+    ]
+    closeness = (index.practice_vectors(infos) @ query).astype(np.float64)
+    shares = np.exp((closeness - closeness.max()) / temperature)
+    shares /= shares.sum()
+    for key, share in zip(keys, shares, strict=True):
+        scores[index.tagged[key]] += share
+    return scores
 
 
 def _semantic(
@@ -718,27 +769,48 @@ def _semantic(
 
 
 def text_scores(
-    text: str, index: ResourceIndex, weights: FusionWeights = DEFAULT_FUSION
+    text: str,
+    index: ResourceIndex,
+    weights: FusionWeights = DEFAULT_FUSION,
+    practices: Mapping[str, PracticeInfo] | None = None,
 ) -> TextScores:
-    """Exact-term, meaning and fused scores of every resource for a text (see the module doc)."""
+    """Exact-term, meaning, practice and fused scores of every resource for a text.
+
+    ``practices`` (by key) gives the practices' descriptions for the practice signal; without
+    it, practices are known by their titles alone. See the module doc.
+    """
     with _one_blas_thread():
-        return _text_scores(text, index, index.embed_query(text), weights)
+        return _text_scores(text, index, index.embed_query(text), weights, practices)
 
 
 def _text_scores(
-    text: str, index: ResourceIndex, query: FloatMatrix, weights: FusionWeights
+    text: str,
+    index: ResourceIndex,
+    query: FloatMatrix,
+    weights: FusionWeights,
+    practices: Mapping[str, PracticeInfo] | None,
 ) -> TextScores:
     bm25 = index._bm25.scores(text) if index._bm25 is not None else np.zeros(len(index))
     semantic, best_line = _semantic(query, index, weights.use_when_weight)
-    eligible = semantic >= MIN_TEXT_SIMILARITY
-    fused = np.where(eligible, (1 - weights.bm25_weight) / (weights.rrf_k + _ranks(semantic)), 0)
-    fused = fused + np.where(bm25 > 0, weights.bm25_weight / (weights.rrf_k + _ranks(bm25)), 0.0)
-    top = float(fused.max()) if fused.size else 0.0
+    practice = _practice_scores(query, index, practices, weights.practice_temperature)
+    combined = (
+        (1 - weights.bm25_weight) * _standardised(semantic)
+        + weights.bm25_weight * _standardised(bm25)
+        + weights.practice_weight * _standardised(practice)
+    )
+    eligible = (semantic >= MIN_TEXT_SIMILARITY) | (bm25 > 0)
+    fused = np.zeros(len(index), dtype=np.float64)
+    if eligible.any():
+        low, high = float(combined[eligible].min()), float(combined[eligible].max())
+        spread = high - low
+        # The least eligible resource keeps a small positive score, so it can still be picked.
+        floor = 0.01
+        if spread > 1e-12:
+            fused[eligible] = floor + (1 - floor) * (combined[eligible] - low) / spread
+        else:
+            fused[eligible] = 1.0
     return TextScores(
-        bm25=bm25,
-        semantic=semantic,
-        fused=fused / top if top > 0 else fused,
-        best_line=best_line,
+        bm25=bm25, semantic=semantic, practice=practice, fused=fused, best_line=best_line
     )
 
 
@@ -782,7 +854,7 @@ def _rank_for_text(
     if not is_usable(text) or len(index) == 0:
         return []
     query = index.embed_query(text)
-    scores = _text_scores(text, index, query, weights)
+    scores = _text_scores(text, index, query, weights, practices)
     if match == "fused":
         column = scores.fused
     elif match == "bm25":
