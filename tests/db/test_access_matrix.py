@@ -1287,6 +1287,7 @@ ROWS: tuple[Row, ...] = (
     Row(jobs.job_status, OWN_MEMBER | HUB, lambda s, a: jobs.job_status(s.db, a, member_job(s))),
     Row(jobs.cancel_job, OWN_MEMBER | HUB, lambda s, a: jobs.cancel_job(s.db, a, member_job(s))),
     Row(jobs.my_jobs, EVERYONE, lambda s, a: jobs.my_jobs(s.db, a)),
+    Row(jobs.all_jobs, HUB, lambda s, a: jobs.all_jobs(s.db, a)),
     Row(
         theme_jobs.start_finding_themes,
         CONSULTANT,
