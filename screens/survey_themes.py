@@ -118,7 +118,7 @@ with st.expander("Find themes again, for example with another number of themes")
             + ("; the approved themes stay." if current.approved_set_id is not None else ".")
         )
     if running:
-        st.write("Themes are being found for this question now; wait for that to finish.")
+        st.write("A job is running on this question's themes now; wait for it to finish.")
     else:
         find_form(actor, question_id, latest)
 

@@ -1311,6 +1311,21 @@ ROWS: tuple[Row, ...] = (
         # the work checks the set seen as find_themes does: the seeded set is current
         tolerates=(ConflictError,),
     ),
+    Row(
+        theme_jobs.start_approving,
+        CONSULTANT,
+        lambda s, a: theme_jobs.start_approving(s.db, a, s.set_id, expected_version=-1),
+        # a version never seen: an allowed call is refused as a conflict, no job made
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        theme_jobs.approve_themes_work,
+        CONSULTANT,
+        lambda s, a: theme_jobs.approve_themes_work(
+            s.db, a, {"set_id": s.set_id, "expected_version": -1}, JobContext(s.db, 0)
+        ),
+        tolerates=(ConflictError,),  # the work saves against the version seen, as approve does
+    ),
     # the forum register: everyone reads it, hub staff keep it and join forums up; successes are
     # recorded by hub staff or a champion of the host organisation
     Row(

@@ -33,7 +33,10 @@ from ue_core.services.surveys._shared import (
     _vector,
 )
 from ue_core.services.surveys.embeddings import (
+    EMBED_CHUNK,
     _align_set_space,
+    _embed_in,
+    _fit_texts,
     _load_answers,
     ensure_embeddings,
 )
@@ -45,6 +48,7 @@ from ue_core.services.surveys.views import (
     coded_answers,
 )
 from ue_core.themes import (
+    BACKENDS,
     assign_to_themes,
     cluster_embeddings,
 )
@@ -449,9 +453,90 @@ def _delete_drafts(session: Session, actor: Actor, question_id: int) -> None:
     )
 
 
-def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -> None:
-    """Approve a theme set: answers imported later are assigned to it."""
+def _late_answer_vectors(
+    db: Database, set_id: int, progress: Progress | None
+) -> list[dict[str, object]]:
+    """Embed, before the approval's transaction, the answers not yet in the set's space.
+
+    These are mostly answers imported after the themes were found. They are embedded here, a
+    step at a time so a progress bar can move, and written in the approval's one transaction
+    (which embeds any that arrive meanwhile itself). A set whose space must move to the
+    current recipe first is left to that transaction.
+    """
+    with db.read() as session:
+        theme_set = session.get(ThemeSet, set_id)
+        if theme_set is None or theme_set.backend not in BACKENDS:
+            return []
+        backend, space = theme_set.backend, theme_set.embedding_space
+        if space is None or (
+            backend == TFIDF_LSA
+            and (theme_set.space_version != LSA_SPACE_VERSION or theme_set.space_answer_ids is None)
+        ):
+            return []
+        stale = (
+            SurveyAnswer.embedding_space != space
+            if backend == TFIDF_LSA
+            else SurveyAnswer.embedding_backend != backend
+        )
+        rows = session.execute(
+            select(SurveyAnswer.id, SurveyAnswer.text)
+            .where(
+                SurveyAnswer.question_id == theme_set.question_id,
+                stale | SurveyAnswer.embedding.is_(None) | SurveyAnswer.embedding_space.is_(None),
+            )
+            .order_by(SurveyAnswer.id)
+        ).all()
+        fit = _fit_texts(session, theme_set)
+    # A TF-IDF space is fitted once per call, so its answers are embedded in one step.
+    step = len(rows) if backend == TFIDF_LSA else EMBED_CHUNK
+    updates: list[dict[str, object]] = []
+    for start in range(0, len(rows), max(step, 1)):
+        chunk = rows[start : start + step]
+        if progress:
+            progress(
+                0.9 * start / len(rows),
+                f"Reading later answers: {start:,} of {len(rows):,} done",
+            )
+        vectors = _embed_in(backend, [text for _, text in chunk], fit)
+        updates.extend(
+            {
+                "id": answer_id,
+                "embedding": _bytes(vector),
+                "embedding_backend": backend,
+                "embedding_space": space,
+            }
+            for (answer_id, _), vector in zip(chunk, vectors, strict=True)
+        )
+    return updates
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What approving a theme set did to the answers imported since its themes were found."""
+
+    assigned: int
+    review: int
+
+
+def approve(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    *,
+    expected_version: int,
+    progress: Progress | None = None,
+) -> Approval:
+    """Approve a theme set: answers imported later are assigned to it.
+
+    The answers imported since the themes were found are embedded first (reporting
+    ``progress``), then the approval and their themes are saved in one transaction.
+    """
     require(actor, Permission.ANALYSE_SURVEYS)
+    if progress:
+        progress(0.0, "Finding the answers imported since the themes were found")
+    vectors = _late_answer_vectors(db, set_id, progress)
+    if progress:
+        progress(0.95, "Saving the approval and the later answers' themes")
     with db.transaction() as session:
         theme_set = _lock_set(session, set_id, expected_version)
         if theme_set.status == APPROVED:
@@ -473,10 +558,13 @@ def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -
             .execution_options(synchronize_session=False)
         )
         # Answers imported since the themes were found are assigned now.
-        _assign_new_answers(session, set_id)
+        if vectors:
+            session.execute(update(SurveyAnswer), vectors)
+        assigned, review = _assign_new_answers(session, set_id)
         audit.record(
             session, actor, "approve_themes", "theme_set", set_id, None, {"status": APPROVED}
         )
+    return Approval(assigned=assigned, review=review)
 
 
 def review_queue(db: Database, actor: Actor, set_id: int) -> list[CodedAnswer]:
