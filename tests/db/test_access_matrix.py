@@ -87,6 +87,7 @@ from ue_core.services import (
     request_context,
     results,
     rounds,
+    router_jobs,
     score_history,
     scores_against_targets,
     sign_in,
@@ -1288,6 +1289,19 @@ ROWS: tuple[Row, ...] = (
     Row(jobs.cancel_job, OWN_MEMBER | HUB, lambda s, a: jobs.cancel_job(s.db, a, member_job(s))),
     Row(jobs.my_jobs, EVERYONE, lambda s, a: jobs.my_jobs(s.db, a)),
     Row(jobs.all_jobs, HUB, lambda s, a: jobs.all_jobs(s.db, a)),
+    # retraining the request router: hub consultants, who triage (cancelled at once here)
+    Row(
+        router_jobs.start_retraining_router,
+        CONSULTANT,
+        lambda s, a: jobs.cancel_job(s.db, a, router_jobs.start_retraining_router(s.db, a).id),
+        tolerates=(InputError,),  # the job thread may have finished it before the cancel
+    ),
+    Row(router_jobs.router_job, CONSULTANT, lambda s, a: router_jobs.router_job(s.db, a)),
+    Row(
+        router_jobs.retrain_router_work,
+        CONSULTANT,
+        lambda s, a: router_jobs.retrain_router_work(s.db, a, {}, JobContext(s.db, 0)),
+    ),
     Row(
         theme_jobs.start_finding_themes,
         CONSULTANT,

@@ -1102,3 +1102,23 @@ class TopTheme(Base):
     position: Mapped[int] = mapped_column(Integer)
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
     renamed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrainedRouter(Base):
+    """A request router fitted by a retraining job, for every app server to use (issue 13).
+
+    ``key`` names what it was fitted on (purpose, framework or kinds, embedding backend, the
+    confirmed history's size and latest confirmation), as the triage service's own cache does;
+    a router whose key no longer matches the history is not used. ``model`` is the pickled
+    router and its training set, written only by the workbench's own retraining job.
+    """
+
+    __tablename__ = "trained_router"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    examples: Mapped[int] = mapped_column(Integer)
+    model: Mapped[bytes] = mapped_column(LargeBinary)
+    job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,7 +28,7 @@ Work = Callable[[Database, Actor, dict[str, Any], JobContext], dict[str, Any]]
 KINDS: Final[dict[str, str]] = {
     "find_themes": "ue_core.services.surveys.theme_jobs:find_themes_work",
     "approve_themes": "ue_core.services.surveys.theme_jobs:approve_themes_work",
-    "retrain_router": "ue_core.services.triage_suggestions:retrain_router_work",
+    "retrain_router": "ue_core.services.router_jobs:retrain_router_work",
 }
 
 UNEXPECTED: Final = (

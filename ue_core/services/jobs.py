@@ -91,8 +91,10 @@ def _summary(kind: str, result: dict[str, Any]) -> str:
         )
     if kind == "retrain_router":
         return (
-            f"The request router learnt from {int(result.get('examples', 0)):,} confirmed "
-            f"requests in {int(result.get('areas', 0)):,} practice areas; triage uses it now."
+            f"The request router was retrained on {int(result.get('examples', 0)):,} requests "
+            f"with confirmed practice areas ({int(result.get('areas', 0)):,} areas) and "
+            f"{int(result.get('kind_examples', 0)):,} with a confirmed kind of help; triage "
+            "suggestions use it now."
         )
     return "Finished."
 

@@ -1,0 +1,37 @@
+"""Trained routers: the request routers a retraining job fitted, for every app server to use.
+
+Revision ID: 0024
+Revises: 0021
+Create Date: 2026-12-04 19:45:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0024"
+down_revision: str | None = "0021"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "trained_router",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("examples", sa.Integer(), nullable=False),
+        sa.Column("model", sa.LargeBinary(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_trained_router")),
+        sa.UniqueConstraint("key", name=op.f("uq_trained_router_key")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("trained_router")
