@@ -81,6 +81,26 @@ def job_cards(actor: Actor, views: list[JobView], *, show_who: bool) -> None:
             summary = view.result_summary
             if summary:
                 st.write(plain(summary))
+            if view.has_file:
+                file_download(actor, view)
             screen = SCREENS_BY_KEY.get(view.page_key or "")
             if screen is not None and (screen.permission is None or actor.can(screen.permission)):
                 st.page_link(screen.path, label=plain(f"Go to {screen.title}"), icon=screen.icon)
+
+
+def file_download(actor: Actor, view: JobView) -> None:
+    """A download button for the file a finished job made (read when it is pressed)."""
+    result = view.result or {}
+    filename = str(result.get("filename", "export"))
+
+    def data() -> bytes:
+        return jobs.job_file(db(), actor, view.id).data
+
+    st.download_button(
+        plain(f"Download {filename}"),
+        data=data,
+        file_name=filename,
+        mime=str(result.get("mime", "application/octet-stream")),
+        on_click="ignore",
+        key=f"job_file_{view.id}",
+    )

@@ -11,7 +11,7 @@ from tests.db.jobs_support import run_queued_jobs
 from tests.factories import World
 from ue_core.jobs import JobState
 from ue_core.jobs import store as job_store
-from ue_core.services.surveys import imports, theme_jobs
+from ue_core.services.surveys import imports, theme_jobs, theme_sets
 from ue_core.survey_import import ColumnMapping
 from ue_core.themes import BACKEND_ENV_VAR, TFIDF_LSA
 
@@ -122,3 +122,26 @@ def test_people_outside_the_hub_cannot_open_the_page(world: World, who: str) -> 
     at = app_as(world, who, PAGE).run()
     assert [e.value for e in at.error] == [REFUSED]
     assert not at.get("progress") and not at.button
+
+
+def test_a_large_export_is_prepared_in_the_background_and_downloaded(world: World) -> None:
+    question = _imported(world)
+    theme_sets.find_themes(world.db, world.actor("consultant"), question, 3, expected_current=None)
+    at = app_as(world, "consultant", "screens/survey_themes.py").run()
+    assert not at.exception
+    assert "Large surveys: prepare the file in the background" in [h.value for h in at.subheader]
+    next(r for r in at.radio if r.label == "Format").set_value("csv")
+    next(b for b in at.button if b.label == "Prepare coded responses in the background").click()
+    at.run()
+    assert not at.exception
+    run_queued_jobs(world.db)
+    at.run()
+    assert not at.exception
+    assert any(m.value.startswith("The CSV file ") for m in at.markdown)
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Download ") and label.endswith("-coded.csv") for label in buttons)
+    # Your jobs offers the same file.
+    listed = open_page(world, "consultant")
+    assert any(m.value.startswith("**Exporting coded responses:") for m in listed.markdown)
+    labels = [b.proto.label for b in listed.get("download_button")]
+    assert any(label.endswith("-coded.csv") for label in labels)

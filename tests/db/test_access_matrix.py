@@ -46,7 +46,7 @@ from ue_core.db.models import (
     Team,
     ThemeAction,
 )
-from ue_core.errors import ConflictError, InputError
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.jobs import JobContext
 from ue_core.jobs import store as job_store
 from ue_core.progress_report import ReportPeriod
@@ -127,6 +127,7 @@ from ue_core.services.requests import (
 from ue_core.services.surveys import (
     deletion,
     embeddings,
+    export_jobs,
     exports,
     imports,
     read_across,
@@ -1297,6 +1298,29 @@ ROWS: tuple[Row, ...] = (
         tolerates=(InputError,),  # the job thread may have finished it before the cancel
     ),
     Row(router_jobs.router_job, CONSULTANT, lambda s, a: router_jobs.router_job(s.db, a)),
+    # a large export of coded responses: survey analysts start it; its file is seen as its job
+    Row(
+        export_jobs.start_exporting,
+        CONSULTANT,
+        lambda s, a: jobs.cancel_job(
+            s.db, a, export_jobs.start_exporting(s.db, a, s.set_id, "csv").id
+        ),
+        tolerates=(InputError,),  # the job thread may have finished it before the cancel
+    ),
+    Row(export_jobs.export_job, CONSULTANT, lambda s, a: export_jobs.export_job(s.db, a, s.set_id)),
+    Row(
+        export_jobs.export_work,
+        CONSULTANT,
+        lambda s, a: export_jobs.export_work(
+            s.db, a, {"set_id": s.set_id, "format": "csv"}, JobContext(s.db, consultant_job(s))
+        ),
+    ),
+    Row(
+        jobs.job_file,
+        OWN_MEMBER | HUB,
+        lambda s, a: jobs.job_file(s.db, a, member_job(s)),
+        tolerates=(NotFound,),  # the member's job made no file: past the access check
+    ),
     Row(
         router_jobs.retrain_router_work,
         CONSULTANT,
@@ -1574,6 +1598,15 @@ def member_job(s: Seeded) -> int:
     member = s.world.actor("member")
     with s.db.transaction() as session:
         return job_store.add_job(session, "find_themes", member.user_id, None, {}, "Waiting").id
+
+
+def consultant_job(s: Seeded) -> int:
+    """A fresh queued job started by the hub consultant (never run)."""
+    consultant = s.world.actor("consultant")
+    with s.db.transaction() as session:
+        return job_store.add_job(
+            session, "export_coded", consultant.user_id, None, {}, "Waiting"
+        ).id
 
 
 def forum_draft(s: Seeded) -> forums.ForumDraft:

@@ -29,6 +29,7 @@ KINDS: Final[dict[str, str]] = {
     "find_themes": "ue_core.services.surveys.theme_jobs:find_themes_work",
     "approve_themes": "ue_core.services.surveys.theme_jobs:approve_themes_work",
     "retrain_router": "ue_core.services.router_jobs:retrain_router_work",
+    "export_coded": "ue_core.services.surveys.export_jobs:export_work",
 }
 
 UNEXPECTED: Final = (

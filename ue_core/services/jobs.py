@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ue_core import audit
 from ue_core.authz import AccessDenied, Actor, require_see_job
 from ue_core.db.engine import Database
-from ue_core.db.models import Job, Survey, SurveyQuestion, User
+from ue_core.db.models import Job, JobFile, Survey, SurveyQuestion, ThemeSet, User
 from ue_core.errors import InputError, NotFound
 from ue_core.jobs import JobState
 from ue_core.jobs import store as job_store
@@ -31,6 +31,7 @@ KIND_LABELS: Final[dict[str, str]] = {
     "find_themes": "Finding themes",
     "approve_themes": "Approving themes and theming later answers",
     "retrain_router": "Retraining the request router",
+    "export_coded": "Exporting coded responses",
 }
 
 #: The screen (``ui.navigation`` key) where each kind's result is used.
@@ -38,6 +39,7 @@ KIND_PAGES: Final[dict[str, str]] = {
     "find_themes": "survey_themes",
     "approve_themes": "survey_themes",
     "retrain_router": "triage",
+    "export_coded": "survey_themes",
 }
 
 #: The subject of a job on the request router (one retraining at a time).
@@ -71,6 +73,11 @@ class JobView:
         return self.state.is_active
 
     @property
+    def has_file(self) -> bool:
+        """True when the job made a file to download (``job_file``)."""
+        return self.state is JobState.SUCCEEDED and bool((self.result or {}).get("filename"))
+
+    @property
     def result_summary(self) -> str | None:
         """What a finished job made, in a sentence (None until it has succeeded)."""
         if self.state is not JobState.SUCCEEDED or self.result is None:
@@ -89,6 +96,11 @@ def _summary(kind: str, result: dict[str, Any]) -> str:
             + ("answer" if assigned == 1 else "answers")
             + f" given a theme, {review:,} waiting for review."
         )
+    if kind == "export_coded":
+        return (
+            f"The {result.get('format', '')} file {result.get('filename', '')} is ready "
+            f"({int(result.get('bytes', 0)) / 1_000_000:.1f} MB) to download."
+        )
     if kind == "retrain_router":
         return (
             f"The request router was retrained on {int(result.get('examples', 0)):,} requests "
@@ -99,18 +111,29 @@ def _summary(kind: str, result: dict[str, Any]) -> str:
     return "Finished."
 
 
+def _question_label(session: Session, question_id: int) -> str:
+    row = session.execute(
+        select(Survey.title, SurveyQuestion.wording, SurveyQuestion.column_name)
+        .join(Survey, Survey.id == SurveyQuestion.survey_id)
+        .where(SurveyQuestion.id == question_id)
+    ).first()
+    if row is None:
+        return "A survey question that has since been deleted"
+    title, wording, column = row
+    return f"{title}: {wording or tidy_header(column)}"
+
+
 def _subject_label(session: Session, job: Job) -> str:
     """What the job is about, for example 'Staff survey: Barriers to engaging users'."""
     if job.kind in ("find_themes", "approve_themes") and job.subject_id is not None:
-        row = session.execute(
-            select(Survey.title, SurveyQuestion.wording, SurveyQuestion.column_name)
-            .join(Survey, Survey.id == SurveyQuestion.survey_id)
-            .where(SurveyQuestion.id == job.subject_id)
-        ).first()
-        if row is None:
-            return "A survey question that has since been deleted"
-        title, wording, column = row
-        return f"{title}: {wording or tidy_header(column)}"
+        return _question_label(session, job.subject_id)
+    if job.kind == "export_coded" and job.subject_id is not None:
+        question_id = session.scalar(
+            select(ThemeSet.question_id).where(ThemeSet.id == job.subject_id)
+        )
+        if question_id is None:
+            return "Themes that have since been deleted"
+        return _question_label(session, question_id)
     if job.kind == "retrain_router":
         return "The request router for triage"
     return ""
@@ -169,6 +192,26 @@ def all_jobs(db: Database, actor: Actor) -> list[JobView]:
     with db.read() as session:
         jobs = session.scalars(select(Job).order_by(Job.id.desc()).limit(MAX_LISTED)).all()
         return [job_view(session, job) for job in jobs]
+
+
+@dataclass(frozen=True)
+class JobFileView:
+    filename: str
+    mime: str
+    data: bytes
+
+
+def job_file(db: Database, actor: Actor, job_id: int) -> JobFileView:
+    """The file a finished job made, for the person who started it and hub staff."""
+    with db.read() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound("That job no longer exists.")
+        require_see_job(actor, job.started_by_id)
+        found = session.scalar(select(JobFile).where(JobFile.job_id == job_id))
+        if found is None:
+            raise NotFound("That file is no longer kept: files are kept for 7 days. Export again.")
+        return JobFileView(found.filename, found.mime, bytes(found.data))
 
 
 def cancel_job(db: Database, actor: Actor, job_id: int) -> JobView:

@@ -1,4 +1,5 @@
-"""Trained routers: the request routers a retraining job fitted, for every app server to use.
+"""Jobs' products: the request routers a retraining job fitted, for every app server to use,
+and the files export jobs made, for the person who started them to download.
 
 Revision ID: 0024
 Revises: 0021
@@ -32,6 +33,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_trained_router_key")),
     )
 
+    op.create_table(
+        "job_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("mime", sa.String(length=100), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["job_id"], ["job.id"], name=op.f("fk_job_file_job_id_job")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_file")),
+        sa.UniqueConstraint("job_id", name=op.f("uq_job_file_job_id")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("job_file")
     op.drop_table("trained_router")
