@@ -130,6 +130,7 @@ page = ThemePage(
     coded=views.coded_answers(db(), actor, current.id),
     seen=seen,
 )
-for tab, draw in zip(st.tabs([plain(t) for t in TABS]), TABS.values(), strict=True):
+tabs = st.tabs([plain(t) for t in TABS], key=f"theme_tabs_{question_id}")  # kept over reruns
+for tab, draw in zip(tabs, TABS.values(), strict=True):
     with tab:
         draw(page)
