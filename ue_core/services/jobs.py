@@ -97,9 +97,11 @@ def _summary(kind: str, result: dict[str, Any]) -> str:
             + f" given a theme, {review:,} waiting for review."
         )
     if kind == "export_coded":
+        size = int(result.get("bytes", 0))
+        shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(size // 1000, 1)} KB"
         return (
-            f"The {result.get('format', '')} file {result.get('filename', '')} is ready "
-            f"({int(result.get('bytes', 0)) / 1_000_000:.1f} MB) to download."
+            f"The {result.get('format', '')} file {result.get('filename', '')} ({shown}) is "
+            "ready to download."
         )
     if kind == "retrain_router":
         return (
