@@ -17,10 +17,10 @@ from tests.factories import World
 from ue_core.authz import AccessDenied, Actor
 from ue_core.db.engine import Database
 from ue_core.db.models import JobFile
-from ue_core.errors import ConflictError, InputError
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.jobs import JobContext, JobState, execute
 from ue_core.services import jobs
-from ue_core.services.surveys import export_jobs, exports, theme_sets
+from ue_core.services.surveys import export_jobs, exports, theme_sets, views
 
 __all__ = ["world"]
 
@@ -119,3 +119,19 @@ def test_one_export_of_a_set_at_a_time_in_a_known_format(
     jobs.cancel_job(world.db, consultant, first.id)
     second = export_jobs.start_exporting(world.db, consultant, set_id, "csv")
     assert held.submitted == [first.id, second.id]
+
+
+def test_deleting_the_survey_deletes_its_exported_files(world: World) -> None:
+    from ue_core.services.surveys import deletion
+
+    consultant = world.actor("consultant")
+    set_id = themed(world)
+    started = export_jobs.start_exporting(world.db, consultant, set_id, "csv")
+    run_queued_jobs(world.db)
+    assert files(world.db) == 1
+    survey_id = views.list_surveys(world.db, consultant)[0].id
+    contents = deletion.survey_contents(world.db, consultant, survey_id)
+    deletion.delete_survey(world.db, consultant, survey_id, expected_answers=contents.answers)
+    assert files(world.db) == 0
+    with pytest.raises(NotFound, match="no longer kept"):
+        jobs.job_file(world.db, consultant, started.id)

@@ -103,6 +103,9 @@ def export_work(
     context.check_cancelled()  # the last moment before the one saving transaction
     filename = f"{stem}-{suffix}"
     with db.transaction() as session:
+        # Held until the file is saved, so deleting the survey meanwhile waits, then deletes it.
+        if session.get(ThemeSet, set_id, with_for_update=True) is None:
+            raise NotFound("The survey was deleted while its file was being made; none was kept.")
         session.execute(delete(JobFile).where(JobFile.created_at < utcnow() - KEEP_FILES_FOR))
         session.add(JobFile(job_id=context.job_id, filename=filename, mime=mime, data=data))
         audit.record(
