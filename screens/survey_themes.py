@@ -120,7 +120,7 @@ with st.expander("Find themes again, for example with another number of themes")
             + ("; the approved themes stay." if current.approved_set_id is not None else ".")
         )
     if running:
-        st.write("Themes are being found for this question now; wait for that to finish.")
+        st.write("A job is running on this question's themes now; wait for it to finish.")
     else:
         find_form(actor, question_id, latest)
 
@@ -132,6 +132,7 @@ page = ThemePage(
     coded=views.coded_answers(db(), actor, current.id),
     seen=seen,
 )
-for tab, draw in zip(st.tabs([plain(t) for t in TABS]), TABS.values(), strict=True):
+tabs = st.tabs([plain(t) for t in TABS], key=f"theme_tabs_{question_id}")  # kept over reruns
+for tab, draw in zip(tabs, TABS.values(), strict=True):
     with tab:
         draw(page)

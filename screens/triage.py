@@ -21,6 +21,7 @@ from ui.context import db
 from ui.conversation import request_conversation
 from ui.outcome_form import outcome_form
 from ui.request_context import team_beside_request
+from ui.router_job import router_job_panel
 from ui.similar_requests import similar_requests_panel
 from ui.text import plain
 from ui.triage_suggestion import triage_form
@@ -39,6 +40,7 @@ counts = support.count_by_status(db(), actor)
 columns = st.columns(len(RequestStatus))
 for column, status in zip(columns, RequestStatus, strict=True):
     column.metric(support.STATUS_LABELS[status], f"{counts[status]:,}")
+router_job_panel(actor)
 
 view = st.radio(
     "Queue",

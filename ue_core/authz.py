@@ -41,6 +41,7 @@ class Permission(StrEnum):
     MANAGE_FORUMS = "manage_forums"  # hub staff keep the forum register and join forums up
     REVIEW_CASE_STUDIES = "review_case_studies"  # hub staff draft, publish or decline case studies
     VIEW_PROGRESS_REPORT = "view_progress_report"  # the strategy's progress report (hub staff)
+    RUN_JOBS = "run_jobs"  # long work in the background, and the Your jobs page (hub staff)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -88,6 +89,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_FORUMS,
             Permission.REVIEW_CASE_STUDIES,
             Permission.VIEW_PROGRESS_REPORT,
+            Permission.RUN_JOBS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -105,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_FORUMS,
             Permission.REVIEW_CASE_STUDIES,
             Permission.VIEW_PROGRESS_REPORT,
+            Permission.RUN_JOBS,
         }
     ),
 }

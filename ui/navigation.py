@@ -39,6 +39,14 @@ SCREENS: tuple[Screen, ...] = (
         "Replies, notes and status changes on the requests you follow.",
     ),
     Screen(
+        "your_jobs",
+        "screens/your_jobs.py",
+        "Your jobs",
+        ":material/pending_actions:",
+        Permission.RUN_JOBS,
+        "Long work running in the background: how far it has got, cancelling, what it made.",
+    ),
+    Screen(
         "assessment",
         "screens/assessment.py",
         "Self-assessment",

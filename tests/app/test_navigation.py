@@ -43,6 +43,7 @@ EXPECTED_LINKS = {
     },
     "consultant": {
         "Inbox",
+        "Your jobs",
         "Support requests",
         "Desk reports",
         "Progress report",
@@ -62,6 +63,7 @@ EXPECTED_LINKS = {
     },
     "admin": {
         "Inbox",
+        "Your jobs",
         "Desk reports",
         "Progress report",
         "System overview",

@@ -47,7 +47,7 @@ from ue_core.db.models import (
     ThemeAction,
 )
 from ue_core.db.models import ThemeEvidence as ThemeEvidenceRow
-from ue_core.errors import ConflictError, InputError
+from ue_core.errors import ConflictError, InputError, NotFound
 from ue_core.jobs import JobContext
 from ue_core.jobs import store as job_store
 from ue_core.progress_report import ReportPeriod
@@ -88,6 +88,7 @@ from ue_core.services import (
     request_context,
     results,
     rounds,
+    router_jobs,
     score_history,
     scores_against_targets,
     sign_in,
@@ -128,6 +129,7 @@ from ue_core.services.requests import (
 from ue_core.services.surveys import (
     deletion,
     embeddings,
+    export_jobs,
     exports,
     imports,
     read_across,
@@ -1358,6 +1360,43 @@ ROWS: tuple[Row, ...] = (
     Row(jobs.job_status, OWN_MEMBER | HUB, lambda s, a: jobs.job_status(s.db, a, member_job(s))),
     Row(jobs.cancel_job, OWN_MEMBER | HUB, lambda s, a: jobs.cancel_job(s.db, a, member_job(s))),
     Row(jobs.my_jobs, EVERYONE, lambda s, a: jobs.my_jobs(s.db, a)),
+    Row(jobs.all_jobs, HUB, lambda s, a: jobs.all_jobs(s.db, a)),
+    # retraining the request router: hub consultants, who triage (cancelled at once here)
+    Row(
+        router_jobs.start_retraining_router,
+        CONSULTANT,
+        lambda s, a: jobs.cancel_job(s.db, a, router_jobs.start_retraining_router(s.db, a).id),
+        tolerates=(InputError,),  # the job thread may have finished it before the cancel
+    ),
+    Row(router_jobs.router_job, CONSULTANT, lambda s, a: router_jobs.router_job(s.db, a)),
+    # a large export of coded responses: survey analysts start it; its file is seen as its job
+    Row(
+        export_jobs.start_exporting,
+        CONSULTANT,
+        lambda s, a: jobs.cancel_job(
+            s.db, a, export_jobs.start_exporting(s.db, a, s.set_id, "csv").id
+        ),
+        tolerates=(InputError,),  # the job thread may have finished it before the cancel
+    ),
+    Row(export_jobs.export_job, CONSULTANT, lambda s, a: export_jobs.export_job(s.db, a, s.set_id)),
+    Row(
+        export_jobs.export_work,
+        CONSULTANT,
+        lambda s, a: export_jobs.export_work(
+            s.db, a, {"set_id": s.set_id, "format": "csv"}, JobContext(s.db, consultant_job(s))
+        ),
+    ),
+    Row(
+        jobs.job_file,
+        OWN_MEMBER | HUB,
+        lambda s, a: jobs.job_file(s.db, a, member_job(s)),
+        tolerates=(NotFound,),  # the member's job made no file: past the access check
+    ),
+    Row(
+        router_jobs.retrain_router_work,
+        CONSULTANT,
+        lambda s, a: router_jobs.retrain_router_work(s.db, a, {}, JobContext(s.db, 0)),
+    ),
     Row(
         theme_jobs.start_finding_themes,
         CONSULTANT,
@@ -1380,6 +1419,21 @@ ROWS: tuple[Row, ...] = (
         ),
         # the work checks the set seen as find_themes does: the seeded set is current
         tolerates=(ConflictError,),
+    ),
+    Row(
+        theme_jobs.start_approving,
+        CONSULTANT,
+        lambda s, a: theme_jobs.start_approving(s.db, a, s.set_id, expected_version=-1),
+        # a version never seen: an allowed call is refused as a conflict, no job made
+        tolerates=(ConflictError,),
+    ),
+    Row(
+        theme_jobs.approve_themes_work,
+        CONSULTANT,
+        lambda s, a: theme_jobs.approve_themes_work(
+            s.db, a, {"set_id": s.set_id, "expected_version": -1}, JobContext(s.db, 0)
+        ),
+        tolerates=(ConflictError,),  # the work saves against the version seen, as approve does
     ),
     # the forum register: everyone reads it, hub staff keep it and join forums up; successes are
     # recorded by hub staff or a champion of the host organisation
@@ -1615,6 +1669,15 @@ def member_job(s: Seeded) -> int:
     member = s.world.actor("member")
     with s.db.transaction() as session:
         return job_store.add_job(session, "find_themes", member.user_id, None, {}, "Waiting").id
+
+
+def consultant_job(s: Seeded) -> int:
+    """A fresh queued job started by the hub consultant (never run)."""
+    consultant = s.world.actor("consultant")
+    with s.db.transaction() as session:
+        return job_store.add_job(
+            session, "export_coded", consultant.user_id, None, {}, "Waiting"
+        ).id
 
 
 def forum_draft(s: Seeded) -> forums.ForumDraft:

@@ -1137,3 +1137,36 @@ class ThemeEvidence(Base):
     question: Mapped[str] = mapped_column(String(300))
     attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     attached_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainedRouter(Base):
+    """A request router fitted by a retraining job, for every app server to use (issue 13).
+
+    ``key`` names what it was fitted on (purpose, framework or kinds, embedding backend, the
+    confirmed history's size and latest confirmation), as the triage service's own cache does;
+    a router whose key no longer matches the history is not used. ``model`` is the pickled
+    router and its training set, written only by the workbench's own retraining job.
+    """
+
+    __tablename__ = "trained_router"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    examples: Mapped[int] = mapped_column(Integer)
+    model: Mapped[bytes] = mapped_column(LargeBinary)
+    job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobFile(Base):
+    """The file a job made (a large export), kept for the person who started it to download."""
+
+    __tablename__ = "job_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id"), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

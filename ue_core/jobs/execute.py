@@ -27,6 +27,9 @@ Work = Callable[[Database, Actor, dict[str, Any], JobContext], dict[str, Any]]
 #: Each kind of job and where its work is ("module:function"), imported when a job runs.
 KINDS: Final[dict[str, str]] = {
     "find_themes": "ue_core.services.surveys.theme_jobs:find_themes_work",
+    "approve_themes": "ue_core.services.surveys.theme_jobs:approve_themes_work",
+    "retrain_router": "ue_core.services.router_jobs:retrain_router_work",
+    "export_coded": "ue_core.services.surveys.export_jobs:export_work",
 }
 
 UNEXPECTED: Final = (

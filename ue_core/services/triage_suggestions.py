@@ -11,6 +11,7 @@ latest confirmation. The why then names the past confirmed requests a request re
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ue_core.authz import Actor, require_triage
 from ue_core.db.engine import Database
-from ue_core.db.models import RequestPracticeArea, SupportRequest
+from ue_core.db.models import RequestPracticeArea, SupportRequest, TrainedRouter
 from ue_core.errors import NotFound
 from ue_core.framework import PRACTICE_AREA_LABELS, Framework, load_framework
 from ue_core.request_kinds import OTHER, shipped_request_kinds
@@ -239,6 +240,37 @@ def _fit(training: learning.TrainingSet, backend: str) -> RequestRouter:
     return router.with_temperature(COLD_START_TEMPERATURE)
 
 
+def _router_key(
+    purpose: str, content_key: str, backend: str, history_key: tuple[int, str]
+) -> tuple[str, ...]:
+    count, latest = history_key
+    return (purpose, content_key, backend, str(count), latest)
+
+
+def _keep(key: tuple[str, ...], fitted: tuple[RequestRouter, learning.TrainingSet]) -> None:
+    """Cache a router in this process (the caller holds ``_lock``)."""
+    if key not in _routers and len(_routers) >= CACHED_ROUTERS:
+        _routers.pop(next(iter(_routers)))
+    _routers[key] = fitted
+
+
+def _stored_router(
+    session: Session, key: tuple[str, ...]
+) -> tuple[RequestRouter, learning.TrainingSet] | None:
+    """The router a retraining job fitted on this very history, if there is one.
+
+    Only the workbench's own retraining job writes these rows (``services.router_jobs``), so
+    unpickling them trusts nothing the database does not already hold.
+    """
+    data = session.scalar(select(TrainedRouter.model).where(TrainedRouter.key == "|".join(key)))
+    if data is None:
+        return None
+    fitted = pickle.loads(data)  # noqa: S301 - written by the workbench's own job only
+    if not isinstance(fitted, tuple) or not isinstance(fitted[0], RequestRouter):
+        return None
+    return cast(tuple[RequestRouter, learning.TrainingSet], fitted)
+
+
 def _router(
     purpose: str,
     content_key: str,
@@ -246,23 +278,25 @@ def _router(
     history: list[learning.ConfirmedRequest],
     allowed: set[str],
     history_key: tuple[int, str] | None = None,
+    session: Session | None = None,
 ) -> tuple[RequestRouter, learning.TrainingSet]:
+    """The router for this history: cached here, else fitted by a retraining job, else fitted
+    now (which the first triage page after new confirmations waits for)."""
     backend = choose_backend()
-    count, latest = history_key or learning.history_key(history)
-    key = (purpose, content_key, backend, str(count), latest)
+    key = _router_key(purpose, content_key, backend, history_key or learning.history_key(history))
     with _lock:
         cached = _routers.get(key)
+        if cached is None and session is not None:
+            cached = _stored_router(session, key)
         if cached is None:
             training = learning.training_set(cold[0], cold[1], history, allowed)
             cached = (_fit(training, backend), training)
-            if len(_routers) >= CACHED_ROUTERS:
-                _routers.pop(next(iter(_routers)))
-            _routers[key] = cached
+        _keep(key, cached)
         return cached
 
 
 def _area_router(
-    histories: _Histories, framework: Framework
+    histories: _Histories, framework: Framework, session: Session | None = None
 ) -> tuple[RequestRouter, learning.TrainingSet]:
     texts, labels = framework_examples(framework, by="area")
     return _router(
@@ -272,6 +306,7 @@ def _area_router(
         histories.areas,
         set(labels),
         histories.area_key,
+        session,
     )
 
 
@@ -326,16 +361,22 @@ def suggest_for_request(db: Database, actor: Actor, request_id: int) -> TriageSu
         if request is None:
             raise NotFound("That request no longer exists.")
         text = learning.request_text(request.subject, request.text)
-        router, training = _area_router(_histories(db, session), _framework(session))
+        router, training = _area_router(_histories(db, session), _framework(session), session)
     return _remembered_area(router, training, request_id, text)
 
 
 def _kind_suggestion(
-    histories: _Histories, request_id: int, text: str, team_kind: str
+    histories: _Histories,
+    request_id: int,
+    text: str,
+    team_kind: str,
+    session: Session | None = None,
 ) -> KindSuggestion:
     cold = _kind_examples()
     allowed = set(shipped_request_kinds().by_key())
-    router, training = _router("kind", "kinds", cold, histories.kinds, allowed, histories.kind_key)
+    router, training = _router(
+        "kind", "kinds", cold, histories.kinds, allowed, histories.kind_key, session
+    )
     found = _remembered(
         "kind", router, request_id, text, lambda: _kind_of(router, training, text, team_kind)
     )
@@ -394,9 +435,9 @@ def suggest_triage(
         text = learning.request_text(request.subject, request.text)
         framework = _framework(session)
         histories = _histories(db, session)
-        router, training = _area_router(histories, framework)
+        router, training = _area_router(histories, framework, session)
         area = _remembered_area(router, training, request_id, text)
-        kind = _kind_suggestion(histories, request_id, text, request.kind)
+        kind = _kind_suggestion(histories, request_id, text, request.kind, session)
         gap = _area_gap(session, request.team_id, framework, area.best_guess, today)
         candidates = consultant_candidates(session)
         version, needed_by = request.version, request.needed_by

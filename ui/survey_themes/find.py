@@ -26,7 +26,8 @@ def _watched_key(question_id: int) -> str:
 
 
 def theme_job_panel(actor: Actor, question_id: int, current: ThemeSetView | None) -> bool:
-    """Show the question's theme job: live while it runs, then how it ended. True if it runs.
+    """Show the question's theme job (finding or approving themes): live while it runs, then
+    how it ended. True if it runs.
 
     A job this page watched says how it ended once; a failed or cancelled job newer than the
     themes shown says why to anyone who opens the page, until themes are found again.
@@ -34,11 +35,13 @@ def theme_job_panel(actor: Actor, question_id: int, current: ThemeSetView | None
     job = theme_jobs.theme_job(db(), actor, question_id)
     if job is None:
         return False
+    finding = job.kind == theme_jobs.KIND
+    doing = "finding themes" if finding else "approving themes"
     key = _watched_key(question_id)
     if job.is_active:
         st.session_state[key] = job.id
-        st.subheader("Finding themes")
-        job_progress(actor, job.id, "Cancel finding themes")
+        st.subheader("Finding themes" if finding else "Approving themes")
+        job_progress(actor, job.id, f"Cancel {doing}")
         return True
     watched = st.session_state.pop(key, None) == job.id
     newer = current is None or (
@@ -46,12 +49,19 @@ def theme_job_panel(actor: Actor, question_id: int, current: ThemeSetView | None
     )
     if job.state is JobState.SUCCEEDED:
         if watched:
-            st.success("Themes found and saved.")
+            st.success(plain(job.result_summary if not finding else "Themes found and saved."))
     elif job.state is JobState.FAILED and (watched or newer):
-        st.error(plain(f"Finding themes did not finish, and nothing was saved. {job.error or ''}"))
+        st.error(
+            plain(f"{doing.capitalize()} did not finish, and nothing was saved. {job.error or ''}")
+        )
     elif job.state is JobState.CANCELLED and (watched or newer):
-        st.info(plain(f"{job.started_by_name} cancelled finding themes; nothing was saved."))
+        st.info(plain(f"{job.started_by_name} cancelled {doing}; nothing was saved."))
     return False
+
+
+def watch_job(question_id: int, job_id: int) -> None:
+    """This page started the job: say how it ended when it does."""
+    st.session_state[_watched_key(question_id)] = job_id
 
 
 def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> None:
@@ -120,7 +130,7 @@ def find_form(actor: Actor, question_id: int, latest: ThemeSetView | None) -> No
             expected_current=seen,
             n_top_themes=None if how_many == "suggested" else int(chosen_top),
         )
-        st.session_state[_watched_key(question_id)] = job.id
+        watch_job(question_id, job.id)
 
     if concurrency.save_checked(start, name=name, current_version=None, table=None):
         st.rerun()

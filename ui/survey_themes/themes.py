@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ue_core.services.surveys import theme_sets, views
+from ue_core.services.surveys import theme_jobs, views
 from ue_core.text import plural
 from ue_core.themes.phrases import describe
+from ui import concurrency
 from ui.context import db
+from ui.survey_themes.find import watch_job
 from ui.survey_themes.page import ThemePage
 from ui.text import plain
 
@@ -52,11 +54,22 @@ def themes_tab(page: ThemePage) -> None:
         return
     st.subheader("Approve these themes")
     st.write(
-        "When the themes are right, approve them. Answers imported later are then given the "
-        "nearest approved theme, and the least typical wait for your review."
+        "When the themes are right, approve them. Answers imported since the themes were found, "
+        "and any imported later, are then given the nearest approved theme, and the least "
+        "typical wait for your review. Approving runs in the background: you can leave the page."
     )
+    running = theme_jobs.theme_job(db(), page.actor, page.question.id)
+    if running is not None and running.is_active:
+        st.write("A job is running on this question's themes; approve them once it has finished.")
+        return
     if st.button("Approve themes", key=f"approve_{page.set_id}"):
-        page.edit(
-            lambda: theme_sets.approve(db(), page.actor, page.set_id, expected_version=page.seen),
-            "Themes approved.",
-        )
+
+        def start() -> None:
+            job = theme_jobs.start_approving(
+                db(), page.actor, page.set_id, expected_version=page.seen
+            )
+            watch_job(page.question.id, job.id)
+
+        name = page.version_name
+        if concurrency.save_checked(start, name=name, current_version=None, table=None):
+            st.rerun()

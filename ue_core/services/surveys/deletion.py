@@ -19,6 +19,8 @@ from ue_core.authz import Actor, Permission, require
 from ue_core.db.engine import Database
 from ue_core.db.models import (
     Base,
+    Job,
+    JobFile,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -31,6 +33,7 @@ from ue_core.db.models import (
     TopTheme,
 )
 from ue_core.errors import ConflictError, NotFound
+from ue_core.services.surveys.export_jobs import KIND as EXPORT_KIND
 from ue_core.text import plural
 
 
@@ -124,6 +127,7 @@ def delete_survey(
         questions = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey_id)
         sets = select(ThemeSet.id).where(ThemeSet.question_id.in_(questions))
         themes = select(Theme.id).where(Theme.theme_set_id.in_(sets))
+        set_ids = list(session.scalars(sets))
         for statement in (
             delete(ThemeEvidence).where(ThemeEvidence.survey_id == survey_id),
             delete(ThemeAction).where(ThemeAction.theme_id.in_(themes)),
@@ -135,6 +139,13 @@ def delete_survey(
             delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id),
             delete(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id),
             delete(Survey).where(Survey.id == survey_id),
+            # Exported files of its answers go too; last, so an export saving meanwhile (it
+            # holds its theme set's row) has committed and its file is seen here.
+            delete(JobFile).where(
+                JobFile.job_id.in_(
+                    select(Job.id).where(Job.kind == EXPORT_KIND, Job.subject_id.in_(set_ids))
+                )
+            ),
         ):
             session.execute(statement.execution_options(synchronize_session=False))
         audit.record(

@@ -37,6 +37,7 @@ from ue_core.services.surveys.embeddings import (
     _load_answers,
     ensure_embeddings,
 )
+from ue_core.services.surveys.late_answers import _late_answer_vectors
 from ue_core.services.surveys.views import (
     APPROVED,
     DRAFT,
@@ -449,9 +450,33 @@ def _delete_drafts(session: Session, actor: Actor, question_id: int) -> None:
     )
 
 
-def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -> None:
-    """Approve a theme set: answers imported later are assigned to it."""
+@dataclass(frozen=True)
+class Approval:
+    """What approving a theme set did to the answers imported since its themes were found."""
+
+    assigned: int
+    review: int
+
+
+def approve(
+    db: Database,
+    actor: Actor,
+    set_id: int,
+    *,
+    expected_version: int,
+    progress: Progress | None = None,
+) -> Approval:
+    """Approve a theme set: answers imported later are assigned to it.
+
+    The answers imported since the themes were found are embedded first (reporting
+    ``progress``), then the approval and their themes are saved in one transaction.
+    """
     require(actor, Permission.ANALYSE_SURVEYS)
+    if progress:
+        progress(0.0, "Finding the answers imported since the themes were found")
+    vectors = _late_answer_vectors(db, set_id, progress)
+    if progress:
+        progress(0.95, "Saving the approval and the later answers' themes")
     with db.transaction() as session:
         theme_set = _lock_set(session, set_id, expected_version)
         if theme_set.status == APPROVED:
@@ -473,10 +498,13 @@ def approve(db: Database, actor: Actor, set_id: int, *, expected_version: int) -
             .execution_options(synchronize_session=False)
         )
         # Answers imported since the themes were found are assigned now.
-        _assign_new_answers(session, set_id)
+        if vectors:
+            session.execute(update(SurveyAnswer), vectors)
+        assigned, review = _assign_new_answers(session, set_id)
         audit.record(
             session, actor, "approve_themes", "theme_set", set_id, None, {"status": APPROVED}
         )
+    return Approval(assigned=assigned, review=review)
 
 
 def review_queue(db: Database, actor: Actor, set_id: int) -> list[CodedAnswer]:
