@@ -433,3 +433,94 @@ def count_bars(
     layers = [bars, labels] if len(categories) * len(series) <= MAX_LABELLED_BARS else [bars]
     figure: alt.TopLevelMixin = alt.layer(*layers).properties(height=300)
     return figure
+
+
+# --- Your organisation: your organisation beside the rest of the system ------------------------
+
+#: The two series of the organisation charts, their AF colours and marker shapes.
+ORGANISATION_SERIES = ["Your organisation", "Rest of the system"]
+ORGANISATION_SHAPES = ["circle", "diamond"]
+
+
+def _organisation_colour() -> alt.Color:
+    return alt.Color(
+        "Group:N",
+        scale=alt.Scale(domain=ORGANISATION_SERIES, range=list(AF_DUO)),
+        title=None,
+    )
+
+
+def _organisation_shape() -> alt.Shape:
+    return alt.Shape(
+        "Group:N",
+        scale=alt.Scale(domain=ORGANISATION_SERIES, range=ORGANISATION_SHAPES),
+        title=None,
+    )
+
+
+@cached_figure
+def organisation_principles(data: pd.DataFrame, order: list[str]) -> alt.TopLevelMixin:
+    """Each principle's mean score, your organisation (circles) beside the rest (diamonds).
+
+    ``data`` has columns Principle, Group (one of ``ORGANISATION_SERIES``), Score and Label;
+    ``order`` is the principles top to bottom.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "Score:Q",
+            scale=alt.Scale(domain=list(SCORE_DOMAIN)),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title="Mean score (1 is Beginning, 5 is Mastering)",
+        ),
+        y=alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("Group:N", sort=ORGANISATION_SERIES),
+    )
+    points = base.mark_point(filled=True, size=160, opacity=1).encode(
+        color=_organisation_colour(),
+        shape=_organisation_shape(),
+        tooltip=["Principle", "Group", "Label"],
+    )
+    labels = base.mark_text(align="left", dx=10, color=AF_TEXT).encode(text="Label:N")
+    figure: alt.TopLevelMixin = (points + labels).properties(height=alt.Step(22))
+    return figure
+
+
+@cached_figure
+def organisation_trend(data: pd.DataFrame, rounds: list[str]) -> alt.TopLevelMixin:
+    """The mean overall score by round: your organisation solid with circles, the rest dashed
+    with diamonds, each point labelled above (the higher of a round) or below.
+
+    ``data`` has columns Round, Group, Score, Above (whether the label goes above) and Label.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X("Round:N", sort=rounds, title="Assessment round", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "Score:Q",
+            scale=alt.Scale(domain=list(SCORE_DOMAIN)),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title="Mean overall score",
+        ),
+    )
+    lines = base.mark_line(strokeWidth=3).encode(
+        color=_organisation_colour(),
+        strokeDash=alt.StrokeDash(
+            "Group:N",
+            scale=alt.Scale(domain=ORGANISATION_SERIES, range=[[1, 0], [6, 4]]),
+            title=None,
+        ),
+    )
+    markers = base.mark_point(filled=True, size=120, opacity=1).encode(
+        color=_organisation_colour(),
+        shape=_organisation_shape(),
+        tooltip=["Round", "Group", "Label"],
+    )
+    labels = alt.layer(
+        *(
+            base.transform_filter(alt.datum.Above == above)
+            .mark_text(dy=offset, color=AF_TEXT, fontSize=13)
+            .encode(text="Label:N")
+            for above, offset in ((True, -16), (False, 18))
+        )
+    )
+    figure: alt.TopLevelMixin = (lines + markers + labels).properties(height=320)
+    return figure
