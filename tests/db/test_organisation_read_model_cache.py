@@ -23,7 +23,8 @@ from tests.factories import World, build_world
 from ue_core.authz import SYSTEM
 from ue_core.db.engine import Database
 from ue_core.db.models import Assessment, AssessmentStatus, Organisation, Team
-from ue_core.services import oversight, starting, support
+from ue_core.progress_report import ReportPeriod
+from ue_core.services import oversight, progress_report, starting, support
 from ue_core.services.fingerprints import organisations_version
 from ue_core.services.frameworks import sync_framework
 
@@ -149,3 +150,18 @@ def test_the_day_is_part_of_the_fingerprint(world: World) -> None:
     before = _cached(world)
     # A new day in the same round: read again, the same figures.
     assert _dashboard(world, date(2026, 11, 22)) is not before
+
+
+def test_the_progress_reports_maturity_facts_are_read_again_after_a_submission(
+    world: World,
+) -> None:
+    period = ReportPeriod(date(2025, 4, 1), date(2026, 11, 21))
+    consultant = world.actor("consultant")
+    first = progress_report._maturity_facts(world.db, consultant, period, TODAY)
+    assert progress_report._maturity_facts(world.db, consultant, period, TODAY) is first
+    assert first.assessments == ()
+
+    add_assessment(world.db, world.team_id, PAST, flat(3))
+
+    after = progress_report._maturity_facts(world.db, consultant, period, TODAY)
+    assert [a.team_id for a in after.assessments] == [world.team_id]
