@@ -524,3 +524,25 @@ def organisation_trend(data: pd.DataFrame, rounds: list[str]) -> alt.TopLevelMix
     )
     figure: alt.TopLevelMixin = (lines + markers + labels).properties(height=320)
     return figure
+
+
+# --- Champion updates ---------------------------------------------------------------------------
+
+
+@cached_figure
+def horizontal_bars(data: pd.DataFrame, category: str, value: str) -> alt.TopLevelMixin:
+    """Horizontal bars in AF dark blue, in the frame's order, the count written at each end."""
+    order = list(data[category])
+    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+    x = alt.X(f"{value}:Q", title=value, axis=alt.Axis(format="d", tickMinStep=1))
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=AF_CATEGORICAL[0], height=20).encode(
+        x=x, y=y, tooltip=[category, value]
+    )
+    labels = base.mark_text(align="left", dx=5, color=AF_TEXT, fontSize=13).encode(
+        x=x, y=y, text=f"{value}:Q"
+    )
+    figure: alt.TopLevelMixin = alt.layer(bars, labels).properties(
+        height=alt.Step(32), padding={"left": 5, "top": 5, "bottom": 5, "right": 40}
+    )
+    return figure
