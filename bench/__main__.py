@@ -91,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
         help="measure only this screen key from ui/navigation.py (repeat for more)",
     )
     parser.add_argument(
+        "--skip-page",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="leave this screen key out (repeat for more), e.g. triage, measured on its own "
+        "with --page triage --warm-up",
+    )
+    parser.add_argument(
         "--warm-up",
         action="store_true",
         help="run each page once untimed first (process-wide indexes and models built), "
@@ -219,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 only=args.page,
                 warm=args.warm_up,
                 compare_with=args.compare_with,
+                skip=args.skip_page,
             )
         except pages.PageBenchError as error:
             print(error, file=sys.stderr)

@@ -461,6 +461,8 @@ class LatencyResults:
     #: The commit compared with (``--compare-with``) and its empty page, if any.
     compared_with: dict[str, str] | None = None
     empty_before: Measurement | None = None
+    #: Screen keys left out of this run (``--skip-page``).
+    skipped: tuple[str, ...] = ()
 
     @property
     def empty_median_ms(self) -> float:
@@ -491,6 +493,7 @@ class LatencyResults:
             "pages": self.rows(),
             "errors": sum(1 for p in self.pages if p.measurement.error or p.measurement.timed_out),
             "warm_up": self.warm_up,
+            "skipped_pages": list(self.skipped),
             "load_average": self.load_average,
             "warm_target_ms": WARM_TARGET_MS,
             "over_warm_target": [
@@ -525,6 +528,7 @@ def run(
     only: Sequence[str] = (),
     warm: bool = False,
     compare_with: str | None = None,
+    skip: Sequence[str] = (),
 ) -> LatencyResults:
     """Measure the empty page, every allowed (page, role), then the empty page again.
 
@@ -539,7 +543,7 @@ def run(
     try:
         with app_environment(database_url), quiet_streamlit() as capture:
             personas = role_personas(database_url)
-            pairs = plan(personas, SCREENS, only)
+            pairs = [p for p in plan(personas, SCREENS, only) if p[0].key not in skip]
             if only and not pairs:
                 known = ", ".join(screen.key for screen in SCREENS)
                 raise PageBenchError(f"No page matches {', '.join(only)}. Pages: {known}")
@@ -595,6 +599,7 @@ def run(
         if baseline is None
         else {"ref": baseline.ref, "commit": baseline.commit},
         empty_before=empty_before,
+        skipped=tuple(skip),
     )
 
 
