@@ -44,7 +44,7 @@ def main(database_url: str) -> None:
             if asked.get("warm_up"):
                 pages.warm_up(make)
             measured = pages.measure(make, int(asked["repeats"]), capture)
-            answer = {
+            answer: dict[str, object] = {
                 "sessions": measured.sessions,
                 "error": measured.error,
                 "timed_out": measured.timed_out,

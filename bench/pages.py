@@ -168,7 +168,7 @@ class PageResult:
     def row(self, empty_median_ms: float) -> dict[str, Any]:
         m = self.measurement
         page_median = m.median_ms
-        row = {
+        row: dict[str, Any] = {
             "page": self.screen.key,
             "title": self.screen.title,
             "path": self.screen.path,
@@ -424,7 +424,7 @@ class Baseline:
         """The page (the empty page for ``screen=None``) on the other commit; None if absent."""
         if screen is not None and screen.key not in self.screens:
             return None
-        asked = {"page": None if screen is None else screen.key, "email": email}
+        asked: dict[str, Any] = {"page": None if screen is None else screen.key, "email": email}
         asked |= {"repeats": repeats, "warm_up": warm, "empty": screen is None}
         assert self._process.stdin is not None
         self._process.stdin.write(json.dumps(asked) + "\n")

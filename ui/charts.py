@@ -546,3 +546,28 @@ def horizontal_bars(data: pd.DataFrame, category: str, value: str) -> alt.TopLev
         height=alt.Step(32), padding={"left": 5, "top": 5, "bottom": 5, "right": 40}
     )
     return figure
+
+
+# --- Commitments --------------------------------------------------------------------------------
+
+
+@cached_figure
+def status_bars(data: pd.DataFrame, themes: list[str], statuses: list[str]) -> alt.TopLevelMixin:
+    """Stacked horizontal bars: each theme's planned actions by status, in ``statuses`` order.
+
+    ``data`` has columns Theme, Status and Actions (one row per theme and status).
+    """
+    figure: alt.TopLevelMixin = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("Actions:Q", title="Planned actions", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("Status:N", scale=categorical_scale(statuses), sort=statuses),
+            order=alt.Order("order:Q"),
+            tooltip=["Theme", "Status", "Actions"],
+        )
+        .transform_calculate(order=f"indexof({statuses!r}, datum.Status)")
+        .properties(height=40 * len(themes) + 40)
+    )
+    return figure

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ue_core import audit
 from ue_core.authz import SYSTEM, AccessDenied, Actor, MembershipView, Permission, require
@@ -31,6 +31,7 @@ from ue_core.db.models import (
 )
 from ue_core.passwords import hash_password, verify_password
 from ue_core.personas import PERSONAS, Persona
+from ue_core.services._actor_read import _actor_where
 from ue_core.services._champion_terms import _end_term, _start_term
 from ue_core.timefmt import uk_today
 
@@ -105,50 +106,6 @@ def _active_user(session: Session, condition: ColumnElement[bool]) -> User | Non
             selectinload(User.memberships).selectinload(Membership.organisation),
         )
     )
-
-
-def _actor_where(session: Session, condition: ColumnElement[bool]) -> Actor | None:
-    """The active user matching ``condition`` as an Actor, read in one query of plain columns
-    (every page's sign-in check runs this on every rerun); the same Actor as
-    ``actor_from_user`` gives."""
-    team_organisation = aliased(Organisation)
-    rows = session.execute(
-        select(
-            User.id,
-            User.email,
-            User.display_name,
-            Membership.role,
-            Team.id,
-            Team.name,
-            team_organisation.id,
-            team_organisation.name,
-            Organisation.id,
-            Organisation.name,
-        )
-        .outerjoin(Membership, Membership.user_id == User.id)
-        .outerjoin(Team, Team.id == Membership.team_id)
-        .outerjoin(team_organisation, team_organisation.id == Team.organisation_id)
-        .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
-        .where(condition, User.is_active.is_(True))
-    ).all()
-    if not rows:
-        return None
-    views = [
-        MembershipView(
-            role=Role(role),
-            team_id=team_id,
-            team_name=team_name,
-            organisation_id=team_org_id if team_id is not None else org_id,
-            organisation_name=team_org_name if team_id is not None else org_name,
-        )
-        for _, _, _, role, team_id, team_name, team_org_id, team_org_name, org_id, org_name in rows
-        if role is not None
-    ]
-    views.sort(
-        key=lambda v: (list(Role).index(v.role), v.team_name or "", v.organisation_name or "")
-    )
-    user_id, email, display_name = rows[0][:3]
-    return Actor(user_id=user_id, email=email, display_name=display_name, memberships=tuple(views))
 
 
 def actor_for_email(db: Database, email: str) -> Actor | None:

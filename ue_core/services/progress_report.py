@@ -34,13 +34,13 @@ from ue_core.progress_report import (
 )
 from ue_core.service_levels import uk_date
 from ue_core.services import progress_sections
+from ue_core.services._scores_read import _principles, _submitted_scores
 from ue_core.services.champion_chats import chat_history
 from ue_core.services.champion_terms import champion_history
 from ue_core.services.champion_updates import updates_by_category
 from ue_core.services.commitments import commitments_progress
 from ue_core.services.fingerprints import FingerprintCache, database_key, organisations_version
 from ue_core.services.forums import active_forums
-from ue_core.services.oversight import _principles, _submitted_scores
 from ue_core.services.progress_sections import MaturityFacts, SubmittedAssessment
 from ue_core.services.reports import AUTHOR, PUBLISHER
 from ue_core.services.requests.hub_reports import DeskFilters, desk_report
