@@ -112,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
         "code, and show both side by side (--only pages)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --compare-with: sessions of each page per code, taken in turn ABBA (default: 1)",
+    )
+    parser.add_argument(
         "--results",
         type=Path,
         default=RESULTS_PATH,
@@ -228,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warm=args.warm_up,
                 compare_with=args.compare_with,
                 skip=args.skip_page,
+                rounds=args.rounds,
             )
         except pages.PageBenchError as error:
             print(error, file=sys.stderr)
