@@ -5,6 +5,7 @@
     python -m bench --only recommendations   # judged-set evaluation and recommender latency
     python -m bench --only pages --repeats 3 --page home
     python -m bench --only pages --page triage --warm-up   # warm reruns of one page only
+    python -m bench --only pages --compare-with main   # main and this code, side by side
     python -m bench --database-url sqlite:////tmp/other.db
     python -m bench --only themes        # survey themes: quality and speed (bench/README.md)
     python -m bench --only hostile       # peak memory of reading hostile spreadsheets
@@ -90,10 +91,31 @@ def _parser() -> argparse.ArgumentParser:
         help="measure only this screen key from ui/navigation.py (repeat for more)",
     )
     parser.add_argument(
+        "--skip-page",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="leave this screen key out (repeat for more), e.g. triage, measured on its own "
+        "with --page triage --warm-up",
+    )
+    parser.add_argument(
         "--warm-up",
         action="store_true",
         help="run each page once untimed first (process-wide indexes and models built), "
         "e.g. --only pages --page triage --warm-up",
+    )
+    parser.add_argument(
+        "--compare-with",
+        metavar="COMMIT",
+        default=None,
+        help="also measure each page on the code of COMMIT (e.g. main), in turn with this "
+        "code, and show both side by side (--only pages)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --compare-with: sessions of each page per code, taken in turn ABBA (default: 1)",
     )
     parser.add_argument(
         "--results",
@@ -206,17 +228,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "pages" in chosen:
         try:
             latency = pages.run(
-                info.database_url, repeats=args.repeats, only=args.page, warm=args.warm_up
+                info.database_url,
+                repeats=args.repeats,
+                only=args.page,
+                warm=args.warm_up,
+                compare_with=args.compare_with,
+                skip=args.skip_page,
+                rounds=args.rounds,
             )
         except pages.PageBenchError as error:
             print(error, file=sys.stderr)
             return 1
         section = latency.section()
+        columns = pages.table_columns(section)
         print(
-            f"\nPage latency: median of {args.repeats} AppTest runs, "
-            f"against an empty page at {section['empty_page_median_ms']:,.1f} ms\n"
+            f"\nPage latency: {args.repeats} AppTest runs of each page, "
+            f"against an empty page at {section['empty_page_median_ms']:,.1f} ms; "
+            f"load average {section['load_average']}\n"
         )
-        print_table(pages.rows_for_table(section), pages.TABLE_COLUMNS)
+        print_table(pages.rows_for_table(section), columns)
         if args.page:
             # Only some pages: their own section, so the full table stays as it was measured.
             name = "page_latency_" + "_".join(sorted(args.page))
@@ -226,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             merge_results("page_latency", section, args.results)
             say(f"Page latency written to {args.results}")
             if args.results == RESULTS_PATH:
-                update_readme(format_table(pages.rows_for_table(section), pages.TABLE_COLUMNS))
+                update_readme(format_table(pages.rows_for_table(section), columns))
         if section["errors"]:
             say(f"{section['errors']} page and role pairs raised an error (see the table).")
 

@@ -17,8 +17,13 @@ overhead on this machine, which makes figures from different machines comparable
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -45,11 +50,15 @@ REPO = Path(__file__).resolve().parents[1]
 ROUTER = REPO / "app.py"
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("")\n'
 DEFAULT_REPEATS = 5
+#: Issue 13, item 3: every page's warm rerun under 150 ms at the large scale.
+WARM_TARGET_MS = 150
 TIMEOUT_SECONDS = 120
 #: How long the untimed warm-up run of ``--warm-up`` may take (a cold triage page at the large
 #: scale embeds every request and fits the routers first: minutes on this machine).
 WARM_UP_TIMEOUT_SECONDS = 1800
 _ERROR_LOGGER = "streamlit.error_util"
+#: How the worker of ``--compare-with`` marks its answers (``bench.page_worker.MARK``).
+WORKER_MARK = "@@bench-worker "
 
 TABLE_COLUMNS = (
     Column("title", "Page"),
@@ -60,6 +69,25 @@ TABLE_COLUMNS = (
     Column("ratio_to_empty", "x empty", "right", ",.1f"),
     Column("status", "Status"),
 )
+
+
+#: The table of a run with ``--compare-with``: the code before and this code side by side.
+COMPARE_COLUMNS = (
+    Column("title", "Page"),
+    Column("role_label", "Role"),
+    Column("before_warm_median_ms", "Before warm", "right", ",.0f"),
+    Column("warm_median_ms", "After warm", "right", ",.0f"),
+    Column("before_warm_p90_ms", "Before P90", "right", ",.0f"),
+    Column("warm_p90_ms", "After P90", "right", ",.0f"),
+    Column("before_warm_best_ms", "Before best", "right", ",.0f"),
+    Column("warm_best_ms", "After best", "right", ",.0f"),
+    Column("status", "Status"),
+)
+
+
+def table_columns(section: Mapping[str, Any]) -> tuple[Column, ...]:
+    """The columns for a stored ``page_latency`` section: side by side if it compared."""
+    return COMPARE_COLUMNS if "compared_with" in section else TABLE_COLUMNS
 
 
 class PageBenchError(Exception):
@@ -91,6 +119,18 @@ class Measurement:
     def median_ms(self) -> float | None:
         runs = self.runs_ms
         return median(runs) if runs else None
+
+    @property
+    def warm_median_ms(self) -> float | None:
+        """Median of the warm reruns (every run after a session's first)."""
+        warm = self.warm_ms
+        return median(warm) if warm else None
+
+    @property
+    def warm_best_ms(self) -> float | None:
+        """The fastest warm rerun: the page's own cost with the least disturbance."""
+        warm = self.warm_ms
+        return min(warm) if warm else None
 
     @property
     def warm_p90_ms(self) -> float | None:
@@ -128,11 +168,13 @@ class PageResult:
     role: Role
     persona: Persona
     measurement: Measurement
+    #: The same page measured on the code before (``--compare-with``), in turn with this one.
+    before: Measurement | None = None
 
     def row(self, empty_median_ms: float) -> dict[str, Any]:
         m = self.measurement
         page_median = m.median_ms
-        return {
+        row: dict[str, Any] = {
             "page": self.screen.key,
             "title": self.screen.title,
             "path": self.screen.path,
@@ -150,7 +192,22 @@ class PageResult:
             "status": "error" if (m.error or m.timed_out) else "ok",
             "error": m.status.removeprefix("error: ") if (m.error or m.timed_out) else None,
             "shown_errors": m.shown_errors,
+            "warm_median_ms": _round(m.warm_median_ms),
+            "warm_best_ms": _round(m.warm_best_ms),
         }
+        if self.before is not None:
+            b = self.before
+            row["before"] = {
+                "median_ms": _round(b.median_ms),
+                "warm_median_ms": _round(b.warm_median_ms),
+                "warm_best_ms": _round(b.warm_best_ms),
+                "warm_p90_ms": _round(b.warm_p90_ms),
+                "first_run_ms": _round(b.first_run_ms),
+                "runs_ms": [round(v, 1) for v in b.runs_ms],
+                "status": "error" if (b.error or b.timed_out) else "ok",
+                "error": b.status.removeprefix("error: ") if (b.error or b.timed_out) else None,
+            }
+        return row
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -321,11 +378,100 @@ def plan(
     return pairs
 
 
+class Baseline:
+    """The code of another commit, measured page by page in a worker process (``page_worker``).
+
+    The commit is unpacked with ``git archive`` into a temporary directory (the repository's
+    worktrees are left alone) and ``bench/page_worker.py`` of this checkout runs there with
+    that directory first on the path, so the pages, services and bench helpers it times are the
+    commit's own. The same Python and packages serve both.
+    """
+
+    def __init__(self, ref: str, database_url: str) -> None:
+        try:
+            self.commit = subprocess.run(
+                ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        except subprocess.CalledProcessError as error:
+            raise PageBenchError(
+                f"No commit {ref!r} to compare with: {error.stderr.strip()}"
+            ) from None
+        self.ref = ref
+        self._tree = Path(tempfile.mkdtemp(prefix="bench-before-"))
+        archive = subprocess.run(
+            ["git", "archive", self.commit], cwd=REPO, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(self._tree)], input=archive, check=True)
+        code = (REPO / "bench" / "page_worker.py").read_text(encoding="utf-8")
+        environment = {**os.environ, "PYTHONPATH": str(self._tree)}
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", code, database_url],
+            cwd=self._tree,
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.screens = set(self._answer().get("ready", []))
+
+    def _answer(self) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            if line.startswith(WORKER_MARK):
+                answer: dict[str, Any] = json.loads(line[len(WORKER_MARK) :])
+                return answer
+        raise PageBenchError(f"The worker for {self.ref} stopped (exit {self._process.wait()}).")
+
+    def measure(
+        self, screen: Screen | None, email: str, repeats: int, warm: bool = False
+    ) -> Measurement | None:
+        """The page (the empty page for ``screen=None``) on the other commit; None if absent."""
+        if screen is not None and screen.key not in self.screens:
+            return None
+        asked: dict[str, Any] = {"page": None if screen is None else screen.key, "email": email}
+        asked |= {"repeats": repeats, "warm_up": warm, "empty": screen is None}
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(asked) + "\n")
+        self._process.stdin.flush()
+        answer = self._answer()
+        if answer.get("missing"):
+            return None
+        return Measurement(
+            sessions=answer["sessions"],
+            error=answer["error"],
+            timed_out=answer["timed_out"],
+            shown_errors=answer["shown_errors"],
+        )
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        shutil.rmtree(self._tree, ignore_errors=True)
+
+
 @dataclass(frozen=True)
 class LatencyResults:
     empty: Measurement
     pages: list[PageResult]
     repeats: int
+    #: One-, five- and fifteen-minute load averages when the pages started and finished.
+    load_average: dict[str, list[float]] = field(default_factory=dict)
+    warm_up: bool = False
+    #: The commit compared with (``--compare-with``) and its empty page, if any.
+    compared_with: dict[str, str] | None = None
+    empty_before: Measurement | None = None
+    #: Screen keys left out of this run (``--skip-page``).
+    skipped: tuple[str, ...] = ()
+    rounds: int = 1
 
     @property
     def empty_median_ms(self) -> float:
@@ -341,13 +487,14 @@ class LatencyResults:
         return rows_for_table(self.section())
 
     def section(self) -> dict[str, Any]:
-        return {
+        section: dict[str, Any] = {
             "method": (
                 "Median wall time of AppTest.run() on app.py with the page selected and a demo "
                 "persona signed in; caches cleared before each page and role, not between "
                 "repeats. The empty page is measured the same way before and after the pages."
             ),
             "repeats": self.repeats,
+            "rounds": self.rounds,
             "timeout_seconds": TIMEOUT_SECONDS,
             "empty_page_median_ms": round(self.empty_median_ms, 1),
             "empty_page_warm_p90_ms": _round(self.empty.warm_p90_ms),
@@ -355,7 +502,40 @@ class LatencyResults:
             "empty_page_runs_ms": [round(v, 1) for v in self.empty.runs_ms],
             "pages": self.rows(),
             "errors": sum(1 for p in self.pages if p.measurement.error or p.measurement.timed_out),
+            "warm_up": self.warm_up,
+            "skipped_pages": list(self.skipped),
+            "load_average": self.load_average,
+            "warm_target_ms": WARM_TARGET_MS,
+            "over_warm_target": [
+                f"{p.screen.key} as {p.role.value}"
+                for p in self.pages
+                if (p.measurement.warm_median_ms or 0) >= WARM_TARGET_MS
+            ],
         }
+        if self.compared_with is not None:
+            section["compared_with"] = {
+                **self.compared_with,
+                "method": (
+                    "The same pages on the commit before, in a worker process running that "
+                    "commit's code, measured in turn with this code page by page (alternating "
+                    "which goes first), on the same database in the same run."
+                ),
+            }
+            if self.empty_before is not None and self.empty_before.runs_ms:
+                section["compared_with"]["empty_page_median_ms"] = _round(
+                    self.empty_before.median_ms
+                )
+        return section
+
+
+def _merged(held: Measurement | None, new: Measurement | None) -> Measurement | None:
+    if held is None or new is None:
+        return new if held is None else held
+    return held.merge(new)
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def run(
@@ -363,37 +543,88 @@ def run(
     repeats: int = DEFAULT_REPEATS,
     only: Sequence[str] = (),
     warm: bool = False,
+    compare_with: str | None = None,
+    skip: Sequence[str] = (),
+    rounds: int = 1,
 ) -> LatencyResults:
     """Measure the empty page, every allowed (page, role), then the empty page again.
 
     With ``warm``, each page is first run once untimed (see :func:`warm_up`); Streamlit's own
-    caches are still cleared before its timed runs.
+    caches are still cleared before its timed runs. With ``compare_with`` (a commit), each page
+    is also measured on that commit's code (see :class:`Baseline`), in turn with this code.
     """
     if repeats < 1:
         raise PageBenchError("--repeats must be at least 1")
-    with app_environment(database_url), quiet_streamlit() as capture:
-        personas = role_personas(database_url)
-        pairs = plan(personas, SCREENS, only)
-        if only and not pairs:
-            known = ", ".join(screen.key for screen in SCREENS)
-            raise PageBenchError(f"No page matches {', '.join(only)}. Pages: {known}")
-        # One untimed run first, so the empty page's figures do not include start-up imports.
-        measure(empty_page, 1, capture)
-        say(f"Measuring the empty page ({repeats} runs)")
-        empty = measure(empty_page, repeats, capture)
-        results: list[PageResult] = []
-        for number, (screen, persona) in enumerate(pairs, start=1):
-            say(f"[{number}/{len(pairs)}] {screen.key} as {persona.role.value} ({repeats} runs)")
-            make = partial(page_as, screen, persona.email)
-            if warm:
-                warm_up(make)
-            measured = measure(make, repeats, capture)
-            say(f"    {measured.status}; median {_ms(measured.median_ms)}")
-            results.append(PageResult(screen, persona.role, persona, measured))
-        say(f"Measuring the empty page again ({repeats} runs)")
-        empty = empty.merge(measure(empty_page, repeats, capture))
-        clear_caches()
-    return LatencyResults(empty=empty, pages=results, repeats=repeats)
+    load_average = {"start": _load_average()}
+    baseline = None if compare_with is None else Baseline(compare_with, database_url)
+    try:
+        with app_environment(database_url), quiet_streamlit() as capture:
+            personas = role_personas(database_url)
+            pairs = [p for p in plan(personas, SCREENS, only) if p[0].key not in skip]
+            if only and not pairs:
+                known = ", ".join(screen.key for screen in SCREENS)
+                raise PageBenchError(f"No page matches {', '.join(only)}. Pages: {known}")
+            # One untimed run first, so the empty page's figures do not include start-up imports.
+            measure(empty_page, 1, capture)
+            say(f"Measuring the empty page ({repeats} runs)")
+            empty = measure(empty_page, repeats, capture)
+            empty_before = None
+            if baseline is not None:
+                baseline.measure(None, "", 1)
+                empty_before = baseline.measure(None, "", repeats)
+            results: list[PageResult] = []
+            for number, (screen, persona) in enumerate(pairs, start=1):
+                who = f"{screen.key} as {persona.role.value}"
+                say(f"[{number}/{len(pairs)}] {who} ({repeats} runs)")
+                make = partial(page_as, screen, persona.email)
+
+                def this_code(make: Callable[[], AppTest] = make) -> Measurement:
+                    if warm:
+                        warm_up(make)
+                    return measure(make, repeats, capture)
+
+                before: Measurement | None = None
+                if baseline is None:
+                    measured = this_code()
+                else:
+                    # Rounds in turn, ABBA: whichever went first in one round goes second in
+                    # the next, so a burst of load elsewhere falls on both codes alike.
+                    measured = Measurement()
+                    old_code = partial(baseline.measure, screen, persona.email, repeats, warm)
+                    for turn in range(rounds):
+                        if (number + turn) % 2:
+                            before = _merged(before, old_code())
+                            measured = measured.merge(this_code())
+                        else:
+                            measured = measured.merge(this_code())
+                            before = _merged(before, old_code())
+                if before is not None:
+                    say(f"    before: {before.status}; warm median {_ms(before.warm_median_ms)}")
+                say(f"    {measured.status}; warm median {_ms(measured.warm_median_ms)}")
+                results.append(PageResult(screen, persona.role, persona, measured, before))
+            say(f"Measuring the empty page again ({repeats} runs)")
+            empty = empty.merge(measure(empty_page, repeats, capture))
+            if baseline is not None and empty_before is not None:
+                again = baseline.measure(None, "", repeats)
+                empty_before = empty_before if again is None else empty_before.merge(again)
+            clear_caches()
+    finally:
+        if baseline is not None:
+            baseline.close()
+    load_average["end"] = _load_average()
+    return LatencyResults(
+        empty=empty,
+        pages=results,
+        repeats=repeats,
+        load_average=load_average,
+        warm_up=warm,
+        compared_with=None
+        if baseline is None
+        else {"ref": baseline.ref, "commit": baseline.commit},
+        empty_before=empty_before,
+        skipped=tuple(skip),
+        rounds=rounds,
+    )
 
 
 def _ms(value: float | None) -> str:
@@ -402,13 +633,17 @@ def _ms(value: float | None) -> str:
 
 def rows_for_table(section: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Table rows rebuilt from a stored ``page_latency`` section (for the README)."""
+    empty_runs = section.get("empty_page_runs_ms") or []
+    compared = section.get("compared_with") or {}
     rows: list[dict[str, Any]] = [
         {
             "title": "Empty Streamlit page",
             "role_label": "(baseline)",
             "median_ms": section["empty_page_median_ms"],
+            "warm_median_ms": section["empty_page_median_ms"] if empty_runs else None,
             "warm_p90_ms": section.get("empty_page_warm_p90_ms"),
             "first_run_ms": section.get("empty_page_first_run_ms"),
+            "before_warm_median_ms": compared.get("empty_page_median_ms"),
             "ratio_to_empty": 1.0,
             "status": "ok",
         }
@@ -417,5 +652,17 @@ def rows_for_table(section: Mapping[str, Any]) -> list[dict[str, Any]]:
         status = "ok" if row["status"] == "ok" else f"error: {_shorten(row['error'] or '')}"
         if row["status"] == "ok" and row.get("shown_errors"):
             status = f"ok, shows: {_shorten(row['shown_errors'][0])}"
-        rows.append({**row, "status": status})
+        before = row.get("before") or {}
+        if before.get("status") == "error":
+            status += f" (before: {_shorten(before.get('error') or '', 40)})"
+        rows.append(
+            {
+                **row,
+                "status": status,
+                "before_warm_median_ms": before.get("warm_median_ms"),
+                "before_warm_p90_ms": before.get("warm_p90_ms"),
+                "before_first_run_ms": before.get("first_run_ms"),
+                "before_warm_best_ms": before.get("warm_best_ms"),
+            }
+        )
     return rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +13,7 @@ from ue_core.services import oversight, statistical_outputs
 from ue_core.text import plural
 from ue_core.timefmt import uk_today
 from ui.auth import require_page
-from ui.charts import AF_DUO, chart
+from ui.charts import ORGANISATION_SERIES, chart, organisation_principles, organisation_trend
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.navigation import SCREENS_BY_KEY
@@ -22,11 +21,7 @@ from ui.organisations import choose_organisation
 from ui.outputs_coverage import show_summary as show_outputs_summary
 from ui.text import plain, plain_table
 
-OWN = "Your organisation"
-REST = "Rest of the system"
-SERIES = [OWN, REST]
-SHAPES = ["circle", "diamond"]
-SCORE_AXIS = "Mean score (1 is Beginning, 5 is Mastering)"
+OWN, REST = ORGANISATION_SERIES
 
 actor = require_page(Permission.VIEW_ORGANISATION)
 st.title("Your organisation")
@@ -122,28 +117,12 @@ else:
     )
     frame = pd.DataFrame(rows, columns=["Principle", "Group", "Score"])
     frame["Label"] = [format_score(v) for v in frame["Score"]]
-    base = alt.Chart(frame).encode(
-        x=alt.X(
-            "Score:Q",
-            scale=alt.Scale(domain=[1, 5]),
-            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
-            title=SCORE_AXIS,
-        ),
-        y=alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        yOffset=alt.YOffset("Group:N", sort=SERIES),
-    )
-    points = base.mark_point(filled=True, size=160, opacity=1).encode(
-        color=alt.Color("Group:N", scale=alt.Scale(domain=SERIES, range=list(AF_DUO)), title=None),
-        shape=alt.Shape("Group:N", scale=alt.Scale(domain=SERIES, range=SHAPES), title=None),
-        tooltip=["Principle", "Group", "Label"],
-    )
-    labels = base.mark_text(align="left", dx=10, color="#0B0C0C").encode(text="Label:N")
     chart(
         "Mean principle scores: your organisation and the rest of the system",
         "Each principle's mean score over teams' latest submitted assessments. Your "
         "organisation is shown with circles and the rest of the system with diamonds; each "
         "point is labelled with its score. Figures about fewer than 5 teams are left out.",
-        (points + labels).properties(height=alt.Step(22)),
+        organisation_principles(frame, order),
         table,
         key="principles",
     )
@@ -165,35 +144,6 @@ else:
     trend_frame = pd.DataFrame(trend_rows, columns=["Round", "Group", "Score", "Above"])
     trend_frame["Label"] = [format_score(v) for v in trend_frame["Score"]]
     rounds = [p.round_label for p in dash.trend]
-    trend_base = alt.Chart(trend_frame).encode(
-        x=alt.X("Round:N", sort=rounds, title="Assessment round", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(
-            "Score:Q",
-            scale=alt.Scale(domain=[1, 5]),
-            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
-            title="Mean overall score",
-        ),
-    )
-    colour = alt.Color("Group:N", scale=alt.Scale(domain=SERIES, range=list(AF_DUO)), title=None)
-    lines = trend_base.mark_line(strokeWidth=3).encode(
-        color=colour,
-        strokeDash=alt.StrokeDash(
-            "Group:N", scale=alt.Scale(domain=SERIES, range=[[1, 0], [6, 4]]), title=None
-        ),
-    )
-    markers = trend_base.mark_point(filled=True, size=120, opacity=1).encode(
-        color=colour,
-        shape=alt.Shape("Group:N", scale=alt.Scale(domain=SERIES, range=SHAPES), title=None),
-        tooltip=["Round", "Group", "Label"],
-    )
-    trend_labels = alt.layer(
-        *(
-            trend_base.transform_filter(alt.datum.Above == above)
-            .mark_text(dy=offset, color="#0B0C0C", fontSize=13)
-            .encode(text="Label:N")
-            for above, offset in ((True, -16), (False, 18))
-        )
-    )
     trend_table = pd.DataFrame(
         {
             "Round": rounds,
@@ -211,7 +161,7 @@ else:
         "in each round. Your organisation is the solid line with circles; the rest of the "
         "system is the dashed line with diamonds. Rounds with fewer than 5 teams submitting "
         "are left out of the chart.",
-        (lines + markers + trend_labels).properties(height=320),
+        organisation_trend(trend_frame, rounds),
         trend_table,
         key="trend",
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +12,7 @@ from ue_core.services.champion_updates import CategoryCount, Rollup, UpdateView
 from ue_core.services.update_reminders import MissingUpdate
 from ue_core.text import plural
 from ue_core.timefmt import format_date
-from ui.charts import AF_CATEGORICAL, AF_TEXT
+from ui.charts import horizontal_bars as horizontal_bars  # re-exported for screens
 from ui.text import link, plain
 
 
@@ -74,24 +73,6 @@ def updates_frame(updates: Sequence[UpdateView]) -> pd.DataFrame:
             "Links": [" ".join(view.links) or "None" for view in updates],
         }
     )
-
-
-def horizontal_bars(data: pd.DataFrame, category: str, value: str) -> alt.TopLevelMixin:
-    """Horizontal bars in AF dark blue, in the frame's order, the count written at each end."""
-    order = list(data[category])
-    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
-    x = alt.X(f"{value}:Q", title=value, axis=alt.Axis(format="d", tickMinStep=1))
-    base = alt.Chart(data)
-    bars = base.mark_bar(color=AF_CATEGORICAL[0], height=20).encode(
-        x=x, y=y, tooltip=[category, value]
-    )
-    labels = base.mark_text(align="left", dx=5, color=AF_TEXT, fontSize=13).encode(
-        x=x, y=y, text=f"{value}:Q"
-    )
-    figure: alt.TopLevelMixin = alt.layer(bars, labels).properties(
-        height=alt.Step(32), padding={"left": 5, "top": 5, "bottom": 5, "right": 40}
-    )
-    return figure
 
 
 def describe_categories(counts: Sequence[CategoryCount], months: str) -> str:

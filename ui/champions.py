@@ -51,15 +51,20 @@ def champion_card(card: ChampionCard, *, heading: bool = True) -> None:
         if heading:
             st.subheader(plain(card.name))
         since = f", champion since {format_date(card.since)}" if card.since else ""
-        st.write(plain(f"{card.organisation}{since}"))
-        if card.profession:
-            st.write(plain(f"Profession: {card.profession}"))
-        if card.areas:
-            areas = ", ".join(AREA_LABELS[a] for a in card.areas)
-            st.write(plain(f"Areas: {areas}"))
-        if card.interests:
-            st.write(plain(f"Interests: {card.interests}"))
-        st.markdown(contact_line(card))
+        areas = ", ".join(AREA_LABELS[a] for a in card.areas)
+        # One Markdown element of paragraphs, not one each: the directory draws a hundred cards
+        # (an empty paragraph adds nothing).
+        st.markdown(
+            "\n\n".join(
+                [
+                    plain(f"{card.organisation}{since}"),
+                    plain(f"Profession: {card.profession}") if card.profession else "",
+                    plain(f"Areas: {areas}") if card.areas else "",
+                    plain(f"Interests: {card.interests}") if card.interests else "",
+                    contact_line(card),
+                ]
+            )
+        )
 
 
 def terms_frame(terms: Sequence[TermView]) -> pd.DataFrame:

@@ -433,3 +433,141 @@ def count_bars(
     layers = [bars, labels] if len(categories) * len(series) <= MAX_LABELLED_BARS else [bars]
     figure: alt.TopLevelMixin = alt.layer(*layers).properties(height=300)
     return figure
+
+
+# --- Your organisation: your organisation beside the rest of the system ------------------------
+
+#: The two series of the organisation charts, their AF colours and marker shapes.
+ORGANISATION_SERIES = ["Your organisation", "Rest of the system"]
+ORGANISATION_SHAPES = ["circle", "diamond"]
+
+
+def _organisation_colour() -> alt.Color:
+    return alt.Color(
+        "Group:N",
+        scale=alt.Scale(domain=ORGANISATION_SERIES, range=list(AF_DUO)),
+        title=None,
+    )
+
+
+def _organisation_shape() -> alt.Shape:
+    return alt.Shape(
+        "Group:N",
+        scale=alt.Scale(domain=ORGANISATION_SERIES, range=ORGANISATION_SHAPES),
+        title=None,
+    )
+
+
+@cached_figure
+def organisation_principles(data: pd.DataFrame, order: list[str]) -> alt.TopLevelMixin:
+    """Each principle's mean score, your organisation (circles) beside the rest (diamonds).
+
+    ``data`` has columns Principle, Group (one of ``ORGANISATION_SERIES``), Score and Label;
+    ``order`` is the principles top to bottom.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "Score:Q",
+            scale=alt.Scale(domain=list(SCORE_DOMAIN)),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title="Mean score (1 is Beginning, 5 is Mastering)",
+        ),
+        y=alt.Y("Principle:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("Group:N", sort=ORGANISATION_SERIES),
+    )
+    points = base.mark_point(filled=True, size=160, opacity=1).encode(
+        color=_organisation_colour(),
+        shape=_organisation_shape(),
+        tooltip=["Principle", "Group", "Label"],
+    )
+    labels = base.mark_text(align="left", dx=10, color=AF_TEXT).encode(text="Label:N")
+    figure: alt.TopLevelMixin = (points + labels).properties(height=alt.Step(22))
+    return figure
+
+
+@cached_figure
+def organisation_trend(data: pd.DataFrame, rounds: list[str]) -> alt.TopLevelMixin:
+    """The mean overall score by round: your organisation solid with circles, the rest dashed
+    with diamonds, each point labelled above (the higher of a round) or below.
+
+    ``data`` has columns Round, Group, Score, Above (whether the label goes above) and Label.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X("Round:N", sort=rounds, title="Assessment round", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "Score:Q",
+            scale=alt.Scale(domain=list(SCORE_DOMAIN)),
+            axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+            title="Mean overall score",
+        ),
+    )
+    lines = base.mark_line(strokeWidth=3).encode(
+        color=_organisation_colour(),
+        strokeDash=alt.StrokeDash(
+            "Group:N",
+            scale=alt.Scale(domain=ORGANISATION_SERIES, range=[[1, 0], [6, 4]]),
+            title=None,
+        ),
+    )
+    markers = base.mark_point(filled=True, size=120, opacity=1).encode(
+        color=_organisation_colour(),
+        shape=_organisation_shape(),
+        tooltip=["Round", "Group", "Label"],
+    )
+    labels = alt.layer(
+        *(
+            base.transform_filter(alt.datum.Above == above)
+            .mark_text(dy=offset, color=AF_TEXT, fontSize=13)
+            .encode(text="Label:N")
+            for above, offset in ((True, -16), (False, 18))
+        )
+    )
+    figure: alt.TopLevelMixin = (lines + markers + labels).properties(height=320)
+    return figure
+
+
+# --- Champion updates ---------------------------------------------------------------------------
+
+
+@cached_figure
+def horizontal_bars(data: pd.DataFrame, category: str, value: str) -> alt.TopLevelMixin:
+    """Horizontal bars in AF dark blue, in the frame's order, the count written at each end."""
+    order = list(data[category])
+    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+    x = alt.X(f"{value}:Q", title=value, axis=alt.Axis(format="d", tickMinStep=1))
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=AF_CATEGORICAL[0], height=20).encode(
+        x=x, y=y, tooltip=[category, value]
+    )
+    labels = base.mark_text(align="left", dx=5, color=AF_TEXT, fontSize=13).encode(
+        x=x, y=y, text=f"{value}:Q"
+    )
+    figure: alt.TopLevelMixin = alt.layer(bars, labels).properties(
+        height=alt.Step(32), padding={"left": 5, "top": 5, "bottom": 5, "right": 40}
+    )
+    return figure
+
+
+# --- Commitments --------------------------------------------------------------------------------
+
+
+@cached_figure
+def status_bars(data: pd.DataFrame, themes: list[str], statuses: list[str]) -> alt.TopLevelMixin:
+    """Stacked horizontal bars: each theme's planned actions by status, in ``statuses`` order.
+
+    ``data`` has columns Theme, Status and Actions (one row per theme and status).
+    """
+    figure: alt.TopLevelMixin = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("Actions:Q", title="Planned actions", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("Status:N", scale=categorical_scale(statuses), sort=statuses),
+            order=alt.Order("order:Q"),
+            tooltip=["Theme", "Status", "Actions"],
+        )
+        .transform_calculate(order=f"indexof({statuses!r}, datum.Status)")
+        .properties(height=40 * len(themes) + 40)
+    )
+    return figure

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +20,7 @@ from ue_core.services.commitments import (
 from ue_core.text import plural
 from ue_core.timefmt import format_date, format_datetime
 from ui import concurrency
-from ui.charts import categorical_scale, chart
+from ui.charts import chart, status_bars
 from ui.context import db
 from ui.downloads import render_table_download
 from ui.text import plain
@@ -93,21 +92,7 @@ def themes_chart(progress: CommitmentsProgress) -> None:
     table = themes_frame(progress)
     labels = [s.label for s in CommitmentStatus]
     long = table.melt(id_vars="Theme", value_vars=labels, var_name="Status", value_name="Actions")
-    figure = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "Theme:N", sort=list(table["Theme"]), title=None, axis=alt.Axis(labelLimit=320)
-            ),
-            x=alt.X("Actions:Q", title="Planned actions", axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("Status:N", scale=categorical_scale(labels), sort=labels),
-            order=alt.Order("order:Q"),
-            tooltip=["Theme", "Status", "Actions"],
-        )
-        .transform_calculate(order=f"indexof({labels!r}, datum.Status)")
-        .properties(height=40 * len(table) + 40)
-    )
+    figure = status_bars(long, list(table["Theme"]), labels)
     total = int(long["Actions"].sum())
     busiest = table.assign(All=table[labels].sum(axis=1)).sort_values("All", ascending=False)
     description = (

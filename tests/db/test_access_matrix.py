@@ -1886,6 +1886,7 @@ EXEMPT: dict[Callable[..., Any], str] = {
     fingerprints.database_key: "pure: which database a cached value came from",
     fingerprints.requests_version: "read inside a service's session, after its access check",
     fingerprints.maturity_version: "read inside a service's session, after its access check",
+    fingerprints.organisations_version: "read inside a service's session, after its access check",
     commitments.parse_day: "pure: parses a date typed by a person",
     commitments.check_action: "pure: checks a planned action's fields before it is saved",
     forums.summaries: "read model inside a service's session, after its access check",

@@ -126,3 +126,42 @@ def test_readme_table_is_replaced_between_the_markers(tmp_path) -> None:
     assert f"{TABLE_START}\n```text\nPage  ms\nHome  12\n```\n{TABLE_END}" in text
     assert text.endswith("More.\n")
     assert not update_readme("x", tmp_path / "missing.md")
+
+
+def test_warm_median_and_best_leave_the_cold_run_out() -> None:
+    measured = Measurement(sessions=[[900.0, 40.0, 60.0, 50.0], [800.0, 30.0]])
+    assert measured.warm_median_ms == 45.0
+    assert measured.warm_best_ms == 30.0
+    assert Measurement(sessions=[[900.0]]).warm_best_ms is None
+
+
+def test_a_compared_section_shows_before_and_after_side_by_side() -> None:
+    from bench.pages import COMPARE_COLUMNS, TABLE_COLUMNS, table_columns
+
+    page = {
+        "title": "Admin",
+        "role_label": "Admin",
+        "median_ms": 90.0,
+        "warm_median_ms": 80.0,
+        "warm_best_ms": 70.0,
+        "warm_p90_ms": 95.0,
+        "status": "ok",
+        "error": None,
+        "shown_errors": [],
+        "before": {"warm_median_ms": 900.0, "warm_best_ms": 850.0, "warm_p90_ms": 990.0},
+    }
+    section = {
+        "empty_page_median_ms": 2.0,
+        "empty_page_runs_ms": [2.0, 2.0],
+        "compared_with": {"ref": "main", "commit": "abc", "empty_page_median_ms": 2.5},
+        "pages": [page],
+    }
+    assert table_columns(section) == COMPARE_COLUMNS
+    assert table_columns({"pages": []}) == TABLE_COLUMNS
+    empty, admin = rows_for_table(section)
+    assert empty["before_warm_median_ms"] == 2.5
+    assert (admin["before_warm_median_ms"], admin["warm_median_ms"]) == (900.0, 80.0)
+    assert (admin["before_warm_best_ms"], admin["warm_best_ms"]) == (850.0, 70.0)
+    lines = format_table([empty, admin], COMPARE_COLUMNS).splitlines()
+    assert lines[0].split()[:4] == ["Page", "Role", "Before", "warm"]
+    assert lines[-1].split()[2:4] == ["900", "80"]

@@ -31,6 +31,7 @@ from ue_core.db.models import (
 )
 from ue_core.passwords import hash_password, verify_password
 from ue_core.personas import PERSONAS, Persona
+from ue_core.services._actor_read import _actor_where
 from ue_core.services._champion_terms import _end_term, _start_term
 from ue_core.timefmt import uk_today
 
@@ -110,15 +111,13 @@ def _active_user(session: Session, condition: ColumnElement[bool]) -> User | Non
 def actor_for_email(db: Database, email: str) -> Actor | None:
     """The active user with this email (as given by single sign-on), or None."""
     with db.read() as session:
-        user = _load_user(session, email)
-        return actor_from_user(user) if user else None
+        return _actor_where(session, User.email == normalise_email(email))
 
 
 def actor_for_user_id(db: Database, user_id: int) -> Actor | None:
     """The active user with this id (the person who started a background job), or None."""
     with db.read() as session:
-        user = _active_user(session, User.id == user_id)
-        return actor_from_user(user) if user else None
+        return _actor_where(session, User.id == user_id)
 
 
 def _now(now: datetime | None) -> datetime:

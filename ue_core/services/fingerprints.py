@@ -4,7 +4,8 @@ A fingerprint is a handful of counts and sums that any change to the data it cov
 (row versions grow with every edit), so a read model kept under one is never stale: the next
 read after a change gets a new fingerprint and loads again. A warm read costs the fingerprint
 queries only. The hub's desk reports (``hub_reports``) and the triage screen's read models
-(``triage_suggestions``, ``request_context``) share this one mechanism.
+(``triage_suggestions``, ``request_context``) and the champion's organisation dashboard
+(``oversight``) share this one mechanism.
 
 Cached values are shared by everyone: they hold nothing that depends on who asks.
 """
@@ -25,6 +26,7 @@ from ue_core.db.models import (
     Organisation,
     RequestPracticeArea,
     RequestStatusChange,
+    Round,
     SupportRequest,
     Target,
     Team,
@@ -92,3 +94,30 @@ def maturity_version(session: Session, today: date) -> tuple[object, ...]:
     )
     counts = [tuple(session.execute(stmt).one()) for stmt in rows]
     return (today, current_version_id(session), *counts)
+
+
+def organisations_version(session: Session, today: date) -> tuple[object, ...]:
+    """Moves on with any assessment started, submitted, reopened or removed, any target or
+    support request change, any team, organisation or round added, renamed, moved or removed,
+    the framework in use, and the day.
+
+    Teams, organisations and rounds carry no row version, so their few rows are read and
+    hashed (hundreds of rows, a millisecond), which catches a rename of the same length too.
+    """
+    rows = (
+        select(func.count(Assessment.id), func.max(Assessment.id), func.sum(Assessment.version)),
+        select(func.count(Target.id), func.max(Target.id), func.sum(Target.version)),
+        select(
+            func.count(SupportRequest.id),
+            func.max(SupportRequest.updated_at),
+            func.sum(SupportRequest.version),
+        ),
+    )
+    counts = [tuple(session.execute(stmt).one()) for stmt in rows]
+    names = (
+        select(Team.id, Team.organisation_id, Team.name).order_by(Team.id),
+        select(Organisation.id, Organisation.name).order_by(Organisation.id),
+        select(Round.id, Round.label, Round.starts_on, Round.ends_on).order_by(Round.id),
+    )
+    hashed = [hash(tuple(tuple(row) for row in session.execute(stmt))) for stmt in names]
+    return (today, current_version_id(session), *counts, *hashed)

@@ -27,14 +27,10 @@ from sqlalchemy.orm import Session
 from ue_core.authz import Actor, Permission, require, require_view_organisation
 from ue_core.db.engine import Database
 from ue_core.db.models import (
-    AgreedRating,
     Assessment,
     AssessmentStatus,
     Organisation,
-    Practice,
-    Principle,
     RequestStatus,
-    Round,
     SupportRequest,
     Target,
     Team,
@@ -46,11 +42,18 @@ from ue_core.scoring import (
     MAX_LEVEL,
     MIN_LEVEL,
     level_for_score,
-    overall_score,
-    principle_score,
     round_score,
 )
-from ue_core.services.frameworks import current_version_id
+from ue_core.services._scores_read import (
+    PrincipleInfo,
+    _latest_by_team,
+    _principles,
+    _round_statuses,
+    _rounds,
+    _Submitted,
+    _submitted_scores,
+)
+from ue_core.services.fingerprints import FingerprintCache, database_key, organisations_version
 from ue_core.services.rounds import current_round
 from ue_core.services.support import OPEN_STATUSES
 
@@ -66,12 +69,6 @@ class Coverage(StrEnum):
     NOT_STARTED = "Not started"
     DRAFT = "In draft"
     SUBMITTED = "Submitted"
-
-
-@dataclass(frozen=True)
-class PrincipleInfo:
-    key: str
-    title: str
 
 
 @dataclass(frozen=True)
@@ -201,96 +198,6 @@ class SystemOverview:
         return sum(self.requests_by_status[status] for status in OPEN_STATUSES)
 
 
-# --- Reading scores -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Submitted:
-    assessment_id: int
-    team_id: int
-    round_id: int
-    principles: dict[str, Fraction]
-
-    @property
-    def overall(self) -> Fraction | None:
-        return overall_score(self.principles.values())
-
-
-def _submitted_scores(session: Session, round_id: int | None = None) -> list[_Submitted]:
-    """Principle scores of every submitted assessment (of one round), from one grouped query."""
-    stmt = (
-        select(
-            Assessment.id,
-            Assessment.team_id,
-            Assessment.round_id,
-            Principle.key,
-            func.sum(AgreedRating.level),
-            func.count(AgreedRating.level),
-        )
-        .join(AgreedRating, AgreedRating.assessment_id == Assessment.id)
-        .join(Practice, Practice.id == AgreedRating.practice_id)
-        .join(Principle, Principle.id == Practice.principle_id)
-        .where(
-            Assessment.status == AssessmentStatus.SUBMITTED.value,
-            AgreedRating.level.is_not(None),
-        )
-        .group_by(Assessment.id, Assessment.team_id, Assessment.round_id, Principle.key)
-    )
-    if round_id is not None:
-        stmt = stmt.where(Assessment.round_id == round_id)
-    found: dict[int, _Submitted] = {}
-    for assessment_id, team_id, round_, key, total, count in session.execute(stmt):
-        entry = found.get(assessment_id)
-        if entry is None:
-            entry = found[assessment_id] = _Submitted(assessment_id, team_id, round_, {})
-        if count and total is not None:
-            entry.principles[key] = principle_score(int(total), int(count))
-    return list(found.values())
-
-
-def _principles(session: Session) -> list[PrincipleInfo]:
-    """Principles in the current framework's order; older versions' own principles after them."""
-    current = current_version_id(session)
-    rows = session.execute(
-        select(Principle.key, Principle.title, Principle.framework_version_id).order_by(
-            Principle.framework_version_id.desc(), Principle.position
-        )
-    ).all()
-    ordered: dict[str, PrincipleInfo] = {}
-    for key, title, _version_id in sorted(rows, key=lambda r: r[2] != current):
-        ordered.setdefault(key, PrincipleInfo(key, title))
-    return list(ordered.values())
-
-
-def _rounds(session: Session, today: date) -> list[Round]:
-    """Rounds that have started, oldest first."""
-    return list(
-        session.scalars(select(Round).where(Round.starts_on <= today).order_by(Round.starts_on))
-    )
-
-
-def _latest_by_team(
-    submitted: Iterable[_Submitted], round_order: Mapping[int, int]
-) -> dict[int, _Submitted]:
-    latest: dict[int, _Submitted] = {}
-    for item in submitted:
-        if item.round_id not in round_order:
-            continue
-        held = latest.get(item.team_id)
-        if held is None or round_order[item.round_id] > round_order[held.round_id]:
-            latest[item.team_id] = item
-    return latest
-
-
-def _round_statuses(session: Session, round_id: int | None) -> dict[int, str]:
-    if round_id is None:
-        return {}
-    rows = session.execute(
-        select(Assessment.team_id, Assessment.status).where(Assessment.round_id == round_id)
-    )
-    return {team_id: status for team_id, status in rows}
-
-
 def _coverage(status: str | None) -> Coverage:
     if status is None:
         return Coverage.NOT_STARTED
@@ -324,111 +231,127 @@ def champion_organisations(db: Database, actor: Actor) -> list[ChampionOrganisat
 def organisation_dashboard(
     db: Database, actor: Actor, organisation_id: int, today: date
 ) -> OrganisationDashboard:
-    """The champion's view of their organisation, compared with the rest of the system."""
+    """The champion's view of their organisation, compared with the rest of the system.
+
+    The dashboard is the same for everyone allowed to see it (it depends on the organisation
+    and the day only), so it is kept by ``organisations_version`` and shared: a rerun costs the
+    fingerprint queries, and any change to what it shows moves the fingerprint on.
+    """
     require_view_organisation(actor, organisation_id)
     with db.read() as session:
-        organisation = session.get(Organisation, organisation_id)
-        if organisation is None:
-            raise NotFound("That organisation is not in the workbench.")
-        rounds = _rounds(session, today)
-        round_order = {r.id: index for index, r in enumerate(rounds)}
-        labels = {r.id: r.label for r in rounds}
-        this_round = current_round(session, today)
-        team_org = {
-            team_id: org_id
-            for team_id, org_id in session.execute(select(Team.id, Team.organisation_id))
-        }
-        own_teams = session.execute(
-            select(Team.id, Team.name)
-            .where(Team.organisation_id == organisation_id)
-            .order_by(Team.name)
-        ).all()
-        statuses = _round_statuses(session, None if this_round is None else this_round.id)
-        submitted = [s for s in _submitted_scores(session) if s.round_id in round_order]
-        latest = _latest_by_team(submitted, round_order)
-        principles = _principles(session)
-        # The last round each of the organisation's teams submitted, even with no levels in it.
-        last_round: dict[int, int] = {}
-        for team_id, round_id in session.execute(
-            select(Assessment.team_id, Assessment.round_id)
-            .join(Team, Team.id == Assessment.team_id)
+        key = (*database_key(db), organisation_id, organisations_version(session, today))
+        cached: OrganisationDashboard | None = _DASHBOARDS.get(key)
+        if cached is None:
+            cached = _load_dashboard(session, organisation_id, today)
+            _DASHBOARDS.put(key, cached)
+        return cached
+
+
+#: Dashboards by database, organisation and fingerprint (each champion's organisation its own).
+_DASHBOARDS = FingerprintCache(keep=128)
+
+
+def _load_dashboard(session: Session, organisation_id: int, today: date) -> OrganisationDashboard:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("That organisation is not in the workbench.")
+    rounds = _rounds(session, today)
+    round_order = {r.id: index for index, r in enumerate(rounds)}
+    labels = {r.id: r.label for r in rounds}
+    this_round = current_round(session, today)
+    team_org = {
+        team_id: org_id
+        for team_id, org_id in session.execute(select(Team.id, Team.organisation_id))
+    }
+    own_teams = session.execute(
+        select(Team.id, Team.name)
+        .where(Team.organisation_id == organisation_id)
+        .order_by(Team.name)
+    ).all()
+    statuses = _round_statuses(session, None if this_round is None else this_round.id)
+    submitted = [s for s in _submitted_scores(session) if s.round_id in round_order]
+    latest = _latest_by_team(submitted, round_order)
+    principles = _principles(session)
+    # The last round each of the organisation's teams submitted, even with no levels in it.
+    last_round: dict[int, int] = {}
+    for team_id, round_id in session.execute(
+        select(Assessment.team_id, Assessment.round_id)
+        .join(Team, Team.id == Assessment.team_id)
+        .where(
+            Team.organisation_id == organisation_id,
+            Assessment.status == AssessmentStatus.SUBMITTED.value,
+        )
+    ):
+        held = last_round.get(team_id)
+        if round_id in round_order and (held is None or round_order[round_id] > round_order[held]):
+            last_round[team_id] = round_id
+
+    teams = tuple(
+        TeamRow(
+            team_id=team_id,
+            name=name,
+            coverage=_coverage(statuses.get(team_id)),
+            last_submitted_round=labels[last_round[team_id]] if team_id in last_round else None,
+            overall_score=_as_float(latest[team_id].overall) if team_id in latest else None,
+        )
+        for team_id, name in own_teams
+    )
+
+    own_latest = [s for t, s in latest.items() if team_org.get(t) == organisation_id]
+    rest_latest = [s for t, s in latest.items() if team_org.get(t) != organisation_id]
+    comparisons = tuple(
+        PrincipleComparison(
+            principle=info,
+            organisation=_principle_mean(own_latest, info.key),
+            rest_of_system=_principle_mean(rest_latest, info.key),
+        )
+        for info in principles
+        if any(info.key in s.principles for s in submitted)
+    )
+
+    trend = tuple(
+        OrganisationTrendPoint(
+            round_label=r.label,
+            organisation=_overall_mean(
+                s
+                for s in submitted
+                if s.round_id == r.id and team_org.get(s.team_id) == organisation_id
+            ),
+            rest_of_system=_overall_mean(
+                s
+                for s in submitted
+                if s.round_id == r.id and team_org.get(s.team_id) != organisation_id
+            ),
+        )
+        for r in rounds
+    )
+
+    titles = {info.key: info.title for info in principles}
+    names = dict(own_teams)
+    targets_set, shortfalls = _shortfalls(session, own_latest, titles, names, labels)
+
+    open_requests = (
+        session.scalar(
+            select(func.count(SupportRequest.id))
+            .join(Team, Team.id == SupportRequest.team_id)
             .where(
                 Team.organisation_id == organisation_id,
-                Assessment.status == AssessmentStatus.SUBMITTED.value,
+                SupportRequest.status.in_([s.value for s in OPEN_STATUSES]),
             )
-        ):
-            held = last_round.get(team_id)
-            if round_id in round_order and (
-                held is None or round_order[round_id] > round_order[held]
-            ):
-                last_round[team_id] = round_id
-
-        teams = tuple(
-            TeamRow(
-                team_id=team_id,
-                name=name,
-                coverage=_coverage(statuses.get(team_id)),
-                last_submitted_round=labels[last_round[team_id]] if team_id in last_round else None,
-                overall_score=_as_float(latest[team_id].overall) if team_id in latest else None,
-            )
-            for team_id, name in own_teams
         )
-
-        own_latest = [s for t, s in latest.items() if team_org.get(t) == organisation_id]
-        rest_latest = [s for t, s in latest.items() if team_org.get(t) != organisation_id]
-        comparisons = tuple(
-            PrincipleComparison(
-                principle=info,
-                organisation=_principle_mean(own_latest, info.key),
-                rest_of_system=_principle_mean(rest_latest, info.key),
-            )
-            for info in principles
-            if any(info.key in s.principles for s in submitted)
-        )
-
-        trend = tuple(
-            OrganisationTrendPoint(
-                round_label=r.label,
-                organisation=_overall_mean(
-                    s
-                    for s in submitted
-                    if s.round_id == r.id and team_org.get(s.team_id) == organisation_id
-                ),
-                rest_of_system=_overall_mean(
-                    s
-                    for s in submitted
-                    if s.round_id == r.id and team_org.get(s.team_id) != organisation_id
-                ),
-            )
-            for r in rounds
-        )
-
-        titles = {info.key: info.title for info in principles}
-        names = dict(own_teams)
-        targets_set, shortfalls = _shortfalls(session, own_latest, titles, names, labels)
-
-        open_requests = (
-            session.scalar(
-                select(func.count(SupportRequest.id))
-                .join(Team, Team.id == SupportRequest.team_id)
-                .where(
-                    Team.organisation_id == organisation_id,
-                    SupportRequest.status.in_([s.value for s in OPEN_STATUSES]),
-                )
-            )
-            or 0
-        )
-        return OrganisationDashboard(
-            organisation_id=organisation_id,
-            organisation_name=organisation.name,
-            round_label=None if this_round is None else this_round.label,
-            teams=teams,
-            principles=comparisons,
-            trend=trend,
-            targets_set=targets_set,
-            shortfalls=shortfalls,
-            open_requests=open_requests,
-        )
+        or 0
+    )
+    return OrganisationDashboard(
+        organisation_id=organisation_id,
+        organisation_name=organisation.name,
+        round_label=None if this_round is None else this_round.label,
+        teams=teams,
+        principles=comparisons,
+        trend=trend,
+        targets_set=targets_set,
+        shortfalls=shortfalls,
+        open_requests=open_requests,
+    )
 
 
 def _as_float(value: Fraction | None) -> float | None:

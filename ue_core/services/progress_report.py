@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ue_core.authz import Actor, Permission, require
 from ue_core.db.engine import Database
@@ -33,12 +34,13 @@ from ue_core.progress_report import (
 )
 from ue_core.service_levels import uk_date
 from ue_core.services import progress_sections
+from ue_core.services._scores_read import _principles, _submitted_scores
 from ue_core.services.champion_chats import chat_history
 from ue_core.services.champion_terms import champion_history
 from ue_core.services.champion_updates import updates_by_category
 from ue_core.services.commitments import commitments_progress
+from ue_core.services.fingerprints import FingerprintCache, database_key, organisations_version
 from ue_core.services.forums import active_forums
-from ue_core.services.oversight import _principles, _submitted_scores
 from ue_core.services.progress_sections import MaturityFacts, SubmittedAssessment
 from ue_core.services.reports import AUTHOR, PUBLISHER
 from ue_core.services.requests.hub_reports import DeskFilters, desk_report
@@ -62,18 +64,31 @@ def _maturity_facts(db: Database, actor: Actor, period: ReportPeriod, today: dat
     its team's organisation, its round's place in time and the day it was submitted."""
     require(actor, Permission.VIEW_PROGRESS_REPORT)
     with db.read() as session:
-        rounds = session.scalars(select(Round.id).order_by(Round.starts_on, Round.id))
-        order = {round_id: index for index, round_id in enumerate(rounds)}
-        facts: dict[int, tuple[int, date | None]] = {
-            assessment_id: (organisation_id, submitted_at and uk_date(submitted_at))
-            for assessment_id, organisation_id, submitted_at in session.execute(
-                select(Assessment.id, Team.organisation_id, Assessment.submitted_at).join(
-                    Team, Team.id == Assessment.team_id
-                )
+        # The same for every reader (hub staff see every score): kept by the data's fingerprint.
+        key = (*database_key(db), organisations_version(session, today))
+        cached: MaturityFacts | None = _MATURITY_FACTS.get(key)
+        if cached is None:
+            cached = _load_maturity_facts(session)
+            _MATURITY_FACTS.put(key, cached)
+        return cached
+
+
+_MATURITY_FACTS = FingerprintCache()
+
+
+def _load_maturity_facts(session: Session) -> MaturityFacts:
+    rounds = session.scalars(select(Round.id).order_by(Round.starts_on, Round.id))
+    order = {round_id: index for index, round_id in enumerate(rounds)}
+    facts: dict[int, tuple[int, date | None]] = {
+        assessment_id: (organisation_id, submitted_at and uk_date(submitted_at))
+        for assessment_id, organisation_id, submitted_at in session.execute(
+            select(Assessment.id, Team.organisation_id, Assessment.submitted_at).join(
+                Team, Team.id == Assessment.team_id
             )
-        }
-        scores = _submitted_scores(session)
-        principles = tuple((p.key, p.title) for p in _principles(session))
+        )
+    }
+    scores = _submitted_scores(session)
+    principles = tuple((p.key, p.title) for p in _principles(session))
     assessments = tuple(
         SubmittedAssessment(
             team_id=s.team_id,

@@ -147,7 +147,14 @@ def submitted_assessments(db: Database, actor: Actor) -> list[SubmittedAssessmen
     require(actor, Permission.ADMINISTER)
     with db.read() as session:
         rows = session.execute(
-            select(Assessment, Team.name, Organisation.name, Round.label)
+            select(
+                Assessment.id,
+                Assessment.submitted_at,
+                Assessment.version,
+                Team.name,
+                Organisation.name,
+                Round.label,
+            )
             .join(Team, Assessment.team_id == Team.id)
             .join(Organisation, Team.organisation_id == Organisation.id)
             .join(Round, Assessment.round_id == Round.id)
@@ -156,12 +163,12 @@ def submitted_assessments(db: Database, actor: Actor) -> list[SubmittedAssessmen
         ).all()
         return [
             SubmittedAssessment(
-                id=assessment.id,
+                id=assessment_id,
                 team_name=team,
                 organisation_name=organisation,
                 round_label=label,
-                submitted_at=assessment.submitted_at,
-                version=assessment.version,
+                submitted_at=submitted_at,
+                version=version,
             )
-            for assessment, team, organisation, label in rows
+            for assessment_id, submitted_at, version, team, organisation, label in rows
         ]
