@@ -55,6 +55,7 @@ ONNX_MODEL_SHA256: Final = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201
 TORCH_MODEL_SHA256: Final = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TOKENIZER_SHA256: Final = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH: Final = Path(__file__).with_name("minilm_tokenizer.json")
+_MODEL_SHA256: Final = {MINILM_ONNX: ONNX_MODEL_SHA256, MINILM_TORCH: TORCH_MODEL_SHA256}
 
 #: Longest input in word pieces; longer answers are cut (as sentence-transformers does: the
 #: model was trained on 128 pieces, and its sentence-transformers configuration reads 256).
@@ -140,13 +141,24 @@ def minilm_token_ids(texts: Sequence[str]) -> list[list[int]]:
     return [encoding.ids for encoding in minilm_tokenizer().encode_batch(list(texts))]
 
 
-def token_key(ids: Sequence[int]) -> str:
-    """A name for a sequence of word pieces: texts the model reads the same share it.
+def token_key(ids: Sequence[int], backend: str) -> str:
+    """A name for what ``backend``'s model reads: texts with the same key get the same vector.
 
-    It is the SHA-256 of the piece numbers, so it does not depend on spacing, case or accents
-    that the tokenizer removes; two texts with the same key get the same vector.
+    It is the SHA-256 of the model's name and pinned file hash followed by the word-piece
+    numbers, so it does not depend on spacing, case or accents that the tokenizer removes, and
+    a vector stored by another model (or another version of the file) never matches it.
     """
-    return hashlib.sha256(np.asarray(ids, dtype=np.int32).tobytes()).hexdigest()
+    digest = hashlib.sha256(f"{backend}/{_MODEL_SHA256[backend]}".encode())
+    digest.update(b"\x00")
+    digest.update(np.asarray(ids, dtype=np.int32).tobytes())
+    return digest.hexdigest()
+
+
+def token_keys(texts: Sequence[str], backend: str) -> list[str | None]:
+    """Each text's :func:`token_key` for ``backend`` (None for a text with no letter or digit)."""
+    usable = [text for text in texts if is_usable(text)]
+    found = dict(zip(usable, minilm_token_ids(usable), strict=True)) if usable else {}
+    return [token_key(found[text], backend) if text in found else None for text in texts]
 
 
 def pad_batch(
@@ -439,7 +451,7 @@ def embed_sentences(
             group_pieces.append(ids)
             group_text.append(text)
         text_group[text] = group
-    group_keys = [token_key(ids) for ids in group_pieces]
+    group_keys = [token_key(ids, backend) for ids in group_pieces]
     table = np.zeros((len(group_pieces), MINILM_DIMENSIONS), dtype=np.float32)
     found = dict(known(group_keys)) if known is not None and group_keys else {}
     todo = []
