@@ -111,9 +111,7 @@ def test_answers_embedded_before_keys_were_kept_get_a_key_and_are_reused(
     keys = {text: key for text, (_, key) in stored(world, first).items()}
     with world.db.transaction() as session:
         session.execute(
-            update(SurveyAnswer)
-            .where(SurveyAnswer.question_id == first)
-            .values(embedding_key=None)
+            update(SurveyAnswer).where(SurveyAnswer.question_id == first).values(embedding_key=None)
         )
     model_inputs.clear()
     # Checking the old question fills the keys in without running the model.
