@@ -72,7 +72,7 @@ def stored(world: World, question_id: int) -> dict[str, tuple[np.ndarray, str | 
                 SurveyAnswer.question_id == question_id
             )
         ).all()
-    return {text: (np.frombuffer(data, dtype=np.float32), key) for text, data, key in rows}
+    return {text: (np.frombuffer(data or b"", dtype=np.float32), key) for text, data, key in rows}
 
 
 def test_a_second_survey_with_the_same_answers_embeds_only_the_new_ones(
