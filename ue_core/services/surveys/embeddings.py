@@ -169,7 +169,9 @@ def ensure_embeddings(
     progress: Progress | None = None,
 ) -> str:
     """Compute and store embeddings for the question's answers that have none (or another
-    backend's). Returns the backend used. Already stored embeddings are not computed again."""
+    backend's). Returns the backend used. Already stored embeddings are not computed again, and
+    with a sentence model an answer that reads the same as one stored in any survey takes its
+    vector instead of running the model."""
     require(actor, Permission.ANALYSE_SURVEYS)
     try:
         name = choose_backend(backend)
