@@ -481,6 +481,10 @@ class SurveyAnswer(Base):
     embedding_backend: Mapped[str | None] = mapped_column(String(80))
     #: The space the stored vector is in (see ``ue_core.themes.embedding.space_key``).
     embedding_space: Mapped[str | None] = mapped_column(String(120))
+    #: For a sentence model's vector: the model and the word pieces it read
+    #: (``ue_core.themes.embedding.token_key``), so an identical answer in any survey can reuse
+    #: the vector instead of running the model again.
+    embedding_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ThemeSet(Base):

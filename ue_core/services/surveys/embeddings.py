@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ue_core.authz import Actor, Permission, require
@@ -25,10 +26,17 @@ from ue_core.themes import (
     choose_backend,
     embed_texts,
 )
-from ue_core.themes.embedding import LSA_SPACE_VERSION, normalise_rows, space_key
+from ue_core.themes.embedding import (
+    LSA_SPACE_VERSION,
+    MINILM_DIMENSIONS,
+    embed_sentences,
+    normalise_rows,
+    space_key,
+    token_keys,
+)
 
-#: Distinct answers embedded per step, so a progress bar can move.
-EMBED_CHUNK: Final = 2_048
+#: Token keys looked up per query (well under every database's limit on bound values).
+KEY_LOOKUP_CHUNK: Final = 500
 
 
 def _fit_texts(session: Session, theme_set: ThemeSet) -> list[str] | None:
@@ -161,7 +169,9 @@ def ensure_embeddings(
     progress: Progress | None = None,
 ) -> str:
     """Compute and store embeddings for the question's answers that have none (or another
-    backend's). Returns the backend used. Already stored embeddings are not computed again."""
+    backend's). Returns the backend used. Already stored embeddings are not computed again, and
+    with a sentence model an answer that reads the same as one stored in any survey takes its
+    vector instead of running the model."""
     require(actor, Permission.ANALYSE_SURVEYS)
     try:
         name = choose_backend(backend)
@@ -175,23 +185,31 @@ def ensure_embeddings(
                 SurveyAnswer.text,
                 SurveyAnswer.embedding_backend,
                 SurveyAnswer.embedding_space,
+                SurveyAnswer.embedding_key,
             )
             .where(SurveyAnswer.question_id == question_id)
             .order_by(SurveyAnswer.id)
         ).all()
-    space = space_key(name, [text for _, text, _, _ in rows])
+    space = space_key(name, [row.text for row in rows])
     if name == TFIDF_LSA:
         # The LSA space is fitted to the answers: every stored vector must be in the space of
         # all of them.
-        missing = [(answer_id, text) for answer_id, text, _, used in rows if used != space]
+        missing = [(row.id, row.text) for row in rows if row.embedding_space != space]
     else:
-        missing = [(answer_id, text) for answer_id, text, used, _ in rows if used != name]
+        missing = [(row.id, row.text) for row in rows if row.embedding_backend != name]
+        unkeyed = [
+            (row.id, row.text)
+            for row in rows
+            if row.embedding_backend == name and row.embedding_key is None
+        ]
+        if unkeyed:
+            _add_keys(db, name, unkeyed)
     if not missing:
         return name
     if name == TFIDF_LSA:
         # The LSA space is fitted to the answers: refit on all of them, so every stored vector
         # shares one space.
-        missing = [(answer_id, text) for answer_id, text, _, _ in rows]
+        missing = [(row.id, row.text) for row in rows]
         if progress:
             progress(0.1, "Working out word patterns in the answers")
         vectors, _ = embed_texts([text for _, text in missing], backend=name)
@@ -201,35 +219,90 @@ def ensure_embeddings(
                 "embedding": _bytes(vector),
                 "embedding_backend": name,
                 "embedding_space": space,
+                "embedding_key": None,
             }
             for (answer_id, _), vector in zip(missing, vectors, strict=True)
         ]
     else:
-        # Embed each distinct answer once, shortest first (batches of similar length need
-        # little padding), in large steps so a progress bar can move.
-        unique = sorted({text for _, text in missing}, key=lambda t: (len(t), t))
-        vectors_by_text: dict[str, FloatMatrix] = {}
-        for start in range(0, len(unique), EMBED_CHUNK):
-            chunk = unique[start : start + EMBED_CHUNK]
-            if progress:
-                progress(
-                    0.85 * start / len(unique),
-                    f"Reading answers: {start:,} of {len(unique):,} done",
-                )
-            vectors, _ = embed_texts(chunk, backend=name)
-            vectors_by_text.update(zip(chunk, vectors, strict=True))
-        updates = [
-            {
-                "id": answer_id,
-                "embedding": _bytes(vectors_by_text[text]),
-                "embedding_backend": name,
-                "embedding_space": space,
-            }
-            for answer_id, text in missing
-        ]
+        updates = _sentence_updates(db, name, missing, progress)
     with db.transaction() as session:
         session.execute(update(SurveyAnswer), updates)
     return name
+
+
+def _sentence_updates(
+    db: Database,
+    name: str,
+    missing: list[tuple[int, str]],
+    progress: Progress | None,
+    *,
+    what: str = "answers",
+    share: float = 0.85,
+) -> list[dict[str, Any]]:
+    """Vectors for answers from a sentence model, reusing those stored for identical answers.
+
+    Each distinct answer is read by the model once, shortest first; an answer the model reads
+    as the same word pieces as one already stored (in any survey) takes that stored vector.
+    """
+
+    def stored(keys: Sequence[str]) -> dict[str, FloatMatrix]:
+        return _stored_vectors(db, name, keys)
+
+    def step(done: int, total: int) -> None:
+        if progress:
+            progress(share * done / max(total, 1), f"Reading {what}: {done:,} of {total:,} done")
+
+    result = embed_sentences([text for _, text in missing], name, known=stored, progress=step)
+    return [
+        {
+            "id": answer_id,
+            "embedding": _bytes(vector),
+            "embedding_backend": name,
+            "embedding_space": name,
+            "embedding_key": key,
+        }
+        for (answer_id, _), vector, key in zip(missing, result.vectors, result.keys, strict=True)
+    ]
+
+
+def _stored_vectors(db: Database, name: str, keys: Sequence[str]) -> dict[str, FloatMatrix]:
+    """Vectors stored by backend ``name`` for any of these token keys, one per key."""
+    found: dict[str, FloatMatrix] = {}
+    with db.read() as session:
+        for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
+            chunk = list(keys[start : start + KEY_LOOKUP_CHUNK])
+            first = (
+                select(func.min(SurveyAnswer.id))
+                .where(
+                    SurveyAnswer.embedding_key.in_(chunk),
+                    SurveyAnswer.embedding_backend == name,
+                    SurveyAnswer.embedding.is_not(None),
+                )
+                .group_by(SurveyAnswer.embedding_key)
+            )
+            for key, data in session.execute(
+                select(SurveyAnswer.embedding_key, SurveyAnswer.embedding).where(
+                    SurveyAnswer.id.in_(first)
+                )
+            ):
+                vector = _vector(data)
+                if key is not None and vector is not None and len(vector) == MINILM_DIMENSIONS:
+                    found[key] = vector
+    return found
+
+
+def _add_keys(db: Database, name: str, rows: list[tuple[int, str]]) -> None:
+    """Give answers embedded before keys were kept their token key (no model run)."""
+    keys = token_keys([text for _, text in rows], name)
+    with db.transaction() as session:
+        session.execute(
+            update(SurveyAnswer),
+            [
+                {"id": answer_id, "embedding_key": key}
+                for (answer_id, _), key in zip(rows, keys, strict=True)
+                if key is not None
+            ],
+        )
 
 
 def _load_answers(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ue_core.db.engine import Database
 from ue_core.db.models import SurveyAnswer, ThemeSet
 from ue_core.services.surveys._shared import Progress, _bytes
-from ue_core.services.surveys.embeddings import EMBED_CHUNK, _embed_in, _fit_texts
+from ue_core.services.surveys.embeddings import _embed_in, _fit_texts, _sentence_updates
 from ue_core.themes import BACKENDS
 from ue_core.themes.embedding import LSA_SPACE_VERSION, TFIDF_LSA
 
@@ -47,24 +47,30 @@ def _late_answer_vectors(
             .order_by(SurveyAnswer.id)
         ).all()
         fit = _fit_texts(session, theme_set)
-    # A TF-IDF space is fitted once per call, so its answers are embedded in one step.
-    step = len(rows) if backend == TFIDF_LSA else EMBED_CHUNK
-    updates: list[dict[str, object]] = []
-    for start in range(0, len(rows), max(step, 1)):
-        chunk = rows[start : start + step]
-        if progress:
-            progress(
-                0.9 * start / len(rows),
-                f"Reading later answers: {start:,} of {len(rows):,} done",
-            )
-        vectors = _embed_in(backend, [text for _, text in chunk], fit)
-        updates.extend(
-            {
-                "id": answer_id,
-                "embedding": _bytes(vector),
-                "embedding_backend": backend,
-                "embedding_space": space,
-            }
-            for (answer_id, _), vector in zip(chunk, vectors, strict=True)
+    if not rows:
+        return []
+    if backend != TFIDF_LSA:
+        # A sentence model's own path: each distinct answer read once, stored vectors of
+        # identical answers in any survey reused, and the reuse keys written.
+        return _sentence_updates(
+            db,
+            backend,
+            [(row.id, row.text) for row in rows],
+            progress,
+            what="later answers",
+            share=0.9,
         )
+    # A TF-IDF space is fitted once per call, so its answers are embedded in one step.
+    if progress:
+        progress(0.0, f"Reading later answers: 0 of {len(rows):,} done")
+    vectors = _embed_in(backend, [text for _, text in rows], fit)
+    updates: list[dict[str, object]] = [
+        {
+            "id": answer_id,
+            "embedding": _bytes(vector),
+            "embedding_backend": backend,
+            "embedding_space": space,
+        }
+        for (answer_id, _), vector in zip(rows, vectors, strict=True)
+    ]
     return updates
