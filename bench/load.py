@@ -81,9 +81,10 @@ from ue_core.db.models import (
 )
 from ue_core.demo.generator import generate
 from ue_core.personas import DEMO_ORGANISATION, DEMO_TEAM, PERSONAS
-from ue_core.services import accounts, agreeing, assessments, starting
+from ue_core.services import accounts, agreeing, assessments, starting, support
 from ue_core.services.assessments import Answer
 from ue_core.services.library import browse
+from ue_core.vocabulary import RequestStatus
 
 DEFAULT_POSTGRES_URL: Final = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PEOPLE: Final = (10, 50, 200)
@@ -383,6 +384,7 @@ class LostUpdates:
 def _database_values(db: Database, acks: Sequence[Ack]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """The values (and version, last) the database holds for every record acknowledged."""
     found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    values: tuple[Any, ...]
     assessment_ids = {a.record[1] for a in acks if a.record[0] in ("rating", "agreed")}
     request_ids = {a.record[1] for a in acks if a.record[0] == "triage"}
     statuses = {a.record[1] for a in acks if a.record[0] == "assessment"}
@@ -450,12 +452,23 @@ def _process_main(
     """One worker process: its own pool, then its people's threads once every process is ready."""
     db = Database(url, pool_size=pool_size, max_overflow=MAX_OVERFLOW)
     try:
-        browse.search(db, SYSTEM, "")  # the process's catalogue cache, before the clock starts
+        warm_up(db, people)
         ready.put(len(people))
         go.wait()
         return run_people(db, people, duration=duration, think=think, seed=seed)
     finally:
         db.dispose()
+
+
+def warm_up(db: Database, people: Sequence[Person]) -> None:
+    """One untimed read of each kind, so the process's caches (the library catalogue, the
+    framework, the request kinds) are built before the clock starts, as in a running app."""
+    browse.search(db, SYSTEM, "")
+    support.search_queue(db, SYSTEM, (RequestStatus.NEW,), descending=False)
+    for person in people:
+        if person.assessment_id is not None:
+            assessments.load_state(db, SYSTEM, person.assessment_id)
+            break
 
 
 def run_people_in_processes(
@@ -472,6 +485,7 @@ def run_people_in_processes(
     if processes <= 1:
         db = Database(url, pool_size=min(POOL_SIZE, max(1, len(people))), max_overflow=MAX_OVERFLOW)
         try:
+            warm_up(db, people)
             return run_people(db, people, duration=duration, think=think, seed=seed)
         finally:
             db.dispose()
@@ -629,7 +643,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.smoke:
-        args.seconds, args.people, args.scale = 5.0, "2,10", "small"
+        args.seconds, args.scale = 5.0, "small"
+        args.people = "2,10" if args.people == ",".join(map(str, PEOPLE)) else args.people
         args.browsers, args.browser_seconds = min(args.browsers, 2), 15.0
     counts = [int(part) for part in str(args.people).split(",") if part.strip()]
     base = args.postgres_url or os.environ.get("UE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
@@ -676,8 +691,10 @@ def report_figures(
     from bench import load_browser
     from bench.report import merge_results
 
-    print(f"\nLoad: service layer on PostgreSQL, {args.seconds:.0f} s per N, "
-          f"think time {args.think:.1f} s on average, {args.processes} processes\n")
+    print(
+        f"\nLoad: service layer on PostgreSQL, {args.seconds:.0f} s per N, "
+        f"think time {args.think:.1f} s on average, {args.processes} processes\n"
+    )
     print_table([row for level in levels for row in level["by_action"]], ACTION_COLUMNS)
     print()
     print_table(levels, RUN_COLUMNS)
@@ -711,6 +728,14 @@ def report_figures(
         "browser": browser,
         "targets": targets,
     }
+    for level in levels:
+        for message, times in {**level["error_messages"], **level["refusals"]}.items():
+            say(f"N = {level['people']}: {times} x {message}")
+        for example in level["lost_update_examples"]:
+            say(f"N = {level['people']}: lost update {example}")
+    if browser is not None:
+        for message, times in browser["error_messages"].items():
+            say(f"Browser: {times} x {message}")
     if args.smoke:
         say("Smoke run: no figures written.")
     else:

@@ -394,7 +394,9 @@ def _lead(client: _Client) -> None:
             open_agreeing()
         elif roll < 0.5:
             practice_id = rng.choice(missing or list(agreed))
-            version = _save_agreed(client, actor, assessment_id, practice_id, agreed.get(practice_id))
+            version = _save_agreed(
+                client, actor, assessment_id, practice_id, agreed.get(practice_id)
+            )
             if version is None:
                 open_agreeing()
                 continue
@@ -499,56 +501,57 @@ def _consultant(client: _Client) -> None:
     actor = client.actor
     if actor is None:
         return
-    rng = client.rng
-    kinds = [kind.key for kind in shipped_request_kinds().kinds]
-    areas = [str(area) for area in PRACTICE_AREA_LABELS]
+
+    def open_queue() -> support.RequestPage:
+        support.count_by_status(client.db, actor)
+        return support.search_queue(
+            client.db, actor, (RequestStatus.NEW,), descending=False, page_size=25
+        )
+
     while client.running():
         client.think()
         if not client.running():
             break
-        if rng.random() < 0.1:
+        if client.rng.random() < 0.1:
             client.library()
             continue
-
-        def open_queue() -> support.RequestPage:
-            support.count_by_status(client.db, actor)
-            return support.search_queue(
-                client.db, actor, (RequestStatus.NEW,), descending=False, page_size=25
-            )
-
         queue = client.call(OPEN_QUEUE, open_queue)
-        if not queue.ok or not queue.value.requests:
-            continue
-        request = rng.choice(queue.value.requests[:5])
-        client.think()
+        if queue.ok and queue.value.requests:
+            _triage_one(client, actor, client.rng.choice(queue.value.requests[:5]))
 
-        def open_request() -> list[support.Consultant]:
-            triage.confirmed_triage(client.db, actor, request.id)
-            return support.consultants(client.db, actor)
 
-        people = client.call(OPEN_REQUEST, open_request)
-        if not people.ok or not client.running():
-            continue
-        client.think()
-        chosen = sorted(rng.sample(areas, rng.randint(1, 2)))
-        kind = rng.choice(kinds)
-        priority = rng.choice(list(RequestPriority)).value
-        assignee = rng.choice([None, *(c.user_id for c in people.value)])
-        outcome = client.call(
-            CONFIRM_TRIAGE,
-            lambda: triage.confirm_triage(
-                client.db, actor, request.id, chosen, kind, priority, assignee, request.version
-            ),
-        )
-        if outcome.ok:
-            client.ack(
-                Ack(
-                    ("triage", request.id),
-                    request.version,
-                    None,
-                    (kind, priority, assignee, tuple(chosen)),
-                )
+def _triage_one(client: _Client, actor: Actor, request: support.RequestView) -> None:
+    """Open one request from the queue and confirm its triage against the version read."""
+    rng = client.rng
+    client.think()
+
+    def open_request() -> list[support.Consultant]:
+        triage.confirmed_triage(client.db, actor, request.id)
+        return support.consultants(client.db, actor)
+
+    people = client.call(OPEN_REQUEST, open_request)
+    if not people.ok or not client.running():
+        return
+    client.think()
+    areas = sorted(rng.sample([str(area) for area in PRACTICE_AREA_LABELS], rng.randint(1, 2)))
+    kind = rng.choice([kind.key for kind in shipped_request_kinds().kinds])
+    priority = rng.choice(list(RequestPriority)).value
+    assignee = rng.choice([None, *(c.user_id for c in people.value)])
+    outcome = client.call(
+        CONFIRM_TRIAGE,
+        lambda: triage.confirm_triage(
+            client.db, actor, request.id, areas, kind, priority, assignee, request.version
+        ),
+    )
+    if outcome.ok:
+        client.ack(
+            Ack(
+                ("triage", request.id),
+                request.version,
+                None,
+                (kind, priority, assignee, tuple(areas)),
             )
+        )
 
 
 # Champions ---------------------------------------------------------------------------------
