@@ -637,11 +637,57 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--postgres-url", default=None, help="the local server to use")
     parser.add_argument("--smoke", action="store_true", help="a short run; no figures written")
     parser.add_argument("--results", type=Path, default=RESULTS_PATH)
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="only write the tables of the last run (results.json) into bench/README.md",
+    )
     return parser
+
+
+README_PATH: Final = Path(__file__).resolve().parent / "README.md"
+TABLE_START: Final = "<!-- load table: start -->"
+TABLE_END: Final = "<!-- load table: end -->"
+
+
+def readme_tables(section: dict[str, Any]) -> str:
+    """The tables of a ``load`` section, as bench/README.md shows them."""
+    from bench import load_browser
+    from bench.report import format_table
+
+    levels = section["levels"]
+    parts = [
+        format_table(levels, RUN_COLUMNS),
+        format_table([row for level in levels for row in level["by_action"]], ACTION_COLUMNS),
+    ]
+    browser = section.get("browser")
+    if browser:
+        parts.append(
+            f"Browser-level: {browser['sessions']} Chromium sessions on {browser['servers']} "
+            f"app servers for {browser['seconds']:.0f} s, {browser['journeys_completed']} "
+            f"journeys completed (load average {browser['load_before']})\n\n"
+            + format_table(browser["steps"], load_browser.STEP_COLUMNS)
+        )
+    measured = section.get("measured_at", "")
+    return f"Measured {measured}.\n\n```text\n" + "\n\n".join(parts) + "\n```\n"
+
+
+def update_readme(section: dict[str, Any], path: Path = README_PATH) -> bool:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
+    if start < 0 or end < start:
+        return False
+    block = f"{TABLE_START}\n{readme_tables(section)}"
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.readme:
+        from bench.report import load_results
+
+        return 0 if update_readme(load_results(args.results)["load"]) else 1
     if args.smoke:
         args.seconds, args.scale = 5.0, "small"
         args.people = "2,10" if args.people == ",".join(map(str, PEOPLE)) else args.people
@@ -739,7 +785,9 @@ def report_figures(
     if args.smoke:
         say("Smoke run: no figures written.")
     else:
-        merge_results("load", section, args.results)
+        document = merge_results("load", section, args.results)
+        if args.results == RESULTS_PATH:
+            update_readme(document["load"])
         say(f"Load figures written to {args.results}")
     errors = sum(level["errors"] + level["lost_updates"] for level in levels)
     return 0 if errors == 0 and (browser is None or browser["errors"] == 0) else 1
