@@ -187,11 +187,11 @@ async def _after_click(page: Page) -> None:
 
 
 async def _go_to(page: Page, title: str) -> None:
+    """Open a page from the sidebar: done when its heading is shown and the run has settled
+    (on a busy machine the old page can stay settled for a while after the click)."""
     await page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
-    await _after_click(page)
-    heading = page.get_by_role("heading", level=1)
-    if (await heading.inner_text()).strip() != title:
-        raise RuntimeError(f"Expected the page '{title}', found '{await heading.inner_text()}'")
+    await page.get_by_role("heading", level=1, name=title, exact=True).wait_for()
+    await _wait_for_app(page)
 
 
 class _Journey:
