@@ -79,3 +79,10 @@ bench-routing: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench/out
+
+## make bench-load: N = 10, 50 and 200 people at once on a fresh local PostgreSQL database
+## (UE_TEST_POSTGRES_URL, default postgres@127.0.0.1:5432/test), then K Chromium sessions on two
+## app servers; about 8 minutes. LOAD_ARGS=--smoke for a short check (no figures written).
+.PHONY: bench-load
+bench-load: $(VENV)/.dev chromium
+	$(PY) -m bench.load $(LOAD_ARGS)

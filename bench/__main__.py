@@ -14,6 +14,7 @@
     python -m bench --only similar       # similar requests: speed at 5,000, thresholds
     python -m bench --only theme_labels  # theme labels against true classes (CLINC150)
     python -m bench --only theme_stance  # answers saying "none" kept together, measured
+    python -m bench --only load          # N people at once on PostgreSQL, and browsers
 
 Prints the tables and merges the figures into bench/results.json (see bench/README.md).
 """
@@ -46,6 +47,7 @@ SECTIONS = (
     "similar",
     "theme_labels",
     "theme_stance",
+    "load",
 )
 # Survey-theme quality and speed take 20 minutes or more (100,000 answers), so they run only
 # when asked for: `make bench-themes` or `python -m bench --only themes`. Routing (CLINC150)
@@ -201,6 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         stance_status = theme_stance.run(args.results)
         if chosen == {"theme_stance"}:
             return stance_status
+    if "load" in chosen:
+        # N people at once on a fresh local PostgreSQL database (about 6 minutes); options:
+        # `python -m bench.load --help` (`--smoke` for a short run).
+        from bench import load
+
+        load_status = load.main(["--results", str(args.results)])
+        if chosen == {"load"}:
+            return load_status
     if "hostile" in chosen:
         from bench import hostile_files
 

@@ -3,6 +3,8 @@
 | variable | meaning | default |
 |---|---|---|
 | ``UE_DATABASE_URL`` | SQLAlchemy URL of the database | SQLite file ``var/workbench.db`` |
+| ``UE_DATABASE_POOL_SIZE`` | PostgreSQL connections kept open per process | ``5`` |
+| ``UE_DATABASE_MAX_OVERFLOW`` | extra connections a busy process may open | ``10`` |
 | ``UE_AUTH_MODE`` | ``oidc``, ``local`` or ``demo`` | ``local`` |
 | ``UE_ENV`` | ``development`` or ``production`` | ``development`` |
 | ``UE_SESSION_IDLE_MINUTES`` | minutes without use after which a sign-in ends | ``30`` |

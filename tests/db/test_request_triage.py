@@ -5,6 +5,8 @@ area router learning from the confirmed history."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -208,3 +210,51 @@ def test_suggestions_learn_from_confirmed_history(world: World) -> None:
     assert 0.0 <= everything.priority.confidence <= 1.0
     assert everything.kind.team_kind == "other"
     assert everything.default_kind in {"other", everything.kind.best_guess}
+
+
+def _confirm_at_once(world: World, request_id: int, version: int) -> list[object]:
+    """Two confirmations of one request against one version, started together."""
+    consultant = world.actor("consultant")
+    start = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def confirm(index: int, area: str) -> None:
+        start.wait()
+        try:
+            outcomes[index] = triage.confirm_triage(
+                world.db,
+                consultant,
+                request_id,
+                [area, "act"],
+                "survey_design",
+                "normal",
+                None,
+                version,
+            )
+        except Exception as error:  # the outcome under test, raised in another thread
+            outcomes[index] = error
+
+    threads = [
+        threading.Thread(target=confirm, args=(i, area))
+        for i, area in enumerate(("listen", "promote"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_two_consultants_confirming_one_request_at_once_one_is_told_of_the_other(
+    world: World,
+) -> None:
+    """Found by the load benchmark: both passed the version check, and the second's practice
+    areas broke the table's key (a raw database error) instead of being a conflict."""
+    consultant = world.actor("consultant")
+    for attempt in range(5):
+        request_id = _request(world, subject=f"Survey help {attempt}")
+        outcomes = _confirm_at_once(world, request_id, _version(world, request_id))
+        errors = [o for o in outcomes if isinstance(o, Exception)]
+        assert len(errors) == 1 and isinstance(errors[0], ConflictError), outcomes
+        saved = next(o for o in outcomes if isinstance(o, triage.ConfirmedTriage))
+        assert triage.confirmed_triage(world.db, consultant, request_id) == saved

@@ -6,6 +6,7 @@ PostgreSQL (psycopg 3) is the multi-user deployment.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +17,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ue_core.config import ConfigError
 from ue_core.errors import ConflictError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: PostgreSQL connection pool: connections kept open per process, and how many more may be
+#: opened at a busy moment (SQLAlchemy's defaults). ``UE_DATABASE_POOL_SIZE`` and
+#: ``UE_DATABASE_MAX_OVERFLOW`` change them; the load benchmark (bench/load.py) sets them.
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 10
+POOL_SIZE_ENV = "UE_DATABASE_POOL_SIZE"
+MAX_OVERFLOW_ENV = "UE_DATABASE_MAX_OVERFLOW"
 #: Execution option asking SQLite to take its write lock when the transaction begins.
 _SQLITE_IMMEDIATE = "ue_sqlite_begin_immediate"
 
@@ -42,8 +51,30 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
-    """Make an engine for ``url``; SQLite files get their folder created and pragmas set."""
+def _pool_setting(name: str, given: int | None, default: int) -> int:
+    if given is not None:
+        return given
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is '{raw}': use a whole number.") from None
+    if value < 0:
+        raise ConfigError(f"{name} is {value}: use 0 or more.")
+    return value
+
+
+def create_db_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
+    """Make an engine for ``url``; SQLite files get their folder created and pragmas set.
+
+    A server database gets a pool of ``pool_size`` connections (plus up to ``max_overflow``
+    more when busy); when not given they come from ``UE_DATABASE_POOL_SIZE`` and
+    ``UE_DATABASE_MAX_OVERFLOW``, else SQLAlchemy's defaults (5 and 10).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -52,15 +83,22 @@ def create_db_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=_pool_setting(POOL_SIZE_ENV, pool_size, DEFAULT_POOL_SIZE),
+        max_overflow=_pool_setting(MAX_OVERFLOW_ENV, max_overflow, DEFAULT_MAX_OVERFLOW),
+    )
 
 
 class Database:
     """The engine plus a session factory; ``transaction()`` is the unit of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+    ) -> None:
         self.url = url
-        self.engine = create_db_engine(url)
+        self.engine = create_db_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

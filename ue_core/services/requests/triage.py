@@ -159,8 +159,14 @@ def confirm_triage(
     """
     require_triage(actor)
     chosen, level = _check(areas, kind, priority)
-    with db.transaction() as session:
-        request = session.get(SupportRequest, request_id)
+    # The request is locked while it is checked and written (SELECT ... FOR UPDATE on
+    # PostgreSQL, BEGIN IMMEDIATE on SQLite): two consultants confirming at once are taken in
+    # turn, so the second sees the first's version and is told, rather than both passing the
+    # check and the second's practice areas breaking the table's key.
+    with db.transaction(locking=True) as session:
+        request = session.get(
+            SupportRequest, request_id, with_for_update=True, populate_existing=True
+        )
         if request is None:
             raise NotFound("That request no longer exists.")
         if assignee_id is not None and not is_hub_consultant(session, assignee_id):
