@@ -7,7 +7,7 @@ included) behind a TLS proxy with the security headers; a theme job started on s
 seen running and then finished from server B; a worker killed (SIGKILL) mid-job has its job
 finished by the other worker, with exactly one result and nothing lost or run twice.
 
-nginx runs ``deploy/nginx.conf.template`` with the placeholders filled in for free ports and a
+nginx runs ``deploy/nginx.conf.template`` with its template fields filled in for free ports and a
 temporary directory; the certificate is self-signed, made here with openssl. The database is a
 new schema in the test PostgreSQL database, migrated as a release is, and dropped afterwards.
 """
