@@ -15,6 +15,7 @@ drawn. The approach follows Streamlit's own end-to-end suite (e2e_playwright/con
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +204,40 @@ def choose_option(page: Page, box: Locator, text: str) -> None:
             page.keyboard.press("Escape")
     option.click()
     rerun(page)
+
+
+_WHO = ["Our team", "The unit", "Analysts here", "Colleagues", "The branch", "We"]
+_PROBLEM = [
+    "cannot find time to talk to users",
+    "do not know who uses the statistics",
+    "get few answers to our feedback survey",
+    "lack support from senior managers",
+    "have no mailing list for users",
+    "struggle to explain the methods to users",
+    "rarely hear from users outside government",
+    "find user events hard to organise",
+]
+_WHEN = [
+    "before each release",
+    "during the busy season",
+    "this year",
+    "since the team shrank",
+    "in most quarters",
+    "when deadlines slip",
+    "after the system changed",
+    "for the annual tables",
+    "at the start of a round",
+    "on the regional data",
+]
+_HOW = ["sadly", "as before", "again", "as usual", "so far"]
+
+
+def varied_barrier_answers(id_prefix: str) -> bytes:
+    """A CSV of one free-text question with 2,400 different answers about barriers: finding
+    themes in it takes some seconds, long enough to watch (or interrupt) the job."""
+    rows = ["Respondent ID,Barriers"]
+    for number, (who, problem, when, how) in enumerate(
+        itertools.product(_WHO, _PROBLEM, _WHEN, _HOW), 1
+    ):
+        rows.append(f'{id_prefix}{number},"{who} {problem} {when}, {how}"')
+    return ("\n".join(rows) + "\n").encode()

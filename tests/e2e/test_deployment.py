@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import itertools
 import os
 import pwd
 import re
@@ -56,6 +55,7 @@ from tests.e2e.helpers import (
     choose_option,
     screenshot,
     sidebar_button,
+    varied_barrier_answers,
     wait_for_app,
 )
 from ue_core.db.engine import Database
@@ -74,30 +74,6 @@ NAME = "Ruth Consultant"
 PASSWORD = "a long pass phrase for the test"  # a made-up test account
 TITLE = "Barriers survey on two servers"
 #: 2,400 different answers: finding themes takes some seconds, long enough to kill a worker.
-WHO = ["Our team", "The unit", "Analysts here", "Colleagues", "The branch", "We"]
-PROBLEM = [
-    "cannot find time to talk to users",
-    "do not know who uses the statistics",
-    "get few answers to our feedback survey",
-    "lack support from senior managers",
-    "have no mailing list for users",
-    "struggle to explain the methods to users",
-    "rarely hear from users outside government",
-    "find user events hard to organise",
-]
-WHEN = [
-    "before each release",
-    "during the busy season",
-    "this year",
-    "since the team shrank",
-    "in most quarters",
-    "when deadlines slip",
-    "after the system changed",
-    "for the annual tables",
-    "at the start of a round",
-    "on the regional data",
-]
-HOW = ["sadly", "as before", "again", "as usual", "so far"]
 SECURITY_HEADERS = (
     "strict-transport-security",
     "x-content-type-options",
@@ -185,12 +161,7 @@ def _import_survey(db: Database) -> None:
     """What the consultant would upload: one question with 2,400 different answers."""
     consultant = accounts.actor_for_email(db, EMAIL)
     assert consultant is not None
-    rows = ["Respondent ID,Barriers"]
-    for number, (who, problem, when, how) in enumerate(
-        itertools.product(WHO, PROBLEM, WHEN, HOW), 1
-    ):
-        rows.append(f'R{number},"{who} {problem} {when}, {how}"')
-    raw = imports.read_file(("\n".join(rows) + "\n").encode(), "barriers.csv")
+    raw = imports.read_file(varied_barrier_answers("R"), "barriers.csv")
     imports.import_survey(db, consultant, raw, ColumnMapping("Respondent ID", ["Barriers"]), TITLE)
 
 

@@ -3,8 +3,6 @@ back, reloads the browser, and sees the job finish; the progress view passes axe
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,6 +11,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     screenshot,
     sign_in_as,
+    varied_barrier_answers,
     wait_for_app,
 )
 from ue_core.db.engine import Database
@@ -24,30 +23,6 @@ from ue_core.survey_import import ColumnMapping
 pytestmark = pytest.mark.e2e
 
 TITLE = "Survey themed in the background"
-WHO = ["Our team", "The unit", "Analysts here", "Colleagues", "The branch", "We"]
-PROBLEM = [
-    "cannot find time to talk to users",
-    "do not know who uses the statistics",
-    "get few answers to our feedback survey",
-    "lack support from senior managers",
-    "have no mailing list for users",
-    "struggle to explain the methods to users",
-    "rarely hear from users outside government",
-    "find user events hard to organise",
-]
-WHEN = [
-    "before each release",
-    "during the busy season",
-    "this year",
-    "since the team shrank",
-    "in most quarters",
-    "when deadlines slip",
-    "after the system changed",
-    "for the annual tables",
-    "at the start of a round",
-    "on the regional data",
-]
-HOW = ["sadly", "as before", "again", "as usual", "so far"]
 
 
 def _import_large_survey(url: str) -> None:
@@ -56,12 +31,7 @@ def _import_large_survey(url: str) -> None:
     email = next(p.email for p in PERSONAS if p.display_name == "Ruth Okafor")
     consultant = accounts.actor_for_email(db, email)
     assert consultant is not None
-    rows = ["Respondent ID,Barriers"]
-    for number, (who, problem, when, how) in enumerate(
-        itertools.product(WHO, PROBLEM, WHEN, HOW), 1
-    ):
-        rows.append(f'J{number},"{who} {problem} {when}, {how}"')
-    raw = imports.read_file(("\n".join(rows) + "\n").encode(), "barriers.csv")
+    raw = imports.read_file(varied_barrier_answers("J"), "barriers.csv")
     imports.import_survey(db, consultant, raw, ColumnMapping("Respondent ID", ["Barriers"]), TITLE)
     db.dispose()
 
